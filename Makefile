@@ -1,0 +1,35 @@
+# doc2client: `make generate` then `make test`. Every target sets up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SPECS  := specs
+OUT    := generated
+
+.PHONY: generate test check bench fuzz clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+generate: $(STAMP)
+	$(BIN)/doc2client generate $(SPECS) -o $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+check: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+	$(BIN)/doc2client generate $(SPECS) -o $(OUT) --check
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+fuzz: $(STAMP)
+	DOC2CLIENT_FUZZ=long $(BIN)/python -m pytest -q -m fuzz -p no:xdist
+
+clean:
+	rm -rf $(VENV) .doc2client-cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,51 @@
+"""Diagnostics are data with a location: collected, sorted, printed once.
+
+A stage never raises for bad input; it reports a ``Diagnostic`` to a ``Reporter``
+and carries on with what it can. The CLI prints them all at the end as
+``file:line: level: message [pointer]`` and sets the exit code from the worst one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    file: str
+    line: int
+    level: Level
+    message: str
+    pointer: str = ""  # JSON pointer into the schema, where there is one
+    code: str = ""  # a short kind, for the run summary ("empty-schema", "unknown-keyword", ...)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        suffix = f" [{self.pointer}]" if self.pointer else ""
+        return f"{where}: {self.level}: {self.message}{suffix}"
+
+
+@dataclass(slots=True)
+class Reporter:
+    """Collects diagnostics; ``sorted()`` gives them in a stable order."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, file: str, line: int, message: str, *, pointer: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(file, line, "error", message, pointer, code))
+
+    def warning(self, file: str, line: int, message: str, *, pointer: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(file, line, "warning", message, pointer, code))
+
+    def extend(self, other: Reporter) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == "error" for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items))

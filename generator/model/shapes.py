@@ -1,0 +1,199 @@
+"""The intermediate model: what every input becomes and every template reads.
+
+Small frozen dataclasses, one class per kind, closed by the ``Shape`` and ``Node``
+aliases. The model is plain data: it holds no I/O, nothing mutable and nothing that
+depends on set order or the hash seed, so equal inputs give equal models and the
+model can be dumped to JSON (``doc2client ir``).
+
+Object shapes are *named*: an operation's body or a field never holds an ``Object``
+inline but a ``Ref`` to an entry of ``Api.shapes``. Two objects that are equal as
+data are one named shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+MODEL_VERSION = "1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: a file and a 1-based line (0 when unknown)."""
+
+    file: str
+    line: int = 0
+    pointer: str = ""  # JSON pointer inside the schema, where there is one
+
+
+@dataclass(frozen=True, slots=True)
+class String:
+    max_length: int | None = None
+    format: str | None = None  # "decimal", "date-time", ... ("binary" becomes Binary)
+    pattern: str | None = None
+    kind: Literal["string"] = "string"
+
+
+@dataclass(frozen=True, slots=True)
+class Integer:
+    format: str | None = None  # "unix-time": a datetime is also accepted
+    kind: Literal["integer"] = "integer"
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    format: str | None = None
+    kind: Literal["number"] = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Boolean:
+    kind: Literal["boolean"] = "boolean"
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    """A closed set of string values; ``open`` when the API also takes other strings."""
+
+    values: tuple[str, ...]
+    open: bool = False
+    max_length: int | None = None
+    kind: Literal["enum"] = "enum"
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    items: Shape
+    kind: Literal["array"] = "array"
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """An object whose keys are free and whose values share one shape (``metadata``)."""
+
+    values: Shape
+    kind: Literal["map"] = "map"
+
+
+@dataclass(frozen=True, slots=True)
+class Union:
+    """One of several shapes (object-or-id, integer-or-"now", ...)."""
+
+    variants: tuple[Shape, ...]
+    kind: Literal["union"] = "union"
+
+
+@dataclass(frozen=True, slots=True)
+class Emptyable:
+    """A shape that may also be sent as ``""`` to clear the field."""
+
+    shape: Shape
+    kind: Literal["emptyable"] = "emptyable"
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """A file upload (multipart part)."""
+
+    kind: Literal["binary"] = "binary"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyShape:
+    """The page says nothing we can type (or something the model does not know)."""
+
+    kind: Literal["any"] = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A use of a named object shape: ``Api.shapes`` holds the ``Object`` by ``name``."""
+
+    name: str
+    kind: Literal["ref"] = "ref"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    wire_name: str
+    python_name: str
+    shape: Shape
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Object:
+    """A named object shape; ``title`` is the hint it was named from (may be empty)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    additional: bool = True  # False where the schema says additionalProperties: false
+    title: str = ""
+    description: str = ""
+    kind: Literal["object"] = "object"
+
+
+Shape: TypeAlias = (
+    String | Integer | Number | Boolean | Enum | Array | Map | Union | Emptyable | Binary | AnyShape | Ref
+)
+
+ParameterLocation: TypeAlias = Literal["path", "query", "header"]
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # as on the wire
+    python_name: str
+    location: ParameterLocation
+    shape: Shape
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    media_type: str  # application/x-www-form-urlencoded, application/json, multipart/form-data
+    shape: Shape  # a Ref to an object for forms and multipart; anything for JSON
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str  # "200", "default", ...
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    method: str  # upper case
+    path: str  # template with {name} placeholders, always starting with "/"
+    resource: tuple[str, ...]  # ("customers", "sources"): where the method sits on the client
+    method_name: str  # "update": the Python method name on that resource
+    summary: str = ""
+    description: str = ""  # HTML as on the page
+    path_params: tuple[Parameter, ...] = ()
+    query_params: tuple[Parameter, ...] = ()
+    header_params: tuple[Parameter, ...] = ()
+    body: Body | None = None
+    responses: tuple[Response, ...] = ()
+    source: Source = field(default_factory=lambda: Source(""))
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    name: str  # "stripe": the package is f"{name}_client"
+    base_url: str  # "https://api.stripe.com" (empty when the pages name no host)
+    operations: tuple[Operation, ...]  # sorted by operation id
+    shapes: tuple[Object, ...]  # sorted by name
+    title: str = ""
+    version: str = ""
+
+    @property
+    def package(self) -> str:
+        return f"{self.name}_client"
+
+
+Node: TypeAlias = Api | Operation | Parameter | Body | Response | Field | Object | Shape | Source

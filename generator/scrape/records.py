@@ -1,0 +1,52 @@
+"""Raw page records: what a page (or an OpenAPI operation) says, before any meaning.
+
+A record mirrors its source. A page oddity (backslash paths, ``+{baseUrl}``,
+capitalised locations, entity-encoded schemas) is undone in the scraper and never
+reaches the normaliser; schema idioms are left for the normaliser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RawParameter:
+    name: str  # as on the wire (percent-decoded)
+    location: str  # "path", "query", "header", lower case; anything else is reported
+    type: str  # the parameterType text ("string", "integer", "" ...)
+    required: bool
+    description: str
+    line: int
+    schema: dict[str, Any] | None = None  # an OpenAPI document's parameter schema; pages have none
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    status: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One operation as its source states it."""
+
+    file: str  # path as given to the scraper (relative where possible)
+    operation_id: str  # from the file name (pages) or operationId (OpenAPI); may be ""
+    title: str  # <title>
+    summary: str  # <h1 class="requestSummary">
+    description: str  # inner HTML of <p class="requestDescription">
+    method: str  # upper case
+    path: str  # "/v1/customers/{customer}": slashes, no query template, no +{baseUrl}
+    query_template: tuple[str, ...]  # names from a {?a*,b*} template, decoded
+    host: str  # "api.stripe.com:443", or "" when the page has no host line
+    headers: tuple[tuple[str, str], ...]  # every header line, in order
+    parameters: tuple[RawParameter, ...]
+    media_type: str  # request body media type ("" when the page has no body)
+    schema: dict[str, Any] | None  # the body schema as parsed JSON; None when absent or empty
+    responses: tuple[RawResponse, ...]
+    line: int = 1  # line of the request line
+    schema_line: int = 0  # line where the schema text starts
+    lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
+    has_body: bool = False  # the page has a request body section (even with an empty schema)
