@@ -34,10 +34,14 @@ class Reporter:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, file: str, line: int, message: str, *, pointer: str = "", code: str = "") -> None:
+    def error(
+        self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
+    ) -> None:
         self.items.append(Diagnostic(file, line, "error", message, pointer, code))
 
-    def warning(self, file: str, line: int, message: str, *, pointer: str = "", code: str = "") -> None:
+    def warning(
+        self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
+    ) -> None:
         self.items.append(Diagnostic(file, line, "warning", message, pointer, code))
 
     def extend(self, other: Reporter) -> None:

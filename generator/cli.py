@@ -1,0 +1,174 @@
+"""The command line: ``doc2client generate``, ``doc2client ir``.
+
+Exit codes follow ``black --check``: 0 all is well (or current), 1 the output would
+change (``--check``), 2 there were errors. Diagnostics go to stderr as
+``file:line: level: message [pointer]``, sorted, once, at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import Diagnostic, Reporter
+from generator.options import Options, RunStats
+
+EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="doc2client",
+        description="Generate a typed Python client, validators and docs from API docs pages.",
+    )
+    parser.add_argument("--version", action="version", version=f"doc2client {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="generate one client package per API")
+    gen.add_argument(
+        "specs",
+        type=Path,
+        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document",
+    )
+    gen.add_argument(
+        "-o", "--output", type=Path, required=True, help="output folder (replaced atomically)"
+    )
+    gen.add_argument(
+        "--check",
+        action="store_true",
+        help="compare instead of writing: exit 1 if the output would change",
+    )
+    _common(gen)
+    gen.add_argument(
+        "--templates",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder of templates searched before the built-in ones",
+    )
+    gen.add_argument("--formatter", choices=("black", "ruff"), default="black")
+    gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    ir = sub.add_parser("ir", help="print the model as JSON")
+    ir.add_argument("specs", type=Path, nargs="?")
+    ir.add_argument(
+        "--schema", action="store_true", help="print the JSON Schema of the model instead"
+    )
+    _common(ir)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", help="the API name (package NAME_client); one API only")
+    parser.add_argument("--base-url", help="the base URL the client uses by default")
+    parser.add_argument(
+        "--include", action="append", default=[], metavar="GLOB", help="operation ids to include"
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB", help="operation ids to exclude"
+    )
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(
+        templates=tuple(getattr(args, "templates", ())),
+        name=args.name,
+        base_url=args.base_url,
+        formatter=getattr(args, "formatter", "black"),
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+    )
+
+
+def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
+    for item in items:
+        if item.level == "error" or not quiet:
+            print(item, file=sys.stderr)
+
+
+def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
+    apis = ", ".join(
+        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes in stats.apis
+    )
+    counts = Counter((d.level, d.code or "other") for d in reporter.items)
+    by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
+    errors = sum(n for (level, _), n in counts.items() if level == "error")
+    warnings = sum(counts.values()) - errors
+    return (
+        f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
+        + (f" ({by_kind})" if by_kind else "")
+        + f"; {written}"
+    )
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.pipeline import build
+    from generator.write import OutputError, diff_tree, write_tree
+
+    reporter, stats = Reporter(), RunStats()
+    options = _options(args)
+    files = build(args.specs, reporter, options, stats)
+    _print_diagnostics(reporter.sorted(), quiet=args.quiet)
+    if reporter.has_errors:
+        print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
+        return EXIT_ERROR
+    if args.check:
+        diff = diff_tree(args.output, files)
+        sys.stderr.writelines(diff)
+        state = "would change" if diff else "up to date"
+        if not args.quiet or diff:
+            print(_summary(reporter, stats, f"{args.output} {state}"), file=sys.stderr)
+        return EXIT_CHANGED if diff else EXIT_OK
+    try:
+        result = write_tree(args.output, files)
+    except (OutputError, OSError) as exc:
+        print(f"doc2client: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        changes = f"{len(result.written)} written, {len(result.removed)} removed"
+        done = f"{len(files)} files in {args.output} ({changes})"
+        print(_summary(reporter, stats, done), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_ir(args: argparse.Namespace) -> int:
+    from generator.model import api_to_json, ir_json_schema
+
+    if args.schema:
+        print(json.dumps(ir_json_schema(), indent=2, sort_keys=True))
+        return EXIT_OK
+    if args.specs is None:
+        print(
+            "doc2client ir: error: give a specs folder or OpenAPI document (or --schema)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    from generator.pipeline import find_sources, load_api
+
+    reporter = Reporter()
+    options = _options(args)
+    apis = [
+        load_api(s, reporter, options) for s in find_sources(args.specs, reporter, name=args.name)
+    ]
+    _print_diagnostics(reporter.sorted(), quiet=False)
+    dumped = [api_to_json(api) for api in apis if api is not None]
+    print(json.dumps(dumped[0] if len(dumped) == 1 else dumped, indent=2))
+    return EXIT_ERROR if reporter.has_errors else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"generate": cmd_generate, "ir": cmd_ir}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("doc2client: interrupted; the output folder is unchanged", file=sys.stderr)
+        return 130
+    except RecursionError:
+        print("doc2client: error: input nested too deeply to process", file=sys.stderr)
+        return EXIT_ERROR
