@@ -1,0 +1,270 @@
+"""Scrape one operation page (every build of the httpdoc page tool) into a ``RawPage``.
+
+The page structure is read with BeautifulSoup and Python's ``html.parser`` (the
+description ``<p>`` nests another ``<p>``, which lxml and html5lib close early). The
+schema is cut out of the source first and parsed as JSON on its own (see ``source``),
+and the description is sliced from the source so it survives byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Tag
+
+from generator.diagnostics import Reporter
+from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.scrape.source import (
+    MAX_SCHEMA_DEPTH,
+    SchemaCut,
+    cut_schema,
+    json_depth,
+    line_at,
+    parse_schema,
+    read_source,
+)
+
+LOCATIONS = ("path", "query", "header")
+_QUERY_TEMPLATE = re.compile(r"\{\?([^}]*)\}\s*$")
+_METHOD = re.compile(r"[A-Z]+")
+_DESCRIPTION_OPEN = re.compile(r"<p\b[^>]*\bclass\s*=\s*\"requestDescription\"[^>]*>", re.I)
+_DESCRIPTION_CLOSE = re.compile(r"</p\s*>\s*</section\s*>", re.I)
+
+
+class PageError(Exception):
+    """Nothing usable on the page; carries the line to report."""
+
+    def __init__(self, line: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.code = code
+
+
+@dataclass(slots=True)
+class _Context:
+    file: str
+    text: str
+    reporter: Reporter
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def scrape_page(path: Path, reporter: Reporter, *, display: str | None = None) -> RawPage | None:
+    """Scrape one page; ``None`` (after an error) when nothing usable is on it."""
+    file = display if display is not None else str(path)
+    try:
+        text = read_source(path, file, reporter)
+        return None if text is None else scrape_text(text, path.name, file, reporter)
+    except PageError as exc:
+        reporter.error(file, exc.line, str(exc), code=exc.code)
+    except Exception as exc:  # never a traceback: anything unexpected becomes a diagnostic
+        message = f"cannot scrape page: unexpected {type(exc).__name__}: {exc}"
+        reporter.error(file, 0, message, code="internal")
+    return None
+
+
+def operation_id_from_name(name: str) -> str:
+    """``PostCustomers.html`` → ``PostCustomers``; ``.html`` → ``""``."""
+    for suffix in (".html", ".htm"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return Path(name).stem
+
+
+def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage | None:
+    """Scrape page source ``text`` (file ``name``; ``file`` as shown in diagnostics)."""
+    cut = cut_schema(text)
+    soup = BeautifulSoup(cut.rest, "html.parser")
+    ctx = _Context(file, text, reporter)
+    if soup.find() is None:
+        raise PageError(1, "not an HTML page: no tags found", "not-html")
+    summary = _summary(soup, ctx)
+    method, target, line = _request_line(soup, ctx)
+    path, query = _split_target(target)
+    headers = _headers(soup)
+    has_body, schema = _body(cut, headers, ctx)
+    if has_body and schema is False:
+        return None
+    return RawPage(
+        file=file,
+        operation_id=operation_id_from_name(name),
+        title=_text(soup.find("title")),
+        summary=summary,
+        description=_description(soup, ctx),
+        method=method,
+        path=path,
+        query_template=query,
+        host=_header(headers, "host"),
+        headers=headers,
+        parameters=_parameters(soup, ctx),
+        media_type=_header(headers, "content-type"),
+        schema=schema,
+        responses=_responses(soup, ctx),
+        line=line,
+        schema_line=cut.line,
+        lines=ctx.lines,
+        has_body=has_body,
+    )
+
+
+def _text(tag: Any) -> str:
+    return tag.get_text() if isinstance(tag, Tag) else ""
+
+
+def _find_class(soup: BeautifulSoup | Tag, name: str, css: str) -> Tag | None:
+    found = soup.find(name, class_=css)
+    return found if isinstance(found, Tag) else None
+
+
+def _summary(soup: BeautifulSoup, ctx: _Context) -> str:
+    h1 = _find_class(soup, "h1", "requestSummary")
+    if h1 is None:
+        if soup.find(class_="request-summary") is not None:
+            message = "unsupported page layout: kebab-case classes of the newest page tool"
+            raise PageError(1, message, "unsupported-layout")
+        raise PageError(1, 'not an operation page: no <h1 class="requestSummary">', "no-summary")
+    ctx.lines["h1"] = h1.sourceline or 0
+    return h1.get_text().strip()
+
+
+def _request_line(soup: BeautifulSoup, ctx: _Context) -> tuple[str, str, int]:
+    """Method, target and line of the request line."""
+    example = _find_class(soup, "pre", "httpExample")
+    where = (example.sourceline or 1) if example else ctx.lines.get("h1", 1)
+    method_tag = _find_class(soup, "span", "requestLine")
+    if method_tag is None:
+        raise PageError(where, 'no request line (<span class="requestLine">)', "no-request-line")
+    line = method_tag.sourceline or where
+    method = method_tag.get_text().strip().upper()
+    if not _METHOD.fullmatch(method):
+        raise PageError(line, f"bad HTTP method {method!r} in the request line", "bad-method")
+    target_tag = _find_class(soup, "span", "httpTarget")
+    target = target_tag.get_text().strip() if target_tag else ""
+    if not target:
+        raise PageError(line, 'no request target (<span class="httpTarget">)', "no-target")
+    return method, target, line
+
+
+def _split_target(target: str) -> tuple[str, tuple[str, ...]]:
+    """Path with slashes and no ``+{baseUrl}``, and the decoded query template names."""
+    path = target.replace("\\", "/")
+    path = path.removeprefix("+{baseUrl}").removeprefix("{+baseUrl}")
+    names: tuple[str, ...] = ()
+    match = _QUERY_TEMPLATE.search(path)
+    if match:
+        path = path[: match.start()]
+        items = (item.strip().rstrip("*") for item in match.group(1).split(","))
+        names = tuple(unquote(item) for item in items if item)
+    if not path.startswith("/"):
+        path = "/" + path
+    return path, names
+
+
+def _headers(soup: BeautifulSoup) -> tuple[tuple[str, str], ...]:
+    names = soup.find_all("span", class_="headerLine")
+    values = soup.find_all("span", class_="headerValue")
+    return tuple((n.get_text().strip(), v.get_text().strip()) for n, v in zip(names, values))
+
+
+def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
+    return next((value for key, value in headers if key.lower() == name), "")
+
+
+def _description(soup: BeautifulSoup, ctx: _Context) -> str:
+    """Inner HTML of the description, sliced from the source (nested ``<p>`` kept)."""
+    opening = _DESCRIPTION_OPEN.search(ctx.text)
+    if opening:
+        closing = _DESCRIPTION_CLOSE.search(ctx.text, opening.end())
+        if closing:
+            ctx.lines["description"] = line_at(ctx.text, opening.start())
+            return ctx.text[opening.end() : closing.start()]
+    tag = _find_class(soup, "p", "requestDescription")
+    if tag is None:
+        return ""
+    ctx.lines["description"] = tag.sourceline or 0
+    return str(tag.decode_contents())
+
+
+def _parameters(soup: BeautifulSoup, ctx: _Context) -> tuple[RawParameter, ...]:
+    section = _find_class(soup, "dl", "parameters")
+    if section is None:
+        return ()
+    ctx.lines["parameters"] = section.sourceline or 0
+    found = (_parameter(dt, ctx) for dt in section.find_all("dt", class_="parameter"))
+    return tuple(p for p in found if p is not None)
+
+
+def _parameter(dt: Tag, ctx: _Context) -> RawParameter | None:
+    line = dt.sourceline or 0
+    name = _text(dt.find(class_="parameterName"))
+    location = _text(dt.find(class_="parameterLocation")).strip().lower()
+    if location not in LOCATIONS:
+        message = f"parameter {name!r}: unknown location {location!r}; parameter skipped"
+        ctx.reporter.warning(ctx.file, line, message, code="unknown-location")
+        return None
+    dd = dt.find_next_sibling("dd")
+    required = _text(dd.find(class_="parameterRequired") if dd else None).strip().lower()
+    if required not in ("required", "optional"):
+        message = f"parameter {name!r}: {required!r} is neither required nor optional"
+        ctx.reporter.warning(ctx.file, line, message + "; taken as optional", code="bad-required")
+    return RawParameter(
+        name=name,
+        location=location,
+        type=_text(dt.find(class_="parameterType")).strip(),
+        required=required == "required",
+        description=_text(dd.find(class_="parameterDescription") if dd else None),
+        line=line,
+    )
+
+
+def _responses(soup: BeautifulSoup, ctx: _Context) -> tuple[RawResponse, ...]:
+    section = _find_class(soup, "ul", "responses")
+    if section is None:
+        return ()
+    ctx.lines["responses"] = section.sourceline or 0
+    return tuple(
+        RawResponse(_text(li.find(class_="statusLine")).strip(), _text(li.find(class_="statusDescription")))
+        for li in section.find_all("li", class_="response")
+    )
+
+
+def _body(cut: SchemaCut, headers: tuple[tuple[str, str], ...], ctx: _Context) -> tuple[bool, Any]:
+    """``(has_body, schema)``: schema is a dict, ``None`` (empty) or ``False`` (error reported)."""
+    content_type = _header(headers, "content-type")
+    if cut.raw is None:
+        if content_type:
+            where = ctx.lines.get("parameters", 1)
+            message = (
+                f"the request has a body ({content_type}) but the page has no request body "
+                'schema section (<pre class="schema">)'
+            )
+            ctx.reporter.error(ctx.file, where, message, code="no-schema")
+            return True, False
+        return False, None
+    return True, _schema(cut, ctx)
+
+
+def _schema(cut: SchemaCut, ctx: _Context) -> Any:
+    raw = cut.raw or ""
+    if not raw.strip():
+        if not cut.closed:
+            ctx.reporter.error(ctx.file, cut.line, "page ends inside the schema", code="truncated")
+            return False
+        message = "request body schema is empty: the body is typed Any"
+        ctx.reporter.warning(ctx.file, cut.line, message, code="empty-schema")
+        return None
+    ok, schema = parse_schema(raw, cut.line, ctx.file, ctx.reporter)
+    if not ok:
+        return False
+    if not isinstance(schema, dict):
+        message = f"request body schema is not a JSON object (got {type(schema).__name__})"
+        ctx.reporter.error(ctx.file, cut.line, message, code="schema-not-object")
+        return False
+    if json_depth(schema) > MAX_SCHEMA_DEPTH:
+        message = f"request body schema is nested deeper than {MAX_SCHEMA_DEPTH} levels"
+        ctx.reporter.error(ctx.file, cut.line, message, code="schema-too-deep")
+        return False
+    return schema
