@@ -1,0 +1,17 @@
+"""Stage 1: pages (or an OpenAPI document) in, raw records out."""
+
+from generator.scrape.discover import api_name, discover
+from generator.scrape.openapi import OpenApiInput, read_openapi
+from generator.scrape.page import scrape_page
+from generator.scrape.records import RawPage, RawParameter, RawResponse
+
+__all__ = [
+    "OpenApiInput",
+    "RawPage",
+    "RawParameter",
+    "RawResponse",
+    "api_name",
+    "discover",
+    "read_openapi",
+    "scrape_page",
+]

@@ -44,11 +44,15 @@ class PageError(Exception):
         self.code = code
 
 
+Index = dict[str, list[Tag]]
+
+
 @dataclass(slots=True)
 class _Context:
     file: str
     text: str
     reporter: Reporter
+    index: Index
     lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -78,31 +82,31 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     """Scrape page source ``text`` (file ``name``; ``file`` as shown in diagnostics)."""
     cut = cut_schema(text)
     soup = BeautifulSoup(cut.rest, "html.parser")
-    ctx = _Context(file, text, reporter)
     if soup.find() is None:
         raise PageError(1, "not an HTML page: no tags found", "not-html")
-    summary = _summary(soup, ctx)
-    method, target, line = _request_line(soup, ctx)
+    ctx = _Context(file, text, reporter, index_classes(soup))
+    summary = _summary(ctx)
+    method, target, line = _request_line(ctx)
     path, query = _split_target(target)
-    headers = _headers(soup)
+    headers = _headers(ctx.index)
     has_body, schema = _body(cut, headers, ctx)
     if has_body and schema is False:
         return None
     return RawPage(
         file=file,
         operation_id=operation_id_from_name(name),
-        title=_text(soup.find("title")),
+        title=_text(soup.title),
         summary=summary,
-        description=_description(soup, ctx),
+        description=_description(ctx),
         method=method,
         path=path,
         query_template=query,
         host=_header(headers, "host"),
         headers=headers,
-        parameters=_parameters(soup, ctx),
+        parameters=_parameters(ctx),
         media_type=_header(headers, "content-type"),
         schema=schema,
-        responses=_responses(soup, ctx),
+        responses=_responses(ctx),
         line=line,
         schema_line=cut.line,
         lines=ctx.lines,
@@ -114,15 +118,38 @@ def _text(tag: Any) -> str:
     return tag.get_text() if isinstance(tag, Tag) else ""
 
 
-def _find_class(soup: BeautifulSoup | Tag, name: str, css: str) -> Tag | None:
-    found = soup.find(name, class_=css)
-    return found if isinstance(found, Tag) else None
+def index_classes(root: BeautifulSoup | Tag) -> dict[str, list[Tag]]:
+    """Every tag under ``root`` by CSS class, in document order (one pass, no searches)."""
+    index: dict[str, list[Tag]] = {}
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            for css in node.get_attribute_list("class"):
+                index.setdefault(css, []).append(node)
+    return index
 
 
-def _summary(soup: BeautifulSoup, ctx: _Context) -> str:
-    h1 = _find_class(soup, "h1", "requestSummary")
+def _find_class(index: dict[str, list[Tag]], name: str, css: str) -> Tag | None:
+    return next((tag for tag in index.get(css, ()) if tag.name == name), None)
+
+
+def _all_class(index: dict[str, list[Tag]], name: str, css: str) -> list[Tag]:
+    return [tag for tag in index.get(css, ()) if tag.name == name]
+
+
+def _child(tag: Tag | None, css: str) -> Tag | None:
+    """The first tag under ``tag`` with class ``css``."""
+    if tag is None:
+        return None
+    for node in tag.descendants:
+        if isinstance(node, Tag) and css in node.get_attribute_list("class"):
+            return node
+    return None
+
+
+def _summary(ctx: _Context) -> str:
+    h1 = _find_class(ctx.index, "h1", "requestSummary")
     if h1 is None:
-        if soup.find(class_="request-summary") is not None:
+        if "request-summary" in ctx.index:
             message = "unsupported page layout: kebab-case classes of the newest page tool"
             raise PageError(1, message, "unsupported-layout")
         raise PageError(1, 'not an operation page: no <h1 class="requestSummary">', "no-summary")
@@ -130,18 +157,18 @@ def _summary(soup: BeautifulSoup, ctx: _Context) -> str:
     return h1.get_text().strip()
 
 
-def _request_line(soup: BeautifulSoup, ctx: _Context) -> tuple[str, str, int]:
+def _request_line(ctx: _Context) -> tuple[str, str, int]:
     """Method, target and line of the request line."""
-    example = _find_class(soup, "pre", "httpExample")
+    example = _find_class(ctx.index, "pre", "httpExample")
     where = (example.sourceline or 1) if example else ctx.lines.get("h1", 1)
-    method_tag = _find_class(soup, "span", "requestLine")
+    method_tag = _find_class(ctx.index, "span", "requestLine")
     if method_tag is None:
         raise PageError(where, 'no request line (<span class="requestLine">)', "no-request-line")
     line = method_tag.sourceline or where
     method = method_tag.get_text().strip().upper()
     if not _METHOD.fullmatch(method):
         raise PageError(line, f"bad HTTP method {method!r} in the request line", "bad-method")
-    target_tag = _find_class(soup, "span", "httpTarget")
+    target_tag = _find_class(ctx.index, "span", "httpTarget")
     target = target_tag.get_text().strip() if target_tag else ""
     if not target:
         raise PageError(line, 'no request target (<span class="httpTarget">)', "no-target")
@@ -163,17 +190,19 @@ def _split_target(target: str) -> tuple[str, tuple[str, ...]]:
     return path, names
 
 
-def _headers(soup: BeautifulSoup) -> tuple[tuple[str, str], ...]:
-    names = soup.find_all("span", class_="headerLine")
-    values = soup.find_all("span", class_="headerValue")
-    return tuple((n.get_text().strip(), v.get_text().strip()) for n, v in zip(names, values))
+def _headers(index: Index) -> tuple[tuple[str, str], ...]:
+    names = _all_class(index, "span", "headerLine")
+    values = _all_class(index, "span", "headerValue")
+    return tuple(
+        (n.get_text().strip(), v.get_text().strip()) for n, v in zip(names, values, strict=False)
+    )
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
     return next((value for key, value in headers if key.lower() == name), "")
 
 
-def _description(soup: BeautifulSoup, ctx: _Context) -> str:
+def _description(ctx: _Context) -> str:
     """Inner HTML of the description, sliced from the source (nested ``<p>`` kept)."""
     opening = _DESCRIPTION_OPEN.search(ctx.text)
     if opening:
@@ -181,53 +210,52 @@ def _description(soup: BeautifulSoup, ctx: _Context) -> str:
         if closing:
             ctx.lines["description"] = line_at(ctx.text, opening.start())
             return ctx.text[opening.end() : closing.start()]
-    tag = _find_class(soup, "p", "requestDescription")
+    tag = _find_class(ctx.index, "p", "requestDescription")
     if tag is None:
         return ""
     ctx.lines["description"] = tag.sourceline or 0
     return str(tag.decode_contents())
 
 
-def _parameters(soup: BeautifulSoup, ctx: _Context) -> tuple[RawParameter, ...]:
-    section = _find_class(soup, "dl", "parameters")
-    if section is None:
-        return ()
-    ctx.lines["parameters"] = section.sourceline or 0
-    found = (_parameter(dt, ctx) for dt in section.find_all("dt", class_="parameter"))
+def _parameters(ctx: _Context) -> tuple[RawParameter, ...]:
+    section = _find_class(ctx.index, "dl", "parameters")
+    if section is not None:
+        ctx.lines["parameters"] = section.sourceline or 0
+    found = (_parameter(dt, ctx) for dt in _all_class(ctx.index, "dt", "parameter"))
     return tuple(p for p in found if p is not None)
 
 
 def _parameter(dt: Tag, ctx: _Context) -> RawParameter | None:
     line = dt.sourceline or 0
-    name = _text(dt.find(class_="parameterName"))
-    location = _text(dt.find(class_="parameterLocation")).strip().lower()
+    name = _text(_child(dt, "parameterName"))
+    location = _text(_child(dt, "parameterLocation")).strip().lower()
     if location not in LOCATIONS:
         message = f"parameter {name!r}: unknown location {location!r}; parameter skipped"
         ctx.reporter.warning(ctx.file, line, message, code="unknown-location")
         return None
     dd = dt.find_next_sibling("dd")
-    required = _text(dd.find(class_="parameterRequired") if dd else None).strip().lower()
+    dd = dd if isinstance(dd, Tag) else None
+    required = _text(_child(dd, "parameterRequired")).strip().lower()
     if required not in ("required", "optional"):
         message = f"parameter {name!r}: {required!r} is neither required nor optional"
         ctx.reporter.warning(ctx.file, line, message + "; taken as optional", code="bad-required")
     return RawParameter(
         name=name,
         location=location,
-        type=_text(dt.find(class_="parameterType")).strip(),
+        type=_text(_child(dt, "parameterType")).strip(),
         required=required == "required",
-        description=_text(dd.find(class_="parameterDescription") if dd else None),
+        description=_text(_child(dd, "parameterDescription")),
         line=line,
     )
 
 
-def _responses(soup: BeautifulSoup, ctx: _Context) -> tuple[RawResponse, ...]:
-    section = _find_class(soup, "ul", "responses")
-    if section is None:
-        return ()
-    ctx.lines["responses"] = section.sourceline or 0
+def _responses(ctx: _Context) -> tuple[RawResponse, ...]:
+    section = _find_class(ctx.index, "ul", "responses")
+    if section is not None:
+        ctx.lines["responses"] = section.sourceline or 0
     return tuple(
-        RawResponse(_text(li.find(class_="statusLine")).strip(), _text(li.find(class_="statusDescription")))
-        for li in section.find_all("li", class_="response")
+        RawResponse(_text(_child(li, "statusLine")).strip(), _text(_child(li, "statusDescription")))
+        for li in _all_class(ctx.index, "li", "response")
     )
 
 

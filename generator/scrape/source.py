@@ -29,7 +29,9 @@ def line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def read_source(path: Path, file: str, reporter: Reporter) -> str | None:
+def read_source(
+    path: Path, file: str, reporter: Reporter, *, expected: str = "an HTML operation page"
+) -> str | None:
     """The page's text, or ``None`` after reporting why it cannot be read."""
     try:
         data = path.read_bytes()
@@ -37,7 +39,7 @@ def read_source(path: Path, file: str, reporter: Reporter) -> str | None:
         reporter.error(file, 0, f"cannot read file: {exc.strerror or exc}", code="unreadable")
         return None
     if not data.strip():
-        reporter.error(file, 1, "empty file: expected an HTML operation page", code="empty-file")
+        reporter.error(file, 1, f"empty file: expected {expected}", code="empty-file")
         return None
     try:
         return data.decode("utf-8-sig")
@@ -88,14 +90,14 @@ def parse_schema(raw: str, line: int, file: str, reporter: Reporter) -> tuple[bo
     except RecursionError:
         return _too_deep(file, line, reporter)
     if "&" not in raw:
-        return _json_error(first, raw, raw, line, file, reporter)
+        return _json_error(first, raw, raw=raw, line=line, file=file, reporter=reporter)
     plain = html.unescape(raw)
     try:
         return True, json.loads(plain)
     except json.JSONDecodeError as plain_error:
         if looks_encoded(raw):
-            return _json_error(plain_error, plain, raw, line, file, reporter)
-        return _json_error(first, raw, raw, line, file, reporter)
+            return _json_error(plain_error, plain, raw=raw, line=line, file=file, reporter=reporter)
+        return _json_error(first, raw, raw=raw, line=line, file=file, reporter=reporter)
     except RecursionError:
         return _too_deep(file, line, reporter)
 
@@ -107,7 +109,7 @@ def _too_deep(file: str, line: int, reporter: Reporter) -> tuple[bool, Any]:
 
 
 def _json_error(
-    error: json.JSONDecodeError, parsed: str, raw: str, line: int, file: str, reporter: Reporter
+    error: json.JSONDecodeError, parsed: str, *, raw: str, line: int, file: str, reporter: Reporter
 ) -> tuple[bool, Any]:
     """Report a JSON error at the file line where parsing failed."""
     raw_pos = error.pos if parsed is raw else raw_offset(raw, error.pos)

@@ -1,0 +1,300 @@
+"""Read an OpenAPI 3.0/3.1 document (JSON or YAML) into ``RawPage`` records.
+
+One record per operation, as the page tool would write it: summary or operationId as the
+heading, the first request media type's schema with local ``$ref``s inlined, parameters
+ordered path, query, header. Unlike the page tool, path-item parameters are included
+(the operation's own win by name and location).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from generator.diagnostics import Reporter
+from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.scrape.refs import RefError, Resolver, escape, pointer_to
+from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenApiInput:
+    """A whole OpenAPI document: its info, servers and one record per operation."""
+
+    title: str
+    version: str
+    servers: tuple[str, ...]
+    pages: tuple[RawPage, ...]
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader (C when available) that keeps dates as strings, as JSON would."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_openapi(path: Path, reporter: Reporter) -> OpenApiInput | None:
+    """Read one document; ``None`` (after an error) when it is not a usable OpenAPI 3 document."""
+    file = str(path)
+    try:
+        return _read(path, file, reporter)
+    except Exception as exc:  # never a traceback: anything unexpected becomes a diagnostic
+        message = f"cannot read OpenAPI document: unexpected {type(exc).__name__}: {exc}"
+        reporter.error(file, 0, message, code="internal")
+    return None
+
+
+def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
+    text = read_source(path, file, reporter, expected="an OpenAPI document")
+    if text is None:
+        return None
+    doc = _load(text, path, file, reporter)
+    if doc is None:
+        return None
+    info = _dict(doc.get("info"))
+    servers = tuple(str(s.get("url", "")) for s in _list(doc.get("servers")) if isinstance(s, dict))
+    reader = _Reader(file, reporter, Resolver(doc, file, reporter), _Locator(text))
+    reader.host = _host(servers[0]) if servers else ""
+    pages = reader.pages(doc.get("paths"))
+    return OpenApiInput(str(info.get("title", "")), str(info.get("version", "")), servers, pages)
+
+
+def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any] | None:
+    """Parse JSON or YAML and check that it is an OpenAPI 3 document."""
+    is_json = path.suffix.lower() == ".json" or text.lstrip().startswith("{")
+    try:
+        doc = json.loads(text) if is_json else yaml.load(text, Loader=_Loader)
+    except json.JSONDecodeError as exc:
+        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax")
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax")
+        return None
+    version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
+    if not version.startswith("3."):
+        found = f"openapi: {version}" if version else "no 'openapi' field"
+        message = f"not an OpenAPI 3.0/3.1 document ({found})"
+        reporter.error(file, 1, message, pointer="/openapi", code="not-openapi")
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _host(url: str) -> str:
+    """``Host:Port`` of a server URL, as the page tool writes it ("" when relative)."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return ""
+    try:
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        port = None
+    return f"{parts.hostname}:{port}" if port else parts.hostname
+
+
+class _Locator:
+    """Finds the line of ``paths → path → method`` in the document text, cheaply."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.position = 0
+
+    def line(self, path: str, method: str) -> int:
+        found = self._key(path, self.position) or self._key(path, 0)
+        if found is None:
+            return 0
+        self.position = found
+        at = self._key(method, found) or found
+        return bisect.bisect_right(self.newlines, at - 1) + 1
+
+    def _key(self, key: str, start: int) -> int | None:
+        """Offset of ``key`` written as a mapping key (JSON or YAML) whose value follows."""
+        quoted = rf"(?:\"{re.escape(key)}\"|'{re.escape(key)}'|{re.escape(key)})"
+        pattern = re.compile(rf"(?m)(?:^[ \t]*|[{{,][ \t\r\n]*){quoted}[ \t]*:[ \t]*(?:\{{|\r?$)")
+        match = pattern.search(self.text, start)
+        return match.start() if match else None
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Builds the records of one document."""
+
+    file: str
+    reporter: Reporter
+    refs: Resolver
+    locate: _Locator
+    host: str = ""
+
+    def pages(self, paths: Any) -> tuple[RawPage, ...]:
+        if not isinstance(paths, dict):
+            self.reporter.error(
+                self.file, 0, "no 'paths' object", pointer="/paths", code="no-paths"
+            )
+            return ()
+        found: list[RawPage] = []
+        for key, item in paths.items():
+            found.extend(self._path_item(str(key), item))
+        return tuple(found)
+
+    def _path_item(self, path: str, item: Any) -> list[RawPage]:
+        pointer = pointer_to("paths", path)
+        try:
+            item = _dict(self.refs.follow(item, pointer))
+        except RefError as exc:
+            self.reporter.error(self.file, 0, str(exc), pointer=exc.pointer, code="bad-ref")
+            return []
+        pages = (self._operation(path, m, item, f"{pointer}/{m}") for m in METHODS if m in item)
+        return [page for page in pages if page is not None]
+
+    def _operation(self, path: str, method: str, item: dict[str, Any], ptr: str) -> RawPage | None:
+        line = self.locate.line(path, method)
+        try:
+            return self._page(path, method, item, ptr, line)
+        except RefError as exc:
+            message = f"{exc!s}; operation skipped"
+            self.reporter.error(self.file, line, message, pointer=exc.pointer, code="bad-ref")
+        return None
+
+    def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
+        op = _dict(item[method])
+        params = self._parameters(item, op, ptr, line)
+        media_type, schema, body_types = self._body(op.get("requestBody"), ptr, line)
+        responses = self._responses(op.get("responses"), ptr)
+        operation_id = str(op.get("operationId") or "")
+        headers = self._headers(responses[1], media_type)
+        return RawPage(
+            file=self.file,
+            operation_id=operation_id,
+            title=str(op.get("summary") or ""),
+            summary=str(op.get("summary") or operation_id),
+            description=str(op.get("description") or ""),
+            method=method.upper(),
+            path=path,
+            query_template=tuple(p.name for p in params if p.location == "query"),
+            host=self.host,
+            headers=headers,
+            parameters=params,
+            media_type=media_type,
+            schema=schema,
+            responses=responses[0],
+            line=line,
+            lines={"operation": line},
+            has_body=body_types,
+        )
+
+    def _headers(self, accept: list[str], media_type: str) -> tuple[tuple[str, str], ...]:
+        """The header lines the page tool writes (without its fixed eTag)."""
+        headers = [("host", self.host)] if self.host else []
+        if accept:
+            headers.append(("accept", ",".join(accept)))
+        if media_type:
+            headers.append(("content-type", media_type))
+        return tuple(headers)
+
+    def _parameters(
+        self, item: dict[str, Any], op: dict[str, Any], ptr: str, line: int
+    ) -> tuple[RawParameter, ...]:
+        """Path-item and operation parameters (the operation's win), path/query/header order."""
+        item_ptr = ptr.rsplit("/", 1)[0]
+        merged: dict[tuple[str, str], RawParameter] = {}
+        for where, source in ((item_ptr, item), (ptr, op)):
+            for i, raw in enumerate(_list(source.get("parameters"))):
+                param = self._parameter(raw, f"{where}/parameters/{i}", line)
+                if param is not None:
+                    merged[(param.name, param.location)] = param
+        ordered = sorted(merged.values(), key=lambda p: LOCATION_ORDER[p.location])
+        return tuple(ordered)
+
+    def _parameter(self, raw: Any, pointer: str, line: int) -> RawParameter | None:
+        param = _dict(self.refs.follow(raw, pointer))
+        name, location = str(param.get("name", "")), str(param.get("in", "")).lower()
+        if location not in LOCATION_ORDER:
+            message = f"parameter {name!r} in {location!r} is not supported; parameter skipped"
+            self.reporter.warning(
+                self.file, line, message, pointer=pointer, code="unknown-location"
+            )
+            return None
+        schema = self._parameter_schema(param, pointer, line)
+        return RawParameter(
+            name=name,
+            location=location,
+            type=_type_name(schema),
+            required=bool(param.get("required", False)),
+            description=str(param.get("description") or ""),
+            line=line,
+            schema=schema,
+        )
+
+    def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
+        if "schema" in param:
+            return self._schema(param["schema"], f"{pointer}/schema", line)
+        for media, content in _dict(param.get("content")).items():
+            where = f"{pointer}/content/{escape(str(media))}/schema"
+            return self._schema(_dict(content).get("schema"), where, line)
+        return None
+
+    def _schema(self, raw: Any, pointer: str, line: int) -> dict[str, Any] | None:
+        schema = self.refs.inline(raw, pointer, line)
+        if not isinstance(schema, dict):
+            return None
+        if json_depth(schema) > MAX_SCHEMA_DEPTH:
+            message = f"schema is nested deeper than {MAX_SCHEMA_DEPTH} levels; typed Any"
+            self.reporter.error(self.file, line, message, pointer=pointer, code="schema-too-deep")
+            return None
+        return schema
+
+    def _body(self, raw: Any, ptr: str, line: int) -> tuple[str, dict[str, Any] | None, bool]:
+        """``(media type, schema, has body)`` from the first request media type."""
+        if raw is None:
+            return "", None, False
+        body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
+        for media, content in _dict(body.get("content")).items():
+            where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
+            return str(media), self._schema(_dict(content).get("schema"), where, line), True
+        return "", None, True
+
+    def _responses(self, raw: Any, ptr: str) -> tuple[tuple[RawResponse, ...], list[str]]:
+        """The responses, and the distinct response media types (for ``accept``)."""
+        found: list[RawResponse] = []
+        accept: list[str] = []
+        for status, value in _dict(raw).items():
+            response = _dict(self.refs.follow(value, f"{ptr}/responses/{escape(str(status))}"))
+            found.append(RawResponse(str(status), str(response.get("description") or "")))
+            for media in _dict(response.get("content")):
+                if str(media) not in accept:
+                    accept.append(str(media))
+        return tuple(found), accept
+
+
+def _type_name(schema: dict[str, Any] | None) -> str:
+    """``schema.type`` as the page tool writes it; the first non-null type of a 3.1 list."""
+    kind = (schema or {}).get("type", "")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "")
+    return kind if isinstance(kind, str) else ""
