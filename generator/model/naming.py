@@ -1,0 +1,247 @@
+"""Names that reach Python: identifiers, class names, resources and methods.
+
+Every name a template places into Python code passes through ``python_identifier`` or
+``class_name`` first; a template never cleans a name itself.
+
+Resource and method rule (``resource_method``), on the path with a leading version segment
+(``v1``, ``v2beta``) dropped:
+
+- the path ends in a parameter (``/customers/{customer}``): the resource is every literal
+  segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
+- the path is a *collection* (some other path is this path plus ``/{param}``): GET ``list``,
+  POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
+- a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
+  POST ``create``, otherwise as above;
+- otherwise the last segment is an *action* on the resource before it
+  (``/customers/search``, ``/payment_intents/{intent}/confirm``) when the path has only one
+  method, or a singleton sub-resource (``/customers/{customer}/discount``) with verb methods
+  when it has several.
+
+Uniqueness (``unique_methods``): every operation whose (resource, method) is shared with another,
+or whose method name equals the name of a sub-resource of its resource, is renamed to the snake
+case of its operation id; all of a clash group are renamed, so the result does not depend on
+processing order. Any clash that remains (two ids with the same snake case) gets ``_2``,
+``_3`` ... in operation-id order.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+
+RUNTIME_NAMES = frozenset({"self", "cls", "client", "request_options"})
+"""Names the generated runtime uses in the scope of a generated method."""
+
+RUNTIME_CLASSES = frozenset(
+    {
+        "Any", "APIError", "AsyncBaseClient", "AsyncClient", "AsyncPage", "BaseClient", "Client",
+        "Literal", "Mapping", "NotGiven", "NotRequired", "Page", "RawResponse", "RequestOptions",
+        "Required", "Sequence", "TypedDict", "Union", "ValidationError",
+    }
+)
+"""Class-level names that generated modules import or define."""
+
+ATTRIBUTE_NAMES = frozenset({"with_raw_response"})
+"""Attributes of a generated resource class that a method or sub-resource must not take."""
+
+_RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_WORD = re.compile(r"[^A-Za-z0-9]+")
+_VERSION = re.compile(r"v\d+[a-z0-9]*")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_VERB_METHODS = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update",
+                 "DELETE": "delete"}
+_COLLECTION_METHODS = {"GET": "list", "POST": "create", "PUT": "update", "PATCH": "update",
+                       "DELETE": "delete"}
+
+
+def _words(text: str) -> list[str]:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return [w for w in _NON_WORD.split(_CAMEL.sub(" ", ascii_text)) if w]
+
+
+def python_identifier(text: str, *, fallback: str = "field_") -> str:
+    """A safe snake_case identifier for ``text``: ASCII, no leading digit, no reserved name."""
+    name = "_".join(w.lower() for w in _words(text))
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = f"{fallback.rstrip('_')}_{name}"
+    if name in _RESERVED or name in RUNTIME_NAMES:
+        name += "_"
+    return name
+
+
+def attribute_name(text: str, *, fallback: str = "call") -> str:
+    """A snake_case attribute (method or resource) name: builtins are fine, keywords are not."""
+    name = "_".join(w.lower() for w in _words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ATTRIBUTE_NAMES:
+        name += "_"
+    return name
+
+
+def class_name(text: str, *, fallback: str = "Model") -> str:
+    """A safe PascalCase class name for ``text``."""
+    name = "".join(w[0].upper() + w[1:] for w in _words(text))
+    if not name:
+        return fallback
+    if name[0].isdigit():
+        name = fallback + name
+    if name in _RESERVED or name in RUNTIME_CLASSES:
+        name += "_"
+    return name
+
+
+def placeholders(path: str) -> list[str]:
+    """Path placeholder names in order of appearance."""
+    return _PLACEHOLDER.findall(path)
+
+
+def _segments(path: str) -> list[str]:
+    segments = [s for s in path.split("/") if s]
+    if segments and _VERSION.fullmatch(segments[0]):
+        segments = segments[1:]
+    return segments
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def collections_of(paths: Iterable[str]) -> frozenset[str]:
+    """The paths that are collections: another path is this one plus ``/{param}``."""
+    found: set[str] = set()
+    for path in paths:
+        head, _, last = path.rstrip("/").rpartition("/")
+        if _is_param(last) and head:
+            found.add(head)
+    return frozenset(found)
+
+
+def resource_method(
+    method: str, path: str, collections: frozenset[str], path_methods: int
+) -> tuple[tuple[str, ...], str]:
+    """(resource, method name) for one operation (see the module docstring)."""
+    segments = _segments(path)
+    literal = tuple(attribute_name(s) for s in segments if not _is_param(s))
+    verb = method.upper()
+    if not segments or _is_param(segments[-1]):
+        return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
+    if path.rstrip("/") in collections:
+        return literal, _COLLECTION_METHODS.get(verb, attribute_name(verb.lower()))
+    if len(segments) == 1:
+        single = {"GET": "retrieve", "POST": "create"}
+        return literal, single.get(verb) or _VERB_METHODS.get(verb, attribute_name(verb.lower()))
+    if path_methods == 1:
+        return literal[:-1], literal[-1]
+    return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
+
+
+def derived_operation_id(method: str, path: str) -> str:
+    """An operation id for an operation that has none: ``get_speakers``."""
+    parts = [method.lower(), *(s.strip("{}") for s in path.split("/") if s)]
+    return python_identifier("_".join(parts), fallback="operation")
+
+
+def unique_methods(
+    wanted: Mapping[str, tuple[tuple[str, ...], str]],
+) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Operation id -> (resource, method), unique and independent of processing order."""
+    groups: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
+    for op_id, key in wanted.items():
+        groups[key].append(op_id)
+    subresources = {(*r[:i], r[i]) for r, _ in wanted.values() for i in range(len(r))}
+    result: dict[str, tuple[tuple[str, ...], str]] = {}
+    for (resource, method), op_ids in groups.items():
+        clash = len(op_ids) > 1 or (*resource, method) in subresources
+        for op_id in op_ids:
+            name = attribute_name(op_id) if clash else method
+            result[op_id] = (resource, name)
+    return _suffix_remaining(result)
+
+
+def _suffix_remaining(
+    result: dict[str, tuple[tuple[str, ...], str]],
+) -> dict[str, tuple[tuple[str, ...], str]]:
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    final: dict[str, tuple[tuple[str, ...], str]] = {}
+    for op_id in sorted(result):
+        resource, name = result[op_id]
+        candidate, n = name, 1
+        while (resource, candidate) in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add((resource, candidate))
+        final[op_id] = (resource, candidate)
+    return final
+
+
+def unique_names(texts: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """Key -> Python name of its text, unique; and the groups of keys that collided.
+
+    In a group of texts that clean to the same identifier, the smallest (text, key) keeps it
+    and the others get ``_2``, ``_3`` ... in that order.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, text in texts.items():
+        groups[python_identifier(text)].append(key)
+    taken = set(groups)
+    names: dict[str, str] = {}
+    clashes: list[tuple[str, ...]] = []
+    for base, keys in groups.items():
+        ordered = sorted(keys, key=lambda k: (texts[k], k))
+        names[ordered[0]] = base
+        if len(ordered) > 1:
+            clashes.append(tuple(ordered))
+        for index, key in enumerate(ordered[1:], start=2):
+            candidate = f"{base.rstrip('_')}_{index}"
+            while candidate in taken:
+                candidate += "_"
+            taken.add(candidate)
+            names[key] = candidate
+    return names, clashes
+
+
+Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
+
+
+def use_name(use: Use) -> str:
+    """The name a shape gets from a place it is used: operation id + field path (or ``Body``)."""
+    op_id, path = use
+    parts = [p for p in path if not p.startswith("\x00")]
+    return class_name(op_id) + ("".join(class_name(p) for p in parts) if parts else "Body")
+
+
+def shape_names(titles: Mapping[str, str], uses: Mapping[str, Iterable[Use]]) -> dict[str, str]:
+    """Content key -> class name for every named object shape.
+
+    A shape is named from its title, else from its first use (the smallest (operation id, field
+    path) among its uses). Where one name would denote several shapes, each of them is
+    qualified with the name of its own first use (``<FirstUse><Title>``); names still shared
+    after that get the first eight hex digits of their content key. Nothing here depends on
+    the order shapes were found in.
+    """
+    first = {key: min(uses[key]) for key in titles}
+    wanted = {
+        key: class_name(title) if title else use_name(first[key]) for key, title in titles.items()
+    }
+    names = _qualify(wanted, lambda key, base: use_name(first[key]) + base
+                     if titles[key] else base)
+    names = _qualify(names, lambda key, base: f"{base}{key.lstrip('#')[:8].upper()}")
+    if len(set(names.values())) != len(names):
+        names = {key: f"{base}{key.lstrip('#').upper()}" for key, base in names.items()}
+    assert len(set(names.values())) == len(names), "shape names are not unique"
+    return names
+
+
+def _qualify(names: Mapping[str, str], qualify: Callable[[str, str], str]) -> dict[str, str]:
+    counts: dict[str, int] = defaultdict(int)
+    for name in names.values():
+        counts[name] += 1
+    return {key: qualify(key, name) if counts[name] > 1 else name for key, name in names.items()}

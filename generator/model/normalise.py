@@ -1,0 +1,287 @@
+"""Raw page records in, the model out (``normalise``).
+
+Pure and order-independent: records are first sorted by file name and operation id, shape names
+and method names are derived from sets of uses, and everything in the result is sorted. Schema
+idioms are read by ``generator.model.reader`` (its docstring lists what each becomes and which
+keys are ignored); names come from ``generator.model.naming``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from generator.diagnostics import Reporter
+from generator.model.naming import (
+    collections_of,
+    derived_operation_id,
+    placeholders,
+    python_identifier,
+    resource_method,
+    shape_names,
+    unique_methods,
+    unique_names,
+)
+from generator.model.reader import Reader, Registry
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Body,
+    Boolean,
+    Emptyable,
+    Integer,
+    Map,
+    Number,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    Ref,
+    Response,
+    Shape,
+    Source,
+    String,
+    Union,
+)
+from generator.scrape.records import RawPage, RawParameter
+
+_PAGE_TYPES: dict[str, Shape] = {
+    "string": String(),
+    "integer": Integer(),
+    "number": Number(),
+    "boolean": Boolean(),
+    "array": Array(AnyShape()),
+    "object": Map(AnyShape()),
+    "": AnyShape(),
+}
+_LOCATIONS = ("path", "query", "header")
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """A record with its operation id settled."""
+
+    op_id: str
+    raw: RawPage
+
+
+def normalise(
+    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None
+) -> Api:
+    """The model of one API from its page records (see the module docstring)."""
+    settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
+    registry = Registry()
+    drafts = [_operation(page, registry, reporter) for page in settled]
+    names = shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses)
+    operations = _place_methods([_rename_op(op, names) for op in drafts])
+    shapes = sorted(
+        (replace(o, name=names[k], fields=tuple(
+            replace(f, shape=_rename(f.shape, names)) for f in o.fields))
+         for k, o in registry.objects.items()),
+        key=lambda o: o.name,
+    )
+    return Api(
+        name=name,
+        base_url=base_url if base_url is not None else _base_url(settled, reporter),
+        operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
+        shapes=tuple(shapes),
+    )
+
+
+def _settle_ids(pages: list[RawPage], reporter: Reporter) -> list[_Page]:
+    """Fill in missing operation ids; drop (with an error) a later file reusing an id."""
+    seen: dict[str, str] = {}
+    result: list[_Page] = []
+    for page in pages:
+        op_id = page.operation_id
+        if not op_id:
+            op_id = derived_operation_id(page.method, page.path)
+            reporter.warning(page.file, page.line, f"no operation id; using '{op_id}'",
+                             code="no-operation-id")
+        if op_id in seen:
+            reporter.error(page.file, page.line, f"operation id '{op_id}' is also used by "
+                           f"{seen[op_id]}; this operation is skipped", code="duplicate-id")
+            continue
+        seen[op_id] = page.file
+        result.append(_Page(op_id, page))
+    return result
+
+
+def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation:
+    raw = page.raw
+
+    def report(level: str, message: str, pointer: str, code: str) -> None:
+        emit = reporter.error if level == "error" else reporter.warning
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+
+    reader = Reader(registry, page.op_id, report)
+    params = _parameters(raw, page.op_id, registry, reporter)
+    return Operation(
+        operation_id=page.op_id,
+        method=raw.method.upper(),
+        path=raw.path if raw.path.startswith("/") else "/" + raw.path,
+        resource=(),
+        method_name="",
+        summary=raw.summary,
+        description=raw.description,
+        path_params=params["path"],
+        query_params=params["query"],
+        header_params=params["header"],
+        body=_body(raw, reader),
+        responses=tuple(Response(r.status, r.description) for r in raw.responses),
+        source=Source(raw.file, raw.line),
+    )
+
+
+def _body(raw: RawPage, reader: Reader) -> Body | None:
+    if raw.schema is None:
+        if raw.has_body or raw.media_type:
+            return Body(raw.media_type, AnyShape())
+        return None
+    shape = reader.shape(raw.schema, "", ())
+    required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
+    return Body(raw.media_type, shape, required=required)
+
+
+def _parameters(
+    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter
+) -> dict[str, tuple[Parameter, ...]]:
+    kept = _kept_parameters(raw, reporter)
+    clean = _parameter_names(kept, reporter, raw)
+    result: dict[str, list[Parameter]] = {loc: [] for loc in _LOCATIONS}
+    for p in kept:
+        location: ParameterLocation = "path" if p.location == "path" else (
+            "query" if p.location == "query" else "header")
+        shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
+        required = p.required or p.location == "path"
+        result[p.location].append(Parameter(p.name, clean[(p.location, p.name)], location,
+                                            shape, required, p.description))
+    order = {n: i for i, n in enumerate(placeholders(raw.path))}
+    result["path"] = _check_path(raw, result["path"], order, reporter)
+    return {loc: tuple(ps) for loc, ps in result.items()}
+
+
+def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
+    """Parameters with a known location, first of each (location, name)."""
+    kept: dict[tuple[str, str], RawParameter] = {}
+    for p in raw.parameters:
+        if p.location not in _LOCATIONS:
+            reporter.warning(raw.file, p.line, f"parameter '{p.name}' in '{p.location}' is not "
+                             "supported; it is skipped", code="parameter-location")
+        elif (p.location, p.name) in kept:
+            reporter.error(raw.file, p.line, f"parameter '{p.name}' in {p.location} is listed "
+                           "twice; the first is kept", code="duplicate-parameter")
+        else:
+            kept[(p.location, p.name)] = p
+    return list(kept.values())
+
+
+def _parameter_names(
+    kept: list[RawParameter], reporter: Reporter, raw: RawPage
+) -> dict[tuple[str, str], str]:
+    """Python names for the parameters of one operation, unique among them."""
+    keys = {f"{p.location}:{p.name}": (p.location, p.name) for p in kept}
+    names, clashes = unique_names({k: wire for k, (_, wire) in keys.items()})
+    for group in clashes:
+        listed = ", ".join(f"'{keys[k][1]}' in {keys[k][0]} -> {names[k]}" for k in group)
+        reporter.error(raw.file, raw.lines.get("parameters", raw.line),
+                       f"parameters clash as Python names: {listed}", code="name-clash")
+    return {keys[k]: names[k] for k in keys}
+
+
+def _parameter_shape(
+    p: RawParameter, op_id: str, registry: Registry, reporter: Reporter, file: str
+) -> Shape:
+    if p.schema is not None:
+        def report(level: str, message: str, pointer: str, code: str) -> None:
+            emit = reporter.error if level == "error" else reporter.warning
+            emit(file, p.line, f"parameter '{p.name}': {message}", pointer=pointer, code=code)
+
+        return Reader(registry, op_id, report).shape(p.schema, "", (p.name,))
+    shape = _PAGE_TYPES.get(p.type.strip().lower())
+    if shape is None:
+        reporter.warning(file, p.line, f"parameter '{p.name}' has unknown type '{p.type}'; "
+                         "any value is accepted", code="parameter-type")
+        return AnyShape()
+    return shape
+
+
+def _check_path(
+    raw: RawPage, params: list[Parameter], order: Mapping[str, int], reporter: Reporter
+) -> list[Parameter]:
+    """Path parameters in placeholder order; report (and repair) mismatches."""
+    listed = {p.name for p in params}
+    for p in params:
+        if p.name not in order:
+            reporter.error(raw.file, raw.line, f"path parameter '{p.name}' has no placeholder "
+                           f"in {raw.path}; it is skipped", code="path-parameter")
+    kept = [p for p in params if p.name in order]
+    taken = {p.python_name for p in kept}
+    for placeholder in order:
+        if placeholder not in listed:
+            reporter.error(raw.file, raw.line, f"placeholder '{{{placeholder}}}' in {raw.path} "
+                           "has no path parameter; a required string parameter is assumed",
+                           code="path-parameter")
+            python = _free_name(placeholder, taken)
+            kept.append(Parameter(placeholder, python, "path", String(), True))
+    return sorted(kept, key=lambda p: order[p.name])
+
+
+def _free_name(wire: str, taken: set[str]) -> str:
+    name = python_identifier(wire)
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def _place_methods(operations: list[Operation]) -> list[Operation]:
+    paths = Counter(op.path for op in operations)
+    collections = collections_of(paths)
+    wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
+              for op in operations}
+    placed = unique_methods(wanted)
+    return [replace(op, resource=placed[op.operation_id][0],
+                    method_name=placed[op.operation_id][1]) for op in operations]
+
+
+def _base_url(pages: list[_Page], reporter: Reporter) -> str:
+    hosts = Counter(p.raw.host for p in pages if p.raw.host)
+    if not hosts:
+        return ""
+    host = min(hosts, key=lambda h: (-hosts[h], h))
+    if len(hosts) > 1:
+        first = min(p.raw.file for p in pages if p.raw.host and p.raw.host != host)
+        reporter.warning(first, 0, f"pages name several hosts; using '{host}'", code="host")
+    name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
+    if port == "443":
+        return f"https://{name}"
+    if port == "80":
+        return f"http://{name}"
+    return f"https://{host}"
+
+
+def _rename(shape: Shape, names: Mapping[str, str]) -> Shape:
+    """``shape`` with every content-key ``Ref`` replaced by the shape's final name."""
+    if isinstance(shape, Ref):
+        return Ref(names[shape.name])
+    if isinstance(shape, Array):
+        return Array(_rename(shape.items, names))
+    if isinstance(shape, Map):
+        return Map(_rename(shape.values, names))
+    if isinstance(shape, Union):
+        return Union(tuple(_rename(v, names) for v in shape.variants))
+    if isinstance(shape, Emptyable):
+        return Emptyable(_rename(shape.shape, names))
+    return shape
+
+
+def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:
+    def params(ps: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+        return tuple(replace(p, shape=_rename(p.shape, names)) for p in ps)
+
+    body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
+    return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
+                   header_params=params(op.header_params), body=body)
+
