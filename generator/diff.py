@@ -1,0 +1,542 @@
+"""The change report (``doc2client diff OLD NEW``): what changed between two versions of an API.
+
+Operations are matched by method and path (placeholder names ignored), then by operation id.
+Within a matched operation the parameters and the body shape are walked together; named
+objects are followed through ``Api.shapes`` on each side. Every difference is one ``Change``.
+
+``breaking`` is judged from the side of code written against the client generated from the
+old version: a change is breaking when such code may stop working with the new one (a field
+or value it could send is gone, a field it may leave out is now required, a type is
+narrower). Widening (a field or value added, ``""`` accepted to clear, a type that accepts
+more) is not breaking. Descriptions and titles are reported but never breaking.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Reporter
+from generator.model.shapes import AnyShape, Api, Array, Binary, Emptyable, Enum, Integer, Map
+from generator.model.shapes import Number, Object, Operation, Parameter, Ref, Shape, String, Union
+
+EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
+DOC_KINDS = frozenset({"description-changed", "title-changed"})
+OPERATION_KINDS = frozenset({"operation-added", "operation-removed"})
+# Formats under which the client also accepts a richer Python type (datetime, Decimal).
+WIDENING_FORMATS = frozenset({"unix-time", "decimal"})
+
+MESSAGES = {
+    "operation-added": "operation added",
+    "operation-removed": "operation removed",
+    "operation-renamed": "operation id changed from {before} to {after}",
+    "method-renamed": "client method changed from {before} to {after}",
+    "body-added": "request body added ({after})",
+    "body-removed": "request body removed",
+    "media-type-changed": "body media type changed from {before} to {after}",
+    "field-added": "{after} field added",
+    "field-removed": "field removed (was {before})",
+    "required-changed": "now {after} (was {before})",
+    "type-changed": "type changed from {before} to {after}",
+    "enum-value-added": "value {after} added",
+    "enum-value-removed": "value {before} removed",
+    "clearable-added": 'can now be cleared with ""',
+    "clearable-removed": 'can no longer be cleared with ""',
+    "max-length-lowered": "maximum length lowered from {before} to {after}",
+    "max-length-raised": "maximum length raised from {before} to {after}",
+    "format-changed": "format changed from {before} to {after}",
+    "pattern-changed": "pattern changed from {before} to {after}",
+    "additional-changed": "other keys {after}",
+    "description-changed": "description changed",
+    "title-changed": "title changed from {before} to {after}",
+}
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Change:
+    """One difference. ``field_path`` is dotted (``address.city``, ``items[].price``,
+    ``metadata.*``), parameters are ``query:expand``; empty for the operation itself."""
+
+    operation_id: str
+    method: str
+    path: str
+    field_path: str
+    kind: str
+    before: str
+    after: str
+    breaking: bool
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    old: str  # the old API's name
+    new: str
+    changes: tuple[Change, ...]  # sorted
+
+    @property
+    def breaking(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.breaking)
+
+    def of_kind(self, *kinds: str) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind in kinds)
+
+
+# --- walking two models together ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Walk:
+    """The state of comparing one operation: both sides' shapes and the changes found."""
+
+    old_shapes: dict[str, Object]
+    new_shapes: dict[str, Object]
+    op: Operation
+    out: list[Change]
+    active: set[tuple[str, str]] = field(default_factory=set)  # refs being compared
+
+    def add(self, kind: str, path: str, before: object, after: object, *, breaking: bool) -> None:
+        before_text, after_text = _text(before), _text(after)
+        text = MESSAGES[kind].format(before=before_text or "none", after=after_text or "none")
+        where = f"{self.op.method} {self.op.path}" + (f" {path}" if path else "")
+        self.out.append(
+            Change(
+                self.op.operation_id,
+                self.op.method,
+                self.op.path,
+                path,
+                kind,
+                before_text,
+                after_text,
+                breaking,
+                f"{where}: {text}",
+            )
+        )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "required" if value else "optional"
+    return str(value)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix and not prefix.endswith(":") else prefix + name
+
+
+def describe(shape: Shape) -> str:
+    """A short text for a shape, as the report shows types."""
+    match shape:
+        case String() | Integer() | Number() if shape.format:
+            return f"{shape.kind} ({shape.format})"
+        case Enum():
+            return "open enum" if shape.open else "enum"
+        case Array():
+            return f"array of {describe(shape.items)}"
+        case Map():
+            return f"map of {describe(shape.values)}"
+        case Union():
+            return " | ".join(describe(v) for v in shape.variants)
+        case Emptyable():
+            return f'{describe(shape.shape)} | ""'
+        case Ref():
+            return "object"
+        case Binary():
+            return "file"
+        case _:
+            return shape.kind
+
+
+def _unwrap(shape: Shape) -> tuple[Shape, bool]:
+    if isinstance(shape, Emptyable):
+        return shape.shape, True
+    return shape, False
+
+
+def _compare(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+    old_inner, old_clear = _unwrap(old)
+    new_inner, new_clear = _unwrap(new)
+    if old_clear != new_clear:
+        kind = "clearable-added" if new_clear else "clearable-removed"
+        w.add(kind, path, describe(old), describe(new), breaking=old_clear)
+    _compare_inner(w, old_inner, new_inner, path)
+
+
+def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+    if isinstance(old, Union) or isinstance(new, Union):
+        _compare_variants(w, _variants(old), _variants(new), path)
+    elif type(old) is not type(new):
+        widening = _widens(old, new)
+        w.add("type-changed", path, describe(old), describe(new), breaking=not widening)
+    elif isinstance(old, Ref) and isinstance(new, Ref):
+        _compare_refs(w, old, new, path)
+    elif isinstance(old, Array) and isinstance(new, Array):
+        _compare(w, old.items, new.items, f"{path}[]")
+    elif isinstance(old, Map) and isinstance(new, Map):
+        _compare(w, old.values, new.values, _join(path, "*"))
+    else:
+        _compare_scalars(w, old, new, path)
+
+
+def _widens(old: Shape, new: Shape) -> bool:
+    """Whether every value of ``old`` is also a value of ``new`` (kinds differ)."""
+    return (
+        isinstance(new, AnyShape)
+        or (isinstance(old, Enum) and isinstance(new, String) and new.pattern is None)
+        or (isinstance(old, Integer) and isinstance(new, Number))
+    )
+
+
+def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+    if isinstance(old, Enum) and isinstance(new, Enum):
+        _compare_enums(w, old, new, path)
+        _compare_max_length(w, old.max_length, new.max_length, path)
+    elif isinstance(old, String) and isinstance(new, String):
+        _compare_max_length(w, old.max_length, new.max_length, path)
+        _compare_format(w, old.format, new.format, path)
+        if old.pattern != new.pattern:
+            w.add(
+                "pattern-changed", path, old.pattern, new.pattern, breaking=new.pattern is not None
+            )
+    elif isinstance(old, Integer | Number) and isinstance(new, Integer | Number):
+        _compare_format(w, old.format, new.format, path)
+
+
+def _compare_enums(w: _Walk, old: Enum, new: Enum, path: str) -> None:
+    for value in sorted(set(new.values) - set(old.values)):
+        w.add("enum-value-added", path, None, repr(value), breaking=False)
+    for value in sorted(set(old.values) - set(new.values)):
+        w.add("enum-value-removed", path, repr(value), None, breaking=not new.open)
+    if old.open != new.open:
+        w.add("type-changed", path, describe(old), describe(new), breaking=old.open)
+
+
+def _compare_max_length(w: _Walk, old: int | None, new: int | None, path: str) -> None:
+    if old == new:
+        return
+    lowered = new is not None and (old is None or new < old)
+    kind = "max-length-lowered" if lowered else "max-length-raised"
+    w.add(kind, path, old, new, breaking=lowered)
+
+
+def _compare_format(w: _Walk, old: str | None, new: str | None, path: str) -> None:
+    if old != new:
+        w.add("format-changed", path, old, new, breaking=old in WIDENING_FORMATS)
+
+
+# --- unions ------------------------------------------------------------------------------
+
+
+def _variants(shape: Shape) -> tuple[Shape, ...]:
+    return shape.variants if isinstance(shape, Union) else (shape,)
+
+
+def _family(shape: Shape) -> str:
+    """Variants of one family are compared with each other (an enum with a string, ...)."""
+    inner, _ = _unwrap(shape)
+    if isinstance(inner, String | Enum):
+        return "string"
+    if isinstance(inner, Integer | Number):
+        return "number"
+    return inner.kind
+
+
+def _pair_variants(
+    old: Sequence[Shape], new: Sequence[Shape]
+) -> tuple[list[tuple[Shape, Shape]], list[Shape], list[Shape]]:
+    """Pairs of variants of one family (in order), and the unpaired old and new ones."""
+    unpaired_new = list(new)
+    pairs: list[tuple[Shape, Shape]] = []
+    unpaired_old: list[Shape] = []
+    for variant in old:
+        match = next((n for n in unpaired_new if _family(n) == _family(variant)), None)
+        if match is None:
+            unpaired_old.append(variant)
+        else:
+            unpaired_new.remove(match)
+            pairs.append((variant, match))
+    return pairs, unpaired_old, unpaired_new
+
+
+def _compare_variants(w: _Walk, old: Sequence[Shape], new: Sequence[Shape], path: str) -> None:
+    pairs, removed, added = _pair_variants(old, new)
+    if not pairs:
+        before, after = " | ".join(map(describe, old)), " | ".join(map(describe, new))
+        widening = any(isinstance(n, AnyShape) for n in new)
+        w.add("type-changed", path, before, after, breaking=not widening)
+        return
+    for variant in removed:
+        w.add("type-changed", path, f"one of {describe(variant)}", "gone", breaking=True)
+    for variant in added:
+        w.add("type-changed", path, None, f"also {describe(variant)}", breaking=False)
+    for old_variant, new_variant in pairs:
+        _compare(w, old_variant, new_variant, path)
+
+
+# --- objects and parameters --------------------------------------------------------------
+
+_Member = tuple[Shape, bool, str]  # shape, required, description
+
+
+def _compare_refs(w: _Walk, old: Ref, new: Ref, path: str) -> None:
+    key = (old.name, new.name)
+    before, after = w.old_shapes.get(old.name), w.new_shapes.get(new.name)
+    if key in w.active or before is None or after is None:
+        return  # a recursive shape already being compared, or a model without the shape
+    w.active.add(key)
+    try:
+        _compare_objects(w, before, after, path)
+    finally:
+        w.active.discard(key)
+
+
+def _compare_objects(w: _Walk, old: Object, new: Object, path: str) -> None:
+    if old.title != new.title:
+        w.add("title-changed", path, old.title, new.title, breaking=False)
+    if old.description != new.description:
+        w.add("description-changed", path, old.description, new.description, breaking=False)
+    if old.additional != new.additional:
+        state = "allowed" if new.additional else "rejected"
+        w.add("additional-changed", path, None, state, breaking=old.additional)
+    old_members = {f.wire_name: (f.shape, f.required, f.description) for f in old.fields}
+    new_members = {f.wire_name: (f.shape, f.required, f.description) for f in new.fields}
+    _compare_members(w, old_members, new_members, path)
+
+
+def _compare_members(
+    w: _Walk, old: dict[str, _Member], new: dict[str, _Member], prefix: str
+) -> None:
+    """Fields of an object, or parameters of one location (``prefix`` is ``query:``)."""
+    for name in sorted(set(old) | set(new)):
+        path = _join(prefix, name)
+        if name not in new:
+            w.add("field-removed", path, describe(old[name][0]), None, breaking=True)
+        elif name not in old:
+            required = new[name][1]
+            w.add("field-added", path, None, _text(required), breaking=required)
+        else:
+            _compare_member(w, old[name], new[name], path)
+
+
+def _compare_member(w: _Walk, old: _Member, new: _Member, path: str) -> None:
+    (old_shape, old_required, old_doc), (new_shape, new_required, new_doc) = old, new
+    if old_required != new_required:
+        w.add("required-changed", path, old_required, new_required, breaking=new_required)
+    if old_doc != new_doc:
+        w.add("description-changed", path, old_doc, new_doc, breaking=False)
+    _compare(w, old_shape, new_shape, path)
+
+
+def _parameters(params: Iterable[Parameter]) -> dict[str, _Member]:
+    return {p.name: (p.shape, p.required, p.description) for p in params}
+
+
+# --- operations --------------------------------------------------------------------------
+
+
+def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
+    if old.operation_id != new.operation_id:
+        w.add("operation-renamed", "", old.operation_id, new.operation_id, breaking=False)
+    old_method = ".".join((*old.resource, old.method_name))
+    new_method = ".".join((*new.resource, new.method_name))
+    if old_method != new_method:
+        w.add("method-renamed", "", old_method, new_method, breaking=True)
+    if (old.summary, old.description) != (new.summary, new.description):
+        w.add("description-changed", "", old.summary, new.summary, breaking=False)
+    for location in ("path", "query", "header"):
+        before = _parameters(getattr(old, f"{location}_params"))
+        after = _parameters(getattr(new, f"{location}_params"))
+        _compare_members(w, before, after, f"{location}:")
+    _compare_body(w, old, new)
+
+
+def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:
+    if old.body is None or new.body is None:
+        if new.body is not None:
+            w.add("body-added", "", None, new.body.media_type, breaking=new.body.required)
+        elif old.body is not None:
+            w.add("body-removed", "", old.body.media_type, None, breaking=True)
+        return
+    if old.body.media_type != new.body.media_type:
+        # The regenerated client encodes the body itself: its callers see no difference.
+        w.add("media-type-changed", "", old.body.media_type, new.body.media_type, breaking=False)
+    if old.body.required != new.body.required:
+        w.add(
+            "required-changed", "", old.body.required, new.body.required, breaking=new.body.required
+        )
+    _compare(w, old.body.shape, new.body.shape, "")
+
+
+def _route(op: Operation) -> tuple[str, str]:
+    return op.method.upper(), re.sub(r"\{[^}]*\}", "{}", op.path)
+
+
+def match_operations(
+    old: Sequence[Operation], new: Sequence[Operation]
+) -> tuple[list[tuple[Operation, Operation]], list[Operation], list[Operation]]:
+    """Pairs by (method, path), then by operation id; and the removed and added operations."""
+    new_by_route: dict[tuple[str, str], Operation] = {}
+    for op in new:
+        new_by_route.setdefault(_route(op), op)
+    pairs: list[tuple[Operation, Operation]] = []
+    left: list[Operation] = []
+    for op in old:
+        found = new_by_route.pop(_route(op), None)
+        if found is None:
+            left.append(op)
+        else:
+            pairs.append((op, found))
+    unmatched = {op.operation_id: op for op in new_by_route.values() if op.operation_id}
+    removed = []
+    for op in left:
+        found = unmatched.pop(op.operation_id, None) if op.operation_id else None
+        if found is None:
+            removed.append(op)
+        else:
+            pairs.append((op, found))
+    paired = {id(b) for _, b in pairs}
+    return pairs, removed, [op for op in new if id(op) not in paired]
+
+
+def diff_apis(old: Api, new: Api) -> ChangeReport:
+    """Every change from ``old`` to ``new``, sorted."""
+    old_shapes = {s.name: s for s in old.shapes}
+    new_shapes = {s.name: s for s in new.shapes}
+    out: list[Change] = []
+    pairs, removed, added = match_operations(old.operations, new.operations)
+    for before, after in pairs:
+        _compare_operation(_Walk(old_shapes, new_shapes, after, out), before, after)
+    for op in removed:
+        _Walk(old_shapes, new_shapes, op, out).add(
+            "operation-removed", "", op.operation_id, None, breaking=True
+        )
+    for op in added:
+        _Walk(old_shapes, new_shapes, op, out).add(
+            "operation-added", "", None, op.operation_id, breaking=False
+        )
+    return ChangeReport(old.name, new.name, tuple(sorted(out)))
+
+
+# --- rendering ---------------------------------------------------------------------------
+
+
+def _summary(report: ChangeReport) -> str:
+    added = len(report.of_kind("operation-added"))
+    removed = len(report.of_kind("operation-removed"))
+    breaking = len(report.breaking)
+    other = len(report.changes) - breaking - added
+    return (
+        f"{report.old} → {report.new}: {breaking} breaking, {other} other changes; "
+        f"{added} operations added, {removed} removed"
+    )
+
+
+def _by_operation(changes: Iterable[Change]) -> list[str]:
+    lines: list[str] = []
+    current: tuple[str, str, str] | None = None
+    for change in changes:
+        key = (change.method, change.path, change.operation_id)
+        if key != current:
+            current = key
+            lines += ["", f"### {change.method} {change.path} ({change.operation_id})", ""]
+        text = change.message.split(": ", 1)[1] if ": " in change.message else change.message
+        where = f"`{change.field_path}`: " if change.field_path else ""
+        lines.append(f"- {where}{text}")
+    return lines
+
+
+def _operation_list(changes: Iterable[Change]) -> list[str]:
+    return [f"- {c.method} {c.path} ({c.operation_id})" for c in changes]
+
+
+def render_markdown(report: ChangeReport) -> str:
+    """The report as Markdown: a summary line, then one section per kind of change."""
+    ordered = sorted(report.changes, key=lambda c: (c.method, c.path, c.operation_id, c))
+    body = [c for c in ordered if c.kind not in OPERATION_KINDS]
+    sections = [
+        ("Breaking changes", _by_operation(c for c in body if c.breaking)),
+        ("Other changes", _by_operation(c for c in body if not c.breaking)),
+        ("Operations added", _operation_list(report.of_kind("operation-added"))),
+        ("Operations removed", _operation_list(report.of_kind("operation-removed"))),
+    ]
+    lines = [f"# API changes: {report.old} → {report.new}", "", _summary(report)]
+    for title, items in sections:
+        if items:
+            lines += ["", f"## {title}", *([""] if items[0] else []), *items]
+    if not report.changes:
+        lines += ["", "No changes."]
+    return "\n".join(lines) + "\n"
+
+
+def report_to_dict(report: ChangeReport) -> dict[str, Any]:
+    return {
+        "old": report.old,
+        "new": report.new,
+        "summary": {
+            "breaking": len(report.breaking),
+            "changes": len(report.changes),
+            "operations_added": len(report.of_kind("operation-added")),
+            "operations_removed": len(report.of_kind("operation-removed")),
+        },
+        "changes": [asdict(c) for c in report.changes],
+    }
+
+
+def render_json(report: ChangeReport) -> str:
+    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- the command -------------------------------------------------------------------------
+
+
+def _load_side(spec: Path, reporter: Reporter, name: str | None) -> dict[str, Api | None]:
+    """The APIs found at ``spec`` by name (``None`` where one failed to load)."""
+    from generator.options import Options
+    from generator.pipeline import display_path, find_sources, load_api
+
+    sources = find_sources(spec, reporter)
+    if name is not None and len(sources) > 1:
+        sources = [s for s in sources if s.name == name]
+        if not sources:
+            reporter.error(display_path(spec), 0, f"no API named {name!r} here")
+    return {s.name: load_api(s, reporter, Options()) for s in sources}
+
+
+def pair_apis(
+    old: dict[str, Api | None], new: dict[str, Api | None]
+) -> list[tuple[Api | None, Api | None]]:
+    """One API on each side: those two; otherwise by name, an API on one side only being
+    compared with an empty one. ``None`` stands for an API that failed to load."""
+    if len(old) == 1 and len(new) == 1:
+        return [(next(iter(old.values())), next(iter(new.values())))]
+    empty = {n: Api(name=n, base_url="", operations=(), shapes=()) for n in {*old, *new}}
+    return [(old.get(n, empty[n]), new.get(n, empty[n])) for n in sorted(empty)]
+
+
+def run_diff(old: Path, new: Path, *, as_json: bool = False, name: str | None = None) -> int:
+    """``doc2client diff``: 1 when a change is breaking, 0 when none is, 2 when nothing
+    could be compared. Diagnostics go to stderr, the report to stdout."""
+    reporter = Reporter()
+    old_apis = _load_side(old, reporter, name)
+    new_apis = _load_side(new, reporter, name)
+    for item in reporter.sorted():
+        print(item, file=sys.stderr)
+    pairs = pair_apis(old_apis, new_apis)
+    reports = [diff_apis(a, b) for a, b in pairs if a is not None and b is not None]
+    if not reports:
+        print("doc2client diff: error: nothing to compare", file=sys.stderr)
+        return EXIT_ERROR
+    if as_json:
+        dumped = [report_to_dict(r) for r in reports]
+        data = dumped[0] if len(dumped) == 1 else dumped
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(render_markdown(r) for r in reports))
+    return EXIT_BREAKING if any(r.breaking for r in reports) else EXIT_OK
