@@ -22,8 +22,24 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Reporter
-from generator.model.shapes import AnyShape, Api, Array, Binary, Emptyable, Enum, Integer, Map
-from generator.model.shapes import Number, Object, Operation, Parameter, Ref, Shape, String, Union
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Binary,
+    Emptyable,
+    Enum,
+    Integer,
+    Map,
+    Number,
+    Object,
+    Operation,
+    Parameter,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DOC_KINDS = frozenset({"description-changed", "title-changed"})

@@ -1,0 +1,316 @@
+"""The change report: unit tests on hand-built models, edits of copied pages, real drift."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from generator.diff import Change, ChangeReport, diff_apis, render_json, render_markdown
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Body,
+    Emptyable,
+    Enum,
+    Field,
+    Integer,
+    Map,
+    Number,
+    Object,
+    Operation,
+    Parameter,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
+
+# --- hand-built models ------------------------------------------------------------------
+
+
+def field(name: str, shape: Shape, *, required: bool = False, description: str = "") -> Field:
+    return Field(name, name, shape, required, description)
+
+
+def operation(
+    op_id: str = "PostThingsThing", path: str = "/v1/things/{thing}", **kw: object
+) -> Operation:
+    defaults: dict[str, object] = {
+        "resource": ("things",),
+        "method_name": "update",
+        "path_params": (Parameter("thing", "thing", "path", String(), required=True),),
+        "body": Body("application/x-www-form-urlencoded", Ref("Body")),
+    }
+    defaults.update(kw)
+    return Operation(op_id, "POST", path, **defaults)  # type: ignore[arg-type]
+
+
+def api(
+    *fields: Field, ops: tuple[Operation, ...] | None = None, extra: tuple[Object, ...] = ()
+) -> Api:
+    shapes = (Object("Body", tuple(fields)), *extra)
+    return Api(
+        "things",
+        "",
+        ops if ops is not None else (operation(),),
+        tuple(sorted(shapes, key=lambda s: s.name)),
+    )
+
+
+def only(report: ChangeReport) -> Change:
+    assert len(report.changes) == 1, report.changes
+    return report.changes[0]
+
+
+def change_of(old: Shape, new: Shape) -> ChangeReport:
+    return diff_apis(api(field("x", old)), api(field("x", new)))
+
+
+def kinds(report: ChangeReport) -> list[tuple[str, str, bool]]:
+    return [(c.kind, c.field_path, c.breaking) for c in report.changes]
+
+
+def test_equal_models_have_no_changes() -> None:
+    base = api(
+        field("a", Emptyable(String(max_length=10))),
+        field("b", Array(Ref("Item"))),
+        extra=(Object("Item", (field("c", Integer()),)),),
+    )
+    assert diff_apis(base, base).changes == ()
+
+
+def test_field_removed_is_breaking_and_added_optional_is_not() -> None:
+    old, new = api(field("a", String())), api(field("b", String()))
+    assert kinds(diff_apis(old, new)) == [("field-removed", "a", True), ("field-added", "b", False)]
+
+
+def test_field_added_required_is_breaking() -> None:
+    change = only(diff_apis(api(), api(field("b", String(), required=True))))
+    assert (change.kind, change.after, change.breaking) == ("field-added", "required", True)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "breaking"), [(False, True, True), (True, False, False)]
+)
+def test_required_changed(before: bool, after: bool, breaking: bool) -> None:
+    change = only(
+        diff_apis(
+            api(field("a", String(), required=before)), api(field("a", String(), required=after))
+        )
+    )
+    assert (change.kind, change.field_path, change.breaking) == ("required-changed", "a", breaking)
+    assert (
+        change.message == f"POST /v1/things/{{thing}} a: now {change.after} (was {change.before})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "breaking"),
+    [
+        (String(), Emptyable(String()), False),
+        (Emptyable(String()), String(), True),
+        (Enum(("a",)), Enum(("a",), open=True), False),
+        (Enum(("a",), open=True), Enum(("a",)), True),
+        (Enum(("a",)), String(), False),
+        (String(), Enum(("a",)), True),
+        (Integer(), Number(), False),
+        (Number(), Integer(), True),
+        (String(), AnyShape(), False),
+        (AnyShape(), String(), True),
+        (String(), Integer(), True),
+        (Ref("Item"), String(), True),
+        (Array(String()), String(), True),
+    ],
+)
+def test_type_changes_break_unless_widening(old: Shape, new: Shape, breaking: bool) -> None:
+    report = change_of(old, new)
+    assert report.changes, "no change reported"
+    assert {c.breaking for c in report.changes} == {breaking}
+    assert all(c.field_path == "x" for c in report.changes)
+
+
+def test_union_variant_added_is_not_breaking_and_removed_is() -> None:
+    narrow, wide = Integer(), Union((Integer(), Enum(("now",))))
+    added, removed = change_of(narrow, wide), change_of(wide, narrow)
+    assert kinds(added) == [("type-changed", "x", False)]
+    assert "also enum" in added.changes[0].message
+    assert kinds(removed) == [("type-changed", "x", True)]
+
+
+def test_union_variants_are_compared_inside() -> None:
+    old = Union((Ref("Item"), String(max_length=5000)))
+    new = Union((String(max_length=100), Ref("Item2")))
+    items = (Object("Item", (field("c", Integer()),)), Object("Item2", (field("d", Integer()),)))
+    report = diff_apis(api(field("x", old), extra=items), api(field("x", new), extra=items))
+    assert kinds(report) == [
+        ("max-length-lowered", "x", True),
+        ("field-removed", "x.c", True),
+        ("field-added", "x.d", False),
+    ]
+
+
+def test_enum_values_added_and_removed() -> None:
+    report = change_of(Enum(("a", "b")), Enum(("b", "c")))
+    assert kinds(report) == [("enum-value-added", "x", False), ("enum-value-removed", "x", True)]
+    assert [(c.before, c.after) for c in report.changes] == [("", "'c'"), ("'a'", "")]
+
+
+def test_enum_value_removed_from_open_enum_is_not_breaking() -> None:
+    assert kinds(change_of(Enum(("a", "b"), open=True), Enum(("a",), open=True))) == [
+        ("enum-value-removed", "x", False)
+    ]
+
+
+def test_emptyable_enum_values_are_compared_through_the_wrapper() -> None:
+    report = change_of(Emptyable(Enum(("a",))), Emptyable(Enum(("a", "b"))))
+    assert kinds(report) == [("enum-value-added", "x", False)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind", "breaking"),
+    [
+        (5000, 100, "max-length-lowered", True),
+        (100, 5000, "max-length-raised", False),
+        (None, 100, "max-length-lowered", True),
+        (100, None, "max-length-raised", False),
+    ],
+)
+def test_max_length(old: int | None, new: int | None, kind: str, breaking: bool) -> None:
+    change = only(change_of(String(max_length=old), String(max_length=new)))
+    assert (change.kind, change.breaking) == (kind, breaking)
+
+
+def test_format_lost_that_took_a_richer_type_is_breaking() -> None:
+    assert kinds(change_of(Integer("unix-time"), Integer())) == [("format-changed", "x", True)]
+    assert kinds(change_of(Integer(), Integer("unix-time"))) == [("format-changed", "x", False)]
+
+
+def test_nested_fields_by_dotted_path_through_arrays_maps_and_refs() -> None:
+    def shapes(city: Shape) -> tuple[Object, ...]:
+        return (
+            Object("Address", (field("city", city),)),
+            Object("Line", (field("address", Ref("Address")),)),
+        )
+
+    old = api(
+        field("lines", Array(Ref("Line"))), field("meta", Map(String())), extra=shapes(String())
+    )
+    new = api(
+        field("lines", Array(Ref("Line"))), field("meta", Map(Integer())), extra=shapes(Integer())
+    )
+    assert kinds(diff_apis(old, new)) == [
+        ("type-changed", "lines[].address.city", True),
+        ("type-changed", "meta.*", True),
+    ]
+
+
+def test_recursive_shapes_terminate() -> None:
+    node = Object("Node", (field("child", Ref("Node")), field("v", String())))
+    new_node = Object("Node", (field("child", Ref("Node")), field("v", Integer())))
+    report = diff_apis(
+        api(field("n", Ref("Node")), extra=(node,)), api(field("n", Ref("Node")), extra=(new_node,))
+    )
+    assert kinds(report) == [("type-changed", "n.v", True)]
+
+
+def test_parameters_are_compared_by_location() -> None:
+    expand = Parameter("expand", "expand", "query", Array(String()))
+    old = api(ops=(operation(query_params=(expand,)),))
+    new = api(
+        ops=(
+            operation(
+                query_params=(replace(expand, required=True),),
+                header_params=(Parameter("Idem", "idem", "header", String()),),
+            ),
+        )
+    )
+    assert kinds(diff_apis(old, new)) == [
+        ("field-added", "header:Idem", False),
+        ("required-changed", "query:expand", True),
+    ]
+
+
+def test_operations_added_removed_and_matched_by_path_then_id() -> None:
+    moved = operation(path="/v2/things/{id}")  # same route: placeholder names do not count
+    renamed = operation(op_id="UpdateThing")  # same route, new id
+    gone = operation(op_id="PostOther", path="/v1/other")
+    new_id_path = operation(op_id="PostOther", path="/v1/others")  # id matches
+    added = operation(op_id="GetThing", path="/v1/things", method_name="list")
+    old = api(ops=(operation(), gone))
+    assert kinds(diff_apis(old, api(ops=(renamed, new_id_path)))) == [
+        ("operation-renamed", "", False)
+    ]
+    report = diff_apis(old, api(ops=(moved, added)))
+    assert [(c.operation_id, c.kind, c.breaking) for c in report.changes] == [
+        ("GetThing", "operation-added", False),
+        ("PostOther", "operation-removed", True),
+    ]
+
+
+def test_body_changes() -> None:
+    no_body = api(ops=(operation(body=None),))
+    with_body = api(field("a", String(), required=True))
+    assert kinds(diff_apis(with_body, no_body)) == [("body-removed", "", True)]
+    assert kinds(diff_apis(no_body, with_body)) == [("body-added", "", False)]
+    json_body = api(
+        field("a", String(), required=True),
+        ops=(operation(body=Body("application/json", Ref("Body"))),),
+    )
+    assert kinds(diff_apis(with_body, json_body)) == [("media-type-changed", "", False)]
+
+
+def test_descriptions_and_titles_are_reported_never_breaking() -> None:
+    old = api(field("a", String(), description="old"))
+    new = api(field("a", String(), description="new"))
+    assert kinds(diff_apis(old, new)) == [("description-changed", "a", False)]
+
+
+def test_order_is_deterministic() -> None:
+    old = api(*(field(n, String()) for n in "dcba"))
+    new = api(*(field(n, Integer()) for n in "abcd"))
+    report = diff_apis(old, new)
+    assert [c.field_path for c in report.changes] == ["a", "b", "c", "d"]
+    assert report.changes == tuple(sorted(report.changes))
+
+
+def test_render_markdown_sections_and_counts() -> None:
+    old = api(
+        field("a", String()),
+        field("b", String()),
+        ops=(operation(), operation("PostGone", "/v1/gone")),
+    )
+    new = api(
+        field("b", String()),
+        field("c", String()),
+        ops=(operation(), operation("GetNew", "/v1/new")),
+    )
+    text = render_markdown(diff_apis(old, new))
+    assert "things → things: 2 breaking, 1 other changes; 1 operations added, 1 removed" in text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Breaking changes",
+        "## Other changes",
+        "## Operations added",
+        "## Operations removed",
+    ]
+    assert "- `a`: field removed (was string)" in text
+    assert "### POST /v1/things/{thing} (PostThingsThing)" in text
+    assert "- POST /v1/gone (PostGone)" in text
+
+
+def test_render_json_is_stable_and_complete() -> None:
+    report = diff_apis(api(field("a", String())), api(field("a", Integer())))
+    text = render_json(report)
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert data["summary"] == {
+        "breaking": 1,
+        "changes": 1,
+        "operations_added": 0,
+        "operations_removed": 0,
+    }
+    assert data["changes"][0]["field_path"] == "a"
+    assert data["changes"][0]["before"] == "string"
