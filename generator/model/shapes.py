@@ -136,7 +136,8 @@ class Object:
 
 
 Shape: TypeAlias = (
-    String | Integer | Number | Boolean | Enum | Array | Map | Union | Emptyable | Binary | AnyShape | Ref
+    String | Integer | Number | Boolean | Enum | Array | Map | Union | Emptyable | Binary
+    | AnyShape | Ref
 )
 
 ParameterLocation: TypeAlias = Literal["path", "query", "header"]
