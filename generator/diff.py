@@ -383,7 +383,9 @@ def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:
     if old.body.media_type != new.body.media_type:
         # The regenerated client encodes the body itself: its callers see no difference.
         w.add("media-type-changed", "", old.body.media_type, new.body.media_type, breaking=False)
-    if old.body.required != new.body.required:
+    bodies_are_objects = isinstance(old.body.shape, Ref) and isinstance(new.body.shape, Ref)
+    if old.body.required != new.body.required and not bodies_are_objects:
+        # (an object body is required when a field is: the field's change says it)
         w.add(
             "required-changed", "", old.body.required, new.body.required, breaking=new.body.required
         )

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.diff import Change, ChangeReport, diff_apis, render_json, render_markdown
+from generator.diff import Change, ChangeReport, diff_apis, render_json, render_markdown, run_diff
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -314,3 +320,163 @@ def test_render_json_is_stable_and_complete() -> None:
     }
     assert data["changes"][0]["field_path"] == "a"
     assert data["changes"][0]["before"] == "string"
+
+
+# --- edits of copied pages --------------------------------------------------------------
+
+SCHEMA = re.compile(r'(<pre  class="schema">)(.*?)(</pre>)', re.S)
+SEED = "PostCustomersCustomer"
+
+
+def edit_schema(page: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Edit the schema of a page as the page tool writes it (entity-encoded JSON)."""
+    text = page.read_text(encoding="utf-8")
+    match = SCHEMA.search(text)
+    assert match is not None
+    schema = json.loads(html.unescape(match.group(2)))
+    edit(schema)
+    encoded = html.escape(json.dumps(schema, indent=2), quote=True).replace("\n", "&#xA;")
+    page.write_text(text[: match.start(2)] + encoded + text[match.end(2) :], encoding="utf-8")
+
+
+def copy_pages(corpus: Path, folder: Path, names: Sequence[str]) -> Path:
+    folder.mkdir(parents=True)
+    for name in names:
+        shutil.copy(corpus / "pages" / "stripe" / f"{name}.html", folder)
+    return folder
+
+
+def props(schema: dict[str, Any]) -> dict[str, Any]:
+    return schema["properties"]  # type: ignore[no-any-return]
+
+
+def drop_empty_branch(schema: dict[str, Any]) -> None:
+    branches = props(schema)["address"].pop("anyOf")
+    props(schema)["address"].update(next(b for b in branches if b.get("enum") != [""]))
+
+
+PAGE_EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], tuple[str, str, bool]]] = {
+    "remove a field": (lambda s: props(s).pop("email"), ("field-removed", "email", True)),
+    "add an enum value": (
+        lambda s: props(s)["tax_exempt"]["enum"].append("partial"),
+        ("enum-value-added", "tax_exempt", False),
+    ),
+    "make a field required": (
+        lambda s: s.update(required=["email"]),
+        ("required-changed", "email", True),
+    ),
+    "drop the empty branch": (drop_empty_branch, ("clearable-removed", "address", True)),
+    "change a type": (
+        lambda s: props(s)["balance"].update(type="string"),
+        ("type-changed", "balance", True),
+    ),
+    "raise a maximum length": (
+        lambda s: props(s)["email"].update(maxLength=1024),
+        ("max-length-raised", "email", False),
+    ),
+    "lower a nested maximum length": (
+        lambda s: props(s)["shipping"]["anyOf"][0]["properties"]["phone"].update(maxLength=10),
+        ("max-length-lowered", "shipping.phone", True),
+    ),
+    "change a description": (
+        lambda s: props(s)["email"].update(description="Where we write."),
+        ("description-changed", "email", False),
+    ),
+}
+
+
+def run_json(old: Path, new: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, Any, str]:
+    code = run_diff(old, new, as_json=True, name=None)
+    out, err = capsys.readouterr()
+    return code, json.loads(out) if out else None, err
+
+
+def triples(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    return [(c["kind"], c["field_path"], c["breaking"]) for c in data["changes"]]
+
+
+@pytest.mark.parametrize("edit", sorted(PAGE_EDITS))
+def test_page_edit_is_reported(
+    edit: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
+    function, expected = PAGE_EDITS[edit]
+    edit_schema(new / f"{SEED}.html", function)
+    code, data, err = run_json(old, new, capsys)
+    assert triples(data) == [expected], err
+    assert data["changes"][0]["operation_id"] == SEED
+    assert code == (1 if expected[2] else 0)
+
+
+def test_page_deleted_and_added(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy_pages(corpus, tmp_path / "old", [SEED, "DeleteCustomersCustomer"])
+    new = copy_pages(corpus, tmp_path / "new", [SEED, "GetCustomers"])
+    code, data, _ = run_json(old, new, capsys)
+    assert [(c["operation_id"], c["kind"], c["breaking"]) for c in data["changes"]] == [
+        ("DeleteCustomersCustomer", "operation-removed", True),
+        ("GetCustomers", "operation-added", False),
+    ]
+    assert code == 1
+    (old / "DeleteCustomersCustomer.html").unlink()
+    code, data, _ = run_json(old, new, capsys)
+    assert (code, triples(data)) == (0, [("operation-added", "", False)])
+
+
+def test_unchanged_copy_reports_nothing(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy_pages(corpus, tmp_path / "a", [SEED, "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "b", [SEED, "GetCustomers"])
+    assert run_diff(old, new, as_json=False, name=None) == 0
+    out, _ = capsys.readouterr()
+    assert "0 breaking, 0 other changes; 0 operations added, 0 removed" in out
+    assert "No changes." in out
+
+
+def test_markdown_report_of_a_page_edit(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
+    edit_schema(new / f"{SEED}.html", lambda s: props(s).pop("phone"))
+    assert run_diff(old, new, as_json=False, name=None) == 1
+    out, _ = capsys.readouterr()
+    assert "## Breaking changes" in out
+    assert (
+        f"### POST /v1/customers/{{customer}} ({SEED})\n\n- `phone`: field removed (was string)"
+        in out
+    )
+
+
+def test_apis_matched_by_name(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
+    copy_pages(corpus, tmp_path / "old" / "other", ["GetCustomers"])
+    copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
+    copy_pages(corpus, tmp_path / "new" / "third", ["GetCustomers"])
+    code, data, _ = run_json(tmp_path / "old", tmp_path / "new", capsys)
+    assert [(r["old"], r["new"], triples(r)) for r in data] == [
+        ("other", "other", [("operation-removed", "", True)]),
+        ("stripe", "stripe", []),
+        ("third", "third", [("operation-added", "", False)]),
+    ]
+    assert code == 1
+    code, data, _ = run_json(tmp_path / "old", tmp_path / "new" / "third", capsys)
+    assert [(r["old"], triples(r)) for r in data] == [
+        ("other", [("operation-removed", "", True)]),
+        ("stripe", [("operation-removed", "", True)]),
+        ("third", [("operation-added", "", False)]),
+    ]
+    assert code == 1  # two APIs against one: matched by name, and none matches
+    assert run_diff(tmp_path / "old", tmp_path / "new" / "third", as_json=True, name="other") == 0
+
+
+def test_nothing_to_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_diff(tmp_path / "missing", tmp_path, as_json=False, name=None)
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert "missing: error: no such file or folder" in err
