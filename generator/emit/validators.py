@@ -1,0 +1,506 @@
+"""The generated ``_validators.py``: straight-line request checks, one function per operation.
+
+Each named object shape becomes one private ``_check_<name>(value, out)`` function with the
+checks for every field written out inline; each operation with a body or query parameters
+becomes one public function that returns every problem as ``(path, message)``. The generated
+module uses the standard library only.
+
+Semantics follow JSON Schema Draft 2020-12 as ``jsonschema`` applies it to the page's schema
+(``1.0`` is an integer, ``True`` is not; ``maxLength`` counts code points), plus the Python
+values the client also sends: ``datetime`` for unix-time integers, ``Decimal`` for decimal
+strings, tuples for lists and any ``Mapping`` for objects. An open enum (the API bypasses
+validation) accepts any string. Problems of a nested object carry paths relative to it; the
+caller prefixes them only when there is a problem, so a valid payload builds no path string.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from generator.emit.python import pyrepr, python_identifier
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Binary,
+    Boolean,
+    Emptyable,
+    Enum,
+    Field,
+    Integer,
+    Map,
+    Number,
+    Object,
+    Operation,
+    Parameter,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
+
+# A path segment: ("lit", wire text) or ("var", loop variable name).
+Segment = tuple[str, str]
+Path = tuple[Segment, ...]
+
+# Statements per generated function, below ruff's limit of 50 (PLR0915) with a margin.
+MAX_STATEMENTS = 40
+LITERAL_WIDTH = 40  # longer text in the generated code is split so that lines stay short
+
+PRELUDE = '''\
+"""Request validators: one function per operation, every problem as (path, message)."""
+
+import datetime
+{imports}import numbers
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+_Problems: TypeAlias = list[tuple[str, str]]
+_SHOWN = 60  # characters of a value quoted in a message
+
+
+def _got(value: object) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _expected(what: str, value: object) -> str:
+    return f"expected {{what}}, got {{_got(value)}}"
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _is_int(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _is_time(value: object) -> bool:
+    return _is_int(value) or isinstance(value, datetime.datetime)
+
+
+def _is_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, numbers.Number)
+
+
+def _is_file(value: object) -> bool:
+    kinds = (str, bytes, bytearray, memoryview, tuple)
+    return isinstance(value, kinds) or hasattr(value, "read")
+
+
+def _prefix(out: _Problems, start: int, prefix: str) -> None:
+    for index in range(start, len(out)):
+        path, message = out[index]
+        out[index] = (f"{{prefix}}.{{path}}" if path else prefix, message)
+
+
+def _not_one_of(value: object, allowed: frozenset[str]) -> str:
+    shown = ", ".join(map(repr, sorted(allowed)))
+    return f"{{_show(value)}} is not one of {{shown}}"
+
+
+def _union(what: str, value: object, *tries: _Problems) -> str:
+    """One message for a value that no variant accepts, naming the nearest variant's problem."""
+    near = [t for t in tries if not (t[0][0] == "" and t[0][1].startswith("expected "))]
+    if len(near) == 1:
+        path, message = near[0][0]
+        return f"{{path}}: {{message}}" if path else message
+    if near:
+        return f"matches none of: {{what}}"
+    return _expected(what, value)
+'''
+
+
+@dataclass(slots=True)
+class _Module:
+    """Module-level constants the checks share (enum sets, patterns), by their literal text."""
+
+    constants: dict[str, str] = field(default_factory=dict)
+    patterns: bool = False
+    decimals: bool = False
+
+    def constant(self, prefix: str, literal: str) -> str:
+        for name, text in self.constants.items():
+            if text == literal:
+                return name
+        name = f"_{prefix}{len(self.constants)}"
+        self.constants[name] = literal
+        return name
+
+
+@dataclass(slots=True)
+class _Emitter:
+    """Writes the checks of one function; ``counter`` keeps variable names unique in it."""
+
+    module: _Module
+    check_names: dict[str, str]
+    counter: int = 0
+
+    def fresh(self) -> int:
+        self.counter += 1
+        return self.counter
+
+
+def validator_name(op: Operation) -> str:
+    """The public function name for ``op``: resource path and method, ``customers_update``."""
+    joined = "_".join((*op.resource, op.method_name)).lower()
+    name = python_identifier(re.sub(r"\W+", "_", joined, flags=re.ASCII).strip("_") or "op")
+    return "op" + name if name.startswith("_") else name
+
+
+def has_validator(op: Operation) -> bool:
+    """True when ``render_validators`` writes a function for ``op`` (a body or query params)."""
+    return op.body is not None or bool(op.query_params)
+
+
+def render_validators(api: Api, header: str) -> str:
+    """The full text of ``_validators.py`` for ``api`` (unformatted, deterministic)."""
+    module = _Module()
+    check_names = _check_names(api)
+    emitter = _Emitter(module, check_names)
+    chunks = [_object_function(obj, emitter) for obj in api.shapes]
+    chunks += [_operation_function(op, emitter) for op in api.operations if has_validator(op)]
+    constants = "".join(f"{name} = {text}\n" for name, text in module.constants.items())
+    imports = "import decimal\n" if module.decimals else ""
+    prelude = PRELUDE.format(imports=imports + ("import re\n" if module.patterns else ""))
+    body = "\n\n".join(chunks)
+    return f"{header}\n{prelude}\n{constants}\n\n{body}"
+
+
+def _check_names(api: Api) -> dict[str, str]:
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for obj in api.shapes:
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", obj.name)
+        base = "_check_" + python_identifier(snake).lower().strip("_")
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        names[obj.name] = name
+    return names
+
+
+def _object_function(obj: Object, em: _Emitter) -> str:
+    """One check function, split in parts where ruff would find it too long (PLR0915)."""
+    em.counter = 0
+    name = em.check_names[obj.name]
+    chunks = _chunks([_member_lines(f, "value", (), "out", em) for f in obj.fields])
+    parts = [f"{name}_part{n}" for n in range(2, len(chunks) + 1)]
+    head = [*chunks[0], *(f"{part}(value, out)" for part in parts)] if chunks else []
+    functions = [_function(name, _object_lines(obj, head, em))]
+    functions += [_function(part, chunk) for part, chunk in zip(parts, chunks[1:], strict=True)]
+    return "\n\n".join(functions)
+
+
+def _function(name: str, body: list[str]) -> str:
+    lines = [f"def {name}(value: Any, out: _Problems) -> None:", *_indent(body or ["pass"])]
+    return "\n".join(lines) + "\n"
+
+
+def _chunks(blocks: list[list[str]]) -> list[list[str]]:
+    """Blocks grouped so that no group has more than ``MAX_STATEMENTS`` statements."""
+    chunks: list[list[str]] = []
+    size = MAX_STATEMENTS
+    for block in blocks:
+        count = _statements(ast.parse("\n".join(block)).body)
+        if size + count > MAX_STATEMENTS:
+            chunks.append([])
+            size = 0
+        chunks[-1] += block
+        size += count
+    return chunks
+
+
+def _statements(nodes: list[ast.stmt]) -> int:
+    """Statements as ruff's too-many-statements rule counts them (for the code written here)."""
+    count = 0
+    for node in nodes:
+        if isinstance(node, ast.If):
+            count += 1 + _statements(node.body) + bool(node.orelse) + _statements(node.orelse)
+        elif isinstance(node, ast.For):
+            count += _statements(node.body)
+        else:
+            count += 1
+    return count
+
+
+def _object_lines(obj: Object, members: list[str], em: _Emitter) -> list[str]:
+    var, out = "value", "out"
+    where = _path_expr(())
+    lines = [
+        f"if not isinstance({var}, Mapping):",
+        f'    {out}.append(({where}, _expected("an object", {var})))',
+        "    return",
+        *members,
+    ]
+    if not obj.additional:
+        keys = em.module.constant("KEYS", _frozenset(f.wire_name for f in obj.fields))
+        lines += [
+            f"if not {keys}.issuperset({var}):",
+            f"    for key in {var}:",
+            f"        if key not in {keys}:",
+            f'            {out}.append(({where}, f"unknown field {{_show(key)}}"))',
+        ]
+    return lines
+
+
+def _member_lines(
+    member: Field | Parameter, var: str, path: Path, out: str, em: _Emitter
+) -> list[str]:
+    """The checks of one member of mapping ``var``: present (or required), then its shape."""
+    name = member.wire_name if isinstance(member, Field) else member.name
+    what = "field" if isinstance(member, Field) else "parameter"
+    shape, required = member.shape, member.required
+    item = f"v{em.fresh()}"
+    lines = [f"if {pyrepr(name)} in {var}:", f"    {item} = {var}[{pyrepr(name)}]"]
+    body = _shape_lines(shape, item, (*path, ("lit", name)), out, em)
+    lines += _indent(body or ["pass"])
+    if required:
+        missing = _literal(f"missing required {what} {name!r}")
+        lines += ["else:", f"    {out}.append(({_path_expr(path)}, {missing}))"]
+    return lines
+
+
+def _shape_lines(shape: Shape, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    """Statements that append the problems of ``var`` against ``shape`` to ``out``."""
+    if isinstance(shape, Emptyable):
+        return _emptyable_lines(shape, var, path, out, em)
+    if isinstance(shape, Ref):
+        return _ref_lines(shape, var, path, out, em)
+    if isinstance(shape, Union):
+        return _union_lines(shape, var, path, out, em)
+    if isinstance(shape, Array | Map):
+        return _container_lines(shape, var, path, out, em)
+    if isinstance(shape, AnyShape):
+        return []
+    return _scalar_lines(shape, var, path, out, em, empty=False)
+
+
+def _emptyable_lines(shape: Emptyable, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    inner = shape.shape
+    if isinstance(inner, String | Enum | Integer | Number | Boolean | Binary):
+        return _scalar_lines(inner, var, path, out, em, empty=True)
+    body = _shape_lines(inner, var, path, out, em)
+    return [f'if {var} != "":', *_indent(body)] if body else []
+
+
+def _ref_lines(shape: Ref, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    check = em.check_names[shape.name]
+    if not path:
+        return [f"{check}({var}, {out})"]
+    start = f"n{em.fresh()}"
+    return [
+        f"{start} = len({out})",
+        f"{check}({var}, {out})",
+        f"if len({out}) > {start}:",
+        f"    _prefix({out}, {start}, {_path_expr(path)})",
+    ]
+
+
+def _union_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    """Try each variant into a scratch list; report one problem when none accepts ``var``."""
+    tries = [f"u{em.fresh()}" for _ in shape.variants]
+    message = f"_union({_literal(describe(shape))}, {var}, {', '.join(tries)})"
+    lines = [f"{out}.append(({_path_expr(path)}, {message}))"]
+    for scratch, variant in reversed(list(zip(tries, shape.variants, strict=True))):
+        body = _shape_lines(variant, var, (), scratch, em)
+        if not body:
+            return []
+        lines = [f"{scratch}: _Problems = []", *body, f"if {scratch}:", *_indent(lines)]
+    return lines
+
+
+def _container_lines(shape: Array | Map, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    n = em.fresh()
+    where = _path_expr(path)
+    if isinstance(shape, Array):
+        test = f"type({var}) is list or isinstance({var}, (list, tuple))"
+        loop, inner, what = f"for i{n}, e{n} in enumerate({var}):", shape.items, "a list"
+        key = f"i{n}"
+    else:
+        test = f"isinstance({var}, Mapping)"
+        loop, inner, what = f"for k{n}, e{n} in {var}.items():", shape.values, "an object"
+        key = f"k{n}"
+    body = _shape_lines(inner, f"e{n}", (*path, ("var", key)), out, em)
+    fail = f"{out}.append(({where}, _expected({_literal(what)}, {var})))"
+    if not body:
+        return [f"if not ({test}):", f"    {fail}"]
+    return [f"if {test}:", f"    {loop}", *_indent(_indent(body)), "else:", f"    {fail}"]
+
+
+def _scalar_lines(
+    shape: Shape, var: str, path: Path, out: str, em: _Emitter, *, empty: bool
+) -> list[str]:
+    """Type test, then value tests; ``empty``: ``""`` is accepted as well."""
+    where = _path_expr(path)
+    if isinstance(shape, Enum) and not shape.open:
+        what = "one of " + ", ".join(repr(v) for v in enum_values(shape, empty))
+    else:
+        what = describe(shape) + (" or ''" if empty else "")
+    ok, checks = _scalar_parts(shape, var, (where, out), em, empty)
+    fail = f"{out}.append(({where}, _expected({_literal(what)}, {var})))"
+    if not checks:
+        return [f"if {_negate(ok)}:", f"    {fail}"]
+    return [f"if {ok}:", *_indent(checks), "else:", f"    {fail}"]
+
+
+def _scalar_parts(
+    shape: Shape, var: str, report: tuple[str, str], em: _Emitter, empty: bool
+) -> tuple[str, list[str]]:
+    """The type test of a scalar and the statements that run when it passes.
+
+    ``report`` is (path expression, problem list name).
+    """
+    if isinstance(shape, Enum):
+        return _enum_parts(shape, var, report, em, empty)
+    if isinstance(shape, String):
+        em.module.decimals |= shape.format == "decimal"
+        test = _string_test(var, shape.format == "decimal")
+        return test, _string_checks(shape, var, report, em)
+    if isinstance(shape, Integer):
+        helper = "_is_time" if shape.format == "unix-time" else "_is_int"
+        return f"type({var}) is int or {helper}({var})", []
+    if isinstance(shape, Number):
+        return f"type({var}) is float or type({var}) is int or _is_number({var})", []
+    if isinstance(shape, Boolean):
+        return f"type({var}) is bool", []
+    if isinstance(shape, Binary):
+        return f"_is_file({var})", []
+    return "True", []
+
+
+def _negate(test: str) -> str:
+    if " or " in test:
+        return f"not ({test})"
+    return test.replace(" is ", " is not ") if " is " in test else f"not {test}"
+
+
+def _string_test(var: str, decimal: bool) -> str:
+    test = f"type({var}) is str or isinstance({var}, str)"
+    return f"{test} or isinstance({var}, decimal.Decimal)" if decimal else test
+
+
+def _string_checks(
+    shape: String, var: str, report: tuple[str, str], em: _Emitter
+) -> list[str]:
+    where, out = report
+    text = f"str({var})" if shape.format == "decimal" else var
+    lines = []
+    if shape.max_length is not None:
+        limit = em.module.constant("MAX", str(shape.max_length))
+        too_long = _literal(f"longer than {shape.max_length} characters")
+        lines += [f"if len({text}) > {limit}:", f"    {out}.append(({where}, {too_long}))"]
+    if shape.pattern is not None:
+        em.module.patterns = True
+        regex = em.module.constant("PATTERN", f"re.compile({_literal(shape.pattern)})")
+        message = _literal(f"does not match the pattern {shape.pattern!r}")
+        lines += [f"if {regex}.search({text}) is None:", f"    {out}.append(({where}, {message}))"]
+    return lines
+
+
+def _enum_parts(
+    shape: Enum, var: str, report: tuple[str, str], em: _Emitter, empty: bool
+) -> tuple[str, list[str]]:
+    test = _string_test(var, False)
+    if shape.open:
+        return test, _string_checks(String(max_length=shape.max_length), var, report, em)
+    where, out = report
+    values = enum_values(shape, empty)
+    allowed = em.module.constant("ENUM", _frozenset(values))
+    problem = f"{out}.append(({where}, _not_one_of({var}, {allowed})))"
+    return test, [f"if {var} not in {allowed}:", f"    {problem}"]
+
+
+def enum_values(shape: Enum, empty: bool = False) -> list[str]:
+    """The values a closed enum accepts, sorted: those longer than ``max_length`` never are."""
+    values = set(shape.values) | ({""} if empty else set())
+    limit = shape.max_length
+    return sorted(v for v in values if limit is None or len(v) <= limit)
+
+
+def describe(shape: Shape) -> str:
+    """What a person should send, for messages: ``an object or a string``."""
+    if isinstance(shape, Emptyable):
+        return describe(shape.shape) + " or ''"
+    if isinstance(shape, Union):
+        parts = [describe(v) for v in shape.variants]
+        return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
+    if isinstance(shape, Enum) and not shape.open:
+        return "one of " + ", ".join(repr(v) for v in enum_values(shape))
+    return _DESCRIPTIONS.get(type(shape).__name__, "a string")
+
+
+_DESCRIPTIONS = {
+    "String": "a string", "Enum": "a string", "Integer": "an integer", "Number": "a number",
+    "Boolean": "a boolean", "Array": "a list", "Map": "an object", "Ref": "an object",
+    "Binary": "a file", "AnyShape": "anything",
+}  # fmt: skip
+
+
+def _operation_function(op: Operation, em: _Emitter) -> str:
+    em.counter = 0
+    name = validator_name(op)
+    if op.body is not None and op.query_params:
+        signature = "value: Mapping[str, Any], query: Mapping[str, Any] | None = None"
+    else:
+        signature = "value: Mapping[str, Any]"
+    lines = [
+        f"def {name}({signature}) -> list[tuple[str, str]]:",
+        f"    {pyrepr(_docstring(op))}",
+        "    out: _Problems = []",
+    ]
+    if op.body is not None:
+        lines += _indent(_shape_lines(op.body.shape, "value", (), "out", em))
+    if op.query_params:
+        query = _query_lines(op.query_params, "value" if op.body is None else "query", em)
+        lines += _indent(query if op.body is None else ["if query is not None:", *_indent(query)])
+    return "\n".join([*lines, "    return out"]) + "\n"
+
+
+def _docstring(op: Operation) -> str:
+    what = "body" if op.body is not None else "query parameters"
+    return f"Problems of the {what} of {op.operation_id}."
+
+
+def _query_lines(params: tuple[Parameter, ...], var: str, em: _Emitter) -> list[str]:
+    lines: list[str] = []
+    for param in params:
+        lines += _member_lines(param, var, (), "out", em)
+    return lines
+
+
+def _frozenset(values: Iterator[str] | list[str]) -> str:
+    items = sorted(set(values))
+    if not items:
+        return "frozenset[str]()"
+    return "frozenset({" + ", ".join(pyrepr(v) for v in items) + "})"
+
+
+def _path_expr(path: Path) -> str:
+    """A Python expression for a dotted path; built only where a problem is reported."""
+    if all(kind == "lit" for kind, _ in path):
+        return _literal(".".join(text for _, text in path))
+    if all(re.fullmatch(r"[\w\-. ]*", text) for kind, text in path if kind == "lit"):
+        joined = ".".join(text if kind == "lit" else "{" + text + "}" for kind, text in path)
+        return f'f"{joined}"'
+    parts = [pyrepr(text) if kind == "lit" else f"str({text})" for kind, text in path]
+    return '".".join((' + ", ".join(parts) + ",))"
+
+
+def _literal(text: str) -> str:
+    """A string literal black can fit in a line: long text becomes implicit concatenation."""
+    if len(text) <= LITERAL_WIDTH:
+        return pyrepr(text)
+    pieces = [text[i : i + LITERAL_WIDTH] for i in range(0, len(text), LITERAL_WIDTH)]
+    return "(" + " ".join(pyrepr(p) for p in pieces) + ")"
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
