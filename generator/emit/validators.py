@@ -106,7 +106,7 @@ def _not_one_of(value: object, allowed: frozenset[str]) -> str:
 
 
 def _union(what: str, value: object, *tries: _Problems) -> str:
-    """One message for a value that no variant accepts, naming the nearest variant's problem."""
+    """The message when no variant accepts ``value``: the nearest variant's problem."""
     near = [t for t in tries if not (t[0][0] == "" and t[0][1].startswith("expected "))]
     if len(near) == 1:
         path, message = near[0][0]
