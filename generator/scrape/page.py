@@ -81,7 +81,8 @@ def operation_id_from_name(name: str) -> str:
 def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage | None:
     """Scrape page source ``text`` (file ``name``; ``file`` as shown in diagnostics)."""
     cut = cut_schema(text)
-    soup = BeautifulSoup(cut.rest, "html.parser")
+    rest, description, description_line = cut_description(cut.rest)
+    soup = BeautifulSoup(rest, "html.parser")
     if soup.find() is None:
         raise PageError(1, "not an HTML page: no tags found", "not-html")
     ctx = _Context(file, text, reporter, index_classes(soup))
@@ -89,6 +90,7 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     method, target, line = _request_line(ctx)
     path, query = _split_target(target)
     headers = _headers(ctx.index)
+    parameters = _parameters(ctx)
     has_body, schema = _body(cut, headers, ctx)
     if has_body and schema is False:
         return None
@@ -97,13 +99,13 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
         operation_id=operation_id_from_name(name),
         title=_text(soup.title),
         summary=summary,
-        description=_description(ctx),
+        description=_description(ctx, description, description_line),
         method=method,
         path=path,
         query_template=query,
         host=_header(headers, "host"),
         headers=headers,
-        parameters=_parameters(ctx),
+        parameters=parameters,
         media_type=_header(headers, "content-type"),
         schema=schema,
         responses=_responses(ctx),
@@ -202,15 +204,28 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
     return next((value for key, value in headers if key.lower() == name), "")
 
 
-def _description(ctx: _Context) -> str:
-    """Inner HTML of the description, sliced from the source (nested ``<p>`` kept)."""
-    opening = _DESCRIPTION_OPEN.search(ctx.text)
-    if opening:
-        closing = _DESCRIPTION_CLOSE.search(ctx.text, opening.end())
-        if closing:
-            ctx.lines["description"] = line_at(ctx.text, opening.start())
-            return ctx.text[opening.end() : closing.start()]
+def cut_description(text: str) -> tuple[str, str | None, int]:
+    """Slice the description's inner HTML out of the source (nested ``<p>`` kept).
+
+    Returns the text with the description blanked (line numbers kept), the description
+    (``None`` when its tags are not found) and its line. Cutting it out spares the HTML
+    parser a description of any size.
+    """
+    opening = _DESCRIPTION_OPEN.search(text)
+    closing = _DESCRIPTION_CLOSE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return text, None, 0
+    inner = text[opening.end() : closing.start()]
+    rest = text[: opening.end()] + "\n" * inner.count("\n") + text[closing.start() :]
+    return rest, inner, line_at(text, opening.start())
+
+
+def _description(ctx: _Context, sliced: str | None, line: int) -> str:
+    """The sliced description, or the parsed one when the source slice failed."""
     tag = _find_class(ctx.index, "p", "requestDescription")
+    if sliced is not None:
+        ctx.lines["description"] = line
+        return sliced
     if tag is None:
         return ""
     ctx.lines["description"] = tag.sourceline or 0
