@@ -19,8 +19,8 @@ Resource and method rule (``resource_method``), on the path with a leading versi
 
 Uniqueness (``unique_methods``): every operation whose (resource, method) is shared with another,
 or whose method name equals the name of a sub-resource of its resource, is renamed to the snake
-case of its operation id; all of a clash group are renamed, so the result does not depend on
-processing order. Any clash that remains (two ids with the same snake case) gets ``_2``,
+case of its operation id (plus ``_`` while that still names a sub-resource); all of a clash
+group are renamed, so the result does not depend on processing order. Any clash that remains (two ids with the same snake case) gets ``_2``,
 ``_3`` ... in operation-id order.
 """
 
@@ -162,6 +162,8 @@ def unique_methods(
         clash = len(op_ids) > 1 or (*resource, method) in subresources
         for op_id in op_ids:
             name = attribute_name(op_id) if clash else method
+            while (*resource, name) in subresources:
+                name += "_"
             result[op_id] = (resource, name)
     return _suffix_remaining(result)
 
