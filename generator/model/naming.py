@@ -20,8 +20,8 @@ Resource and method rule (``resource_method``), on the path with a leading versi
 Uniqueness (``unique_methods``): every operation whose (resource, method) is shared with another,
 or whose method name equals the name of a sub-resource of its resource, is renamed to the snake
 case of its operation id (plus ``_`` while that still names a sub-resource); all of a clash
-group are renamed, so the result does not depend on processing order. Any clash that remains (two ids with the same snake case) gets ``_2``,
-``_3`` ... in operation-id order.
+group are renamed, so the result does not depend on processing order. Any clash that remains
+(two ids with the same snake case) gets ``_2``, ``_3`` ... in operation-id order.
 """
 
 from __future__ import annotations
