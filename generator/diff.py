@@ -42,7 +42,7 @@ from generator.model.shapes import (
 )
 
 EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
-DOC_KINDS = frozenset({"description-changed", "title-changed"})
+DOC_KINDS = frozenset({"description-changed", "title-changed", "operation-description-changed"})
 OPERATION_KINDS = frozenset({"operation-added", "operation-removed"})
 # Formats under which the client also accepts a richer Python type (datetime, Decimal).
 WIDENING_FORMATS = frozenset({"unix-time", "decimal"})
@@ -69,6 +69,7 @@ MESSAGES = {
     "pattern-changed": "pattern changed from {before} to {after}",
     "additional-changed": "other keys {after}",
     "description-changed": "description changed",
+    "operation-description-changed": "summary or description changed",
     "title-changed": "title changed from {before} to {after}",
 }
 
@@ -365,7 +366,7 @@ def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
     if old_method != new_method:
         w.add("method-renamed", "", old_method, new_method, breaking=True)
     if (old.summary, old.description) != (new.summary, new.description):
-        w.add("description-changed", "", old.summary, new.summary, breaking=False)
+        w.add("operation-description-changed", "", old.summary, new.summary, breaking=False)
     for location in ("path", "query", "header"):
         before = _parameters(getattr(old, f"{location}_params"))
         after = _parameters(getattr(new, f"{location}_params"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
+import io
 import json
 import re
 import shutil
@@ -13,7 +15,15 @@ from typing import Any
 
 import pytest
 
-from generator.diff import Change, ChangeReport, diff_apis, render_json, render_markdown, run_diff
+from generator.diff import (
+    DOC_KINDS,
+    Change,
+    ChangeReport,
+    diff_apis,
+    render_json,
+    render_markdown,
+    run_diff,
+)
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -326,6 +336,7 @@ def test_render_json_is_stable_and_complete() -> None:
 
 SCHEMA = re.compile(r'(<pre  class="schema">)(.*?)(</pre>)', re.S)
 SEED = "PostCustomersCustomer"
+DOC = frozenset({"description", "title"})
 
 
 def edit_schema(page: Path, edit: Callable[[dict[str, Any]], None]) -> None:
@@ -480,3 +491,167 @@ def test_nothing_to_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     _, err = capsys.readouterr()
     assert code == 2
     assert "missing: error: no such file or folder" in err
+
+
+# --- the real drift: the Stripe pages against Stripe's OpenAPI document ------------------
+
+
+def _without_empty_properties(value: Any) -> Any:
+    """The pages drop an empty ``"properties": {}``; so does the comparison."""
+    if isinstance(value, dict):
+        return {
+            k: _without_empty_properties(v)
+            for k, v in value.items()
+            if (k, v) != ("properties", {})
+        }
+    if isinstance(value, list):
+        return [_without_empty_properties(v) for v in value]
+    return value
+
+
+def _inline(value: Any, components: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref.split("/")[-1] not in seen:
+            name = ref.split("/")[-1]
+            return _inline(components[name], components, (*seen, name))
+        return {k: _inline(v, components, seen) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inline(v, components, seen) for v in value]
+    return value
+
+
+def _without(value: Any, keys: frozenset[str]) -> Any:
+    """``value`` without the schema keywords ``keys`` (property names are kept)."""
+    if isinstance(value, dict):
+        return {
+            k: (
+                {n: _without(p, keys) for n, p in v.items()}
+                if k == "properties"
+                else _without(v, keys)
+            )
+            for k, v in value.items()
+            if k not in keys
+        }
+    if isinstance(value, list):
+        return [_without(v, keys) for v in value]
+    return value
+
+
+def _spec_schemas(spec: dict[str, Any]) -> dict[str, Any]:
+    """Operation id → the first media type's request body schema, with ``$ref``s inlined."""
+    components = spec["components"]["schemas"]
+    found: dict[str, Any] = {}
+    for item in spec["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and "operationId" in op:
+                content = op.get("requestBody", {}).get("content", {})
+                schema = next(iter(content.values()), {}).get("schema")
+                found[op["operationId"]] = _inline(schema, components)
+    return found
+
+
+def _page_schema(page: Path) -> Any:
+    match = SCHEMA.search(page.read_text(encoding="utf-8"))
+    return json.loads(html.unescape(match.group(2))) if match and match.group(2).strip() else None
+
+
+def _branches(schema: dict[str, Any]) -> list[Any]:
+    """The branches of an ``anyOf`` other than ``""`` (the schema itself when it has none)."""
+    if "anyOf" not in schema:
+        return [schema]
+    return [b for b in schema["anyOf"] if not (isinstance(b, dict) and b.get("enum") == [""])]
+
+
+def _property_moves(old: Any, new: Any, path: str = "") -> list[tuple[str, str]]:
+    """Properties present on one side only, as (kind, dotted field path), old → new."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return []
+    moves: list[tuple[str, str]] = []
+    if "anyOf" in old or "anyOf" in new:  # an emptyable on one side only is looked through
+        old_branches, new_branches = _branches(old), _branches(new)
+        if len(old_branches) == len(new_branches):
+            for a, b in zip(old_branches, new_branches, strict=True):
+                moves += _property_moves(a, b, path)
+        return moves
+    before, after = old.get("properties", {}), new.get("properties", {})
+    for name in sorted(set(before) | set(after)):
+        sub = f"{path}.{name}" if path else name
+        if name not in after:
+            moves.append(("field-removed", sub))
+        elif name not in before:
+            moves.append(("field-added", sub))
+        else:
+            moves += _property_moves(before[name], after[name], sub)
+    moves += _property_moves(old.get("items"), new.get("items"), f"{path}[]")
+    return moves
+
+
+@pytest.fixture(scope="module")
+def stripe_drift(corpus: Path) -> tuple[dict[str, tuple[Any, Any]], list[dict[str, Any]], int]:
+    """(page schema, spec schema) by operation id, the report's changes, and the exit code."""
+    spec_path = corpus / "stripe-openapi" / "spec3.json"
+    spec_schemas = _spec_schemas(json.loads(spec_path.read_text(encoding="utf-8")))
+    pairs = {
+        page.stem: (
+            _without_empty_properties(_page_schema(page)),
+            _without_empty_properties(spec_schemas.get(page.stem)),
+        )
+        for page in sorted((corpus / "pages" / "stripe").glob("*.html"))
+    }
+    capture = io.StringIO()
+    with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(io.StringIO()):
+        code = run_diff(corpus / "pages" / "stripe", spec_path, as_json=True, name=None)
+    return pairs, json.loads(capture.getvalue())["changes"], code
+
+
+def _body_changes(changes: list[dict[str, Any]], op_id: str) -> list[dict[str, Any]]:
+    """Changes to one operation's body (not to its parameters, its id or its description)."""
+    operation_kinds = {"operation-renamed", "method-renamed", "operation-description-changed"}
+    return [
+        c
+        for c in changes
+        if c["operation_id"] == op_id
+        and not c["field_path"].startswith(("path:", "query:", "header:"))
+        and c["kind"] not in operation_kinds
+    ]
+
+
+def test_drift_every_differing_schema_is_reported(stripe_drift: Any) -> None:
+    pairs, changes, code = stripe_drift
+    differing = {op for op, (page, spec) in pairs.items() if page != spec}
+    doc_only = {
+        op for op in differing if _without(pairs[op][0], DOC) == _without(pairs[op][1], DOC)
+    }
+    assert 60 <= len(differing) <= 100  # SOURCES.md: "about 80 other pages differ"
+    for op in sorted(differing - doc_only):
+        found = [c for c in _body_changes(changes, op) if c["kind"] not in DOC_KINDS]
+        assert found, (
+            f"{op}: its schema differs from spec3's, but no change to its body is reported"
+        )
+    for op in sorted(doc_only):
+        found = _body_changes(changes, op)
+        assert found, f"{op}: only descriptions or titles differ, and nothing is reported"
+        assert {c["kind"] for c in found} <= DOC_KINDS, (op, found)
+    assert code == 1
+
+
+def test_drift_equal_schemas_report_no_body_change(stripe_drift: Any) -> None:
+    pairs, changes, _ = stripe_drift
+    equal = sorted(op for op, (page, spec) in pairs.items() if page == spec)
+    assert len(equal) > 300
+    assert {op: _body_changes(changes, op) for op in equal if _body_changes(changes, op)} == {}
+
+
+def test_drift_properties_added_and_removed_are_named(stripe_drift: Any) -> None:
+    pairs, changes, _ = stripe_drift
+    reported = {(c["operation_id"], c["kind"], c["field_path"]) for c in changes}
+    expected = {
+        (op, kind, path)
+        for op, (page, spec) in pairs.items()
+        for kind, path in _property_moves(page, spec)
+    }
+    assert len(expected) > 50
+    assert sorted(expected - reported) == []
+    removed = [c for c in changes if c["kind"] == "field-removed"]
+    assert all(c["breaking"] for c in removed)
