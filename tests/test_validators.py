@@ -224,7 +224,8 @@ def filled(schema: Any, depth: int = 0) -> Any:
         return props if props or not isinstance(extra, dict) else {"key": filled(extra, depth + 1)}
     if kind == "array":
         return [filled(schema.get("items"), depth + 1)]
-    return {"integer": 7, "number": 2.5, "boolean": True}.get(kind, "text")
+    text = "text"[: schema.get("maxLength", 4)]
+    return {"integer": 7, "number": 2.5, "boolean": True}.get(kind, text)
 
 
 def _branch_of(schema: dict[str, Any], value: Any) -> Any:

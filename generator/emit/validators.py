@@ -285,9 +285,12 @@ def _shape_lines(shape: Shape, var: str, path: Path, out: str, em: _Emitter) -> 
 
 def _emptyable_lines(shape: Emptyable, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     inner = shape.shape
-    if isinstance(inner, String | Enum | Integer | Number | Boolean | Binary):
+    if isinstance(inner, String | Enum):  # "" is one of their values already
         return _scalar_lines(inner, var, path, out, em, empty=True)
-    body = _shape_lines(inner, var, path, out, em)
+    if isinstance(inner, Integer | Number | Boolean | Binary):
+        body = _scalar_lines(inner, var, path, out, em, empty=True)
+    else:
+        body = _shape_lines(inner, var, path, out, em)
     return [f'if {var} != "":', *_indent(body)] if body else []
 
 
