@@ -564,7 +564,7 @@ def _branches(schema: dict[str, Any]) -> list[Any]:
 
 
 def _property_moves(old: Any, new: Any, path: str = "") -> list[tuple[str, str]]:
-    """Properties present on one side only, as (kind, dotted field path), old → new."""
+    """Properties and enum values present on one side only, as (kind, dotted field path)."""
     if not (isinstance(old, dict) and isinstance(new, dict)):
         return []
     moves: list[tuple[str, str]] = []
@@ -584,6 +584,10 @@ def _property_moves(old: Any, new: Any, path: str = "") -> list[tuple[str, str]]
         else:
             moves += _property_moves(before[name], after[name], sub)
     moves += _property_moves(old.get("items"), new.get("items"), f"{path}[]")
+    old_values, new_values = set(old.get("enum", ())) - {""}, set(new.get("enum", ())) - {""}
+    if old_values and new_values:
+        moves += [("enum-value-added", path) for _ in new_values - old_values][:1]
+        moves += [("enum-value-removed", path) for _ in old_values - new_values][:1]
     return moves
 
 
@@ -643,7 +647,7 @@ def test_drift_equal_schemas_report_no_body_change(stripe_drift: Any) -> None:
     assert {op: _body_changes(changes, op) for op in equal if _body_changes(changes, op)} == {}
 
 
-def test_drift_properties_added_and_removed_are_named(stripe_drift: Any) -> None:
+def test_drift_fields_and_enum_values_added_and_removed_are_named(stripe_drift: Any) -> None:
     pairs, changes, _ = stripe_drift
     reported = {(c["operation_id"], c["kind"], c["field_path"]) for c in changes}
     expected = {
@@ -653,5 +657,14 @@ def test_drift_properties_added_and_removed_are_named(stripe_drift: Any) -> None
     }
     assert len(expected) > 50
     assert sorted(expected - reported) == []
-    removed = [c for c in changes if c["kind"] == "field-removed"]
-    assert all(c["breaking"] for c in removed)
+    assert {k for _, k, _ in expected} == {
+        "field-added",
+        "field-removed",
+        "enum-value-added",
+        "enum-value-removed",
+    }
+    for change in changes:
+        if change["kind"] in {"field-removed", "enum-value-added"}:
+            assert change["breaking"] is (change["kind"] == "field-removed"), change
+        if change["kind"] == "field-added":
+            assert change["breaking"] is (change["after"] == "required"), change
