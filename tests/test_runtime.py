@@ -19,7 +19,7 @@ from runtime_server import Recorded, Reply, ScriptedServer, running_server
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "templates" / "runtime"
 KEY = "sk_test_51SECRETkeyNEVERshown"
-PACKAGE = "rt_stripe_client"
+PACKAGE = "stripe_client"
 
 FAKE_CLIENT = '''
 """A hand-written stand-in for the generated _client.py and resources."""
@@ -141,17 +141,23 @@ def server() -> Iterator[ScriptedServer]:
 
 @pytest.fixture(scope="module")
 def pkg(server: ScriptedServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.ModuleType]:
-    """The rendered runtime, imported as `rt_stripe_client`, its default base URL the server."""
+    """The rendered runtime, imported as `stripe_client`, its default base URL the server.
+
+    Any `stripe_client` imported before (the committed generated one) is put back afterwards.
+    """
     root = tmp_path_factory.mktemp("runtime")
     render_runtime(root, PACKAGE, server.url)
+    stashed = {n: sys.modules.pop(n) for n in list(sys.modules) if n.split(".")[0] == PACKAGE}
     sys.path.insert(0, str(root))
     try:
         module = __import__(PACKAGE)
+        assert module.__file__ and module.__file__.startswith(str(root))
         yield module
     finally:
         sys.path.remove(str(root))
-        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+        for name in [n for n in sys.modules if n.split(".")[0] == PACKAGE]:
             del sys.modules[name]
+        sys.modules.update(stashed)
 
 
 @pytest.fixture
@@ -717,3 +723,52 @@ def test_rendered_runtime_passes_ruff_and_mypy_strict(tmp_path):
     mypy = subprocess.run([bin_dir / "mypy", "--strict", "--no-incremental", *runtime],
                           check=False, capture_output=True, text=True, cwd=tmp_path)
     assert mypy.returncode == 0, mypy.stdout
+
+
+# --- docs/client.md: every example runs, and prints what the page says -------------------------
+
+NOT_FOUND = {"error": {"message": "No such customer: 'cus_missing'", "type": "invalid_request_error"}}
+CUSTOMER = {"id": "cus_123", "object": "customer", "email": "jenny@example.com"}
+DOC_SCRIPTS: list[list[Any]] = [
+    [Reply(200, CUSTOMER)],                                             # quick start
+    [Reply(200, CUSTOMER)],                                             # configuration
+    [Reply(404, NOT_FOUND, {"Request-Id": "req_123"})],                 # errors
+    [Reply(500), Reply(200, CUSTOMER)],                                 # retries
+    [paged],                                                            # pagination
+    [Reply(200, CUSTOMER, {"Request-Id": "req_123"})],                  # raw responses
+    [Reply(200, CUSTOMER), paged],                                      # async
+]
+
+
+def doc_examples() -> list[tuple[str, str | None]]:
+    """Each ```python block of docs/client.md with the ```text block right after it, if any."""
+    text = (ROOT / "docs" / "client.md").read_text()
+    blocks = re.findall(r"```(python|text)\n(.*?)```", text, re.S)
+    examples: list[tuple[str, str | None]] = []
+    for kind, body in blocks:
+        if kind == "python":
+            examples.append((body, None))
+        else:
+            examples[-1] = (examples[-1][0], body)
+    return examples
+
+
+def test_doc_examples_are_all_scripted():
+    assert len(doc_examples()) == len(DOC_SCRIPTS)
+
+
+@pytest.mark.parametrize("index", range(len(DOC_SCRIPTS)))
+def test_doc_example_runs(pkg, srv, index, capsys):
+    code, expected = doc_examples()[index]
+    srv.play(*DOC_SCRIPTS[index])
+    logger = logging.getLogger(PACKAGE)
+    level = logger.level
+    try:
+        exec(compile(code, f"docs/client.md example {index + 1}", "exec"), {"__name__": "__doc__"})
+    finally:
+        logger.setLevel(level)
+    printed = capsys.readouterr().out.replace(srv.url, "https://api.stripe.com")
+    if expected is not None:
+        assert printed == expected
+    assert srv.requests, "the example sent nothing"
+    assert all(r.headers.get("authorization") == "Bearer sk_test_123" for r in srv.requests)
