@@ -1,0 +1,396 @@
+"""Python text computed from the model: identifiers, literals and type strings.
+
+Templates only place the strings made here; they never build a type or quote a value.
+A ``TypeWriter`` turns shapes into annotation text and records the names that text
+needs, so a template can write exactly the imports a module uses.
+"""
+
+from __future__ import annotations
+
+import builtins
+import html
+import keyword
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Binary,
+    Boolean,
+    Emptyable,
+    Enum,
+    Integer,
+    Map,
+    Number,
+    Object,
+    Operation,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
+
+Context = Literal["param", "field"]
+
+# Names the generated modules bind at top level; a TypedDict class may not take one of them.
+RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
+    {
+        "Any", "AsyncPage", "AsyncResource", "Decimal", "FileInput", "Literal", "Mapping",
+        "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required", "Resource",
+        "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
+        "cached_property", "datetime", "format_path", "strip_not_given", "ValidationError",
+    }
+)  # fmt: skip
+
+# Where each name used in an annotation is imported from.
+IMPORT_SOURCES = {
+    "Any": "typing",
+    "Literal": "typing",
+    "Mapping": "collections.abc",
+    "Sequence": "collections.abc",
+    "Decimal": "decimal",
+    "datetime": "datetime",
+}
+
+
+def pyrepr(text: str) -> str:
+    """A Python string literal for any text (quotes, backslashes, NUL, U+2028 included).
+
+    Double-quoted where that needs no escapes, as black would write it.
+    """
+    literal = repr(str(text))
+    if literal.startswith("'") and '"' not in literal:
+        return f'"{literal[1:-1]}"'
+    return literal
+
+
+def python_identifier(name: str) -> str:
+    """``name`` made a valid, non-keyword identifier (``"2fa-code"`` → ``"_2fa_code"``)."""
+    cleaned = re.sub(r"\W", "_", name, flags=re.ASCII) or "_"
+    if cleaned[0].isdigit():
+        cleaned = "_" + cleaned
+    return cleaned + "_" if keyword.iskeyword(cleaned) else cleaned
+
+
+def class_name(name: str) -> str:
+    """CamelCase class name: ``optional_fields_address`` → ``OptionalFieldsAddress``."""
+    parts = re.split(r"[^0-9A-Za-z]+", name)
+    joined = "".join(p[:1].upper() + p[1:] for p in parts if p)
+    return python_identifier(joined or "Shape")
+
+
+def is_plain_key(name: str) -> bool:
+    """True when ``name`` can be a field in a class-syntax TypedDict."""
+    return name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED_NAMES
+
+
+def class_names(api: Api) -> dict[str, str]:
+    """Model shape name → TypedDict class name, unique and clear of reserved names."""
+    taken: set[str] = set()
+    names: dict[str, str] = {}
+    for shape in api.shapes:  # sorted by name in the model, so the result is stable
+        candidate = class_name(shape.name)
+        while candidate in taken or candidate in RESERVED_NAMES:
+            candidate += "_"
+        taken.add(candidate)
+        names[shape.name] = candidate
+    return names
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Items in first-seen order without repeats."""
+    return list(dict.fromkeys(items))
+
+
+@dataclass
+class TypeWriter:
+    """Annotation text for shapes, recording the names that text refers to."""
+
+    names: dict[str, str]
+    used: set[str] = field(default_factory=set)
+
+    def annotation(self, shape: Shape, context: Context = "param") -> str:
+        return " | ".join(unique(self._parts(shape, context)))
+
+    def _use(self, name: str) -> str:
+        self.used.add(name)
+        return name
+
+    def _parts(self, shape: Shape, context: Context) -> list[str]:
+        """The members of the union this shape's annotation is (one for most shapes)."""
+        match shape:
+            case String(format="decimal") | Number(format="decimal"):
+                base = "str" if isinstance(shape, String) else "float"
+                return [base, self._use("Decimal")]
+            case String():
+                return ["str"]
+            case Integer(format="unix-time"):
+                return ["int", self._use("datetime")]
+            case Integer():
+                return ["int"]
+            case Number():
+                return ["float"]
+            case Boolean():
+                return ["bool"]
+            case Enum():
+                return self._enum(shape)
+            case Emptyable():
+                return [*self._parts(shape.shape, context), self._literal(("",))]
+            case Union():
+                return [part for v in shape.variants for part in self._parts(v, context)]
+            case _:
+                return [self._container(shape, context)]
+
+    def _container(self, shape: Shape, context: Context) -> str:
+        match shape:
+            case Array():
+                outer = "list" if context == "field" else self._use("Sequence")
+                return f"{outer}[{self.annotation(shape.items, context)}]"
+            case Map():
+                return f"{self._use('Mapping')}[str, {self.annotation(shape.values, context)}]"
+            case Binary():
+                return self._use("FileInput")
+            case Ref():
+                name = self.names.get(shape.name)
+                return self._use(name) if name else self._use("Any")
+            case AnyShape():
+                return self._use("Any")
+        return self._use("Any")
+
+    def _enum(self, shape: Enum) -> list[str]:
+        if not shape.values:
+            return ["str"]
+        literal = self._literal(shape.values)
+        return [literal, "str"] if shape.open else [literal]
+
+    def _literal(self, values: Iterable[str]) -> str:
+        return f"{self._use('Literal')}[{', '.join(pyrepr(v) for v in values)}]"
+
+    def imports(self, types_module: str) -> dict[str, list[str]]:
+        """Module → names for every name used; other than stdlib ones, from ``types_module``."""
+        modules: dict[str, list[str]] = {}
+        for name in sorted(self.used):
+            modules.setdefault(IMPORT_SOURCES.get(name, types_module), []).append(name)
+        return modules
+
+
+def member_key(name: str) -> tuple[int, str]:
+    """Sort key for imported names as ruff's isort orders them: CONSTANTS, Classes, others."""
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    return (1, name) if name[:1].isupper() else (2, name)
+
+
+def object_shape(api: Api, shape: Shape) -> Object | None:
+    """The named object a ``Ref`` points to, or ``None``."""
+    if not isinstance(shape, Ref):
+        return None
+    return next((s for s in api.shapes if s.name == shape.name), None)
+
+
+def import_lines(modules: Mapping[str, Iterable[str]]) -> str:
+    """The import block for ``modules`` (module → names), in ruff's isort order.
+
+    Absolute modules (the standard library) come first, then relative ones from the
+    furthest to the closest; a blank line separates the two sections.
+    """
+    absolute = sorted(m for m in modules if not m.startswith("."))
+    relative = sorted((m for m in modules if m.startswith(".")), key=_relative_key)
+    sections = [[_from_line(m, modules[m]) for m in group] for group in (absolute, relative)]
+    return "\n\n".join("\n".join(lines) for lines in sections if lines)
+
+
+def _relative_key(module: str) -> tuple[int, str]:
+    dots = len(module) - len(module.lstrip("."))
+    return (-dots, module.lstrip(".").lower())
+
+
+def _from_line(module: str, names: Iterable[str]) -> str:
+    members = sorted(set(names), key=member_key)
+    return f"from {module} import {', '.join(members)}"
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_``, ``name__`` ... whichever is not in ``taken``; then taken."""
+    while name in taken:
+        name += "_"
+    taken.add(name)
+    return name
+
+
+def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozenset()) -> str:
+    """Keyword arguments ``a=x, b=y``; a dict splat when a key cannot be a keyword argument."""
+    items = list(pairs)
+    if all(k.isidentifier() and not keyword.iskeyword(k) and k not in avoid for k, _ in items):
+        return ", ".join(f"{k}={v}" for k, v in items)
+    return "**{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in items) + "}"
+
+
+def dict_expr(pairs: Iterable[tuple[str, str]]) -> str:
+    """A dict display ``{"wire": python_name, ...}``."""
+    return "{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in pairs) + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class MethodText:
+    """A generated operation method, as ready-made code fragments (see ``method_text``)."""
+
+    name: str
+    doc: str  # plain or HTML text; the template passes it through the ``docstring`` filter
+    params: tuple[str, ...]  # signature after ``self``, including ``/`` and ``*``
+    lines: tuple[str, ...]  # statements before the request (body, query, headers)
+    validate: str | None  # the validator call, e.g. ``_validators.customers_update(body)``
+    request: str  # ``request(...)`` or ``request_page(...)``, called on ``self._client``
+    path: str  # the path expression
+    paged: bool
+    kwargs: bool  # some argument defaults to NOT_GIVEN
+    body: bool
+    query: bool
+    problems: str  # the local name for the validator's result
+
+
+PAGE_PARAMS = frozenset({"limit", "starting_after", "ending_before"})
+NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+
+
+@dataclass
+class _Args:
+    """The arguments of one method while they are collected."""
+
+    taken: set[str] = field(default_factory=lambda: {"self", "request_options"})
+    required: list[str] = field(default_factory=list)
+    optional: list[str] = field(default_factory=list)
+
+    def add_positional(self, name: str) -> str:
+        return free_name(python_identifier(name), self.taken)
+
+    def add(self, name: str, annotation: str, required: bool) -> str:
+        name = free_name(python_identifier(name), self.taken)
+        if required:
+            self.required.append(f"{name}: {annotation}")
+        else:
+            self.optional.append(f"{name}: {annotation} | NotGiven = NOT_GIVEN")
+        return name
+
+
+def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | None) -> MethodText:
+    """The code fragments of ``op``'s method; ``validator`` is its ``_validators`` function."""
+    args = _Args()
+    path_names = [(p.name, args.add_positional(p.python_name)) for p in op.path_params]
+    positional = [
+        f"{n}: {writer.annotation(p.shape)}"
+        for (_, n), p in zip(path_names, op.path_params, strict=True)
+    ]
+    query = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required))
+             for p in op.query_params]  # fmt: skip
+    headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required))
+               for p in op.header_params]  # fmt: skip
+    body_pairs, body_whole = _body_args(api, op, writer, args)
+    has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
+                                        or op.method not in NO_BODY_METHODS)  # fmt: skip
+    paged = op.method == "GET" and PAGE_PARAMS <= {p.name for p in op.query_params} and not has_body
+    names = _Locals(args.taken)
+    lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
+    params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
+              "request_options: RequestOptions | None = None"]  # fmt: skip
+    path = pyrepr(op.path)
+    if path_names:
+        path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
+    return MethodText(
+        name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
+        validate=_validate_call(validator, op, names, has_body, bool(query)),
+        request=_request_call(op, path, names, has_body, bool(query), paged=paged),
+        path=path, paged=paged,
+        kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
+        problems=names.problems,
+    )  # fmt: skip
+
+
+@dataclass
+class _Locals:
+    """Local variable names of a method, clear of its parameter names."""
+
+    taken: set[str]
+    body: str = ""
+    query: str = ""
+    problems: str = ""
+    options: str = "request_options"
+
+    def __post_init__(self) -> None:
+        self.body = free_name("body", self.taken)
+        self.query = free_name("query", self.taken)
+        self.problems = free_name("problems", self.taken)
+
+
+def _body_args(
+    api: Api, op: Operation, writer: TypeWriter, args: _Args
+) -> tuple[list[tuple[str, str]], str | None]:
+    """Body fields as (wire name, parameter) pairs; or the one parameter for a non-object body."""
+    if op.body is None:
+        return [], None
+    obj = object_shape(api, op.body.shape)
+    if obj is None:
+        return [], args.add("body", writer.annotation(op.body.shape), op.body.required)
+    fields = sorted(obj.fields, key=lambda f: not f.required)  # stable: required first
+    pairs = [(f.wire_name, args.add(f.python_name, writer.annotation(f.shape), f.required))
+             for f in fields]  # fmt: skip
+    return sorted(pairs, key=lambda pair: [f.wire_name for f in fields].index(pair[0])), None
+
+
+def _statements(
+    names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
+    query: list[tuple[str, str]], headers: list[tuple[str, str]],
+) -> list[str]:  # fmt: skip
+    lines = []
+    if query:
+        lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
+    if whole is not None:
+        lines.append(f"{names.body} = None if isinstance({whole}, NotGiven) else {whole}")
+    elif body is not None:
+        lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
+    if headers:
+        given = f"{{k: str(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}"
+        lines += [
+            f"{names.options} = RequestOptions(**(request_options or {{}}))",
+            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), **{given}}}',
+        ]
+    return lines
+
+
+def _validate_call(
+    validator: str | None, op: Operation, names: _Locals, body: bool, query: bool
+) -> str | None:
+    """The validator call; its arguments follow the validators' signature for ``op``."""
+    if validator is None or not (body or query):
+        return None
+    values = [names.body if body else "{}"] if op.body is not None else []
+    if query:
+        values.append(names.query)
+    return f"_validators.{validator}({', '.join(values)})"
+
+
+def _request_call(
+    op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool
+) -> str:
+    method = pyrepr(op.method)
+    if paged:
+        return f"request_page({method}, {path}, query={names.query}, options={names.options})"
+    parts = [method, path]
+    if query:
+        parts.append(f"query={names.query}")
+    if body and op.body is not None:
+        parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
+    parts += [f"options={names.options}", "raw=self._raw"]
+    return f"request({', '.join(parts)})"
+
+
+def _method_doc(op: Operation) -> str:
+    """Summary (unless it only repeats the operation id), description, then method and path."""
+    head = op.summary if op.summary and op.summary != op.operation_id else ""
+    where = html.escape(f"{op.method} {op.path} ({op.operation_id})")
+    head = f"<p>{html.escape(head)}</p>" if head else ""
+    return f"{head}{op.description or ''}<p>{where}</p>"

@@ -1,0 +1,344 @@
+"""Render one ``Api`` into the text files of its client project.
+
+``render_api`` returns relative path → text (unformatted) under the project root
+``<api>_client/``. Every context value a template sees is a ready-made, safe string or
+plain data; type strings, literals and signatures are computed here and in ``python.py``.
+
+Templates (``make_environment`` searches user folders first, then the built-in ``templates/``):
+
+- ``package/*.jinja``: the project files (``pyproject.toml``, ``README.md``, the package's
+  ``__init__``, ``_client``, ``_types``, ``resources/...``); a user file with the same name
+  replaces the built-in one.
+- ``runtime/*.py.jinja``: every file there becomes ``<pkg>/<name>.py`` (users may add more).
+- ``api/**.jinja`` (user folders only): rendered once per API with ``api`` (the model),
+  ``package``, ``version_line``; the output path is the template path below ``api/`` minus
+  ``.jinja``.
+- ``operation/**.jinja`` (user folders only): rendered once per operation, with ``operation``
+  as well; ``{operation}`` in the output path is replaced by the operation id.
+
+In both, ``{package}`` in an output path is replaced by the package name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import keyword
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import __version__
+from generator.emit.environment import header_line, is_html, make_environment
+from generator.emit.python import (
+    MethodText,
+    TypeWriter,
+    class_name,
+    class_names,
+    import_lines,
+    method_text,
+    pyrepr,
+    python_identifier,
+)
+from generator.model.shapes import Api, Operation
+
+PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
+    "package/pyproject.toml.jinja": "pyproject.toml",
+    "package/README.md.jinja": "README.md",
+    "package/__init__.py.jinja": "{pkg}/__init__.py",
+    "package/py.typed.jinja": "{pkg}/py.typed",
+    "package/_client.py.jinja": "{pkg}/_client.py",
+    "package/_types.py.jinja": "{pkg}/_types.py",
+    "package/resources/__init__.py.jinja": "{pkg}/resources/__init__.py",
+}
+RESOURCE_TEMPLATE = "package/resources/resource.py.jinja"
+
+
+def render_api(
+    api: Api, *, templates: Sequence[Path] = (), source_label: str = "specs/stripe"
+) -> dict[str, str]:
+    """Relative path → text of every file of ``api``'s client project (see the module doc)."""
+    env = make_environment(templates)
+    base = base_context(api, source_label)
+    files: dict[str, str] = {}
+    for name, target in PACKAGE_FILES.items():
+        path = target.format(pkg=api.package)
+        files[path] = render(env, name, base, path, package_context(api))
+    files.update(resource_files(env, api, base))
+    files.update(runtime_files(env, api, base))
+    files[f"{api.package}/_validators.py"] = validators_text(api, base["source"])
+    files.update(docs_files(api, env))
+    files.update(user_files(env, api, base))
+    return dict(sorted(files.items()))
+
+
+def base_context(api: Api, source_label: str) -> dict[str, Any]:
+    """What every template gets: names, URLs and the source label (no model objects)."""
+    return {
+        "api_name": api.name,
+        "package": api.package,
+        "project": api.name.lower().replace("_", "-") + "-client",
+        "base_url": api.base_url,
+        "user_agent": f"{api.package}/{__version__} (doc2client)",
+        "title": api.title or api.name,
+        "api_version": api.version,
+        "generator_version": __version__,
+        "source": source_label,
+    }
+
+
+def render(
+    env: jinja2.Environment, name: str, base: Mapping[str, Any], target: str,
+    extra: Mapping[str, Any], *, source: str | None = None,
+) -> str:  # fmt: skip
+    """Render template ``name`` for output ``target``, with its generated-file header line."""
+    line: str = header_line(target, source or base["source"])
+    if is_html(target):
+        line = Markup(line)
+    return env.get_template(name).render({**base, **extra, "version_line": line})
+
+
+def package_context(api: Api) -> dict[str, Any]:
+    """Context for the package-wide templates: resources, TypedDicts, imports."""
+    writer = TypeWriter(class_names(api))
+    typed_dicts = [typed_dict(shape, writer) for shape in api.shapes]
+    resources = [
+        {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
+        for top in sorted({op.resource[0] for op in api.operations if op.resource})
+    ]
+    modules = writer.imports("")
+    modules.pop("", None)
+    typing_names = ["IO", "TypeAlias"]
+    typing_names += ["TypedDict"] if typed_dicts else []
+    typing_names += ["Required"] if any(f.required for s in api.shapes for f in s.fields) else []
+    extra = {"typing": typing_names, "pathlib": ["Path"]}
+    for module, names in extra.items():
+        modules[module] = sorted({*modules.get(module, []), *names})
+    return {
+        "resources": resources,
+        "typed_dicts": typed_dicts,
+        "types_imports": import_lines(modules),
+        "operations": [
+            {"id": op.operation_id, "method": op.method, "path": op.path,
+             "call": ".".join((*op.resource, op.method_name))}
+            for op in api.operations
+        ],
+        "version": pep440_version(api.version),
+    }  # fmt: skip
+
+
+def pep440_version(version: str) -> str:
+    """``version`` when it is a plain release number, else ``0.1.0``."""
+    return version if re.fullmatch(r"\d+(\.\d+){0,3}", version) else "0.1.0"
+
+
+def resource_class(path: tuple[str, ...], is_async: bool = False) -> str:
+    """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path."""
+    name = "".join(class_name(part) for part in path) + "Resource"
+    return f"Async{name}" if is_async else name
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceNode:
+    """One resource class: its methods and the sub-resources it exposes as properties."""
+
+    path: tuple[str, ...]
+    doc: str
+    children: tuple[tuple[str, str], ...]  # (attribute, class name without Async)
+    methods: tuple[MethodText, ...]
+
+    @property
+    def cls(self) -> str:
+        return resource_class(self.path)
+
+
+def resource_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -> dict[str, str]:
+    """One module per top-level resource: every class of its tree, sync and async."""
+    groups: dict[str, list[Operation]] = {}
+    for op in api.operations:
+        groups.setdefault(op.resource[0] if op.resource else "default", []).append(op)
+    files: dict[str, str] = {}
+    for top, ops in sorted(groups.items()):
+        module = python_identifier(top)
+        target = f"{api.package}/resources/{module}.py"
+        context = resource_context(api, top, ops)
+        files[target] = render(env, RESOURCE_TEMPLATE, base, target, context)
+    return files
+
+
+def resource_context(api: Api, top: str, ops: list[Operation]) -> dict[str, Any]:
+    """Context of one resource module: its classes in tree order, and its imports."""
+    writer = TypeWriter(class_names(api))
+    by_path: dict[tuple[str, ...], list[Operation]] = {}
+    for op in ops:
+        path = op.resource or (top,)
+        for i in range(1, len(path) + 1):
+            by_path.setdefault(path[:i], [])
+        by_path[path].append(op)
+    nodes = [resource_node(api, path, by_path, writer) for path in sorted(by_path)]
+    return {
+        "module": top,
+        "nodes": nodes,
+        "imports": import_lines(module_imports(writer, nodes)),
+        "types_imported": sorted(writer.used),
+    }
+
+
+def resource_node(
+    api: Api, path: tuple[str, ...], by_path: Mapping[tuple[str, ...], list[Operation]],
+    writer: TypeWriter,
+) -> ResourceNode:  # fmt: skip
+    children = tuple(
+        (child[-1], resource_class(child))
+        for child in sorted(by_path) if len(child) == len(path) + 1 and child[:-1] == path
+    )  # fmt: skip
+    methods = tuple(method_text(api, op, writer, validator_for(op)) for op in by_path[path])
+    doc = f"Operations on {'.'.join(path)}."
+    return ResourceNode(path, doc, children, tuple(sorted(methods, key=lambda m: m.name)))
+
+
+def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[str, list[str]]:
+    """Every import a resource module needs, by module."""
+    modules = writer.imports(".._types")
+    methods = [m for node in nodes for m in node.methods]
+    base = {"AsyncResource", "SyncResource"}
+    if any(m.paged for m in methods):
+        base |= {"AsyncPage", "Page"}
+    if any(m.kwargs for m in methods):
+        base |= {"NOT_GIVEN", "NotGiven"}
+    if any(m.body or m.query for m in methods):
+        base.add("strip_not_given")
+    if any(not m.paged for m in methods) and "Any" not in writer.used:
+        modules.setdefault("typing", []).append("Any")
+    modules[".._base"] = sorted(base | {"RequestOptions"})
+    if any("format_path(" in m.path for m in methods):
+        modules[".._encoding"] = ["format_path"]
+    if any(m.validate for m in methods):
+        modules[".."] = ["_validators"]
+        modules[".._errors"] = ["ValidationError"]
+    if any(node.children for node in nodes):
+        modules["functools"] = ["cached_property"]
+    return modules
+
+
+def runtime_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -> dict[str, str]:
+    """Every ``runtime/*.py.jinja`` (built-in or user) as ``<pkg>/<name>.py``."""
+    names = env.list_templates(filter_func=_is_runtime)
+    files: dict[str, str] = {}
+    for name in sorted(names):
+        target = f"{api.package}/{name.removeprefix('runtime/').removesuffix('.jinja')}"
+        files[target] = render(env, name, base, target, {})
+    return files
+
+
+def _is_runtime(name: str) -> bool:
+    return name.startswith("runtime/") and name.endswith(".py.jinja") and name.count("/") == 1
+
+
+def typed_dict(shape: Any, writer: TypeWriter) -> dict[str, Any]:
+    """Template data of one TypedDict: class name, doc, fields, and which syntax to use."""
+    fields = []
+    for f in shape.fields:
+        text = writer.annotation(f.shape, "field")
+        text = f"Required[{text}]" if f.required else text
+        fields.append({"key": f.wire_name, "literal": pyrepr(f.wire_name), "type": text,
+                       "quoted": pyrepr(text)})  # fmt: skip
+    doc = shape.description or f"The ``{shape.title or shape.name}`` object."
+    keys = [f.wire_name for f in shape.fields]
+    words = {w for f in fields for w in re.findall(r"[A-Za-z_]\w*", f["type"])}
+    needed = not all(k.isidentifier() and not keyword.iskeyword(k) for k in keys)
+    shadows = any(k in words for k in keys)  # a field would hide a name its class annotates with
+    return {
+        "name": writer.names[shape.name],
+        "doc": doc,
+        "fields": fields,
+        "functional": needed or shadows,
+        "noqa": "" if needed else "  # noqa: UP013",
+    }
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """A sibling emit module that may not exist yet (written by another stage)."""
+    try:
+        return importlib.import_module(f"generator.emit.{name}")
+    except ImportError:
+        return None
+
+
+def validators_text(api: Api, source: str) -> str:
+    """``_validators.py``: from ``validators.render_validators``, else stubs returning []."""
+    header = header_line("_validators.py", source)
+    render_validators = getattr(_optional_module("validators"), "render_validators", None)
+    if render_validators is not None:
+        text: str = render_validators(api, header)
+        return text
+    names = sorted({fallback_validator_name(op) for op in api.operations if _validated(op)})
+    stubs = "".join(
+        f"\n\ndef {n}(value: Mapping[str, Any], query: Mapping[str, Any] | None = None)"
+        " -> list[tuple[str, str]]:\n    return []\n"
+        for n in names
+    )
+    return (f'{header}\n"""Request validators (none were generated)."""\n\n'
+            f"from collections.abc import Mapping\nfrom typing import Any\n{stubs}")  # fmt: skip
+
+
+def fallback_validator_name(op: Operation) -> str:
+    return python_identifier("_".join((*op.resource, op.method_name)).lower())
+
+
+def _validated(op: Operation) -> bool:
+    return op.body is not None or bool(op.query_params)
+
+
+def validator_for(op: Operation) -> str | None:
+    """The ``_validators`` function that checks ``op``'s arguments, or None."""
+    module = _optional_module("validators")
+    if getattr(module, "render_validators", None) is None:
+        return fallback_validator_name(op) if _validated(op) else None
+    has: Callable[[Operation], bool] = getattr(module, "has_validator", _validated)
+    name: str = module.validator_name(op)  # type: ignore[union-attr]
+    return name if has(op) else None
+
+
+def docs_files(api: Api, env: jinja2.Environment) -> dict[str, str]:
+    """docs/*.md and pages/*.html from ``docs.render_docs`` when that stage exists."""
+    render_docs = getattr(_optional_module("docs"), "render_docs", None)
+    if render_docs is None:
+        return {}
+    takes_header = "header" in inspect.signature(render_docs).parameters
+    files: dict[str, str] = (
+        render_docs(api, env, header=header_line) if takes_header else render_docs(api, env)
+    )
+    return files
+
+
+def user_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -> dict[str, str]:
+    """Files from user templates under ``api/`` (once) and ``operation/`` (per operation)."""
+    files: dict[str, str] = {}
+    for name in sorted(env.list_templates(filter_func=lambda n: n.endswith(".jinja"))):
+        kind, _, rest = name.partition("/")
+        if kind == "api" and rest:
+            target = output_path(rest, api.package)
+            files[target] = render(env, name, base, target, {"api": api})
+        elif kind == "operation" and rest:
+            for op in api.operations:
+                target = output_path(rest, api.package, op.operation_id)
+                extra = {"api": api, "operation": op}
+                source = op.source.file or None
+                files[target] = render(env, name, base, target, extra, source=source)
+    return files
+
+
+def output_path(template_path: str, package: str, operation_id: str = "") -> str:
+    """The output path of a user template: ``.jinja`` dropped, placeholders filled, made safe."""
+    safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", operation_id).lstrip(".") or "operation"
+    path = template_path.removesuffix(".jinja").replace("{package}", package)
+    path = path.replace("{operation}", safe_id)
+    parts = [p for p in path.split("/") if p not in ("", ".", "..")]
+    return "/".join(parts)
