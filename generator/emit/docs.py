@@ -104,8 +104,10 @@ def fragment_events(fragment: str) -> list[Event]:
     out: list[Event] = []
     stack: list[str] = []
     for kind, value, href in parser.events:
-        if kind == "text":
+        if kind == "text" and ("code" in stack or "a" in stack or (stack and stack[-1] == "ul")):
             out.append((kind, value, href))
+        elif kind == "text":
+            out.extend(_inline_markup(value))
         elif kind == "start":
             _open(value, href, stack, out)
         elif value in stack:
@@ -116,6 +118,20 @@ def fragment_events(fragment: str) -> list[Event]:
                     break
     out.extend(("end", tag, "") for tag in reversed(stack))
     return out
+
+
+_INLINE_MARKUP = re.compile(r"`([^`\n]+)`|\[([^\]\n]+)\]\((https?://[^\s()<>]+)\)")
+
+
+def _inline_markup(text: str) -> Iterator[Event]:
+    """Text events, with the Markdown in descriptions (`code`, [text](url)) made tags."""
+    start = 0
+    for match in _INLINE_MARKUP.finditer(text):
+        yield ("text", text[start : match.start()], "")
+        tag, inner, href = ("code", match[1], "") if match[1] else ("a", match[2], match[3])
+        yield from (("start", tag, href), ("text", inner, ""), ("end", tag, ""))
+        start = match.end()
+    yield ("text", text[start:], "")
 
 
 def _open(tag: str, href: str, stack: list[str], out: list[Event]) -> None:
@@ -179,7 +195,8 @@ def _md_tags(stack: list[list[str]]) -> Iterator[str]:
 
 
 def _md_text(text: str) -> str:
-    flat = re.sub(r"\s*\n\s*\n\s*", "\n\n", text)
+    flat = re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text)
+    flat = re.sub(r"\s*\n\s*\n\s*", "\n\n", flat)
     flat = re.sub(r"[ \t]*\n(?!\n)[ \t]*", " ", flat)
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
@@ -697,6 +714,7 @@ class OperationView:
     """One operation as the docs show it."""
 
     operation_id: str
+    source: str  # the file the operation came from
     stem: str  # file name without extension
     resource: str  # "customers.sources"
     title: Text
@@ -735,6 +753,7 @@ class Group:
 def operation_view(op: Operation, typer: Typer) -> OperationView:
     return OperationView(
         operation_id=op.operation_id,
+        source=op.source.file,
         stem=file_stem(op.operation_id),
         resource=resource_key(op),
         title=Text.plain(" ".join((op.summary or op.operation_id).split())),
@@ -786,36 +805,46 @@ def render_docs(
     all_groups = groups(api, typer)
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": ""}
     source = api_source(api)
-    files = {"docs/index.md": ("docs/index.md.jinja", context, source),
-             "docs/html/index.html": ("docs/html/index.html.jinja", context, source),
-             "docs/html/style.css": ("docs/html/style.css.jinja", context, source)}
+    files: Planned = {
+        "docs/index.md": ("docs/index.md.jinja", context, source),
+        "docs/html/index.html": ("docs/html/index.html.jinja", context, source),
+        "docs/html/style.css": ("docs/html/style.css.jinja", context, source),
+    }
     for group in all_groups:
         group_context = {**context, "group": group}
         files[f"docs/{group.key}.md"] = ("docs/resource.md.jinja", group_context, source)
-        files[f"docs/html/{group.key}.html"] = ("docs/html/resource.html.jinja", group_context,
-                                                source)
-    files.update(_operation_files(api, all_groups, context))
-    return {path: _with_header(path, env.get_template(name).render(ctx), src, header)
-            for path, (name, ctx, src) in sorted(files.items())}
-
-
-Planned = dict[str, tuple[str, dict[str, object], str]]
-
-
-def _operation_files(api: Api, all_groups: list[Group], context: dict[str, object]) -> Planned:
-    ops = {op.operation_id: op for op in api.operations}
-    files: Planned = {}
-    for group in all_groups:
+        files[f"docs/html/{group.key}.html"] = (
+            "docs/html/resource.html.jinja", group_context, source)
         for view in group.operations:
-            op = ops[view.operation_id]
-            ctx = {**context, "group": group, "op": view, "root": "../"}
-            files[f"docs/operations/{view.stem}.md"] = ("docs/operation.md.jinja", ctx,
-                                                        op.source.file)
+            op_context = {**context, "group": group, "op": view, "root": "../"}
+            files[f"docs/operations/{view.stem}.md"] = (
+                "docs/operation.md.jinja", op_context, view.source)
             files[f"docs/html/operations/{view.stem}.html"] = (
-                "docs/html/operation.html.jinja", ctx, op.source.file)
-            files[f"pages/{view.stem}.html"] = ("pages/operation.html.jinja",
-                                                {"page": page_view(op, api)}, op.source.file)
-    return files
+                "docs/html/operation.html.jinja", op_context, view.source)
+    docs = _render(files, env, header)
+    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+
+
+def render_pages(
+    api: Api, env: jinja2.Environment, *, header: Header | None = None
+) -> dict[str, str]:
+    """``pages/<OperationId>.html``: each operation written back in the source layout."""
+    files: Planned = {
+        f"pages/{file_stem(op.operation_id)}.html": (
+            "pages/operation.html.jinja", {"page": page_view(op, api)}, op.source.file)
+        for op in api.operations
+    }
+    return _render(files, env, header)
+
+
+Planned = dict[str, tuple[str, dict[str, object], str]]  # path → (template, context, source)
+
+
+def _render(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
+    return {
+        path: _with_header(path, env.get_template(name).render(context), source, header)
+        for path, (name, context, source) in sorted(files.items())
+    }
 
 
 def api_source(api: Api) -> str:
@@ -830,9 +859,10 @@ def api_source(api: Api) -> str:
 def _with_header(path: str, text: str, source: str, header: Header | None) -> str:
     """``text`` after a generated-by line, as a comment in the file's own syntax."""
     default = f"Generated by doc2client from {source or 'the model'}. Do not edit."
-    line = header(path, source) if header else default
-    if line.lstrip().startswith(("<!--", "/*")):
-        return f"{line.rstrip()}\n{text}"
+    line = (header(path, source) if header else default).strip()
+    for opening, closing in (("<!--", "-->"), ("/*", "*/")):  # a header already a comment
+        if line.startswith(opening) and line.endswith(closing):
+            line = line[len(opening) : -len(closing)]
     flat = comment(line)
     if path.endswith(".css"):
         return f"/* {flat.replace('*/', '* /')} */\n{text}"
