@@ -86,6 +86,10 @@ ROUTES = [
     ("POST", "/v1/customers/{customer}/sources", ("customers", "sources"), "create"),
     ("GET", "/v1/customers/{customer}/sources/{id}", ("customers", "sources"), "retrieve"),
     ("GET", "/v1/balance", ("balance",), "retrieve"),
+    ("GET", "/speakers", ("speakers",), "list"),
+    ("POST", "/speakers", ("speakers",), "create"),
+    ("GET", "/v1/invoices/{invoice}/lines", ("invoices", "lines"), "list"),
+    ("POST", "/v1/accounts/{account}/login_links", ("accounts",), "login_links"),
     ("POST", "/v2/checkout/sessions", ("checkout", "sessions"), "create"),
     ("GET", "/v2/checkout/sessions/{session}", ("checkout", "sessions"), "retrieve"),
 ]

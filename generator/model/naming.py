@@ -8,8 +8,9 @@ Resource and method rule (``resource_method``), on the path with a leading versi
 
 - the path ends in a parameter (``/customers/{customer}``): the resource is every literal
   segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
-- the path is a *collection* (some other path is this path plus ``/{param}``): GET ``list``,
-  POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
+- the path is a *collection* (some other path is this path plus ``/{param}``, or it is read
+  with GET and its last segment looks plural, ``/speakers``): GET ``list``, POST ``create``,
+  PUT/PATCH ``update``, DELETE ``delete``;
 - a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
   POST ``create``, otherwise as above;
 - otherwise the last segment is an *action* on the resource before it
@@ -114,14 +115,22 @@ def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-def collections_of(paths: Iterable[str]) -> frozenset[str]:
-    """The paths that are collections: another path is this one plus ``/{param}``."""
+def collections_of(paths: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The paths that are collections, from (method, path) pairs: another path is this one plus
+    ``/{param}``, or the path is read with GET and its last segment looks plural (``/speakers``)."""
     found: set[str] = set()
-    for path in paths:
+    for method, path in paths:
         head, _, last = path.rstrip("/").rpartition("/")
         if _is_param(last) and head:
-            found.add(head)
+            found.add(_blank(head))
+        elif method.upper() == "GET" and re.fullmatch(r"[A-Za-z0-9_-]*[^s]s", last):
+            found.add(_blank(path))
     return frozenset(found)
+
+
+def _blank(path: str) -> str:
+    """The path with placeholder names blanked: ``/a/{id}/b`` and ``/a/{x}/b`` compare equal."""
+    return _PLACEHOLDER.sub("{}", path.rstrip("/"))
 
 
 def resource_method(
@@ -133,7 +142,7 @@ def resource_method(
     verb = method.upper()
     if not segments or _is_param(segments[-1]):
         return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
-    if path.rstrip("/") in collections:
+    if _blank(path) in collections:
         return literal, _COLLECTION_METHODS.get(verb, attribute_name(verb.lower()))
     if len(segments) == 1:
         single = {"GET": "retrieve", "POST": "create"}

@@ -238,7 +238,7 @@ def _free_name(wire: str, taken: set[str]) -> str:
 
 def _place_methods(operations: list[Operation]) -> list[Operation]:
     paths = Counter(op.path for op in operations)
-    collections = collections_of(paths)
+    collections = collections_of((op.method, op.path) for op in operations)
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
