@@ -121,17 +121,16 @@ def _union(what: str, value: object, *tries: _Problems) -> str:
 class _Module:
     """Module-level constants the checks share (enum sets, patterns), by their literal text."""
 
-    constants: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)  # name -> literal
+    names: dict[str, str] = field(default_factory=dict)  # literal -> name
     patterns: bool = False
     decimals: bool = False
 
     def constant(self, prefix: str, literal: str) -> str:
-        for name, text in self.constants.items():
-            if text == literal:
-                return name
-        name = f"_{prefix}{len(self.constants)}"
-        self.constants[name] = literal
-        return name
+        if literal not in self.names:
+            self.names[literal] = name = f"_{prefix}{len(self.constants)}"
+            self.constants[name] = literal
+        return self.names[literal]
 
 
 @dataclass(slots=True)
