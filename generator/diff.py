@@ -104,9 +104,6 @@ class ChangeReport:
         return tuple(c for c in self.changes if c.kind in kinds)
 
 
-# --- walking two models together ---------------------------------------------------------
-
-
 @dataclass(slots=True)
 class _Walk:
     """The state of comparing one operation: both sides' shapes and the changes found."""
@@ -121,19 +118,10 @@ class _Walk:
         before_text, after_text = _text(before), _text(after)
         text = MESSAGES[kind].format(before=before_text or "none", after=after_text or "none")
         where = f"{self.op.method} {self.op.path}" + (f" {path}" if path else "")
-        self.out.append(
-            Change(
-                self.op.operation_id,
-                self.op.method,
-                self.op.path,
-                path,
-                kind,
-                before_text,
-                after_text,
-                breaking,
-                f"{where}: {text}",
-            )
-        )
+        op = self.op
+        message = f"{where}: {text}"
+        change = (op.operation_id, op.method, op.path, path, kind, before_text, after_text)
+        self.out.append(Change(*change, breaking, message))
 
 
 def _text(value: object) -> str:
@@ -248,9 +236,6 @@ def _compare_format(w: _Walk, old: str | None, new: str | None, path: str) -> No
         w.add("format-changed", path, old, new, breaking=old in WIDENING_FORMATS)
 
 
-# --- unions ------------------------------------------------------------------------------
-
-
 def _variants(shape: Shape) -> tuple[Shape, ...]:
     return shape.variants if isinstance(shape, Union) else (shape,)
 
@@ -296,8 +281,6 @@ def _compare_variants(w: _Walk, old: Sequence[Shape], new: Sequence[Shape], path
     for old_variant, new_variant in pairs:
         _compare(w, old_variant, new_variant, path)
 
-
-# --- objects and parameters --------------------------------------------------------------
 
 _Member = tuple[Shape, bool, str]  # shape, required, description
 
@@ -353,9 +336,6 @@ def _compare_member(w: _Walk, old: _Member, new: _Member, path: str) -> None:
 
 def _parameters(params: Iterable[Parameter]) -> dict[str, _Member]:
     return {p.name: (p.shape, p.required, p.description) for p in params}
-
-
-# --- operations --------------------------------------------------------------------------
 
 
 def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
@@ -443,9 +423,6 @@ def diff_apis(old: Api, new: Api) -> ChangeReport:
     return ChangeReport(old.name, new.name, tuple(sorted(out)))
 
 
-# --- rendering ---------------------------------------------------------------------------
-
-
 def _summary(report: ChangeReport) -> str:
     added = len(report.of_kind("operation-added"))
     removed = len(report.of_kind("operation-removed"))
@@ -510,9 +487,6 @@ def report_to_dict(report: ChangeReport) -> dict[str, Any]:
 
 def render_json(report: ChangeReport) -> str:
     return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-# --- the command -------------------------------------------------------------------------
 
 
 def _load_side(spec: Path, reporter: Reporter, name: str | None) -> dict[str, Api | None]:
