@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import html
 import io
+import itertools
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +47,8 @@ from generator.model.shapes import (
     String,
     Union,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # --- hand-built models ------------------------------------------------------------------
 
@@ -668,3 +674,26 @@ def test_drift_fields_and_enum_values_added_and_removed_are_named(stripe_drift: 
             assert change["breaking"] is (change["kind"] == "field-removed"), change
         if change["kind"] == "field-added":
             assert change["breaking"] is (change["after"] == "required"), change
+
+
+def test_report_bytes_do_not_depend_on_the_hash_seed(corpus: Path, tmp_path: Path) -> None:
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED, "PostCustomers", "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED, "PostCustomers"])
+    for page in (new / f"{SEED}.html", new / "PostCustomers.html"):
+        edit_schema(page, lambda s: [props(s).pop(k) for k in ("email", "phone", "name")])
+    script = "import sys; from pathlib import Path; from generator.diff import run_diff; " + (
+        "sys.exit(run_diff(Path(sys.argv[1]), Path(sys.argv[2]), as_json=sys.argv[3] == 'json', name=None))"
+    )
+    outputs = set()
+    for seed, form in itertools.product(("0", "1"), ("json", "markdown")):
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(old), str(new), form],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert result.returncode == 1, result.stderr
+        outputs.add((form, result.stdout))
+    assert len(outputs) == 2  # one text per form, whatever the seed
