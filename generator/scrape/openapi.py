@@ -26,6 +26,7 @@ from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
 DEFAULT_PORTS = {"https": 443, "http": 80}
+_KEY_END = re.compile(r"([\"']?)[ \t]*:[ \t]*(?:\{|\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +127,34 @@ class _Locator:
         self.position = 0
 
     def line(self, path: str, method: str) -> int:
-        found = self._key(path, self.position) or self._key(path, 0)
+        found = self._key(path, self.position)
+        found = self._key(path, 0) if found is None else found
         if found is None:
             return 0
         self.position = found
-        at = self._key(method, found) or found
-        return bisect.bisect_right(self.newlines, at - 1) + 1
+        at = self._key(method, found)
+        return bisect.bisect_right(self.newlines, (found if at is None else at) - 1) + 1
 
     def _key(self, key: str, start: int) -> int | None:
-        """Offset of ``key`` written as a mapping key (JSON or YAML) whose value follows."""
-        quoted = rf"(?:\"{re.escape(key)}\"|'{re.escape(key)}'|{re.escape(key)})"
-        pattern = re.compile(rf"(?m)(?:^[ \t]*|[{{,][ \t\r\n]*){quoted}[ \t]*:[ \t]*(?:\{{|\r?$)")
-        match = pattern.search(self.text, start)
-        return match.start() if match else None
+        """Offset of ``key`` written as a mapping key (JSON or YAML, quoted or not)."""
+        text = self.text
+        at = text.find(key, start)
+        while at >= 0:
+            quote = text[at - 1] if at > 0 and text[at - 1] in "\"'" else ""
+            begin = at - len(quote)
+            after = _KEY_END.match(text, at + len(key))
+            if after and after.group(1) == quote and _starts_key(text, begin):
+                return begin
+            at = text.find(key, at + 1)
+        return None
+
+
+def _starts_key(text: str, begin: int) -> bool:
+    """Whether only blanks stand between ``begin`` and a line start, ``{`` or ``,``."""
+    k = begin - 1
+    while k >= 0 and text[k] in " \t\r":
+        k -= 1
+    return k < 0 or text[k] in "\n{,"
 
 
 @dataclass(slots=True)

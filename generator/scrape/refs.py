@@ -84,20 +84,19 @@ class Resolver:
     def _inline_ref(
         self, node: dict[str, Any], ref: str, pointer: str, line: int, stack: tuple[str, ...]
     ) -> Any:
+        siblings = {k: v for k, v in node.items() if k != "$ref"} if self.merge_siblings else {}
         if ref in stack:
             self._cuts += 1
             message = f"cyclic $ref {ref!r} cut: left as a reference"
             self.reporter.warning(self.file, line, message, pointer=pointer, code="cyclic-ref")
-            return {"$ref": ref}
-        if ref in self._done:
+            value: Any = {"$ref": ref}
+        elif ref in self._done:
             value = self._done[ref]
         else:
             cuts = self._cuts
             value = self._inline(self.target(ref, pointer), pointer, line, (*stack, ref))
             if cuts == self._cuts:
                 self._done[ref] = value
-        siblings = {k: v for k, v in node.items() if k != "$ref"}
-        if not (self.merge_siblings and siblings and isinstance(value, dict)):
+        if not (siblings and isinstance(value, dict)):
             return value
-        extra = self._inline(siblings, pointer, line, stack)
-        return {**value, **extra}
+        return {**value, **self._inline(siblings, pointer, line, stack)}

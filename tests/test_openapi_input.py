@@ -1,0 +1,341 @@
+"""OpenAPI documents read into the same raw records as the pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import Reporter
+from generator.scrape import OpenApiInput, RawPage, read_openapi, scrape_page
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@pytest.fixture(scope="module")
+def stripe_spec(corpus: Path) -> tuple[OpenApiInput, Reporter, dict[str, Any]]:
+    path = corpus / "stripe-openapi" / "spec3.json"
+    reporter = Reporter()
+    document = read_openapi(path, reporter)
+    assert document is not None
+    return document, reporter, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_stripe_spec_reads_every_operation(stripe_spec: Any) -> None:
+    document, reporter, raw = stripe_spec
+    assert reporter.items == []
+    assert (document.title, document.version) == ("Stripe API", "2023-08-16")
+    assert document.servers == ("https://api.stripe.com/",)
+    expected = [
+        (method.upper(), path, item[method]["operationId"])
+        for path, item in raw["paths"].items()
+        for method in HTTP_METHODS
+        if method in item
+    ]
+    assert len(expected) == 468
+    assert [(p.method, p.path, p.operation_id) for p in document.pages] == expected
+    assert all(p.host == "api.stripe.com:443" for p in document.pages)
+
+
+def test_seed_operation_schema_equals_the_seed_page(stripe_spec: Any, corpus: Path) -> None:
+    document, _, _ = stripe_spec
+    [record] = [p for p in document.pages if p.operation_id == "PostCustomersCustomer"]
+    page = scrape_page(corpus / "pages" / "stripe" / "PostCustomersCustomer.html", Reporter())
+    assert page is not None and record.schema is not None
+    assert record.schema == page.schema
+    assert (record.method, record.path, record.media_type) == (
+        page.method,
+        page.path,
+        page.media_type,
+    )
+    assert record.description == page.description and record.summary == page.summary
+    assert record.headers == tuple(h for h in page.headers if h[0] != "eTag")
+    text = (corpus / "stripe-openapi" / "spec3.json").read_text(encoding="utf-8").splitlines()
+    assert text[record.line - 1].strip() == '"post": {'
+    path_keys = [line for line in text[: record.line] if line.startswith('    "/')]
+    assert path_keys[-1].strip() == '"/v1/customers/{customer}": {'
+
+
+def test_stripe_records_agree_with_the_pages(stripe_spec: Any, corpus: Path) -> None:
+    document, _, _ = stripe_spec
+    records = {p.operation_id: p for p in document.pages}
+    reporter = Reporter()
+    same_schema = 0
+    for path in sorted((corpus / "pages" / "stripe").glob("*.html")):
+        page = scrape_page(path, reporter)
+        assert page is not None
+        record = records[page.operation_id]
+        assert (record.method, record.path, record.media_type) == (
+            page.method,
+            page.path,
+            page.media_type,
+        )
+        assert set(page.query_template) <= set(record.query_template)
+        assert [r.status for r in record.responses] == [r.status for r in page.responses]
+        same_schema += record.schema == page.schema
+    assert reporter.items == []
+    assert same_schema > 100  # most others differ only in "properties": {} the pages drop
+
+
+def test_parameter_schemas_are_kept(stripe_spec: Any) -> None:
+    document, _, _ = stripe_spec
+    [record] = [p for p in document.pages if p.operation_id == "GetCustomers"]
+    by_name = {p.name: p for p in record.parameters}
+    assert by_name["limit"].schema == {"type": "integer"} and by_name["limit"].type == "integer"
+    assert by_name["expand"].type == "array" and by_name["expand"].location == "query"
+    assert record.query_template == tuple(p.name for p in record.parameters)
+
+
+@pytest.mark.parametrize(
+    ("spec", "folder"), [("sample", "sample"), ("apis-io-maintainers", "apis-io-maintainers")]
+)
+def test_small_specs_agree_with_their_pages(corpus: Path, spec: str, folder: str) -> None:
+    reporter = Reporter()
+    document = read_openapi(corpus / "specs" / f"{spec}.yaml", reporter)
+    assert document is not None and reporter.items == []
+    records = {p.operation_id: p for p in document.pages}
+    for path in sorted((corpus / "pages" / folder).glob("*.html")):
+        page = scrape_page(path, reporter)
+        assert page is not None
+        if not page.operation_id:
+            continue  # the page of an operation that had no operationId then
+        record = records[page.operation_id]
+        assert (record.method, record.path, record.schema) == (page.method, page.path, page.schema)
+        assert record.query_template == page.query_template and record.host == page.host
+        assert [(p.name, p.location, p.required, p.type) for p in record.parameters] == [
+            (p.name, p.location, p.required, p.type) for p in page.parameters
+        ]
+        assert (record.summary, record.title, record.description) == (
+            page.summary,
+            page.title,
+            page.description,
+        )
+
+
+def test_small_spec_lines_point_at_the_operation(corpus: Path) -> None:
+    path = corpus / "specs" / "sample.yaml"
+    document = read_openapi(path, Reporter())
+    assert document is not None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert [lines[p.line - 1].strip() for p in document.pages] == ["get:", "post:"]
+
+
+# --- hand-written documents --------------------------------------------------------------------
+
+DOC = """\
+openapi: 3.1.0
+info: {title: Demo, version: "2"}
+servers: [{url: "http://demo.example:8080/api"}, {url: "https://other.example"}]
+paths:
+  /items/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: verbose, in: query, schema: {type: boolean}}
+    post:
+      operationId: UpdateItem
+      parameters:
+        - {name: verbose, in: query, required: true, schema: {type: [integer, "null"]}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+        - {name: session, in: cookie, schema: {type: string}}
+        - {$ref: "#/components/parameters/Page"}
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {$ref: "#/components/schemas/Item"}
+          application/json:
+            schema: {type: object}
+      responses:
+        "200": {description: OK, content: {application/json: {schema: {type: object}}}}
+        default: {$ref: "#/components/responses/Error"}
+components:
+  parameters:
+    Page: {name: page, in: query, schema: {type: integer, default: 2020-01-01}}
+  responses:
+    Error: {description: Error response.}
+  schemas:
+    Item:
+      type: object
+      properties:
+        file: {type: string, format: binary}
+        parent: {$ref: "#/components/schemas/Item", description: the parent}
+        tag: {$ref: "#/components/schemas/Tag"}
+    Tag: {type: string, maxLength: 10}
+"""
+
+
+def read(tmp_path: Path, text: str, name: str = "api.yaml") -> tuple[OpenApiInput | None, Reporter]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    return read_openapi(path, reporter), reporter
+
+
+def test_hand_written_document(tmp_path: Path) -> None:
+    document, reporter = read(tmp_path, DOC)
+    assert document is not None
+    [page] = document.pages
+    assert (page.operation_id, page.summary, page.title) == ("UpdateItem", "UpdateItem", "")
+    assert (page.method, page.path, page.host) == ("POST", "/items/{id}", "demo.example:8080")
+    assert [(p.name, p.location, p.required, p.type) for p in page.parameters] == [
+        ("id", "path", True, "string"),
+        ("verbose", "query", True, "integer"),  # the operation's own wins
+        ("page", "query", False, "integer"),
+        ("X-Trace", "header", False, "string"),
+    ]
+    assert page.parameters[2].schema == {"type": "integer", "default": "2020-01-01"}
+    assert page.query_template == ("verbose", "page")
+    assert page.media_type == "multipart/form-data" and page.has_body
+    assert page.headers == (
+        ("host", "demo.example:8080"),
+        ("accept", "application/json"),
+        ("content-type", "multipart/form-data"),
+    )
+    assert [(r.status, r.description) for r in page.responses] == [
+        ("200", "OK"),
+        ("default", "Error response."),
+    ]
+    assert page.schema == {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "format": "binary"},
+            "parent": {"$ref": "#/components/schemas/Item", "description": "the parent"},
+            "tag": {"type": "string", "maxLength": 10},
+        },
+    }
+    assert page.line == 9
+    assert [str(d) for d in reporter.sorted()] == [
+        f"{tmp_path / 'api.yaml'}:9: warning: cyclic $ref '#/components/schemas/Item' cut: left "
+        "as a reference [/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/parent]",
+        f"{tmp_path / 'api.yaml'}:9: warning: parameter 'session' in 'cookie' is not supported; "
+        "parameter skipped [/paths/~1items~1{id}/post/parameters/2]",
+    ]
+
+
+def test_unresolvable_ref_skips_the_operation(tmp_path: Path) -> None:
+    text = DOC.replace('{$ref: "#/components/schemas/Tag"}', '{$ref: "#/components/schemas/Nope"}')
+    document, reporter = read(tmp_path, text)
+    assert document is not None and document.pages == ()
+    errors = [str(d) for d in reporter.sorted() if d.level == "error"]
+    assert errors == [
+        f"{tmp_path / 'api.yaml'}:9: error: unresolvable $ref '#/components/schemas/Nope': no 'Nope' "
+        "in the document; operation skipped "
+        "[/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/tag]"
+    ]
+
+
+def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "J", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "GetA",
+                    "summary": "Get an A",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {
+                                "$ref": "#/components/schemas/Q",
+                                "description": "ignored in 3.0",
+                            },
+                        }
+                    ],
+                    "responses": {"200": {"description": "OK"}},
+                }
+            }
+        },
+        "components": {"schemas": {"Q": {"type": "string"}}},
+    }
+    document, reporter = read(tmp_path, json.dumps(doc, indent=2), "api.json")
+    assert reporter.items == [] and document is not None
+    [page] = document.pages
+    assert page.parameters[0].schema == {"type": "string"}
+    assert (page.summary, page.title, page.host, page.headers) == ("Get an A", "Get an A", "", ())
+    assert not page.has_body and page.schema is None and page.media_type == ""
+    assert page.line == 9  # "get": { under "/a" under "paths"
+    document, _ = read(tmp_path, json.dumps(doc), "min.json")
+    assert document is not None and document.pages[0].line == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("", "api.yaml", "{file}:1: error: empty file: expected an OpenAPI document"),
+        (
+            '{"openapi": "3.0.0",\n "paths": {',
+            "api.json",
+            "{file}:2: error: not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        (
+            "swagger: '2.0'\npaths: {}\n",
+            "api.yaml",
+            "{file}:1: error: not an OpenAPI 3.0/3.1 document (no 'openapi' field) [/openapi]",
+        ),
+        (
+            "openapi: 2.0\n",
+            "api.yaml",
+            "{file}:1: error: not an OpenAPI 3.0/3.1 document (openapi: 2.0) [/openapi]",
+        ),
+        (
+            "- a\n- b\n",
+            "api.yaml",
+            "{file}:1: error: not an OpenAPI 3.0/3.1 document (no 'openapi' field) [/openapi]",
+        ),
+        ("openapi: 3.0.0\ninfo: {}\n", "api.yaml", "{file}: error: no 'paths' object [/paths]"),
+    ],
+)
+def test_broken_documents(tmp_path: Path, text: str, name: str, expected: str) -> None:
+    document, reporter = read(tmp_path, text, name)
+    file = tmp_path / name
+    assert [str(d) for d in reporter.sorted()] == [expected.format(file=file)]
+    if reporter.has_errors and "paths" not in expected:
+        assert document is None
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    document, reporter = read(tmp_path, "openapi: 3.0.0\npaths: [a\n")
+    assert document is None
+    [diagnostic] = reporter.items
+    assert (diagnostic.level, diagnostic.line, diagnostic.code) == ("error", 3, "openapi-syntax")
+    assert diagnostic.message.startswith("not valid YAML: ") and "']'" in diagnostic.message
+
+
+def test_self_referencing_parameter_is_an_error_not_a_loop(tmp_path: Path) -> None:
+    text = (
+        "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      parameters:\n"
+        '        - $ref: "#/components/parameters/P"\n      responses: {}\n'
+        'components:\n  parameters:\n    P: {$ref: "#/components/parameters/P"}\n'
+    )
+    document, reporter = read(tmp_path, text)
+    assert document is not None and document.pages == ()
+    [diagnostic] = reporter.items
+    assert diagnostic.code == "bad-ref" and diagnostic.line == 4
+    assert diagnostic.pointer == "/paths/~1a/get/parameters/0"
+
+
+def test_deep_schema_is_reported(tmp_path: Path) -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(300):
+        schema = {"type": "array", "items": schema}
+    doc = {
+        "openapi": "3.0.0",
+        "paths": {
+            "/a": {"post": {"requestBody": {"content": {"application/json": {"schema": schema}}}}}
+        },
+    }
+    document, reporter = read(tmp_path, json.dumps(doc), "api.json")
+    assert document is not None
+    [page] = document.pages
+    assert page.schema is None and page.has_body
+    [diagnostic] = reporter.items
+    assert diagnostic.message == "schema is nested deeper than 100 levels; typed Any"
+    assert diagnostic.pointer == "/paths/~1a/post/requestBody/content/application~1json/schema"
+
+
+def test_record_type_is_the_page_record(tmp_path: Path) -> None:
+    document, _ = read(tmp_path, DOC)
+    assert document is not None and all(isinstance(p, RawPage) for p in document.pages)
