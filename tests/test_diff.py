@@ -697,3 +697,16 @@ def test_report_bytes_do_not_depend_on_the_hash_seed(corpus: Path, tmp_path: Pat
         assert result.returncode == 1, result.stderr
         outputs.add((form, result.stdout))
     assert len(outputs) == 2  # one text per form, whatever the seed
+
+
+def test_a_broken_page_is_diagnosed_and_the_rest_compared(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED, "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED, "GetCustomers"])
+    (new / "GetCustomers.html").write_text(
+        "<html><body>nothing here</body></html>", encoding="utf-8"
+    )
+    code, data, err = run_json(old, new, capsys)
+    assert re.search(r"GetCustomers\.html(:\d+)?: error: ", err), err
+    assert (code, triples(data)) == (1, [("operation-removed", "", True)])
