@@ -21,6 +21,7 @@ from generator.emit.docs import (
     description_html,
     description_markdown,
     dotnet_html_encode,
+    example_call,
     host_line,
     page_description,
     query_template,
@@ -28,6 +29,7 @@ from generator.emit.docs import (
     render_pages,
 )
 from generator.emit.environment import make_environment
+from generator.emit.python import object_shape
 from generator.model import normalise
 from generator.model.shapes import (
     Api,
@@ -44,6 +46,7 @@ from generator.model.shapes import (
     String,
 )
 from generator.scrape.page import scrape_page
+from generator.scrape.records import RawPage
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
@@ -53,10 +56,14 @@ VOID = {"meta", "link", "br", "hr", "img", "input"}
 # --------------------------------------------------------------------------- helpers
 
 
-def model_of(folder: Path, name: str, base_url: str | None = None) -> Api:
+def scrape_folder(folder: Path) -> list[RawPage]:
     reporter = Reporter()
     pages = [scrape_page(f, reporter, display=f.name) for f in sorted(folder.glob("*.html"))]
-    return normalise(name, [p for p in pages if p is not None], reporter, base_url=base_url)
+    return [p for p in pages if p is not None]
+
+
+def model_of(folder: Path, name: str, base_url: str | None = None) -> Api:
+    return normalise(name, scrape_folder(folder), Reporter(), base_url=base_url)
 
 
 def without_sources(api: Api) -> Api:
@@ -72,12 +79,32 @@ def write_pages(files: dict[str, str], folder: Path) -> None:
 
 
 def assert_round_trip(folder: Path, tmp_path: Path, env: jinja2.Environment) -> None:
-    api = model_of(folder, folder.name)
+    pages = scrape_folder(folder)
+    api = normalise(folder.name, pages, Reporter())
+    assert_examples_validate(api, pages)
     out = tmp_path / folder.name
     write_pages(render_pages(api, env), out)
     assert len(list(out.glob("*.html"))) == len(api.operations)
     back = model_of(out, folder.name, base_url=api.base_url)
     assert without_sources(back) == without_sources(api)
+
+
+def assert_examples_validate(api: Api, pages: list[RawPage]) -> None:
+    """The body arguments of every example call validate against the page's own schema."""
+    schemas = {Path(p.file).stem: p.schema for p in pages}
+    for op in api.operations:
+        root = object_shape(api, op.body.shape) if op.body else None
+        schema = schemas.get(op.operation_id)
+        if root is None or schema is None:
+            continue
+        wire = {f.python_name: f.wire_name for f in root.fields}
+        call = ast.parse(example_call(op, api), mode="eval").body
+        assert isinstance(call, ast.Call)
+        assert len(call.args) == len(op.path_params)
+        body = {wire[k.arg]: k.value for k in call.keywords if k.arg in wire}
+        if not any(isinstance(v, ast.Call) for v in body.values()):  # open(...) for a file
+            literal = {k: ast.literal_eval(v) for k, v in body.items()}
+            jsonschema.validate(literal, schema)
 
 
 def page_schema(path: Path) -> dict[str, Any]:

@@ -423,9 +423,23 @@ def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = ()) -> str:
     return literals.get(type(shape), '"value"')
 
 
+PATTERN_CANDIDATES = ("string", "https://example.com", "example", "a", "A", "0", "1.5", "")
+
+
 def _str_example(shape: String) -> str:
     text = {"decimal": "1.5", "date-time": "2024-01-01T00:00:00Z"}.get(shape.format or "", "string")
+    if shape.pattern:
+        words = re.findall(r"[A-Za-z0-9_]+", shape.pattern)  # often a literal alternative
+        candidates = (*PATTERN_CANDIDATES, *words)
+        text = next((c for c in candidates if _matches(shape.pattern, c)), text)
     return json.dumps(text if shape.max_length is None else text[: shape.max_length])
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:  # an ECMA-262 pattern Python does not read
+        return False
 
 
 def _object_example(shape: Ref, api: Api, seen: tuple[str, ...]) -> str:
