@@ -771,7 +771,7 @@ def operation_view(op: Operation, typer: Typer) -> OperationView:
         stem=file_stem(op.operation_id),
         resource=resource_key(op),
         title=Text.plain(" ".join((op.summary or op.operation_id).split())),
-        summary=Text.plain(op.summary),
+        summary=Text.plain(" ".join(op.summary.split())),
         description=Text.of(op.description),
         method=op.method.upper(),
         path=op.path,
