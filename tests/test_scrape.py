@@ -523,3 +523,21 @@ def test_discover_the_corpus(corpus: Path) -> None:
 )
 def test_api_name(folder: str, name: str) -> None:
     assert api_name(folder) == name
+
+
+def test_a_folder_is_not_a_page(tmp_path: Path) -> None:
+    (tmp_path / "Folder.html").mkdir()
+    reporter = Reporter()
+    assert scrape_page(tmp_path / "Folder.html", reporter, display="Folder.html") is None
+    assert [str(d) for d in reporter.items] == [
+        "Folder.html: error: cannot read file: Is a directory"
+    ]
+
+
+def test_unclear_required_text_is_a_warning(tmp_path: Path) -> None:
+    page, reporter = scrape(tmp_path, make_page(params=(("AccountSid", "path", "", "maybe"),)))
+    assert page is not None and page.parameters[0].required is False
+    assert diagnostics(reporter) == [
+        "Page.html:3: warning: parameter 'AccountSid': 'maybe' is neither required nor optional; "
+        "taken as optional"
+    ]

@@ -18,7 +18,9 @@ from generator.diagnostics import Reporter
 
 MAX_SCHEMA_DEPTH = 100  # JSON nesting levels; Stripe's deepest request schema has 18
 
-_SCHEMA_OPEN = re.compile(r"<pre\b[^>]*\bclass\s*=\s*[\"']?schema[\"']?[^>]*>", re.IGNORECASE)
+_SCHEMA_OPEN = re.compile(
+    r"<pre\b[^>]*\bclass\s*=\s*(?:\"schema\"|'schema'|schema(?=[\s>]))[^>]*>", re.IGNORECASE
+)
 _SCHEMA_CLOSE = re.compile(r"</pre\s*>\s*</section\s*>", re.IGNORECASE)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
