@@ -12,9 +12,11 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
+from generator.config import ConfigError, load_config
 from generator.diagnostics import Diagnostic, Reporter
 from generator.options import Options, RunStats
 
@@ -27,17 +29,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate a typed Python client, validators and docs from API docs pages.",
     )
     parser.add_argument("--version", action="version", version=f"doc2client {__version__}")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("pyproject.toml"),
+        help="the pyproject.toml holding [tool.doc2client] (default: ./pyproject.toml)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     gen = sub.add_parser("generate", help="generate one client package per API")
     gen.add_argument(
         "specs",
         type=Path,
+        nargs="?",
         help="a folder of API folders of pages, a folder of pages, or an OpenAPI document",
     )
-    gen.add_argument(
-        "-o", "--output", type=Path, required=True, help="output folder (replaced atomically)"
-    )
+    gen.add_argument("-o", "--output", type=Path, help="output folder (replaced atomically)")
     gen.add_argument(
         "--check",
         action="store_true",
@@ -60,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         "--schema", action="store_true", help="print the JSON Schema of the model instead"
     )
     _common(ir)
+
+    diff = sub.add_parser("diff", help="report what changed between two versions of an API")
+    diff.add_argument("old", type=Path, help="old version: pages folder(s) or OpenAPI document")
+    diff.add_argument("new", type=Path, help="new version, in any of the same forms")
+    diff.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
+    diff.add_argument("--name", help="compare only the API of this name")
     return parser
 
 
@@ -106,34 +119,58 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     )
 
 
+def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | None]:
+    """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
+    config = load_config(args.config)
+    output = args.output or (config.output if config else None)
+    if args.specs is not None:
+        options = _options(args)
+        if config is not None:
+            options = replace(options, formatter=config.formatter)
+        return [(args.specs, options)], output
+    if config is None or not config.jobs:
+        raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
+    return [(job.source, job.options) for job in config.jobs], output
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.pipeline import build
     from generator.write import OutputError, diff_tree, write_tree
 
+    jobs, output = _jobs(args)
+    if output is None:
+        raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
     reporter, stats = Reporter(), RunStats()
-    options = _options(args)
-    files = build(args.specs, reporter, options, stats)
+    files = build(jobs, reporter, stats)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR
     if args.check:
-        diff = diff_tree(args.output, files)
+        diff = diff_tree(output, files)
         sys.stderr.writelines(diff)
         state = "would change" if diff else "up to date"
         if not args.quiet or diff:
-            print(_summary(reporter, stats, f"{args.output} {state}"), file=sys.stderr)
+            print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
         return EXIT_CHANGED if diff else EXIT_OK
     try:
-        result = write_tree(args.output, files)
+        result = write_tree(output, files)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if not args.quiet:
         changes = f"{len(result.written)} written, {len(result.removed)} removed"
-        done = f"{len(files)} files in {args.output} ({changes})"
-        print(_summary(reporter, stats, done), file=sys.stderr)
+        print(
+            _summary(reporter, stats, f"{len(files)} files in {output} ({changes})"),
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff import run_diff
+
+    return run_diff(args.old, args.new, as_json=args.as_json, name=args.name)
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -163,9 +200,15 @@ def cmd_ir(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"generate": cmd_generate, "ir": cmd_ir}[args.command]
+    handler = {"generate": cmd_generate, "ir": cmd_ir, "diff": cmd_diff}[args.command]
     try:
         return handler(args)
+    except ConfigError as exc:
+        message = str(exc)
+        print(
+            message if ": error: " in message else f"doc2client: error: {message}", file=sys.stderr
+        )
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("doc2client: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130

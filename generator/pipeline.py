@@ -8,6 +8,7 @@ reporter. One bad page costs its operation, never the run.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,18 +105,19 @@ def render(api: Api, source: ApiSource, options: Options) -> dict[str, str]:
 
 
 def build(
-    spec: Path, reporter: Reporter, options: Options, stats: RunStats | None = None
+    jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats | None = None
 ) -> dict[str, bytes]:
-    """The whole output tree for ``spec`` (without writing it)."""
+    """The whole output tree for every (specs path, options) job, without writing it."""
     from generator.emit import format_files
 
     rendered: dict[str, str] = {}
-    for source in find_sources(spec, reporter, name=options.name):
-        api = load_api(source, reporter, options)
-        if api is None:
-            continue
-        if stats is not None:
-            stats.apis.append((api.name, len(api.operations), len(api.shapes)))
-        rendered.update(render(api, source, options))
-    formatted = format_files(rendered, formatter=options.formatter)
+    for spec, options in jobs:
+        for source in find_sources(spec, reporter, name=options.name):
+            api = load_api(source, reporter, options)
+            if api is None:
+                continue
+            if stats is not None:
+                stats.apis.append((api.name, len(api.operations), len(api.shapes)))
+            rendered.update(render(api, source, options))
+    formatted = format_files(rendered)
     return {rel: text.encode("utf-8") for rel, text in sorted(formatted.items())}

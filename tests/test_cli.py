@@ -1,0 +1,101 @@
+"""The command line: exit codes, --check, configuration, diagnostics format."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    folder = tmp_path / "specs" / "stripe"
+    folder.mkdir(parents=True)
+    shutil.copy(SEED, folder)
+    return tmp_path / "specs"
+
+
+def test_generate_then_check_is_current(
+    specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["generate", str(specs), "-o", str(out)]) == 0
+    assert (out / "stripe_client" / "stripe_client" / "_client.py").is_file()
+    assert main(["generate", str(specs), "-o", str(out), "--check"]) == 0
+    assert "up to date" in capsys.readouterr().err
+
+
+def test_check_reports_a_change_with_a_diff(
+    specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main(["generate", str(specs), "-o", str(out)])
+    client = out / "stripe_client" / "stripe_client" / "_client.py"
+    client.write_text(client.read_text() + "# edited by hand\n")
+    capsys.readouterr()
+    assert main(["generate", str(specs), "-o", str(out), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "-# edited by hand" in err and "would change" in err
+
+
+def test_errors_exit_2_and_leave_output_as_it_was(
+    specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    main(["generate", str(specs), "-o", str(out)])
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    (specs / "stripe" / "Broken.html").write_text("<html><body>no operation here</body></html>")
+    assert main(["generate", str(specs), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Broken.html" in err and ": error: " in err and "nothing written" in err
+    after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    assert after == before
+
+
+def test_configuration_from_pyproject(specs: Path, tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.doc2client]\noutput = "out"\n'
+        '[tool.doc2client.apis.billing]\nsource = "specs/stripe"\nbase_url = "http://127.0.0.1:9"\n'
+    )
+    assert main(["--config", str(pyproject), "generate"]) == 0
+    client = (tmp_path / "out" / "billing_client" / "billing_client" / "_base.py").read_text()
+    assert "http://127.0.0.1:9" in client
+
+
+def test_unknown_configuration_keys_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.doc2client]\noutptu = "out"\n[tool.doc2client.apis.x]\nsource = "s"\nbase = 1\n'
+    )
+    assert main(["--config", str(pyproject), "generate"]) == 2
+    err = capsys.readouterr().err
+    assert f"{pyproject}: error: unknown key(s) in [tool.doc2client]: outptu" in err
+
+
+def test_ir_prints_the_model_and_its_schema(
+    specs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import jsonschema
+
+    assert main(["ir", "--schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert main(["ir", str(specs)]) == 0
+    model = json.loads(capsys.readouterr().out)
+    jsonschema.validate(model, schema)
+    assert [op["operation_id"] for op in model["operations"]] == ["PostCustomersCustomer"]
+
+
+def test_missing_specs_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
+    assert "nope: error: no such file or folder" in capsys.readouterr().err
