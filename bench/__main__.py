@@ -1,0 +1,21 @@
+"""Run every benchmark section in turn; each is a function that prints a table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bench import validation
+
+SECTIONS: list[Callable[[], None]] = [
+    validation.main,
+]
+
+
+def main() -> None:
+    for section in SECTIONS:
+        section()
+        print()
+
+
+if __name__ == "__main__":
+    main()
