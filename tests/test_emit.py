@@ -236,7 +236,7 @@ def test_typed_dicts(project: Path) -> None:
     assert "class OptionalFieldsAddress(TypedDict, total=False):" in text
     assert "    exp_month: Required[int]" in text
     assert "custom_fields: list[CustomFieldParams] | Literal[\"\"]" in text
-    assert 'OddKeys = TypedDict(' in text and '"from": "str"' in text
+    assert 'OddKeys = TypedDict(' in text and '"from": str,' in text
     assert "FileInput: TypeAlias" in text
     assert "Shadow = TypedDict(  # noqa: UP013" in text
 
@@ -322,9 +322,12 @@ def test_format_error_names_the_file() -> None:
         format_files({"pkg/ok.py": "x=1\n", "pkg/bad.py": "def (:\n", "a.md": "# x\n"})
 
 
-def test_format_parallel_equals_sequential() -> None:
-    files = {f"m{i}.py": f"def f{i}( a,b ):\n  return {{'a':a,'b':b}}\n" * 300 for i in range(4)}
-    assert format_files(files, workers=2) == format_files(files, workers=1)
+def test_format_parallel_equals_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"m{i}.py": f"def f{i}( a,b ):\n  return {{'a':a,'b':b}}\n" * 20 for i in range(5)}
+    sequential = format_files(files, workers=1)
+    monkeypatch.setattr("generator.emit.format.PARALLEL_LINES", 0)
+    assert format_files(files, workers=2) == sequential
+    assert list(sequential) == list(files) and "return {\"a\": a" in sequential["m0.py"]
 
 
 # --- the generated package, run -------------------------------------------------------------

@@ -83,6 +83,22 @@ def class_name(name: str) -> str:
     return python_identifier(joined or "Shape")
 
 
+MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
+
+
+def shorten(name: str, limit: int = MAX_CLASS_NAME) -> str:
+    """A CamelCase name cut to its longest tail of whole words within ``limit`` characters."""
+    if len(name) <= limit:
+        return name
+    words = re.findall(r"[A-Z]+[a-z0-9]*|[a-z0-9]+|_", name)
+    tail = ""
+    for word in reversed(words):
+        if len(word) + len(tail) > limit:
+            break
+        tail = word + tail
+    return python_identifier(tail or name[-limit:])
+
+
 def is_plain_key(name: str) -> bool:
     """True when ``name`` can be a field in a class-syntax TypedDict."""
     return name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED_NAMES
@@ -93,7 +109,7 @@ def class_names(api: Api) -> dict[str, str]:
     taken: set[str] = set()
     names: dict[str, str] = {}
     for shape in api.shapes:  # sorted by name in the model, so the result is stable
-        candidate = class_name(shape.name)
+        candidate = shorten(class_name(shape.name))
         while candidate in taken or candidate in RESERVED_NAMES:
             candidate += "_"
         taken.add(candidate)
@@ -178,11 +194,15 @@ class TypeWriter:
         return modules
 
 
-def member_key(name: str) -> tuple[int, str]:
-    """Sort key for imported names as ruff's isort orders them: CONSTANTS, Classes, others."""
+def member_key(name: str) -> tuple[int, list[str | int], str]:
+    """Sort key for imported names as ruff's isort orders them: CONSTANTS, Classes, others;
+    within each, case-insensitive with numbers in natural order."""
+    natural: list[str | int] = [
+        int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name.lower())
+    ]
     if name.isupper() and len(name) > 1:
-        return (0, name)
-    return (1, name) if name[:1].isupper() else (2, name)
+        return (0, natural, name)
+    return (1, natural, name) if name[:1].isupper() else (2, natural, name)
 
 
 def object_shape(api: Api, shape: Shape) -> Object | None:

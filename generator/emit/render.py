@@ -10,13 +10,9 @@ Templates (``make_environment`` searches user folders first, then the built-in `
   ``__init__``, ``_client``, ``_types``, ``resources/...``); a user file with the same name
   replaces the built-in one.
 - ``runtime/*.py.jinja``: every file there becomes ``<pkg>/<name>.py`` (users may add more).
-- ``api/**.jinja`` (user folders only): rendered once per API with ``api`` (the model),
-  ``package``, ``version_line``; the output path is the template path below ``api/`` minus
-  ``.jinja``.
-- ``operation/**.jinja`` (user folders only): rendered once per operation, with ``operation``
-  as well; ``{operation}`` in the output path is replaced by the operation id.
-
-In both, ``{package}`` in an output path is replaced by the package name.
+- ``api/**.jinja`` and ``operation/**.jinja`` (user folders only): overlays that add
+  outputs, once per API or once per operation, with the model as JSON in their context
+  (``overlays.py``; the contract is docs/templates.md).
 """
 
 from __future__ import annotations
@@ -36,6 +32,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.emit.environment import header_line, is_html, make_environment
+from generator.emit.overlays import overlay_files
 from generator.emit.python import (
     MethodText,
     TypeWriter,
@@ -46,7 +43,7 @@ from generator.emit.python import (
     pyrepr,
     python_identifier,
 )
-from generator.model.shapes import Api, Operation
+from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
     "package/pyproject.toml.jinja": "pyproject.toml",
@@ -58,6 +55,7 @@ PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
     "package/resources/__init__.py.jinja": "{pkg}/resources/__init__.py",
 }
 RESOURCE_TEMPLATE = "package/resources/resource.py.jinja"
+LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pyproject.toml)
 
 
 def render_api(
@@ -74,7 +72,7 @@ def render_api(
     files.update(runtime_files(env, api, base))
     files[f"{api.package}/_validators.py"] = validators_text(api, base["source"])
     files.update(docs_files(api, env))
-    files.update(user_files(env, api, base))
+    files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
 
 
@@ -107,7 +105,7 @@ def render(
 def package_context(api: Api) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
     writer = TypeWriter(class_names(api))
-    typed_dicts = [typed_dict(shape, writer) for shape in api.shapes]
+    tds = typed_dicts(api, writer)
     resources = [
         {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
@@ -115,14 +113,16 @@ def package_context(api: Api) -> dict[str, Any]:
     modules = writer.imports("")
     modules.pop("", None)
     typing_names = ["IO", "TypeAlias"]
-    typing_names += ["TypedDict"] if typed_dicts else []
+    typing_names += ["TypedDict"] if tds else []
     typing_names += ["Required"] if any(f.required for s in api.shapes for f in s.fields) else []
     extra = {"typing": typing_names, "pathlib": ["Path"]}
     for module, names in extra.items():
         modules[module] = sorted({*modules.get(module, []), *names})
+    lazy = {f".resources.{r['module']}": [r["cls"], "Async" + r["cls"]] for r in resources}
     return {
         "resources": resources,
-        "typed_dicts": typed_dicts,
+        "resource_imports": import_lines(lazy),
+        "typed_dicts": tds,
         "types_imports": import_lines(modules),
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
@@ -241,22 +241,51 @@ def _is_runtime(name: str) -> bool:
     return name.startswith("runtime/") and name.endswith(".py.jinja") and name.count("/") == 1
 
 
-def typed_dict(shape: Any, writer: TypeWriter) -> dict[str, Any]:
-    """Template data of one TypedDict: class name, doc, fields, and which syntax to use."""
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'")
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def annotation_words(text: str) -> set[str]:
+    """The names an annotation refers to (not the words inside its string literals)."""
+    return set(_WORD.findall(_STRING_LITERAL.sub("", text)))
+
+
+def typed_dicts(api: Api, writer: TypeWriter) -> list[dict[str, Any]]:
+    """Template data of every TypedDict: class syntax first, then the functional ones.
+
+    Functional TypedDicts evaluate their types at import, so they come last; a type that
+    names a functional TypedDict not defined yet is written as a string.
+    """
+    items = [typed_dict(shape, writer) for shape in api.shapes]
+    defined = {item["name"] for item in items if not item["functional"]}
+    for item in (i for i in items if i["functional"]):
+        for f in item["fields"]:
+            local = annotation_words(f["type"]) & set(writer.names.values())
+            f["value"] = f["type"] if local <= defined else pyrepr(f["type"])
+        defined.add(item["name"])
+    return [i for i in items if not i["functional"]] + [i for i in items if i["functional"]]
+
+
+def typed_dict(shape: Object, writer: TypeWriter) -> dict[str, Any]:
+    """Template data of one TypedDict: class name, doc, fields, and which syntax to use.
+
+    Class syntax unless a key is no identifier, or would hide a name the class's own
+    annotations use (``int: int``); the latter gets ``noqa: UP013`` for ruff.
+    """
     fields = []
     for f in shape.fields:
         text = writer.annotation(f.shape, "field")
         text = f"Required[{text}]" if f.required else text
+        noqa = "  # noqa: E501" if len(f"    {f.wire_name}: {text}") > LINE_LENGTH else ""
         fields.append({"key": f.wire_name, "literal": pyrepr(f.wire_name), "type": text,
-                       "quoted": pyrepr(text)})  # fmt: skip
-    doc = shape.description or f"The ``{shape.title or shape.name}`` object."
+                       "noqa": noqa})  # fmt: skip
     keys = [f.wire_name for f in shape.fields]
-    words = {w for f in fields for w in re.findall(r"[A-Za-z_]\w*", f["type"])}
+    words = {w for f in fields for w in annotation_words(f["type"])}
     needed = not all(k.isidentifier() and not keyword.iskeyword(k) for k in keys)
-    shadows = any(k in words for k in keys)  # a field would hide a name its class annotates with
+    shadows = any(k in words for k in keys)
     return {
         "name": writer.names[shape.name],
-        "doc": doc,
+        "doc": shape.description or f"The ``{shape.title or shape.name}`` object.",
         "fields": fields,
         "functional": needed or shadows,
         "noqa": "" if needed else "  # noqa: UP013",
@@ -316,29 +345,3 @@ def docs_files(api: Api, env: jinja2.Environment) -> dict[str, str]:
         render_docs(api, env, header=header_line) if takes_header else render_docs(api, env)
     )
     return files
-
-
-def user_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -> dict[str, str]:
-    """Files from user templates under ``api/`` (once) and ``operation/`` (per operation)."""
-    files: dict[str, str] = {}
-    for name in sorted(env.list_templates(filter_func=lambda n: n.endswith(".jinja"))):
-        kind, _, rest = name.partition("/")
-        if kind == "api" and rest:
-            target = output_path(rest, api.package)
-            files[target] = render(env, name, base, target, {"api": api})
-        elif kind == "operation" and rest:
-            for op in api.operations:
-                target = output_path(rest, api.package, op.operation_id)
-                extra = {"api": api, "operation": op}
-                source = op.source.file or None
-                files[target] = render(env, name, base, target, extra, source=source)
-    return files
-
-
-def output_path(template_path: str, package: str, operation_id: str = "") -> str:
-    """The output path of a user template: ``.jinja`` dropped, placeholders filled, made safe."""
-    safe_id = re.sub(r"[^A-Za-z0-9_.-]", "_", operation_id).lstrip(".") or "operation"
-    path = template_path.removesuffix(".jinja").replace("{package}", package)
-    path = path.replace("{operation}", safe_id)
-    parts = [p for p in path.split("/") if p not in ("", ".", "..")]
-    return "/".join(parts)
