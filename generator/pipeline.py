@@ -97,10 +97,22 @@ def _selected(page: RawPage, options: Options) -> bool:
     return not any(fnmatchcase(page.operation_id, pat) for pat in options.exclude)
 
 
-def render(api: Api, source: ApiSource, options: Options) -> dict[str, str]:
-    from generator.emit import render_api
+def render(
+    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None
+) -> dict[str, str]:
+    """The project files of ``api``; a broken (user) template is reported, not raised."""
+    from jinja2 import TemplateError
 
-    files = render_api(api, templates=options.templates, source_label=source.label)
+    from generator.emit import render_api
+    from generator.emit.overlays import template_error
+
+    try:
+        files = render_api(api, templates=options.templates, source_label=source.label)
+    except TemplateError as exc:
+        if reporter is None:
+            raise
+        reporter.error(*template_error(exc))
+        return {}
     return {f"{api.package}/{rel}": text for rel, text in files.items()}
 
 
@@ -118,6 +130,6 @@ def build(
                 continue
             if stats is not None:
                 stats.apis.append((api.name, len(api.operations), len(api.shapes)))
-            rendered.update(render(api, source, options))
+            rendered.update(render(api, source, options, reporter))
     formatted = format_files(rendered)
     return {rel: text.encode("utf-8") for rel, text in sorted(formatted.items())}
