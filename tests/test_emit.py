@@ -441,3 +441,15 @@ def test_raw_response(client_module: Any) -> None:
     client = client_module.Client(api_key="k", http_client=http)
     raw = client.customers.with_raw_response.update("cus_1", email="x@y.z")
     assert raw.status_code == 200 and raw.parse()["id"] == "cus_123"
+
+
+def test_format_in_pieces_equals_whole(rendered: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import black
+
+    from generator.emit import format as fmt
+
+    monkeypatch.setattr(fmt, "PIECE_LINES", 20)
+    module = rendered["stripe_client/resources/customers.py"]
+    assert len(fmt.split_module(module)) > 1
+    pieces = fmt.format_files({"m.py": module}, workers=1)["m.py"]
+    assert pieces == black.format_str(module, mode=fmt.MODE)

@@ -1,12 +1,13 @@
-"""Format generated Python with black, spread over processes when there are many files.
+"""Format generated Python with black, spread over processes when there are many lines.
 
-The result depends only on the input text: black is deterministic, and files are handed
+The result depends only on the input text: black is deterministic, and pieces are put
 back in the order they came in whatever the worker count.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -16,6 +17,11 @@ from black.mode import TargetVersion
 LINE_LENGTH = 100  # the generated project's pyproject.toml says the same
 MODE = black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
 PARALLEL_LINES = 4000  # below this many lines in all, one process is faster than a pool
+PIECE_LINES = 1500  # a module longer than this is formatted in pieces of about this size
+_TOP_LEVEL = re.compile(r"\n\n\n+(?=(?:async def|def|class) )")
+
+Job = tuple[str, int, str]  # path, piece number, text
+Result = tuple[str, int, str, str | None]  # path, piece number, formatted text, error
 
 
 class FormatError(Exception):
@@ -24,52 +30,86 @@ class FormatError(Exception):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: generated code is not valid Python ({reason}); "
-                         "this is a bug in a template")  # fmt: skip
+        super().__init__(
+            f"{path}: generated code is not valid Python ({reason}); this is a bug in a template"
+        )
 
 
 def format_files(files: dict[str, str], *, workers: int | None = None) -> dict[str, str]:
     """``files`` with every ``.py`` text formatted by black; other files unchanged.
 
     ``workers`` caps the processes (default: the CPU count); 1 formats in this process.
-    Raises ``FormatError`` naming the first file (in path order) that black rejects.
+    A big module is formatted in pieces (``split_module``), so one file does not keep one
+    process busy while the others idle. Raises ``FormatError`` naming the first file (in
+    path order) that black rejects.
     """
     paths = sorted(p for p in files if p.endswith(".py"))
+    jobs = [(p, i, piece) for p in paths for i, piece in enumerate(split_module(files[p]))]
     total = sum(files[p].count("\n") for p in paths)
-    count = min(workers or os.cpu_count() or 1, len(paths))
-    if count <= 1 or total < PARALLEL_LINES:
-        results = [format_one(p, files[p]) for p in paths]
-    else:
-        results = _in_pool(paths, files, count)
+    count = min(workers or os.cpu_count() or 1, len(jobs))
+    results = format_chunk(jobs) if count <= 1 or total < PARALLEL_LINES else _in_pool(jobs, count)
+    by_path: dict[str, list[Result]] = {}
+    for result in results:
+        by_path.setdefault(result[0], []).append(result)
     formatted = dict(files)
-    for path, text, error in results:
-        if error is not None:
-            raise FormatError(path, error)
-        formatted[path] = text
+    for path in paths:
+        formatted[path] = _assemble(path, files[path], by_path[path])
     return formatted
 
 
-def _in_pool(
-    paths: Sequence[str], files: dict[str, str], count: int
-) -> list[tuple[str, str, str | None]]:
-    """Format in ``count`` processes, in chunks of about equal size; results in path order."""
-    chunks = [list(paths[i::count]) for i in range(count)]
+def _assemble(path: str, original: str, parts: list[Result]) -> str:
+    """The formatted module from its formatted pieces; ``FormatError`` if black failed."""
+    error = next((r[3] for r in parts if r[3] is not None), None)
+    if error is not None and len(parts) > 1:  # a cut in an odd place: try the whole file
+        parts = format_chunk([(path, 0, original)])
+        error = parts[0][3]
+    if error is not None:
+        raise FormatError(path, error)
+    return join_pieces([r[2] for r in sorted(parts, key=lambda r: r[1])])
+
+
+def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
+    """Format in ``count`` processes, biggest jobs spread first; results in job order."""
+    ordered = sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i))
+    chunks = [[jobs[i] for i in ordered[k::count]] for k in range(count)]
     with ProcessPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(format_chunk, [(p, files[p]) for p in chunk]) for chunk in chunks]
-        done = {path: (path, text, err) for f in futures for path, text, err in f.result()}
-    return [done[p] for p in paths]
+        futures = [pool.submit(format_chunk, chunk) for chunk in chunks]
+        done = {(r[0], r[1]): r for f in futures for r in f.result()}
+    return [done[(path, i)] for path, i, _ in jobs]
 
 
-def format_chunk(items: Sequence[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
-    """Format several files (in a worker process)."""
-    return [format_one(path, text) for path, text in items]
+def split_module(text: str) -> list[str]:
+    """``text`` cut before top-level ``def``/``class`` statements that follow two blank lines.
+
+    black formats such a statement alone as it does within its module, and puts exactly two
+    blank lines before it, so ``join_pieces`` of the formatted pieces is the formatted module.
+    """
+    pieces: list[str] = []
+    start = 0
+    for match in _TOP_LEVEL.finditer(text):
+        if text.count("\n", start, match.start()) >= PIECE_LINES:
+            pieces.append(text[start : match.start()] + "\n")
+            start = match.end()
+    return [*pieces, text[start:]]
 
 
-def format_one(path: str, text: str) -> tuple[str, str, str | None]:
-    """(path, formatted text, None), or (path, text, the reason black gave) on failure."""
+def join_pieces(pieces: Sequence[str]) -> str:
+    """Formatted pieces of one module joined back, two blank lines between them."""
+    if len(pieces) == 1:
+        return pieces[0]
+    return "\n\n\n".join(p.rstrip("\n") for p in pieces) + "\n"
+
+
+def format_chunk(jobs: Sequence[Job]) -> list[Result]:
+    """Format several files or pieces (in a worker process)."""
+    return [(path, i, *format_one(path, text)) for path, i, text in jobs]
+
+
+def format_one(path: str, text: str) -> tuple[str, str | None]:
+    """(formatted text, None), or (text, the reason black gave) when black fails on it."""
     try:
-        return path, black.format_str(text, mode=MODE), None
+        return black.format_str(text, mode=MODE), None
     except black.parsing.InvalidInput as exc:
-        return path, text, str(exc).splitlines()[0] if str(exc) else "cannot parse"
+        return text, str(exc).splitlines()[0] if str(exc) else "cannot parse"
     except Exception as exc:  # black's own errors (unstable formatting and the like)
-        return path, text, f"{type(exc).__name__}: {exc}"
+        return text, f"{type(exc).__name__}: {exc}"
