@@ -97,7 +97,8 @@ def docstring(text: object, indent: int = 4) -> str:
     """The body of a triple-quoted docstring: plain, wrapped text that cannot end the string.
 
     HTML is turned into text; backslashes and quote runs are escaped so the literal means
-    exactly the text shown.
+    exactly the text shown. A multi-line body ends with a newline and ``indent`` spaces, so
+    the closing quotes sit on a line of their own.
     """
     width = max(DOC_WIDTH - indent, 40)
     paragraphs = [wrap(p, width) for p in html_to_text(str(text)).split("\n\n")]
@@ -106,7 +107,8 @@ def docstring(text: object, indent: int = 4) -> str:
     trailing = len(body) - len(body.rstrip('"'))  # a quote may not touch the closing quotes
     body = _QUOTE_RUN.sub(lambda m: '\\"' * len(m.group()), body[: len(body) - trailing])
     body += '\\"' * trailing
-    return textwrap.indent(body, " " * indent).lstrip(" ")
+    closing = "\n" + " " * indent if "\n" in body else ""  # closing quotes on a line of their own
+    return textwrap.indent(body, " " * indent).lstrip(" ") + closing
 
 
 def wrap(paragraph: str, width: int) -> str:
