@@ -56,6 +56,7 @@ from generator.model.shapes import (
     String,
 )
 from generator.scrape.page import scrape_page
+from tests.conftest import corpus_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
@@ -371,8 +372,6 @@ MUTATIONS = 400 if LONG else 12
 
 
 def stripe_ids() -> list[str]:
-    from conftest import corpus_path
-
     pages = corpus_path() / "pages"
     return sorted(stripe(pages)[0]) if (pages / "stripe").is_dir() else ["(no corpus)"]
 

@@ -16,6 +16,7 @@ caller prefixes them only when there is a problem, so a valid payload builds no 
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ Path = tuple[Segment, ...]
 
 # Statements per generated function, below ruff's limit of 50 (PLR0915) with a margin.
 MAX_STATEMENTS = 40
+MAX_NAME = 48  # longer function names are shortened (with a digest) to keep lines short
 LITERAL_WIDTH = 40  # longer text in the generated code is split so that lines stay short
 
 PRELUDE = '''\
@@ -177,7 +179,7 @@ def _check_names(api: Api) -> dict[str, str]:
     used: set[str] = set()
     for obj in api.shapes:
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", obj.name)
-        base = "_check_" + python_identifier(snake).lower().strip("_")
+        base = _short_name("_check_" + python_identifier(snake).lower().strip("_"))
         name, n = base, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1
@@ -207,7 +209,7 @@ def _chunks(blocks: list[list[str]]) -> list[list[str]]:
     """Blocks grouped so that no group has more than ``MAX_STATEMENTS`` statements."""
     chunks: list[list[str]] = []
     size = MAX_STATEMENTS
-    for block in blocks:
+    for block in filter(None, blocks):
         count = _statements(ast.parse("\n".join(block)).body)
         if size + count > MAX_STATEMENTS:
             chunks.append([])
@@ -258,13 +260,13 @@ def _member_lines(
     what = "field" if isinstance(member, Field) else "parameter"
     shape, required = member.shape, member.required
     item = f"v{em.fresh()}"
-    lines = [f"if {pyrepr(name)} in {var}:", f"    {item} = {var}[{pyrepr(name)}]"]
     body = _shape_lines(shape, item, (*path, ("lit", name)), out, em)
-    lines += _indent(body or ["pass"])
-    if required:
-        missing = _literal(f"missing required {what} {name!r}")
-        lines += ["else:", f"    {out}.append(({_path_expr(path)}, {missing}))"]
-    return lines
+    missing = _literal(f"missing required {what} {name!r}")
+    report = f"    {out}.append(({_path_expr(path)}, {missing}))"
+    if not body:
+        return [f"if {pyrepr(name)} not in {var}:", report] if required else []
+    lines = [f"if {pyrepr(name)} in {var}:", f"    {item} = {var}[{pyrepr(name)}]"]
+    return [*lines, *_indent(body), *(["else:", report] if required else [])]
 
 
 def _shape_lines(shape: Shape, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
@@ -455,27 +457,44 @@ def _operation_function(op: Operation, em: _Emitter) -> str:
         signature = "value: Mapping[str, Any]"
     lines = [
         f"def {name}({signature}) -> list[tuple[str, str]]:",
-        f"    {pyrepr(_docstring(op))}",
+        *_indent(_docstring(op)),
         "    out: _Problems = []",
     ]
     if op.body is not None:
         lines += _indent(_shape_lines(op.body.shape, "value", (), "out", em))
+    helpers: list[str] = []
     if op.query_params:
-        query = _query_lines(op.query_params, "value" if op.body is None else "query", em)
-        lines += _indent(query if op.body is None else ["if query is not None:", *_indent(query)])
-    return "\n".join([*lines, "    return out"]) + "\n"
+        check = _short_name(f"_query_{name}")
+        helpers = _query_functions(check, op.query_params, em)
+        call = f"{check}(value, out)" if op.body is None else f"{check}(query, out)"
+        lines += _indent([call] if op.body is None else ["if query is not None:", f"    {call}"])
+    function = "\n".join([*lines, "    return out"]) + "\n"
+    return "\n\n".join([*helpers, function])
 
 
-def _docstring(op: Operation) -> str:
+def _docstring(op: Operation) -> list[str]:
     what = "body" if op.body is not None else "query parameters"
-    return f"Problems of the {what} of {op.operation_id}."
+    if op.body is not None and op.query_params:
+        what = "body and query parameters"
+    op_id = re.sub(r"[^\w.-]", "", op.operation_id, flags=re.ASCII) or op.method
+    return [f'"""Problems of the {what} of', f"{op_id}.", '"""']
 
 
-def _query_lines(params: tuple[Parameter, ...], var: str, em: _Emitter) -> list[str]:
-    lines: list[str] = []
-    for param in params:
-        lines += _member_lines(param, var, (), "out", em)
-    return lines
+def _query_functions(check: str, params: tuple[Parameter, ...], em: _Emitter) -> list[str]:
+    """``check(value, out)``: the query parameters, split in parts like an object's fields."""
+    chunks = _chunks([_member_lines(p, "value", (), "out", em) for p in params])
+    parts = [f"{check}_part{n}" for n in range(2, len(chunks) + 1)]
+    head = [*chunks[0], *(f"{part}(value, out)" for part in parts)] if chunks else []
+    functions = [_function(check, head)]
+    return functions + [_function(p, c) for p, c in zip(parts, chunks[1:], strict=True)]
+
+
+def _short_name(name: str) -> str:
+    """``name``, or a stable shortening of it, so that calls fit in a line."""
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[: MAX_NAME - 9].rstrip('_')}_{digest}"
 
 
 def _frozenset(values: Iterator[str] | list[str]) -> str:
