@@ -1,0 +1,224 @@
+"""Template overlays: the examples in examples/ generated and checked, and the contract.
+
+The context of ``api/`` and ``operation/`` templates is the model as ``doc2client ir`` prints
+it; its JSON Schema is pinned here together with ``MODEL_VERSION``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from generator.diagnostics import Reporter
+from generator.emit import render_api
+from generator.emit.overlays import output_path
+from generator.emit.python import class_name
+from generator.model.ir import api_to_json, ir_json_schema
+from generator.model.shapes import MODEL_VERSION, Api
+from generator.options import Options
+from generator.pipeline import build, find_sources, load_api
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+TYPESCRIPT = EXAMPLES / "typescript-overlay"
+PYTEST = EXAMPLES / "pytest-overlay"
+
+# The hash of the model's JSON Schema (without descriptions, $id and version) per version.
+# Changing the model changes the schema: bump MODEL_VERSION and add the new line here.
+SCHEMA_HASHES = {
+    "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
+}
+
+
+def load(spec: Path, name: str | None = None) -> Api:
+    reporter = Reporter()
+    (source,) = find_sources(spec, reporter, name=name)
+    api = load_api(source, reporter, Options())
+    assert api is not None and not reporter.has_errors, reporter.sorted()
+    return api
+
+
+@pytest.fixture(scope="module")
+def seed() -> Api:
+    return load(ROOT / "specs" / "stripe")
+
+
+def sample_apis(corpus: Path) -> list[Api]:
+    """Two small corpus APIs and every 40th Stripe page (12 operations)."""
+    pages = corpus / "pages"
+    apis = [load(pages / "sample"), load(pages / "apis-io-maintainers", "maintainers")]
+    stripe = sorted((pages / "stripe").glob("*.html"))[::40]
+    reporter = Reporter()
+    (source,) = find_sources(pages / "stripe", reporter)
+    sliced = type(source)(source.name, source.label, pages=tuple(stripe))
+    api = load_api(sliced, reporter, Options())
+    assert api is not None
+    return [*apis, api]
+
+
+# --- the contract ---------------------------------------------------------------------------
+
+
+def structural(value: Any) -> Any:
+    """The schema without what does not change its meaning (descriptions, $id, version)."""
+    if isinstance(value, dict):
+        skip = {"description", "$id", "version"}
+        return {k: structural(v) for k, v in sorted(value.items()) if k not in skip}
+    if isinstance(value, list):
+        return [structural(v) for v in value]
+    return value
+
+
+def test_schema_hash_is_pinned_with_the_model_version() -> None:
+    schema = ir_json_schema()
+    assert schema["version"] == MODEL_VERSION and MODEL_VERSION in schema["$id"]
+    text = json.dumps(structural(schema), sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    pinned = SCHEMA_HASHES.get(MODEL_VERSION)
+    assert pinned == digest, (
+        f"the model's JSON Schema changed (sha256 {digest}) but MODEL_VERSION is still "
+        f"{MODEL_VERSION!r} (pinned {pinned!r}). A model change is a versioned change for "
+        "template authors: bump MODEL_VERSION in generator/model/shapes.py, add "
+        f'"<new version>": "{digest}" to SCHEMA_HASHES in tests/test_overlays.py, and note the '
+        "change in docs/templates.md."
+    )
+
+
+def test_overlay_context_is_the_ir_json(seed: Api, tmp_path: Path) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / "operation").mkdir()
+    (tmp_path / "api" / "ir.json.jinja").write_text("{{ api | tojson }}")
+    (tmp_path / "api" / "names.txt.jinja").write_text(
+        "{{ shapes | list | join(',') }} {{ model_version }} {{ package }}")
+    (tmp_path / "operation" / "{operation}.json.jinja").write_text("{{ operation | tojson }}")
+    files = render_api(seed, templates=[tmp_path])
+    model = api_to_json(seed)
+    assert json.loads(files["ir.json"]) == model
+    jsonschema.validate(json.loads(files["ir.json"]), ir_json_schema())
+    for op in model["operations"]:
+        assert json.loads(files[f"{op['operation_id']}.json"]) == op
+    names = ",".join(s["name"] for s in model["shapes"])
+    assert files["names.txt"] == f"{names} {MODEL_VERSION} stripe_client"
+
+
+def test_same_name_replaces_the_builtin_and_partials_are_not_outputs(
+    seed: Api, tmp_path: Path
+) -> None:
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "README.md.jinja").write_text("{{ version_line }}\n# {{ title }}\n")
+    (tmp_path / "api").mkdir()
+    (tmp_path / "api" / "_partial.md.jinja").write_text("never an output\n")
+    builtin = render_api(seed)
+    mine = render_api(seed, templates=[tmp_path])
+    assert mine["README.md"].splitlines()[1:] == ["# stripe"] != builtin["README.md"].splitlines()
+    assert mine["README.md"].startswith("<!-- Generated by doc2client")
+    assert {k: v for k, v in mine.items() if k != "README.md"} == {
+        k: v for k, v in builtin.items() if k != "README.md"}
+
+
+def test_output_paths() -> None:
+    assert output_path("{package}/x.txt.jinja", "p_client") == "p_client/x.txt"
+    assert output_path("t/test_{operation}.py.jinja", "p", "Get/Items..x") == "t/test_Get_Items..x.py"
+    assert output_path("../../{operation}.txt.jinja", "p", "../up") == "_up.txt"
+    assert output_path("{operation}.txt.jinja", "p", "") == "operation.txt"
+
+
+def test_a_broken_template_is_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "operation").mkdir()
+    bad = tmp_path / "operation" / "{operation}.txt.jinja"
+    bad.write_text("line one\n{{ operation.no_such_key }}\n")
+    reporter = Reporter()
+    files = build([(ROOT / "specs", Options(templates=(tmp_path,)))], reporter)
+    assert files == {}
+    assert [str(d) for d in reporter.sorted()] == [
+        f"{bad}:2: error: template error: 'dict object' has no attribute 'no_such_key'"]
+    bad.write_text("{% for x in %}\n")
+    reporter = Reporter()
+    build([(ROOT / "specs", Options(templates=(tmp_path,)))], reporter)
+    (diagnostic,) = reporter.sorted()
+    assert (diagnostic.file, diagnostic.line, diagnostic.level) == (str(bad), 1, "error")
+
+
+# --- examples/typescript-overlay --------------------------------------------------------------
+
+
+def check_declarations(api: Api, text: str) -> None:
+    """What the model says must be in types.d.ts, checked without a TypeScript compiler."""
+    assert text.startswith("/* Generated by doc2client")
+    assert text.count("{") == text.count("}")
+    for op in api.operations:
+        name = class_name(op.operation_id)
+        assert f"export interface {name} {{" in text
+        assert f'{json.dumps(op.operation_id)}: Requests.{name};' in text
+    for shape in api.shapes:
+        block = text.split(f"export interface {class_name(shape.name)} {{\n", 1)[1].split("\n  }\n", 1)[0]
+        for f in shape.fields:
+            mark = "" if f.required else "?"
+            assert re.search(rf"^    {re.escape(json.dumps(f.wire_name) + mark)}: ", block, re.M)
+
+
+def run_tsc(files: list[Path]) -> None:
+    tsc = shutil.which("tsc")
+    if tsc is None:
+        return  # the structural check above still ran
+    args = [tsc, "--noEmit", "--strict", *map(str, files)]
+    result = subprocess.run(args, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_typescript_overlay(seed: Api, corpus: Path, tmp_path: Path) -> None:
+    written = []
+    for i, api in enumerate([seed, *sample_apis(corpus)]):
+        files = render_api(api, templates=[TYPESCRIPT])
+        check_declarations(api, files["types.d.ts"])
+        target = tmp_path / f"{i}-{api.name}" / "types.d.ts"
+        target.parent.mkdir()
+        target.write_text(files["types.d.ts"])
+        written.append(target)
+    run_tsc(written)
+
+
+# --- examples/pytest-overlay ------------------------------------------------------------------
+
+
+def run_stubs(files: dict[str, bytes], projects: list[str], tmp_path: Path) -> str:
+    """Write the output tree and run pytest on every project's tests/ folder."""
+    for rel, data in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+    path = os.pathsep.join(str(tmp_path / p) for p in projects)
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+            "-o", "addopts=", "--import-mode=importlib",
+            *(str(tmp_path / p / "tests") for p in projects)]  # fmt: skip
+    cwd = tmp_path / "run"  # where no project folder hides its package
+    cwd.mkdir()
+    result = subprocess.run(args, cwd=cwd, env={**os.environ, "PYTHONPATH": path},
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_pytest_overlay_stubs_compile_and_pass(corpus: Path, tmp_path: Path) -> None:
+    jobs = [(ROOT / "specs", Options(templates=(PYTEST,))),
+            (corpus / "pages" / "apis-io-maintainers", Options(templates=(PYTEST,), name="m"))]
+    reporter = Reporter()
+    files = build(jobs, reporter)
+    assert not reporter.has_errors, reporter.sorted()
+    stubs = [rel for rel in files if re.fullmatch(r"\w+_client/tests/test_\w+\.py", rel)]
+    assert sorted({rel.split("/")[0] for rel in stubs}) == ["m_client", "stripe_client"]
+    ops = len(stubs)
+    assert ops == 1 + 6
+    for rel in stubs:
+        compile(files[rel], rel, "exec")
+    summary = run_stubs(files, ["stripe_client", "m_client"], tmp_path)
+    assert f"{2 * ops} passed, {ops} skipped" in summary, summary
