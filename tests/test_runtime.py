@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from runtime_server import Recorded, Reply, ScriptedServer, running_server
+from tests.runtime_server import Recorded, Reply, ScriptedServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "templates" / "runtime"
@@ -725,7 +725,7 @@ def test_rendered_runtime_passes_ruff_and_mypy_strict(tmp_path):
     assert mypy.returncode == 0, mypy.stdout
 
 
-# --- docs/client.md: every example runs, and prints what the page says -------------------------
+# --- README.md: every example runs, and prints what the page says -------------------------
 
 NOT_FOUND = {"error": {"message": "No such customer: 'cus_missing'", "type": "invalid_request_error"}}
 CUSTOMER = {"id": "cus_123", "object": "customer", "email": "jenny@example.com"}
@@ -741,8 +741,8 @@ DOC_SCRIPTS: list[list[Any]] = [
 
 
 def doc_examples() -> list[tuple[str, str | None]]:
-    """Each ```python block of docs/client.md with the ```text block right after it, if any."""
-    text = (ROOT / "docs" / "client.md").read_text()
+    """Each ```python block of README.md with the ```text block right after it, if any."""
+    text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```(python|text)\n(.*?)```", text, re.S)
     examples: list[tuple[str, str | None]] = []
     for kind, body in blocks:
@@ -764,7 +764,7 @@ def test_doc_example_runs(pkg, srv, index, capsys):
     logger = logging.getLogger(PACKAGE)
     level = logger.level
     try:
-        exec(compile(code, f"docs/client.md example {index + 1}", "exec"), {"__name__": "__doc__"})
+        exec(compile(code, f"README.md example {index + 1}", "exec"), {"__name__": "__doc__"})
     finally:
         logger.setLevel(level)
     printed = capsys.readouterr().out.replace(srv.url, "https://api.stripe.com")
