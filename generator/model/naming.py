@@ -9,8 +9,10 @@ Resource and method rule (``resource_method``), on the path with a leading versi
 - the path ends in a parameter (``/customers/{customer}``): the resource is every literal
   segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
 - the path is a *collection* (some other path is this path plus ``/{param}``, or it is read
-  with GET and its last segment looks plural, ``/speakers``): GET ``list``, POST ``create``,
-  PUT/PATCH ``update``, DELETE ``delete``;
+  with GET and its last segment looks plural, ``/speakers``; a plural segment right under a
+  parameter that also takes POST/PUT/PATCH/DELETE needs a paging parameter, ``limit`` ..., on
+  its GET: GET+POST ``/financial_accounts/{fa}/features`` is one object, not a list): GET
+  ``list``, POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
 - a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
   POST ``create``, otherwise as above;
 - otherwise the last segment is an *action* on the resource before it
@@ -115,16 +117,33 @@ def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-def collections_of(paths: Iterable[tuple[str, str]]) -> frozenset[str]:
+PAGING_PARAMS = frozenset({"limit", "starting_after", "ending_before", "page", "cursor",
+                           "offset", "per_page", "page_size", "page_token"})
+"""Query parameters that say a GET returns one page of a list."""
+
+
+def collections_of(
+    paths: Iterable[tuple[str, str]], *, paged: Iterable[tuple[str, str]] = ()
+) -> frozenset[str]:
     """The paths that are collections, from (method, path) pairs: another path is this one plus
-    ``/{param}``, or the path is read with GET and its last segment looks plural (``/speakers``)."""
+    ``/{param}``, or the path is read with GET and its last segment looks plural (``/speakers``).
+
+    A plural segment right under a parameter that is also written to
+    (``GET``+``POST /financial_accounts/{fa}/features``) is a collection only when its GET is
+    in ``paged`` (takes a ``PAGING_PARAMS`` parameter): such a sub-resource of one object reads
+    as plural as often as a list does, and a list is paged."""
+    pairs = [(m.upper(), p) for m, p in paths]
+    listed = {(m.upper(), p) for m, p in paged}
+    written = {p for m, p in pairs if m != "GET"}
     found: set[str] = set()
-    for method, path in paths:
+    for method, path in pairs:
         head, _, last = path.rstrip("/").rpartition("/")
         if _is_param(last) and head:
             found.add(_blank(head))
-        elif method.upper() == "GET" and re.fullmatch(r"[A-Za-z0-9_-]*[^s]s", last):
-            found.add(_blank(path))
+        elif method == "GET" and re.fullmatch(r"[A-Za-z0-9_-]*[^s]s", last):
+            single = _is_param(head.rpartition("/")[2]) and path in written
+            if not single or (method, path) in listed:
+                found.add(_blank(path))
     return frozenset(found)
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from generator.diagnostics import Reporter
 from generator.model.naming import (
+    PAGING_PARAMS,
     collections_of,
     derived_operation_id,
     placeholders,
@@ -139,9 +141,36 @@ def _body(raw: RawPage, reader: Reader) -> Body | None:
         if raw.has_body or raw.media_type:
             return Body(raw.media_type, AnyShape())
         return None
-    shape = reader.shape(raw.schema, "", ())
+    schema = raw.schema
+    if raw.media_type.split(";")[0].strip().lower() == MULTIPART:
+        schema = _file_or_text(schema)
+    shape = reader.shape(schema, "", ())
     required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
     return Body(raw.media_type, shape, required=required)
+
+
+MULTIPART = "multipart/form-data"
+_PLAIN_STRING_KEYS = frozenset({"type", "description", "title", "x-stripeBypassValidation"})
+
+
+def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
+    """A multipart body schema whose plain-string top-level fields also take a file.
+
+    The page tool drops ``format: binary`` (``PostFiles``: ``file`` is ``type: string`` on the
+    page, ``format: binary`` in the OpenAPI document), and any part of a multipart body may be
+    a file, so a field that says nothing beyond ``type: string`` becomes
+    ``anyOf: [binary, string]``: ``Union(Binary, String)``.
+    """
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return schema
+    changed = {
+        name: {"anyOf": [{"format": "binary", "type": "string"}, {"type": "string"}],
+               **({"description": sub["description"]} if "description" in sub else {})}
+        for name, sub in props.items()
+        if isinstance(sub, dict) and sub.get("type") == "string" and set(sub) <= _PLAIN_STRING_KEYS
+    }
+    return {**schema, "properties": {**props, **changed}} if changed else schema
 
 
 def _parameters(
@@ -238,7 +267,11 @@ def _free_name(wire: str, taken: set[str]) -> str:
 
 def _place_methods(operations: list[Operation]) -> list[Operation]:
     paths = Counter(op.path for op in operations)
-    collections = collections_of((op.method, op.path) for op in operations)
+    collections = collections_of(
+        ((op.method, op.path) for op in operations),
+        paged=((op.method, op.path) for op in operations
+               if any(p.name in PAGING_PARAMS for p in op.query_params)),
+    )
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
