@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--formatter", choices=("black", "ruff"), default="black")
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    gen.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(".doc2client-cache"),
+        help="where unchanged work is kept between runs (default: ./.doc2client-cache)",
+    )
+    gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
     ir = sub.add_parser("ir", help="print the model as JSON")
     ir.add_argument("specs", type=Path, nargs="?")
@@ -141,7 +148,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
     reporter, stats = Reporter(), RunStats()
-    files = build(jobs, reporter, stats)
+    from generator.cache import Cache
+    from generator.progress import Progress
+
+    cache = Cache(None if args.no_cache else args.cache_dir)
+    with Progress(enabled=None if not args.quiet else False) as progress:
+        files = build(jobs, reporter, stats, cache=cache, progress=progress)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
