@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SPECS  := specs
 OUT    := generated
 
-.PHONY: generate test check bench fuzz clean
+.PHONY: generate test check bench fuzz clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 generate: $(STAMP)
 	$(BIN)/doc2client generate $(SPECS) -o $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q
+
+# Headless Chromium for tests/test_browser_docs.py (Debian's package), installed only when missing.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+	  || echo "warning: chromium could not be installed; the browser docs test will skip"
 
 check: $(STAMP)
 	$(BIN)/ruff check generator tests
