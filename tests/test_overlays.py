@@ -231,3 +231,12 @@ def test_pytest_overlay_stubs_compile_and_pass(corpus: Path, tmp_path: Path) -> 
         compile(files[rel], rel, "exec")
     summary = run_stubs(files, ["stripe_client", "m_client"], tmp_path)
     assert f"{2 * ops} passed, {ops} skipped" in summary, summary
+
+
+def test_the_template_guide_names_every_kind_and_field() -> None:
+    guide = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    for definition in ir_json_schema()["$defs"].values():
+        properties = definition["properties"]
+        assert f"`{properties['kind']['const']}`" in guide
+        for name in properties:
+            assert f"`{name}`" in guide, f"docs/templates.md does not document `{name}`"
