@@ -20,7 +20,10 @@ Resource and method rule (``resource_method``), on the path with a leading versi
   method, or a singleton sub-resource (``/customers/{customer}/discount``) with verb methods
   when it has several.
 
-Uniqueness (``unique_methods``): every operation whose (resource, method) is shared with another,
+Uniqueness (``unique_methods``): an action that is also the name of a sub-resource keeps its name
+and the sub-resource is joined with the segment below it (``invoices.upcoming`` and
+``invoices.upcoming_lines.list``) where that sub-resource holds no method itself. Then every
+operation whose (resource, method) is shared with another,
 or whose method name equals the name of a sub-resource of its resource, is renamed to the snake
 case of its operation id (plus ``_`` while that still names a sub-resource); all of a clash
 group are renamed, so the result does not depend on processing order. Any clash that remains
@@ -33,7 +36,7 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 RUNTIME_NAMES = frozenset({"self", "cls", "client", "request_options"})
@@ -181,6 +184,7 @@ def unique_methods(
     wanted: Mapping[str, tuple[tuple[str, ...], str]],
 ) -> dict[str, tuple[tuple[str, ...], str]]:
     """Operation id -> (resource, method), unique and independent of processing order."""
+    wanted = _lift_actions(wanted)
     groups: dict[tuple[tuple[str, ...], str], list[str]] = defaultdict(list)
     for op_id, key in wanted.items():
         groups[key].append(op_id)
@@ -194,6 +198,27 @@ def unique_methods(
                 name += "_"
             result[op_id] = (resource, name)
     return _suffix_remaining(result)
+
+
+def _lift_actions(
+    wanted: Mapping[str, tuple[tuple[str, ...], str]],
+) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Keep an action that is also the name of a sub-resource: join that sub-resource with the
+    segment below it (GET ``/invoices/upcoming`` is ``invoices.upcoming``, GET
+    ``/invoices/upcoming/lines`` is ``invoices.upcoming_lines.list``). Only where the action is
+    the one operation of that name and no operation sits on the sub-resource itself."""
+    counts = Counter((*r, m) for r, m in wanted.values())
+    direct = {r for r, _ in wanted.values()}
+    lifted = {
+        key for key, n in counts.items()
+        if n == 1 and key not in direct and any(r[: len(key)] == key for r, _ in wanted.values())
+    }
+    result: dict[str, tuple[tuple[str, ...], str]] = {}
+    for op_id, (where, method) in wanted.items():
+        cut = next((k for k in range(1, len(where)) if where[:k] in lifted), 0)
+        joined = f"{where[cut - 1]}_{where[cut]}" if cut else ""
+        result[op_id] = ((*where[: cut - 1], joined, *where[cut + 1 :]) if cut else where, method)
+    return result
 
 
 def _suffix_remaining(
