@@ -13,12 +13,14 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.emit.overlays import output_path
@@ -240,3 +242,16 @@ def test_the_template_guide_names_every_kind_and_field() -> None:
         assert f"`{properties['kind']['const']}`" in guide
         for name in properties:
             assert f"`{name}`" in guide, f"docs/templates.md does not document `{name}`"
+
+
+def test_the_guide_config_generates_both_overlays(tmp_path: Path) -> None:
+    guide = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(.*?)```", guide, re.S)
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent(block))
+    for name in ("examples", "specs"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    args = ["--config", str(tmp_path / "pyproject.toml"), "generate", "-q", "--no-cache"]
+    assert main(args) == 0
+    project = tmp_path / "generated" / "stripe_client"
+    assert "export interface PostCustomersCustomer {" in (project / "types.d.ts").read_text()
+    assert (project / "tests" / "test_PostCustomersCustomer.py").is_file()
