@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="a folder of templates searched before the built-in ones",
     )
-    gen.add_argument("--formatter", choices=("black", "ruff"), default="black")
+    gen.add_argument(
+        "--formatter", choices=("black", "ruff"), help="black (default) or ruff, faster"
+    )
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     gen.add_argument(
         "--cache-dir",
@@ -99,7 +101,7 @@ def _options(args: argparse.Namespace) -> Options:
         templates=tuple(getattr(args, "templates", ())),
         name=args.name,
         base_url=args.base_url,
-        formatter=getattr(args, "formatter", "black"),
+        formatter=getattr(args, "formatter", None) or "black",
         include=tuple(args.include),
         exclude=tuple(args.exclude),
     )
@@ -132,8 +134,10 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
     output = args.output or (config.output if config else None)
     if args.specs is not None:
         options = _options(args)
-        if config is not None:
-            options = replace(options, formatter=config.formatter)
+        if config is not None:  # the command line wins; the configuration fills the rest
+            templates = options.templates or config.templates
+            formatter = getattr(args, "formatter", None) or config.formatter
+            options = replace(options, formatter=formatter, templates=templates)
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -221,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             message if ": error: " in message else f"doc2client: error: {message}", file=sys.stderr
         )
         return EXIT_ERROR
+    except BrokenPipeError:  # `doc2client ir specs | head`
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("doc2client: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130

@@ -48,6 +48,7 @@ class Config:
     output: Path | None
     jobs: tuple[Job, ...]
     formatter: str
+    templates: tuple[Path, ...] = ()
 
 
 def load_config(pyproject: Path) -> Config | None:
@@ -80,7 +81,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     )
     output = table.get("output")
     _expect(output is None or isinstance(output, str), where, f"{section} output must be a path")
-    return Config(root / output if output else None, jobs, formatter)
+    return Config(root / output if output else None, jobs, formatter, templates)
 
 
 def _job(
