@@ -45,10 +45,20 @@ import pytest
 
 from generator.cli import _summary
 from generator.diagnostics import Reporter
-from generator.emit import render_api
+from generator.emit import format_files, render_api
 from generator.emit.python import object_shape
 from generator.model import normalise
-from generator.model.shapes import AnyShape, Api, Operation
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Boolean,
+    Integer,
+    Map,
+    Number,
+    Operation,
+    String,
+)
 from generator.options import RunStats
 from generator.pipeline import display_path, find_sources
 from generator.scrape import scrape_page
@@ -227,15 +237,20 @@ def test_shuffled_pages_give_identical_output(pages: Any) -> None:
 
 @pytest.fixture(scope="module")
 def project(pages: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated Stripe client, formatted by black as the pipeline does, except for
+    ``_validators.py`` (30,000 lines, 37 s of black here): that one goes through ``ruff
+    format``, which lays straight-line checks out as black does."""
     start = time.perf_counter()
     root = tmp_path_factory.mktemp("corpus") / "stripe_client"
-    for rel, text in render_api(pages[0]["stripe"].api).items():
+    files = render_api(pages[0]["stripe"].api)
+    rendered = time.perf_counter()
+    big = {k: v for k, v in files.items() if k.endswith("/_validators.py")}
+    formatted = {**format_files({k: v for k, v in files.items() if k not in big}), **big}
+    for rel, text in formatted.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
-    rendered = time.perf_counter()
-    run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", ".", cwd=root)
-    done = time.perf_counter()
-    print(f"\nrender: {rendered - start:.1f} s, ruff format: {done - rendered:.1f} s")
+    run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", *big, cwd=root)
+    print(f"\nrender: {rendered - start:.1f} s, format: {time.perf_counter() - rendered:.1f} s")
     return root
 
 
@@ -327,7 +342,12 @@ def call(client: Any, api: Api, op: Operation, value: dict[str, Any]) -> Any:
     root = object_shape(api, op.body.shape) if op.body else None
     python = {f.wire_name: f.python_name for f in root.fields} if root else {}
     kwargs = {python[k]: v for k, v in value.items()}
+    kwargs |= {p.python_name: PARAM_VALUES[type(p.shape)] for p in op.query_params if p.required}
     return method_of(client, op)(*(f"p{i}" for i in range(len(op.path_params))), **kwargs)
+
+
+PARAM_VALUES: dict[type, Any] = {String: "x", Integer: 1, Number: 1.5, Boolean: True,
+                                 Array: ["x"], Map: {"k": "v"}, AnyShape: "x"}
 
 
 def check_wire(sent: str, value: dict[str, Any], op_id: str) -> None:
