@@ -26,7 +26,7 @@ chromium:
 	  || echo "warning: chromium could not be installed; the browser docs test will skip"
 
 check: $(STAMP)
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	$(BIN)/doc2client generate $(SPECS) -o $(OUT) --check
 

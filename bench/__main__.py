@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import validation
+from bench import encoding, validation
 
 SECTIONS: list[Callable[[], None]] = [
     validation.main,
+    encoding.main,
 ]
 
 
