@@ -176,7 +176,9 @@ def _scrape_pages(
 def _scrape(
     scrape_page: Callable[..., RawPage | None], path: Path, shown: str, reporter: Reporter
 ) -> RawPage | None:
-    return scrape_page(path, reporter, display=shown)
+    from generator.scrape.source import MAX_PAGE_BYTES
+
+    return scrape_page(path, reporter, display=shown, max_bytes=MAX_PAGE_BYTES)
 
 
 def _selected(page: RawPage, options: Options) -> bool:
@@ -277,9 +279,7 @@ def _run_key(jobs: Sequence[tuple[Path, Options]]) -> str:
     return digest(*parts)
 
 
-def _replay(
-    cache: Cache, key: str, reporter: Reporter, stats: RunStats
-) -> dict[str, bytes] | None:
+def _replay(cache: Cache, key: str, reporter: Reporter, stats: RunStats) -> dict[str, bytes] | None:
     """The output, diagnostics and stats of an identical earlier run, if all are cached."""
     manifest = cache.get_object("runs", key)
     if not (isinstance(manifest, tuple) and len(manifest) == 3):

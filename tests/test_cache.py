@@ -1,0 +1,218 @@
+"""The generation cache never changes the output: cold, warm, edited, corrupted, all equal."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.cache import Cache, digest, tree_fingerprint
+from generator.diagnostics import Reporter
+from generator.options import Options, RunStats
+from generator.pipeline import build, format_cached, render, split_pieces
+from generator.progress import Progress
+from generator.write import write_tree
+
+STRIPE_PAGES = (
+    "PostCustomersCustomer", "GetCustomers", "GetChargesCharge", "DeleteCustomersCustomer",
+)  # fmt: skip
+EDITED = "PostCustomersCustomer.html"
+
+
+@pytest.fixture()
+def specs(corpus: Path, tmp_path: Path) -> Path:
+    """A folder of three small APIs copied from the corpus (so a test may edit it)."""
+    root = tmp_path / "specs"
+    for api in ("sample", "apis-io-maintainers"):
+        shutil.copytree(corpus / "pages" / api, root / api)
+    (root / "stripe").mkdir()
+    for name in STRIPE_PAGES:
+        shutil.copy(corpus / "pages" / "stripe" / f"{name}.html", root / "stripe")
+    return root
+
+
+def run(
+    specs: Path, cache: Cache, options: Options | None = None
+) -> tuple[dict[str, bytes], list[str], list[tuple[str, int, int]]]:
+    reporter, stats = Reporter(), RunStats()
+    files = build([(specs, options or Options())], reporter, stats, cache=cache)
+    return files, [str(d) for d in reporter.sorted()], stats.apis
+
+
+def edit_page(specs: Path) -> None:
+    page = specs / "stripe" / EDITED
+    text = page.read_text(encoding="utf-8")
+    assert "The customer&#x27;s address." in text
+    page.write_text(text.replace("The customer&#x27;s address.", "Where mail goes."), "utf-8")
+
+
+def test_warm_and_edited_runs_equal_cold_runs(specs: Path, tmp_path: Path) -> None:
+    cold = run(specs, Cache(None))
+    cache = Cache(tmp_path / "cache")
+    assert run(specs, cache) == cold
+    warm_cache = Cache(tmp_path / "cache")
+    assert run(specs, warm_cache) == cold
+    assert warm_cache.hits > 0 and warm_cache.misses == 0
+    edit_page(specs)
+    edited_cold = run(specs, Cache(None))
+    assert edited_cold[0] != cold[0]
+    edited_cache = Cache(tmp_path / "cache")
+    assert run(specs, edited_cache) == edited_cold
+    assert edited_cache.hits > 0  # the other pages, the formatted pieces
+    assert run(specs, Cache(tmp_path / "cache")) == edited_cold
+
+
+def damage(root: Path) -> int:
+    """Truncate, flip or empty every cache entry (in turn); the count damaged."""
+    entries = sorted(p for p in root.rglob("*") if p.is_file())
+    for i, path in enumerate(entries):
+        data = path.read_bytes()
+        if i % 3 == 0:
+            path.write_bytes(data[: len(data) // 2])
+        elif i % 3 == 1:
+            flipped = bytes([data[-1] ^ 0xFF]) if data else b"x"
+            path.write_bytes(data[:-1] + flipped)
+        else:
+            path.write_bytes(b"")
+    return len(entries)
+
+
+def test_corrupted_or_missing_entries_do_not_change_the_output(specs: Path, tmp_path: Path) -> None:
+    cold = run(specs, Cache(None))
+    root = tmp_path / "cache"
+    run(specs, Cache(root))
+    assert damage(root) > 10
+    (root / "runs" / "zz").mkdir(parents=True, exist_ok=True)
+    (root / "runs" / "zz" / ".leftover.123.tmp").write_bytes(b"partial")
+    assert run(specs, Cache(root)) == cold
+    shutil.rmtree(root / "blobs")  # the manifest is there, its files are not
+    assert run(specs, Cache(root)) == cold
+
+
+def test_user_templates_are_part_of_the_key(specs: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "overlay" / "package"
+    overlay.mkdir(parents=True)
+    readme = overlay / "README.md.jinja"
+    options = Options(templates=(tmp_path / "overlay",))
+    cache_dir = tmp_path / "cache"
+    for word in ("first", "second"):
+        readme.write_text(f"{{{{ version_line }}}}\n# {word} {{{{ package }}}}\n", "utf-8")
+        files, _, _ = run(specs / "sample", Cache(cache_dir), options)
+        assert (
+            files["sample_client/README.md"].decode().splitlines()[1] == f"# {word} sample_client"
+        )
+        assert run(specs / "sample", Cache(None), options)[0] == files
+
+
+def test_pieces_format_as_the_whole_module(specs: Path) -> None:
+    from generator.emit.format import format_one
+    from generator.pipeline import find_sources, load_api
+
+    reporter = Reporter()
+    source = next(s for s in find_sources(specs, reporter) if s.name == "stripe")
+    api = load_api(source, reporter, Options())
+    assert api is not None
+    files = render(api, source, Options(), reporter)
+    modules = [p for p in files if p.endswith(".py") and len(split_pieces(files[p])) > 1]
+    assert modules, "no module was cut in pieces: the test would prove nothing"
+    pieced = format_cached(files, reporter, Cache(None), Progress(enabled=False))
+    for path in modules:
+        whole, error = format_one(path, files[path])
+        assert error is None
+        assert pieced[path] == whole, path
+
+
+def test_unchanged_files_keep_their_modification_times(specs: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    write_tree(out, run(specs, Cache(cache))[0])
+    readme = out / "sample_client" / "README.md"
+    before = readme.stat()
+    time.sleep(0.01)
+    edit_page(specs)
+    result = write_tree(out, run(specs, Cache(cache))[0])
+    assert result.written and all(p.startswith("stripe_client/") for p in result.written)
+    after = readme.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+
+
+def test_fingerprints_follow_content(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("one")
+    first = tree_fingerprint([tmp_path])
+    (tmp_path / "a.html").write_text("two")
+    assert tree_fingerprint([tmp_path]) != first
+    assert digest("ab", "c") != digest("a", "bc")
+
+
+def test_no_op_run_imports_neither_scraper_nor_formatter(specs: Path, tmp_path: Path) -> None:
+    argv = ["generate", str(specs), "-o", str(tmp_path / "out"), "--cache-dir",
+            str(tmp_path / "cache"), "-q"]  # fmt: skip
+    code = (
+        "import sys\nfrom generator.cli import main\n"
+        f"rc = main({argv!r})\n"
+        "print(rc, sorted(m for m in ('bs4', 'black', 'jinja2') if m in sys.modules))\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert first.stdout.split()[0] == "0", first.stderr
+    assert second.stdout.strip() == "0 []", second.stderr
+
+
+def test_progress_draws_only_when_asked_and_erases_itself() -> None:
+    quiet = io.StringIO()
+    with Progress(stream=quiet) as progress:  # not a terminal: never drawn
+        progress.stage("scraping pages", 3)
+        progress.advance()
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    with Progress(enabled=True, stream=shown, delay=0) as progress:
+        progress.stage("scraping pages", 4)
+        progress.advance(2)
+        assert "[" + "#" * 15 + "-" * 15 + "] 2/4" in progress.line()
+        time.sleep(0.3)
+    text = shown.getvalue()
+    assert "doc2client: scraping pages" in text and text.endswith("\r\x1b[2K")
+    late = io.StringIO()
+    with Progress(enabled=True, stream=late, delay=5):
+        pass
+    assert late.getvalue() == ""
+
+
+def test_ruff_keeps_black_output_and_matches_it_but_for_annotations(specs: Path) -> None:
+    """``--formatter ruff`` gives black's files, with one known difference (documented)."""
+    if shutil.which("ruff", path=os.path.dirname(sys.executable)) is None:
+        pytest.skip("ruff not installed")
+    from generator.emit.format import format_files
+    from generator.emit.format_ruff import format_files_ruff
+    from generator.pipeline import find_sources, load_api
+
+    reporter = Reporter()
+    files: dict[str, str] = {}
+    for source in find_sources(specs, reporter):
+        api = load_api(source, reporter, Options())
+        assert api is not None
+        files.update(render(api, source, Options(), reporter))
+    black_out, ruff_out = format_files(files, workers=1), format_files_ruff(files)
+    compared = 0
+    for path, text in black_out.items():
+        if path.endswith(".py") and not KNOWN_DIFFERENCES.search(text):
+            assert ruff_out[path] == text, path
+            assert format_files_ruff({path: text})[path] == text, path
+            compared += 1
+    assert compared >= 10
+
+
+# Where ruff and black disagree: black wraps a long parameter annotation in parentheses
+# (ruff splits it at ``|``), and ruff joins implicitly concatenated strings that fit one
+# line ("a" "b" -> "ab") where black leaves them.
+KNOWN_DIFFERENCES = re.compile(r": \($|[\"'] [\"']", re.MULTILINE)
