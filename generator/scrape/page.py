@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from generator.diagnostics import Reporter
 from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.scrape.refs import RefError, Resolver, escape
 from generator.scrape.source import (
     MAX_SCHEMA_DEPTH,
     SchemaCut,
@@ -56,11 +57,16 @@ class _Context:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def scrape_page(path: Path, reporter: Reporter, *, display: str | None = None) -> RawPage | None:
-    """Scrape one page; ``None`` (after an error) when nothing usable is on it."""
+def scrape_page(
+    path: Path, reporter: Reporter, *, display: str | None = None, max_bytes: int | None = None
+) -> RawPage | None:
+    """Scrape one page; ``None`` (after an error) when nothing usable is on it.
+
+    A file over ``max_bytes`` is refused unread (the pipeline passes ``MAX_PAGE_BYTES``).
+    """
     file = display if display is not None else str(path)
     try:
-        text = read_source(path, file, reporter)
+        text = read_source(path, file, reporter, max_bytes=max_bytes)
         return None if text is None else scrape_text(text, path.name, file, reporter)
     except PageError as exc:
         reporter.error(file, exc.line, str(exc), code=exc.code)
@@ -310,4 +316,33 @@ def _schema(cut: SchemaCut, ctx: _Context) -> Any:
         message = f"request body schema is nested deeper than {MAX_SCHEMA_DEPTH} levels"
         ctx.reporter.error(ctx.file, cut.line, message, code="schema-too-deep")
         return False
-    return schema
+    return False if _dangling_ref(schema, cut, ctx) else schema
+
+
+def _dangling_ref(schema: dict[str, Any], cut: SchemaCut, ctx: _Context) -> bool:
+    """Report the first ``$ref`` (in document order) that points nowhere in the schema."""
+    resolver = Resolver(schema, ctx.file, ctx.reporter)
+    for ref, pointer in _refs(schema):
+        try:
+            resolver.target(ref, pointer)
+        except RefError as exc:
+            raw = cut.raw or ""
+            line = cut.line + raw.count("\n", 0, max(0, raw.find(ref)))
+            message = f"{exc}; a page inlines its references, so the operation is skipped"
+            ctx.reporter.error(ctx.file, line, message, pointer=pointer, code="unresolved-ref")
+            return True
+    return False
+
+
+def _refs(schema: Any) -> list[tuple[str, str]]:
+    """Every string ``$ref`` in ``schema`` with the JSON pointer of its object, in order."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str]] = [(schema, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            found.append((node["$ref"], pointer))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        children = [(v, f"{pointer}/{escape(str(k))}") for k, v in items]
+        stack.extend(c for c in reversed(children) if isinstance(c[0], dict | list))
+    return found

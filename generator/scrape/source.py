@@ -17,6 +17,7 @@ from typing import Any
 from generator.diagnostics import Reporter
 
 MAX_SCHEMA_DEPTH = 100  # JSON nesting levels; Stripe's deepest request schema has 18
+MAX_PAGE_BYTES = 4 * 1024 * 1024  # one operation page; Stripe's largest is 86 kB
 
 _SCHEMA_OPEN = re.compile(
     r"<pre\b[^>]*\bclass\s*=\s*(?:\"schema\"|'schema'|schema(?=[\s>]))[^>]*>", re.IGNORECASE
@@ -32,10 +33,24 @@ def line_at(text: str, offset: int) -> int:
 
 
 def read_source(
-    path: Path, file: str, reporter: Reporter, *, expected: str = "an HTML operation page"
+    path: Path,
+    file: str,
+    reporter: Reporter,
+    *,
+    expected: str = "an HTML operation page",
+    max_bytes: int | None = None,
 ) -> str | None:
-    """The page's text, or ``None`` after reporting why it cannot be read."""
+    """The page's text, or ``None`` after reporting why it cannot be read.
+
+    A file larger than ``max_bytes`` is refused unread (a hostile page must not cost
+    minutes of generation and a client of hundreds of megabytes).
+    """
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            message = f"file is too large: {size:,} bytes, over the limit of {max_bytes:,}"
+            reporter.error(file, 0, message, code="too-large")
+            return None
         data = path.read_bytes()
     except OSError as exc:
         reporter.error(file, 0, f"cannot read file: {exc.strerror or exc}", code="unreadable")
