@@ -552,18 +552,17 @@ UNSAFE_TAGS = frozenset(
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background"})
 
 
+_ENCODED = re.compile("[\"'+<>&\x00-\x1f\x7f-\U0010ffff]")
+
+
 def dotnet_html_encode(text: str) -> str:
     """What .NET's ``HtmlEncoder.Default`` writes: ``"'+<>&``, controls, non-ASCII as entities."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in _NAMED:
-            out.append(_NAMED[char])
-        elif char in "'+" or code < 0x20 or code >= 0x7F:
-            out.append(f"&#x{code:X};")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _ENCODED.sub(_encode_char, text)
+
+
+def _encode_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _NAMED.get(char) or f"&#x{ord(char):X};"
 
 
 class _SafetyCheck(HTMLParser):
