@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import encoding, validation
+from bench import encoding, generation, imports, validation
 
 SECTIONS: list[Callable[[], None]] = [
     validation.main,
     encoding.main,
+    generation.main,
+    imports.main,
 ]
 
 
