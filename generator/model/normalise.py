@@ -8,6 +8,7 @@ keys are ignored); names come from ``generator.model.naming``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -47,6 +48,9 @@ from generator.model.shapes import (
     Union,
 )
 from generator.scrape.records import RawPage, RawParameter
+
+# a host line: a DNS name or a bracketed IPv6 address, and an optional port
+_HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 _PAGE_TYPES: dict[str, Shape] = {
     "string": String(),
@@ -287,6 +291,11 @@ def _base_url(pages: list[_Page], reporter: Reporter) -> str:
     if len(hosts) > 1:
         first = min(p.raw.file for p in pages if p.raw.host and p.raw.host != host)
         reporter.warning(first, 0, f"pages name several hosts; using '{host}'", code="host")
+    if not _HOST.fullmatch(host):
+        first = min(p.raw.file for p in pages if p.raw.host == host)
+        reporter.warning(first, 0, f"host {host!r} is not a host name; no default base URL "
+                         "(give --base-url)", code="host")
+        return ""
     name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
     if port == "443":
         return f"https://{name}"
