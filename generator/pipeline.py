@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -154,31 +153,80 @@ def _load(
     return api, key
 
 
+PARALLEL_PAGES = 64  # fewer pages to scrape than this: one process is faster than a pool
+Scraped = tuple["RawPage | None", list[Diagnostic]]
+
+
 def _scrape_pages(
     paths: Sequence[Path], reporter: Reporter, cache: Cache, code: str, progress: Progress
 ) -> tuple[list[RawPage], list[str]]:
-    from generator.scrape import scrape_page
-
+    """Every page scraped, or taken from the cache; pages not cached in parallel processes."""
     progress.stage("scraping pages", len(paths))
+    shown = [display_path(p) for p in paths]
+    keys = [digest(code, "page", s, _read_bytes(p)) for p, s in zip(paths, shown, strict=True)]
+    results: dict[int, Scraped] = {}
+    for i, key in enumerate(keys):
+        hit = cache.get_object("page", key)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+            results[i] = hit
+            progress.advance()
+    missing = [i for i in range(len(paths)) if i not in results]
+    fresh = _scrape_many([(paths[i], shown[i]) for i in missing], progress)
+    for i, result in zip(missing, fresh, strict=True):
+        results[i] = result
+        cache.put_object("page", keys[i], result)
     pages: list[RawPage] = []
-    keys: list[str] = []
-    for path in paths:
-        shown = display_path(path)
-        key = digest(code, "page", shown, _read_bytes(path))
-        page = _cached(cache, "page", key, reporter, partial(_scrape, scrape_page, path, shown))
-        keys.append(key)
+    for i in range(len(paths)):
+        page, items = results[i]
+        reporter.items.extend(items)
         if page is not None:
             pages.append(page)
-        progress.advance()
     return pages, keys
 
 
-def _scrape(
-    scrape_page: Callable[..., RawPage | None], path: Path, shown: str, reporter: Reporter
-) -> RawPage | None:
+def _scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
+    """``scrape_chunk`` over ``jobs``, in forked processes when there are many; in order."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_PAGES or workers < 2 or not _can_fork():
+        return [scraped for job in jobs for scraped in _scrape_counted([job], progress)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import generator.scrape  # noqa: F401  (imported once, before the fork)
+
+    size = max(8, len(jobs) // (workers * 4))
+    chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
+    out: list[Scraped] = []
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done in pool.map(scrape_chunk, chunks):
+            out.extend(done)
+            progress.advance(len(done))
+    return out
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _scrape_counted(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
+    done = scrape_chunk(jobs)
+    progress.advance(len(done))
+    return done
+
+
+def scrape_chunk(jobs: Sequence[tuple[Path, str]]) -> list[Scraped]:
+    """Scrape pages (path, display name): each page and the diagnostics it gave."""
+    from generator.scrape import scrape_page
     from generator.scrape.source import MAX_PAGE_BYTES
 
-    return scrape_page(path, reporter, display=shown, max_bytes=MAX_PAGE_BYTES)
+    out: list[Scraped] = []
+    for path, shown in jobs:
+        local = Reporter()
+        out.append((scrape_page(path, local, display=shown, max_bytes=MAX_PAGE_BYTES), local.items))
+    return out
 
 
 def _selected(page: RawPage, options: Options) -> bool:
