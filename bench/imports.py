@@ -16,14 +16,19 @@ from pathlib import Path
 from bench.generation import bench_env, corpus
 
 REPEAT = 7
-_PROBE = (
+_PROBE = (  # resident set from /proc (Linux), else the peak from getrusage
     "import resource, sys, time\n"
-    "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "def rss():\n"
+    "    try:\n"
+    "        with open('/proc/self/statm') as f:\n"
+    "            return int(f.read().split()[1]) * resource.getpagesize() / 1024\n"
+    "    except OSError:\n"
+    "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "before = rss()\n"
     "t = time.perf_counter()\n"
     "{statement}\n"
     "took = time.perf_counter() - t\n"
-    "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "print(took, (after - before) / 1024, len(sys.modules))\n"
+    "print(took, (rss() - before) / 1024, len(sys.modules))\n"
 )
 
 

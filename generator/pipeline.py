@@ -415,6 +415,8 @@ def _format_pieces(
     todo: dict[str, tuple[str, str]], reporter: Reporter, cache: Cache, formatter: str
 ) -> dict[str, str]:
     """Format the pieces (in parallel), store each; a piece the formatter rejects is reported."""
+    if not todo:
+        return {}
     from generator.emit.format import FormatError, format_files
     from generator.emit.format_ruff import format_files_ruff
 
