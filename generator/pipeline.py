@@ -402,7 +402,7 @@ def format_cached(
                 known[key] = hit.decode("utf-8")
             else:
                 todo.setdefault(key, (path, piece))
-    progress.stage("formatting", len(todo))
+    progress.stage(f"formatting {len(todo)} pieces")
     known.update(_format_pieces(todo, reporter, cache, formatter))
     for path, keys in plans.items():
         if all(k in known for k in keys):
