@@ -16,6 +16,7 @@ import contextlib
 import ctypes
 import difflib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -109,10 +110,43 @@ def _fill(
     return written
 
 
+def _staging_prefix(target: Path) -> str:
+    return f".{target.name}.doc2client-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a pid we can ask about: keep it
+    return True
+
+
+def clean_stale_staging(target: Path) -> list[str]:
+    """Remove staging folders that killed runs left beside ``target``; their names.
+
+    Only folders named exactly as ``_staging_dir`` names them
+    (``.<target>.doc2client-<pid>-<random>.tmp``) and whose process is gone are removed.
+    """
+    pattern = re.compile(re.escape(_staging_prefix(target)) + r"([0-9]+)-[A-Za-z0-9_]+\.tmp")
+    removed: list[str] = []
+    for entry in sorted(target.parent.iterdir()) if target.parent.is_dir() else []:
+        match = pattern.fullmatch(entry.name)
+        if match and entry.is_dir() and not entry.is_symlink():
+            if not _pid_alive(int(match.group(1))):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry.name)
+    return removed
+
+
 @contextlib.contextmanager
 def _staging_dir(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    clean_stale_staging(target)
+    prefix = f"{_staging_prefix(target)}{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
     try:
         yield staging
     finally:

@@ -248,11 +248,15 @@ class Reader:
         if not isinstance(required, list):
             self.warn("'required' is not a list", f"{ptr}/required", "bad-schema")
             return frozenset()
-        missing = [r for r in required if r not in props]
+        if not all(isinstance(r, str) for r in required):
+            self.warn("'required' holds a value that is not a string; it is ignored",
+                      f"{ptr}/required", "bad-schema")
+        names = [r for r in required if isinstance(r, str)]
+        missing = [r for r in names if r not in props]
         if missing:
-            self.warn(f"required names no listed property: {', '.join(map(str, missing))}",
+            self.warn(f"required names no listed property: {', '.join(missing)}",
                       f"{ptr}/required", "unsupported")
-        return frozenset(r for r in required if isinstance(r, str))
+        return frozenset(names)
 
     def _fields(
         self, props: dict[str, Any], required: frozenset[str], ptr: str, path: tuple[str, ...]
