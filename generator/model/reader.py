@@ -79,6 +79,7 @@ KNOWN = frozenset(
     }
 )
 EMPTY_BRANCH: dict[str, Any] = {"enum": [""], "type": "string"}
+MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 4
 
 Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
@@ -105,11 +106,30 @@ class Reader:
     registry: Registry
     op_id: str
     report: Report
+    depth: int = 0  # schema levels below the current object member (see ``shape``)
 
     def warn(self, message: str, ptr: str, code: str) -> None:
         self.report("warning", message, ptr, code)
 
     def shape(self, s: Any, ptr: str, path: tuple[str, ...], *, open_enum: bool = False) -> Shape:
+        """The model shape of schema ``s``.
+
+        Arrays, maps and unions nest inline in the generated code (a validator loop in a
+        loop ...), and Python allows only 20 nested blocks: past ``MAX_INLINE_DEPTH``
+        levels inside one object member the rest is ``Any``, with a warning. Objects are
+        named shapes of their own, so each property starts counting again.
+        """
+        if self.depth >= MAX_INLINE_DEPTH:
+            self.warn(f"schema nested more than {MAX_INLINE_DEPTH} levels inside one property; "
+                      "any value is accepted here", ptr, "too-deep")
+            return AnyShape()
+        self.depth += 1
+        try:
+            return self._shape(s, ptr, path, open_enum=open_enum)
+        finally:
+            self.depth -= 1
+
+    def _shape(self, s: Any, ptr: str, path: tuple[str, ...], *, open_enum: bool) -> Shape:
         if not isinstance(s, dict):
             if s is True:
                 return AnyShape()
@@ -266,6 +286,16 @@ class Reader:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
             self.report("error", f"properties clash as Python names: {listed}",
                       f"{ptr}/properties", "name-clash")
+        outer, self.depth = self.depth, 0
+        try:
+            return self._field_tuple(props, names, required, ptr, path)
+        finally:
+            self.depth = outer
+
+    def _field_tuple(
+        self, props: dict[str, Any], names: dict[str, str], required: frozenset[str], ptr: str,
+        path: tuple[str, ...],
+    ) -> tuple[Field, ...]:  # fmt: skip
         return tuple(
             Field(
                 wire_name=wire,
