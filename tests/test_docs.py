@@ -17,19 +17,11 @@ import jsonschema
 import pytest
 
 from generator.diagnostics import Reporter
-from generator.emit.docs import (
-    description_html,
-    description_markdown,
-    dotnet_html_encode,
-    example_call,
-    host_line,
-    page_description,
-    query_template,
-    render_docs,
-    render_pages,
-)
+from generator.emit.docs import example_call, render_docs
 from generator.emit.environment import make_environment
+from generator.emit.page import host_line, page_description, query_template, render_pages
 from generator.emit.python import object_shape
+from generator.emit.sanitise import description_html, description_markdown, dotnet_html_encode
 from generator.model import normalise
 from generator.model.shapes import (
     Api,

@@ -1,27 +1,24 @@
-"""The docs of a generated package, and each operation written back as a page.
+"""The docs of a generated package: Markdown (``docs/*.md``) and HTML (``docs/html/``).
 
 Everything a template shows is computed here: rows of parameters and body fields with
-human-readable types, example calls, error classes, descriptions made safe (Markdown for
-``docs/*.md``, sanitised HTML for ``docs/html/``), and the entity-encoded schema of the page
-written back in the source layout (``pages/<OperationId>.html``, round trip 1).
+human-readable types, example calls, error classes, and descriptions made safe
+(``generator/emit/sanitise.py``). The pages written back in the source layout come from
+``generator/emit/page.py`` and are rendered along with the docs.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from urllib.parse import quote, urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
 
-from generator.emit.environment import comment
+from generator.emit.page import Header, Planned, file_stem, render_files, render_pages
 from generator.emit.python import TypeWriter, class_names, object_shape
+from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -41,203 +38,9 @@ from generator.model.shapes import (
     String,
     Union,
 )
-from generator.model.to_schema import body_schema
 
-Header = Callable[[str, str], str]
 EXAMPLE_OPTIONAL_FIELDS = 2  # optional arguments shown in an example call besides required ones
 MAX_DEPTH = 8  # nested objects listed this deep at most (named shapes may be recursive)
-
-# --------------------------------------------------------------------------- descriptions
-
-KEPT = frozenset({"p", "code", "strong", "em", "a", "ul", "li"})
-INLINE = frozenset({"code", "strong", "em", "a"})
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-Event = tuple[str, str, str]  # ("start" | "end" | "text", tag or text, href)
-
-
-class _Fragment(HTMLParser):
-    """Splits an HTML fragment into the events we keep; anything else becomes text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.events: list[Event] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in KEPT:
-            self.handle_data(self.get_starttag_text() or f"<{tag}>")
-            return
-        href = dict(attrs).get("href") or "" if tag == "a" else ""
-        scheme = urlsplit(href).scheme.lower() if href else ""
-        self.events.append(("start", tag, href if scheme in ("http", "https") else ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in KEPT:
-            self.events.append(("end", tag, ""))
-        else:
-            self.handle_data(f"</{tag}>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_data(self.get_starttag_text() or f"<{tag}/>")
-
-    def handle_data(self, data: str) -> None:
-        self.events.append(("text", _BAD_CHARS.sub("\ufffd", data), ""))
-
-    def handle_comment(self, data: str) -> None:
-        self.handle_data(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.handle_data(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self.handle_data(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.handle_data(f"<![{data}]>")
-
-
-def fragment_events(fragment: str) -> list[Event]:
-    """Balanced events of the kept tags: p and ul never nest inside inline tags or p."""
-    parser = _Fragment()
-    parser.feed(fragment)
-    parser.close()
-    out: list[Event] = []
-    stack: list[str] = []
-    for kind, value, href in parser.events:
-        if kind == "text" and ("code" in stack or "a" in stack or (stack and stack[-1] == "ul")):
-            out.append((kind, value, href))
-        elif kind == "text":
-            out.extend(_inline_markup(value))
-        elif kind == "start":
-            _open(value, href, stack, out)
-        elif value in stack:
-            while stack:
-                tag = stack.pop()
-                out.append(("end", tag, ""))
-                if tag == value:
-                    break
-    out.extend(("end", tag, "") for tag in reversed(stack))
-    return out
-
-
-_INLINE_MARKUP = re.compile(r"`([^`\n]+)`|\[([^\]\n]+)\]\((https?://[^\s()<>]+)\)")
-
-
-def _inline_markup(text: str) -> Iterator[Event]:
-    """Text events, with the Markdown in descriptions (`code`, [text](url)) made tags."""
-    start = 0
-    for match in _INLINE_MARKUP.finditer(text):
-        yield ("text", text[start : match.start()], "")
-        tag, inner, href = ("code", match[1], "") if match[1] else ("a", match[2], match[3])
-        yield from (("start", tag, href), ("text", inner, ""), ("end", tag, ""))
-        start = match.end()
-    yield ("text", text[start:], "")
-
-
-def _open(tag: str, href: str, stack: list[str], out: list[Event]) -> None:
-    """Open ``tag``, closing what may not contain it; a misplaced tag is dropped."""
-    if tag in ("p", "ul", "li"):
-        stop = ("ul",) if tag == "li" else ("li",)
-        while stack and stack[-1] not in stop:
-            out.append(("end", stack.pop(), ""))
-        if tag == "li" and not stack:
-            return
-    elif tag in stack or (stack and stack[-1] == "ul"):
-        return  # no <a> in <a>, no <code> in <code>, no text directly in <ul>
-    stack.append(tag)
-    out.append(("start", tag, href))
-
-
-def description_html(fragment: str) -> Markup:
-    """Sanitised HTML: only p, code, strong, em, a (http/https), ul, li; the rest as text."""
-    parts: list[str] = []
-    for kind, value, href in fragment_events(fragment):
-        if kind == "text":
-            parts.append(str(escape(value)))
-        elif kind == "end":
-            parts.append(f"</{value}>")
-        elif value == "a":
-            parts.append(f'<a href="{escape(href)}">' if href else "<a>")
-        else:
-            parts.append(f"<{value}>")
-    # Safe by construction: every text piece above is escaped and every tag is one we wrote.
-    return Markup("".join(parts))
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&#|~!])")
-
-
-def description_markdown(fragment: str) -> str:
-    """Markdown of a description; no raw HTML survives (``<`` and ``&`` are escaped)."""
-    stack: list[list[str]] = [[]]
-    hrefs: list[str] = []
-    for kind, value, href in fragment_events(fragment):
-        if kind == "text":
-            code = any(tag == "code" for tag in _md_tags(stack))
-            stack[-1].append(value if code else _md_text(value))
-        elif kind == "start" and value in INLINE:
-            stack.append([value])
-            hrefs.append(href)
-        elif kind == "start":
-            stack[-1].append("\n\n" if value != "li" else "\n- ")
-        elif value in INLINE:
-            frame = stack.pop()
-            stack[-1].append(_md_inline(frame[0], "".join(frame[1:]), hrefs.pop()))
-        else:
-            stack[-1].append("\n\n" if value != "li" else "")
-    text = "".join(stack[0])
-    text = re.sub(r"[ \t]*\n[ \t]*(?=\n)", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def _md_tags(stack: list[list[str]]) -> Iterator[str]:
-    return (frame[0] for frame in stack[1:])
-
-
-def _md_text(text: str) -> str:
-    flat = re.sub(r"\r\n?|[\x85\u2028\u2029]", "\n", text)
-    flat = re.sub(r"\s*\n\s*\n\s*", "\n\n", flat)
-    flat = re.sub(r"[ \t]*\n(?!\n)[ \t]*", " ", flat)
-    return _MD_SPECIAL.sub(r"\\\1", flat)
-
-
-def _md_inline(tag: str, inner: str, href: str) -> str:
-    if not inner.strip():
-        return inner
-    if tag == "code":
-        return code_span(inner)
-    if tag == "a":
-        return f"[{inner}]({quote(href, safe=':/?#=&%@+,;!$*-._~')})" if href else inner
-    mark = "**" if tag == "strong" else "*"
-    return f"{mark}{inner}{mark}"
-
-
-def code_span(text: str) -> str:
-    """A Markdown code span holding ``text`` literally, whatever backticks it contains."""
-    flat = " ".join(text.split("\n"))
-    runs = [len(r) for r in re.findall(r"`+", flat)]
-    fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    return f"{fence}{pad}{flat}{pad}{fence}"
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """One description, ready for each output: Markdown and sanitised HTML."""
-
-    markdown: str
-    html: Markup
-
-    @staticmethod
-    def of(fragment: str) -> Text:
-        return Text(description_markdown(fragment), description_html(fragment))
-
-    @staticmethod
-    def plain(text: str) -> Text:
-        """Plain text (a summary, a status line): every character shown as itself."""
-        clean = _BAD_CHARS.sub("\ufffd", text)
-        return Text(_md_text(clean), escape(clean))
-
 
 # --------------------------------------------------------------------------- types and rows
 
@@ -269,7 +72,7 @@ class Row:
 
     @property
     def constraints_md(self) -> str:
-        return "; ".join(_md_text(_BAD_CHARS.sub("\ufffd", c)) for c in self.constraints)
+        return "; ".join(plain_markdown(c) for c in self.constraints)
 
 
 class Typer:
@@ -539,186 +342,6 @@ def status_error(status: str) -> str:
     return "InternalServerError" if status[:1] == "5" else "APIError"
 
 
-# --------------------------------------------------------------------------- the page written back
-
-PAGE_EXAMPLE = '{ "example": "Example goes here" }'
-_NAMED = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
-UNSAFE_TAGS = frozenset(
-    "script style iframe object embed applet param link meta base form input button textarea "
-    "select option svg math template noscript noembed noframes xmp plaintext title frame "
-    "frameset html head body section article pre dl dt dd h1 h2 h3 h4 h5 h6 img video audio "
-    "source track canvas".split()
-)
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "background"})
-
-
-_ENCODED = re.compile("[\"'+<>&\x00-\x1f\x7f-\U0010ffff]")
-
-
-def dotnet_html_encode(text: str) -> str:
-    """What .NET's ``HtmlEncoder.Default`` writes: ``"'+<>&``, controls, non-ASCII as entities."""
-    return _ENCODED.sub(_encode_char, text)
-
-
-def _encode_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _NAMED.get(char) or f"&#x{ord(char):X};"
-
-
-class _SafetyCheck(HTMLParser):
-    """Finds anything in a description that could run or break the page around it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.unsafe = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.unsafe |= tag in UNSAFE_TAGS or any(_unsafe_attribute(k, v) for k, v in attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.unsafe |= tag in UNSAFE_TAGS
-
-    def handle_comment(self, data: str) -> None:
-        self.unsafe = True
-
-    def handle_decl(self, decl: str) -> None:
-        self.unsafe = True
-
-    def handle_pi(self, data: str) -> None:
-        self.unsafe = True
-
-    def unknown_decl(self, data: str) -> None:
-        self.unsafe = True
-
-
-def _unsafe_attribute(name: str, value: str | None) -> bool:
-    if name.startswith("on") or name in ("style", "srcdoc"):
-        return True
-    scheme = urlsplit((value or "").strip()).scheme.lower() if name in URL_ATTRIBUTES else ""
-    return scheme not in ("", "http", "https", "mailto")
-
-
-def page_description(fragment: str) -> Markup:
-    """The description for the page written back: as the source had it, when that is safe.
-
-    The model keeps the description as the page's HTML fragment and the source layout writes
-    it unescaped, so round trip 1 needs it verbatim. A fragment that holds anything that could
-    run (script, event handlers, javascript: links) or close the page's own elements is
-    written escaped instead, as text.
-    """
-    check = _SafetyCheck()
-    check.feed(fragment)
-    check.close()
-    if check.unsafe or _BAD_CHARS.search(fragment):
-        return escape(_BAD_CHARS.sub("\ufffd", fragment))
-    # Deliberately unescaped: checked above to hold only harmless tags and attributes.
-    return Markup(fragment)
-
-
-@dataclass(frozen=True, slots=True)
-class PageParameter:
-    name: Markup
-    location: str
-    type: str
-    description: Markup
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PageView:
-    """Everything the source-layout page shows, each piece ready to place."""
-
-    title: Markup
-    heading: Markup
-    description: Markup
-    method: str
-    target: Markup
-    headers: tuple[tuple[Markup, Markup], ...]
-    example: Markup | None
-    parameters: tuple[PageParameter, ...]
-    schema: Markup | None
-    responses: tuple[tuple[Markup, Markup], ...]
-
-
-def page_view(op: Operation, api: Api) -> PageView:
-    params = (*op.path_params, *op.query_params, *op.header_params)
-    page_params = tuple(
-        PageParameter(text_node(p.name), p.location, page_type(p.shape), text_node(p.description),
-                      p.required)
-        for p in params
-    )
-    schema = None
-    if op.body is not None:
-        text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
-        # The page tool entity-encodes the schema itself; the encoder escapes every character
-        # that HTML gives a meaning to, so the result is marked safe rather than escaped twice.
-        schema = Markup(dotnet_html_encode(text))
-    return PageView(
-        title=text_node("" if op.summary == op.operation_id else op.summary),
-        heading=text_node(op.summary or op.operation_id),
-        description=page_description(op.description),
-        method=op.method.upper(),
-        target=text_node(op.path.replace("/", "\\") + query_template(op)),
-        headers=tuple((text_node(k), text_node(v)) for k, v in page_headers(op, api)),
-        example=None if op.body is None else Markup(dotnet_html_encode(PAGE_EXAMPLE)),
-        parameters=page_params,
-        schema=schema,
-        responses=tuple((text_node(r.status), text_node(r.description)) for r in op.responses),
-    )
-
-
-def text_node(text: str) -> Markup:
-    """Text escaped for an element's content, as little as HTML needs (``&``, ``<``, ``>``).
-
-    Quotes stay as they are, as in the source pages; this is never used in an attribute.
-    """
-    return Markup(html.escape(_BAD_CHARS.sub("\ufffd", text), quote=False))
-
-
-def query_template(op: Operation) -> str:
-    """``{?a*,b*}`` with names escaped as .NET's ``Uri.EscapeDataString`` and Kiota do."""
-    if not op.query_params:
-        return ""
-    names = dict.fromkeys(_escape_query_name(p.name) for p in op.query_params)
-    return "{?" + ",".join(f"{n}*" for n in names) + "}"
-
-
-def _escape_query_name(name: str) -> str:
-    escaped = quote(name, safe="")
-    return escaped.replace("-", "%2D").replace(".", "%2E").replace("~", "%7E")
-
-
-def page_headers(op: Operation, api: Api) -> tuple[tuple[str, str], ...]:
-    headers = [("host", host)] if (host := host_line(api.base_url)) else []
-    headers += [("eTag", '"23423432"'), ("accept", "application/json")]
-    if op.body is not None:
-        headers.append(("content-type", op.body.media_type))
-    return tuple(headers)
-
-
-def host_line(base_url: str) -> str:
-    """``https://api.stripe.com`` → ``api.stripe.com:443``; empty when there is no host."""
-    try:
-        parts = urlsplit(base_url)
-        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme.lower(), 443)
-    except ValueError:
-        return ""
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    return f"{host}:{port}" if host else ""
-
-
-def page_type(shape: Shape) -> str:
-    """The ``parameterType`` text: the schema's ``type``, empty where it has none."""
-    match shape:
-        case String() | Enum():
-            return "string"
-        case Map() | Ref():
-            return "object"
-    names = {Integer: "integer", Number: "number", Boolean: "boolean", Array: "array"}
-    return names.get(type(shape), "")
-
-
 # --------------------------------------------------------------------------- rendering
 
 
@@ -789,25 +412,12 @@ def resource_key(op: Operation) -> str:
     return file_stem(".".join(op.resource) or "api")
 
 
-def file_stem(name: str) -> str:
-    """A name safe as a file name on every system (``..`` and separators replaced)."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")
-    return stem or "_"
-
-
 def groups(api: Api, typer: Typer) -> list[Group]:
     by_key: dict[str, list[OperationView]] = {}
     for op in sorted(api.operations, key=lambda o: o.operation_id):
         view = operation_view(op, typer)
         by_key.setdefault(view.resource, []).append(view)
     return [Group(key, tuple(by_key[key])) for key in sorted(by_key)]
-
-
-def code_block(text: str, language: str = "python") -> str:
-    """A fenced Markdown code block whose fence no line of ``text`` can close."""
-    runs = [len(r) for r in re.findall(r"`{3,}", text)]
-    fence = "`" * max(3, max(runs, default=0) + 1)
-    return f"{fence}{language}\n{text}\n{fence}"
 
 
 def render_docs(
@@ -834,30 +444,8 @@ def render_docs(
                 "docs/operation.md.jinja", op_context, view.source)
             files[f"docs/html/operations/{view.stem}.html"] = (
                 "docs/html/operation.html.jinja", op_context, view.source)
-    docs = _render(files, env, header)
+    docs = render_files(files, env, header)
     return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
-
-
-def render_pages(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None
-) -> dict[str, str]:
-    """``pages/<OperationId>.html``: each operation written back in the source layout."""
-    files: Planned = {
-        f"pages/{file_stem(op.operation_id)}.html": (
-            "pages/operation.html.jinja", {"page": page_view(op, api)}, op.source.file)
-        for op in api.operations
-    }
-    return _render(files, env, header)
-
-
-Planned = dict[str, tuple[str, dict[str, object], str]]  # path → (template, context, source)
-
-
-def _render(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
-    return {
-        path: _with_header(path, env.get_template(name).render(context), source, header)
-        for path, (name, context, source) in sorted(files.items())
-    }
 
 
 def api_source(api: Api) -> str:
@@ -867,16 +455,3 @@ def api_source(api: Api) -> str:
         return os.path.commonpath(folders) if folders else ""
     except ValueError:  # mixed absolute and relative paths
         return folders[0]
-
-
-def _with_header(path: str, text: str, source: str, header: Header | None) -> str:
-    """``text`` after a generated-by line, as a comment in the file's own syntax."""
-    default = f"Generated by doc2client from {source or 'the model'}. Do not edit."
-    line = (header(path, source) if header else default).strip()
-    for opening, closing in (("<!--", "-->"), ("/*", "*/")):  # a header already a comment
-        if line.startswith(opening) and line.endswith(closing):
-            line = line[len(opening) : -len(closing)]
-    flat = comment(line)
-    if path.endswith(".css"):
-        return f"/* {flat.replace('*/', '* /')} */\n{text}"
-    return f"<!-- {flat} -->\n{text}"
