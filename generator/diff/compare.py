@@ -1,4 +1,4 @@
-"""The change report (``doc2client diff OLD NEW``): what changed between two versions of an API.
+"""The model walk of the change report: every ``Change`` between two versions of an API.
 
 Operations are matched by method and path (placeholder names ignored), then by operation id.
 Within a matched operation the parameters and the body shape are walked together; named
@@ -13,15 +13,10 @@ more) is not breaking. Descriptions and titles are reported but never breaking.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
-from generator.diagnostics import Reporter
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -41,7 +36,6 @@ from generator.model.shapes import (
     Union,
 )
 
-EXIT_OK, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 DOC_KINDS = frozenset({"description-changed", "title-changed", "operation-description-changed"})
 OPERATION_KINDS = frozenset({"operation-added", "operation-removed"})
 # Formats under which the client also accepts a richer Python type (datetime, Decimal).
@@ -421,115 +415,3 @@ def diff_apis(old: Api, new: Api) -> ChangeReport:
             "operation-added", "", None, op.operation_id, breaking=False
         )
     return ChangeReport(old.name, new.name, tuple(sorted(out)))
-
-
-def _summary(report: ChangeReport) -> str:
-    added = len(report.of_kind("operation-added"))
-    removed = len(report.of_kind("operation-removed"))
-    breaking = len(report.breaking)
-    other = len(report.changes) - breaking - added
-    return (
-        f"{report.old} → {report.new}: {breaking} breaking, {other} other changes; "
-        f"{added} operations added, {removed} removed"
-    )
-
-
-def _by_operation(changes: Iterable[Change]) -> list[str]:
-    lines: list[str] = []
-    current: tuple[str, str, str] | None = None
-    for change in changes:
-        key = (change.method, change.path, change.operation_id)
-        if key != current:
-            current = key
-            lines += ["", f"### {change.method} {change.path} ({change.operation_id})", ""]
-        text = change.message.split(": ", 1)[1] if ": " in change.message else change.message
-        where = f"`{change.field_path}`: " if change.field_path else ""
-        lines.append(f"- {where}{text}")
-    return lines
-
-
-def _operation_list(changes: Iterable[Change]) -> list[str]:
-    return [f"- {c.method} {c.path} ({c.operation_id})" for c in changes]
-
-
-def render_markdown(report: ChangeReport) -> str:
-    """The report as Markdown: a summary line, then one section per kind of change."""
-    ordered = sorted(report.changes, key=lambda c: (c.method, c.path, c.operation_id, c))
-    body = [c for c in ordered if c.kind not in OPERATION_KINDS]
-    sections = [
-        ("Breaking changes", _by_operation(c for c in body if c.breaking)),
-        ("Other changes", _by_operation(c for c in body if not c.breaking)),
-        ("Operations added", _operation_list(report.of_kind("operation-added"))),
-        ("Operations removed", _operation_list(report.of_kind("operation-removed"))),
-    ]
-    lines = [f"# API changes: {report.old} → {report.new}", "", _summary(report)]
-    for title, items in sections:
-        if items:
-            lines += ["", f"## {title}", *([""] if items[0] else []), *items]
-    if not report.changes:
-        lines += ["", "No changes."]
-    return "\n".join(lines) + "\n"
-
-
-def report_to_dict(report: ChangeReport) -> dict[str, Any]:
-    return {
-        "old": report.old,
-        "new": report.new,
-        "summary": {
-            "breaking": len(report.breaking),
-            "changes": len(report.changes),
-            "operations_added": len(report.of_kind("operation-added")),
-            "operations_removed": len(report.of_kind("operation-removed")),
-        },
-        "changes": [asdict(c) for c in report.changes],
-    }
-
-
-def render_json(report: ChangeReport) -> str:
-    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _load_side(spec: Path, reporter: Reporter, name: str | None) -> dict[str, Api | None]:
-    """The APIs found at ``spec`` by name (``None`` where one failed to load)."""
-    from generator.options import Options
-    from generator.pipeline import display_path, find_sources, load_api
-
-    sources = find_sources(spec, reporter)
-    if name is not None and len(sources) > 1:
-        sources = [s for s in sources if s.name == name]
-        if not sources:
-            reporter.error(display_path(spec), 0, f"no API named {name!r} here")
-    return {s.name: load_api(s, reporter, Options()) for s in sources}
-
-
-def pair_apis(
-    old: dict[str, Api | None], new: dict[str, Api | None]
-) -> list[tuple[Api | None, Api | None]]:
-    """One API on each side: those two; otherwise by name, an API on one side only being
-    compared with an empty one. ``None`` stands for an API that failed to load."""
-    if len(old) == 1 and len(new) == 1:
-        return [(next(iter(old.values())), next(iter(new.values())))]
-    empty = {n: Api(name=n, base_url="", operations=(), shapes=()) for n in {*old, *new}}
-    return [(old.get(n, empty[n]), new.get(n, empty[n])) for n in sorted(empty)]
-
-
-def run_diff(old: Path, new: Path, *, as_json: bool = False, name: str | None = None) -> int:
-    """``doc2client diff``: 1 when a change is breaking, 0 when none is, 2 when nothing
-    could be compared. Diagnostics go to stderr, the report to stdout."""
-    reporter = Reporter()
-    old_apis = _load_side(old, reporter, name)
-    new_apis = _load_side(new, reporter, name)
-    for item in reporter.sorted():
-        print(item, file=sys.stderr)
-    pairs = pair_apis(old_apis, new_apis)
-    reports = [diff_apis(a, b) for a, b in pairs if a is not None and b is not None]
-    if not reports:
-        print("doc2client diff: error: nothing to compare", file=sys.stderr)
-        return EXIT_ERROR
-    if as_json:
-        dumped = [report_to_dict(r) for r in reports]
-        data = dumped[0] if len(dumped) == 1 else dumped
-        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write("\n".join(render_markdown(r) for r in reports))
-    return EXIT_BREAKING if any(r.breaking for r in reports) else EXIT_OK
