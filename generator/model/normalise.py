@@ -285,17 +285,16 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
 
 def _base_url(pages: list[_Page], reporter: Reporter) -> str:
     hosts = Counter(p.raw.host for p in pages if p.raw.host)
+    for bad in sorted(h for h in hosts if not _HOST.fullmatch(h)):
+        first = min(p.raw.file for p in pages if p.raw.host == bad)
+        reporter.warning(first, 0, f"host {bad!r} is not a host name; it is ignored", code="host")
+        del hosts[bad]
     if not hosts:
         return ""
     host = min(hosts, key=lambda h: (-hosts[h], h))
     if len(hosts) > 1:
-        first = min(p.raw.file for p in pages if p.raw.host and p.raw.host != host)
+        first = min(p.raw.file for p in pages if p.raw.host in hosts and p.raw.host != host)
         reporter.warning(first, 0, f"pages name several hosts; using '{host}'", code="host")
-    if not _HOST.fullmatch(host):
-        first = min(p.raw.file for p in pages if p.raw.host == host)
-        reporter.warning(first, 0, f"host {host!r} is not a host name; no default base URL "
-                         "(give --base-url)", code="host")
-        return ""
     name, _, port = host.rpartition(":") if ":" in host else (host, "", "")
     if port == "443":
         return f"https://{name}"
