@@ -14,8 +14,9 @@ more) is not breaking. Descriptions and titles are reported but never breaking.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from generator.model.shapes import (
     AnyShape,
@@ -35,6 +36,8 @@ from generator.model.shapes import (
     String,
     Union,
 )
+
+K = TypeVar("K")  # what operations are matched by
 
 DOC_KINDS = frozenset({"description-changed", "title-changed", "operation-description-changed"})
 OPERATION_KINDS = frozenset({"operation-added", "operation-removed"})
@@ -378,24 +381,27 @@ def match_operations(
     new_by_route: dict[tuple[str, str], Operation] = {}
     for op in new:
         new_by_route.setdefault(_route(op), op)
+    pairs, left = _pair_by(old, new_by_route, _route)
+    unmatched = {op.operation_id: op for op in new_by_route.values() if op.operation_id}
+    more_pairs, removed = _pair_by(left, unmatched, lambda op: op.operation_id)
+    paired = {id(b) for _, b in (*pairs, *more_pairs)}
+    return [*pairs, *more_pairs], removed, [op for op in new if id(op) not in paired]
+
+
+def _pair_by(
+    ops: Sequence[Operation], candidates: dict[K, Operation], key: Callable[[Operation], K]
+) -> tuple[list[tuple[Operation, Operation]], list[Operation]]:
+    """Each op paired with the candidate of its key (a candidate pairs once; an empty key
+    never pairs), and the ops left without one."""
     pairs: list[tuple[Operation, Operation]] = []
     left: list[Operation] = []
-    for op in old:
-        found = new_by_route.pop(_route(op), None)
+    for op in ops:
+        found = candidates.pop(found_key, None) if (found_key := key(op)) else None
         if found is None:
             left.append(op)
         else:
             pairs.append((op, found))
-    unmatched = {op.operation_id: op for op in new_by_route.values() if op.operation_id}
-    removed = []
-    for op in left:
-        found = unmatched.pop(op.operation_id, None) if op.operation_id else None
-        if found is None:
-            removed.append(op)
-        else:
-            pairs.append((op, found))
-    paired = {id(b) for _, b in pairs}
-    return pairs, removed, [op for op in new if id(op) not in paired]
+    return pairs, left
 
 
 def diff_apis(old: Api, new: Api) -> ChangeReport:

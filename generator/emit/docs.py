@@ -424,10 +424,14 @@ def render_docs(
     api: Api, env: jinja2.Environment, *, header: Header | None = None
 ) -> dict[str, str]:
     """Relative path → text of every docs file and every page written back."""
-    typer = Typer(api)
-    all_groups = groups(api, typer)
+    all_groups = groups(api, Typer(api))
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": ""}
-    source = api_source(api)
+    docs = render_files(docs_plan(all_groups, context, api_source(api)), env, header)
+    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+
+
+def docs_plan(all_groups: list[Group], context: dict[str, object], source: str) -> Planned:
+    """The index files, then each resource's page, each followed by its operations' pages."""
     files: Planned = {
         "docs/index.md": ("docs/index.md.jinja", context, source),
         "docs/html/index.html": ("docs/html/index.html.jinja", context, source),
@@ -438,14 +442,19 @@ def render_docs(
         files[f"docs/{group.key}.md"] = ("docs/resource.md.jinja", group_context, source)
         files[f"docs/html/{group.key}.html"] = (
             "docs/html/resource.html.jinja", group_context, source)
-        for view in group.operations:
-            op_context = {**context, "group": group, "op": view, "root": "../"}
-            files[f"docs/operations/{view.stem}.md"] = (
-                "docs/operation.md.jinja", op_context, view.source)
-            files[f"docs/html/operations/{view.stem}.html"] = (
-                "docs/html/operation.html.jinja", op_context, view.source)
-    docs = render_files(files, env, header)
-    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+        files.update(_operations_plan(group, context))
+    return files
+
+
+def _operations_plan(group: Group, context: dict[str, object]) -> Planned:
+    files: Planned = {}
+    for view in group.operations:
+        op_context = {**context, "group": group, "op": view, "root": "../"}
+        files[f"docs/operations/{view.stem}.md"] = (
+            "docs/operation.md.jinja", op_context, view.source)
+        files[f"docs/html/operations/{view.stem}.html"] = (
+            "docs/html/operation.html.jinja", op_context, view.source)
+    return files
 
 
 def api_source(api: Api) -> str:

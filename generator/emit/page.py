@@ -125,18 +125,6 @@ class PageView:
 
 
 def page_view(op: Operation, api: Api) -> PageView:
-    params = (*op.path_params, *op.query_params, *op.header_params)
-    page_params = tuple(
-        PageParameter(text_node(p.name), p.location, page_type(p.shape), text_node(p.description),
-                      p.required)
-        for p in params
-    )
-    schema = None
-    if op.body is not None:
-        text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
-        # The page tool entity-encodes the schema itself; the encoder escapes every character
-        # that HTML gives a meaning to, so the result is marked safe rather than escaped twice.
-        schema = Markup(dotnet_html_encode(text))
     return PageView(
         title=text_node("" if op.summary == op.operation_id else op.summary),
         heading=text_node(op.summary or op.operation_id),
@@ -145,10 +133,29 @@ def page_view(op: Operation, api: Api) -> PageView:
         target=text_node(op.path.replace("/", "\\") + query_template(op)),
         headers=tuple((text_node(k), text_node(v)) for k, v in page_headers(op, api)),
         example=None if op.body is None else Markup(dotnet_html_encode(PAGE_EXAMPLE)),
-        parameters=page_params,
-        schema=schema,
+        parameters=page_parameters(op),
+        schema=page_schema(op, api),
         responses=tuple((text_node(r.status), text_node(r.description)) for r in op.responses),
     )
+
+
+def page_parameters(op: Operation) -> tuple[PageParameter, ...]:
+    params = (*op.path_params, *op.query_params, *op.header_params)
+    return tuple(
+        PageParameter(text_node(p.name), p.location, page_type(p.shape), text_node(p.description),
+                      p.required)
+        for p in params
+    )
+
+
+def page_schema(op: Operation, api: Api) -> Markup | None:
+    """The body's JSON schema, entity-encoded as the page tool writes it; ``None`` without one."""
+    if op.body is None:
+        return None
+    text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
+    # The page tool entity-encodes the schema itself; the encoder escapes every character
+    # that HTML gives a meaning to, so the result is marked safe rather than escaped twice.
+    return Markup(dotnet_html_encode(text))
 
 
 def text_node(text: str) -> Markup:

@@ -81,13 +81,18 @@ def fragment_events(fragment: str) -> list[Event]:
         elif kind == "start":
             _open(value, href, stack, out)
         elif value in stack:
-            while stack:
-                tag = stack.pop()
-                out.append(("end", tag, ""))
-                if tag == value:
-                    break
+            _close(value, stack, out)
     out.extend(("end", tag, "") for tag in reversed(stack))
     return out
+
+
+def _close(tag: str, stack: list[str], out: list[Event]) -> None:
+    """Close ``tag`` (open) and every tag opened inside it."""
+    while stack:
+        inner = stack.pop()
+        out.append(("end", inner, ""))
+        if inner == tag:
+            break
 
 
 _INLINE_MARKUP = re.compile(r"`([^`\n]+)`|\[([^\]\n]+)\]\((https?://[^\s()<>]+)\)")
