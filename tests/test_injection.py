@@ -129,6 +129,22 @@ def hostile_page(marker: Path) -> str:
     )
 
 
+# an operation id comes from the file name: code that would run in the working folder
+HOSTILE_FILE = 'Get""" + __import__(\'os\').system(\'touch PWNED\') + """ {{ x }} <!--.html'
+
+
+def _named_page() -> str:
+    """A plain GET page (its file name is the hostile part)."""
+    return (
+        "<!DOCTYPE html><html><head><title></title></head><body><article>"
+        '<section  class="requestOverview"><h1  class="requestSummary">List</h1>'
+        '<p  class="requestDescription"></p></section><section  class="http">'
+        '<pre  class="httpExample"><span  class="requestLine">GET</span> '
+        '<span  class="httpTarget">\\v1\\others</span></pre></section>'
+        '<dl  class="parameters"><h3>Parameters</h3></dl></article></body></html>'
+    )
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(package project folder, marker path) for the hostile page, generated once."""
@@ -137,6 +153,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     pages = root / "hostile"
     pages.mkdir()
     (pages / "PostThings.html").write_text(hostile_page(marker), encoding="utf-8")
+    (pages / HOSTILE_FILE).write_text(_named_page(), encoding="utf-8")
     code = main(["generate", str(pages), "-o", str(root / "out"), "--no-cache", "-q"])
     assert code == 0
     return root / "out" / "hostile_client", marker
@@ -149,6 +166,8 @@ def test_the_page_carries_the_payloads(generated: tuple[Path, Path]) -> None:
     schema_text = html.unescape(page)
     assert f"__import__('os').system('touch {marker}')" in schema_text
     assert "{{ config }}" in schema_text and "</script><script>" in schema_text
+    docs = (project / "docs" / "index.md").read_text(encoding="utf-8")
+    assert "__import__('os').system('touch PWNED')" in docs  # the operation id, as text
 
 
 def test_compiles_and_imports_without_running_anything(generated: tuple[Path, Path]) -> None:
@@ -164,6 +183,7 @@ def test_compiles_and_imports_without_running_anything(generated: tuple[Path, Pa
     env = {**os.environ, "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
         [sys.executable, "-c", script, *modules],
+        cwd=marker.parent,
         env=env,
         capture_output=True,
         text=True,

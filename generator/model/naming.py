@@ -174,6 +174,16 @@ def resource_method(
     return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
 
 
+def file_stem(name: str) -> str:
+    """A name safe as a file name on every system (``..`` and separators replaced).
+
+    The docs and pages of an operation are named so; two operation ids that give the
+    same stem, even in another case (a case-insensitive checkout), cannot both be kept.
+    """
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")
+    return stem or "_"
+
+
 def derived_operation_id(method: str, path: str) -> str:
     """An operation id for an operation that has none: ``get_speakers``."""
     parts = [method.lower(), *(s.strip("{}") for s in path.split("/") if s)]

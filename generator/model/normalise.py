@@ -19,6 +19,7 @@ from generator.model.naming import (
     PAGING_PARAMS,
     collections_of,
     derived_operation_id,
+    file_stem,
     placeholders,
     python_identifier,
     resource_method,
@@ -97,7 +98,7 @@ def normalise(
 
 def _settle_ids(pages: list[RawPage], reporter: Reporter) -> list[_Page]:
     """Fill in missing operation ids; drop (with an error) a later file reusing an id."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}  # file-name key -> (operation id, file)
     result: list[_Page] = []
     for page in pages:
         op_id = page.operation_id
@@ -105,13 +106,24 @@ def _settle_ids(pages: list[RawPage], reporter: Reporter) -> list[_Page]:
             op_id = derived_operation_id(page.method, page.path)
             reporter.warning(page.file, page.line, f"no operation id; using '{op_id}'",
                              code="no-operation-id")
-        if op_id in seen:
-            reporter.error(page.file, page.line, f"operation id '{op_id}' is also used by "
-                           f"{seen[op_id]}; this operation is skipped", code="duplicate-id")
+        key = file_stem(op_id).lower()
+        if key in seen:
+            _report_duplicate(page, op_id, seen[key], reporter)
             continue
-        seen[op_id] = page.file
+        seen[key] = (op_id, page.file)
         result.append(_Page(op_id, page))
     return result
+
+
+def _report_duplicate(
+    page: RawPage, op_id: str, first: tuple[str, str], reporter: Reporter
+) -> None:
+    other_id, other_file = first
+    same = f"is also used by {other_file}" if other_id == op_id else (
+        f"names the same files as {other_id!r} ({other_file}): "
+        f"docs/operations/{file_stem(op_id)}.md")
+    reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
+                   "skipped", code="duplicate-id")
 
 
 def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation:
