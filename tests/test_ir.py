@@ -8,11 +8,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from tests.test_normalise import stripe_api, stripe_pages
 
 from generator.diagnostics import Reporter
 from generator.model import MODEL_VERSION, api_from_json, api_to_json, ir_json_schema, normalise
 from generator.model.shapes import Api
+from tests.test_normalise import stripe_api, stripe_pages
 
 
 def seed_api(corpus: Path) -> Api:

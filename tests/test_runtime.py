@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 import pytest
+
 from tests.runtime_server import Recorded, Reply, ScriptedServer, running_server
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import pytest
@@ -136,7 +136,7 @@ def _has_scalar_in_list(value: Any) -> bool:
 class _CheckingHandler(BaseHTTPRequestHandler):
     """Decodes the form, validates it against the page's schema, answers JSON."""
 
-    seen: list[dict[str, Any]] = []
+    seen: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
