@@ -6,6 +6,8 @@ on first use into ``.bench-venv/``, run with ``literal_enums: true``); a no-op
 regeneration, ``--check`` on an unchanged tree and a regeneration after one page changed,
 on a temporary copy of the corpus with a warm cache. Wall time and peak memory (the
 largest resident set of the process tree, from ``getrusage``) of each, and the ratios.
+CPU time (user + system, whole process tree) is printed too: on a loaded machine it is
+the steadier figure.
 
 Measured processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed)
 after one warm-up, as an installed tool runs. The corpus comes from ``DOC2CLIENT_CORPUS``
@@ -35,7 +37,8 @@ _TIMER = (
     "t = time.perf_counter()\n"
     "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
     "wall = time.perf_counter() - t\n"
-    "print(rc, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(rc, wall, use.ru_maxrss, use.ru_utime + use.ru_stime)\n"
 )
 
 
@@ -44,6 +47,7 @@ class Figure:
     wall: float  # seconds
     peak_mb: float
     status: int
+    cpu: float = 0.0  # seconds of CPU (user + system) of the whole process tree
 
 
 def corpus() -> Path:
@@ -65,8 +69,8 @@ def measure(cmd: list[str], cwd: Path, bin_dir: Path | None = None) -> Figure:
         [sys.executable, "-c", _TIMER, *cmd],
         cwd=cwd, env=bench_env(bin_dir), capture_output=True, text=True, check=True,
     )  # fmt: skip
-    rc, wall, kib = out.stdout.split()
-    return Figure(float(wall), int(kib) / 1024, int(rc))
+    rc, wall, kib, cpu = out.stdout.split()
+    return Figure(float(wall), int(kib) / 1024, int(rc), float(cpu))
 
 
 def best(cmd: list[str], cwd: Path, repeat: int = REPEAT) -> Figure:
@@ -147,7 +151,10 @@ def warm_runs(pages: Path, work: Path) -> dict[str, Figure]:
 
 def row(name: str, figure: Figure, extra: str = "") -> str:
     status = "" if figure.status == 0 else f"  (exit {figure.status})"
-    return f"  {name:<38} {figure.wall:8.2f} s {figure.peak_mb:8.1f} MB  {extra}{status}"
+    return (
+        f"  {name:<32} {figure.wall:7.2f} s wall {figure.cpu:7.2f} s CPU"
+        f" {figure.peak_mb:7.1f} MB  {extra}{status}"
+    )
 
 
 def main() -> None:
@@ -179,6 +186,7 @@ def report(
             print(
                 f"  ratio openapi-python-client / doc2client ({formatter}): "
                 f"{opc[0].wall / figure.wall:.1f}x faster, "
+                f"{opc[0].cpu / figure.cpu:.1f}x less CPU, "
                 f"{opc[0].peak_mb / figure.peak_mb:.1f}x less memory (goal: 10x, 5x)"
             )
     goals = {"no-op": 0.3, "--check": 0.3, "one page changed": 1.0}
