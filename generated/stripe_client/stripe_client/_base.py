@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import logging
@@ -15,14 +14,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from types import TracebackType
-from typing import Any, Self, TypedDict
-
-import httpx
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypedDict
 
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import APIConnectionError, APITimeoutError, ClientError, error_for_status
 from ._pages import AsyncPage, Page
+
+
+class _LazyModule(ModuleType):
+    """A module imported on first attribute use: ``import stripe_client`` stays cheap."""
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        module = importlib.import_module(self.__name__)
+        globals()[self.__name__] = module
+        return getattr(module, attr)
+
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+else:
+    asyncio = _LazyModule("asyncio")
+    httpx = _LazyModule("httpx")
 
 __all__ = [
     "NOT_GIVEN",

@@ -39,7 +39,7 @@ def _is_number(value: object) -> bool:
 
 def _is_file(value: object) -> bool:
     kinds = (str, bytes, bytearray, memoryview, tuple)
-    return isinstance(value, kinds) or hasattr(value, "read")
+    return isinstance(value, kinds) or hasattr(value, "read") or hasattr(value, "__fspath__")
 
 
 def _prefix(out: _Problems, start: int, prefix: str) -> None:
