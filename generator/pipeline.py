@@ -238,16 +238,27 @@ def _selected(page: RawPage, options: Options) -> bool:
 
 
 def render(
-    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None
-) -> dict[str, str]:
-    """The project files of ``api``; a broken (user) template is reported, not raised."""
+    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None,
+    cache: Cache | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """The project files of ``api``; a broken (user) template is reported, not raised.
+
+    With an enabled ``cache``, files (and pieces of files) whose inputs are unchanged since
+    an earlier run are taken from it (``generator/emit/memo.py``).
+    """
     from jinja2 import TemplateError
 
     from generator.emit import render_api
+    from generator.emit.memo import Memo
     from generator.emit.overlays import template_error
 
+    memo = Memo(None)
+    if cache is not None and cache.enabled:
+        memo = Memo(cache, digest(code_fingerprint(), tree_fingerprint(options.templates)))
     try:
-        files = render_api(api, templates=options.templates, source_label=source.label)
+        files = render_api(
+            api, templates=options.templates, source_label=source.label, memo=memo
+        )
     except TemplateError as exc:
         if reporter is None:
             raise
@@ -265,7 +276,7 @@ def _render_cached(
     if cache.enabled:
         key = digest(model_key, "render", source.label, tree_fingerprint(options.templates))
     files: dict[str, str] = _cached(
-        cache, "render", key, reporter, lambda r: render(api, source, options, r)
+        cache, "render", key, reporter, lambda r: render(api, source, options, r, cache)
     )
     return files
 

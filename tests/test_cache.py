@@ -69,6 +69,46 @@ def test_warm_and_edited_runs_equal_cold_runs(specs: Path, tmp_path: Path) -> No
     assert run(specs, Cache(tmp_path / "cache")) == edited_cold
 
 
+class CountingCache(Cache):
+    """A cache that counts the entries it writes, by kind."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.written: dict[str, int] = {}
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        self.written[kind] = self.written.get(kind, 0) + 1
+        super().put(kind, key, payload)
+
+
+def replace_in(page: Path, old: str, new: str) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert old in text, (page, old)
+    page.write_text(text.replace(old, new), "utf-8")
+
+
+EDITS = (  # (page, old, new): a summary, a schema constraint, a field description
+    ("stripe/GetCustomers.html", ">GetCustomers</h1>", ">List all customers</h1>"),
+    ("stripe/PostCustomersCustomer.html", "&quot;maxLength&quot;: 5000", "&quot;maxLength&quot;: 4000"),
+    ("apis-io-maintainers/updateMaintainer.html", "description of the API", "what the API does"),
+)  # fmt: skip
+
+
+def test_each_kind_of_edit_reuses_pieces_and_equals_a_cold_run(specs: Path, tmp_path: Path) -> None:
+    """Rendered pieces are kept per file and function: an edit renders only what it reaches."""
+    root = tmp_path / "cache"
+    first = CountingCache(root)
+    run(specs, first)
+    pieces = first.written["unit"]
+    for page, old, new in EDITS:
+        replace_in(specs / page, old, new)
+        cache = CountingCache(root)
+        assert run(specs, cache) == run(specs, Cache(None)), page
+        assert 0 < cache.written["unit"] < pieces // 4, (page, cache.written)
+    (specs / "stripe" / "GetChargesCharge.html").unlink()  # a whole resource goes away
+    assert run(specs, Cache(root)) == run(specs, Cache(None))
+
+
 def damage(root: Path) -> int:
     """Truncate, flip or empty every cache entry (in turn); the count damaged."""
     entries = sorted(p for p in root.rglob("*") if p.is_file())

@@ -13,9 +13,11 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import jinja2
 
+from generator.emit.memo import Memo
 from generator.emit.page import Header, Planned, file_stem, render_files, render_pages
 from generator.emit.python import TypeWriter, class_names, object_shape
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
@@ -345,27 +347,47 @@ def status_error(status: str) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-@dataclass(frozen=True, slots=True)
 class OperationView:
-    """One operation as the docs show it."""
+    """One operation as the docs show it; the costly parts are computed when first shown."""
 
-    operation_id: str
-    source: str  # the file the operation came from
-    stem: str  # file name without extension
-    resource: str  # "customers.sources"
-    title: Text
-    summary: Text
-    description: Text
-    method: str
-    path: str
-    http_md: str  # the method and path as a Markdown code span
-    media_type: str
-    call: str
-    signature: str
-    example: str
-    parameters: tuple[Row, ...]
-    fields: tuple[Row, ...]
-    errors: tuple[ErrorRow, ...]
+    def __init__(self, op: Operation, typer: Typer) -> None:
+        self.op = op
+        self.typer = typer
+        self.operation_id = op.operation_id
+        self.source = op.source.file  # the file the operation came from
+        self.stem = file_stem(op.operation_id)  # file name without extension
+        self.resource = resource_key(op)  # "customers.sources"
+        self.title = Text.plain(" ".join((op.summary or op.operation_id).split()))
+        self.summary = Text.plain(" ".join(op.summary.split()))
+        self.method = op.method.upper()
+        self.path = op.path
+        self.http_md = code_span(f"{self.method} {op.path}")
+        self.media_type = op.body.media_type if op.body else ""
+        self.call = call_path(op)
+
+    @cached_property
+    def description(self) -> Text:
+        return Text.of(self.op.description)
+
+    @cached_property
+    def signature(self) -> str:
+        return signature(self.op, self.typer.api)
+
+    @cached_property
+    def example(self) -> str:
+        return example_call(self.op, self.typer.api)
+
+    @cached_property
+    def parameters(self) -> tuple[Row, ...]:
+        return tuple(parameter_rows(self.op, self.typer))
+
+    @cached_property
+    def fields(self) -> tuple[Row, ...]:
+        return tuple(body_rows(self.op, self.typer))
+
+    @cached_property
+    def errors(self) -> tuple[ErrorRow, ...]:
+        return tuple(error_rows(self.op))
 
     @property
     def id_md(self) -> str:
@@ -386,26 +408,11 @@ class Group:
     operations: tuple[OperationView, ...]
 
 
-def operation_view(op: Operation, typer: Typer) -> OperationView:
-    return OperationView(
-        operation_id=op.operation_id,
-        source=op.source.file,
-        stem=file_stem(op.operation_id),
-        resource=resource_key(op),
-        title=Text.plain(" ".join((op.summary or op.operation_id).split())),
-        summary=Text.plain(" ".join(op.summary.split())),
-        description=Text.of(op.description),
-        method=op.method.upper(),
-        path=op.path,
-        http_md=code_span(f"{op.method.upper()} {op.path}"),
-        media_type=op.body.media_type if op.body else "",
-        call=call_path(op),
-        signature=signature(op, typer.api),
-        example=example_call(op, typer.api),
-        parameters=tuple(parameter_rows(op, typer)),
-        fields=tuple(body_rows(op, typer)),
-        errors=tuple(error_rows(op)),
-    )
+@dataclass(frozen=True, slots=True)
+class GroupLink:
+    """The group an operation's page links back to (its key only: the page shows no other)."""
+
+    key: str
 
 
 def resource_key(op: Operation) -> str:
@@ -415,45 +422,59 @@ def resource_key(op: Operation) -> str:
 def groups(api: Api, typer: Typer) -> list[Group]:
     by_key: dict[str, list[OperationView]] = {}
     for op in sorted(api.operations, key=lambda o: o.operation_id):
-        view = operation_view(op, typer)
+        view = OperationView(op, typer)
         by_key.setdefault(view.resource, []).append(view)
     return [Group(key, tuple(by_key[key])) for key in sorted(by_key)]
 
 
 def render_docs(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None, memo: Memo | None = None
 ) -> dict[str, str]:
-    """Relative path → text of every docs file and every page written back."""
+    """Relative path → text of every docs file and every page written back.
+
+    With a bound ``memo`` a file is rendered only when the operations it shows changed.
+    """
+    memo = memo if memo is not None else Memo(None)
     all_groups = groups(api, Typer(api))
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": ""}
-    docs = render_files(docs_plan(all_groups, context, api_source(api)), env, header)
-    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+    plan = docs_plan(all_groups, context, api_source(api), memo)
+    docs = render_files(plan, env, header, memo)
+    return dict(sorted({**docs, **render_pages(api, env, header=header, memo=memo)}.items()))
 
 
-def docs_plan(all_groups: list[Group], context: dict[str, object], source: str) -> Planned:
-    """The index files, then each resource's page, each followed by its operations' pages."""
+def docs_plan(
+    all_groups: list[Group], context: dict[str, object], source: str, memo: Memo
+) -> Planned:
+    """The index files, then each resource's page, each followed by its operations' pages.
+
+    Each file names the operations it shows (their memo keys), so an unchanged file is kept.
+    """
+    every = tuple(memo.op_key(view.op) for group in all_groups for view in group.operations)
     files: Planned = {
-        "docs/index.md": ("docs/index.md.jinja", context, source),
-        "docs/html/index.html": ("docs/html/index.html.jinja", context, source),
-        "docs/html/style.css": ("docs/html/style.css.jinja", context, source),
+        "docs/index.md": ("docs/index.md.jinja", context, source, every),
+        "docs/html/index.html": ("docs/html/index.html.jinja", context, source, every),
+        "docs/html/style.css": ("docs/html/style.css.jinja", context, source, ()),
     }
     for group in all_groups:
         group_context = {**context, "group": group}
-        files[f"docs/{group.key}.md"] = ("docs/resource.md.jinja", group_context, source)
+        keys = tuple(memo.op_key(view.op) for view in group.operations)
+        files[f"docs/{group.key}.md"] = ("docs/resource.md.jinja", group_context, source, keys)
         files[f"docs/html/{group.key}.html"] = (
-            "docs/html/resource.html.jinja", group_context, source)
-        files.update(_operations_plan(group, context))
+            "docs/html/resource.html.jinja", group_context, source, keys)
+        files.update(_operations_plan(group, context, memo))
     return files
 
 
-def _operations_plan(group: Group, context: dict[str, object]) -> Planned:
+def _operations_plan(group: Group, context: dict[str, object], memo: Memo) -> Planned:
     files: Planned = {}
+    link = GroupLink(group.key)
     for view in group.operations:
-        op_context = {**context, "group": group, "op": view, "root": "../"}
+        op_context = {"api_title": context["api_title"], "group": link, "op": view, "root": "../"}
+        keys = (memo.op_key(view.op),)
         files[f"docs/operations/{view.stem}.md"] = (
-            "docs/operation.md.jinja", op_context, view.source)
+            "docs/operation.md.jinja", op_context, view.source, keys)
         files[f"docs/html/operations/{view.stem}.html"] = (
-            "docs/html/operation.html.jinja", op_context, view.source)
+            "docs/html/operation.html.jinja", op_context, view.source, keys)
     return files
 
 

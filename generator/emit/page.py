@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -20,6 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.emit.environment import comment
+from generator.emit.memo import Memo
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
 from generator.model.shapes import (
     Api,
@@ -37,7 +39,8 @@ from generator.model.shapes import (
 from generator.model.to_schema import body_schema
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
-Planned = dict[str, tuple[str, dict[str, object], str]]  # path → (template, context, source)
+# path → (template, context, source, the memo keys of the operations the file shows)
+Planned = dict[str, tuple[str, Mapping[str, object], str, tuple[str, ...]]]
 
 PAGE_EXAMPLE = '{ "example": "Example goes here" }'
 UNSAFE_TAGS = frozenset(
@@ -214,15 +217,35 @@ def page_type(shape: Shape) -> str:
 
 
 def render_pages(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None, memo: Memo | None = None
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
+    memo = memo if memo is not None else Memo(None)
     files: Planned = {
         f"pages/{file_stem(op.operation_id)}.html": (
-            "pages/operation.html.jinja", {"page": page_view(op, api)}, op.source.file)
+            "pages/operation.html.jinja", _LazyPage(op, api), op.source.file,
+            (memo.op_key(op),))
         for op in api.operations
-    }
-    return render_files(files, env, header)
+    }  # fmt: skip
+    return render_files(files, env, header, memo)
+
+
+class _LazyPage(Mapping[str, object]):
+    """The page template's context ``{"page": page_view(op, api)}``, computed when rendered."""
+
+    def __init__(self, op: Operation, api: Api) -> None:
+        self.op, self.api = op, api
+
+    def __getitem__(self, key: str) -> object:
+        if key != "page":
+            raise KeyError(key)
+        return page_view(self.op, self.api)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("page",))
+
+    def __len__(self) -> int:
+        return 1
 
 
 def file_stem(name: str) -> str:
@@ -231,12 +254,29 @@ def file_stem(name: str) -> str:
     return stem or "_"
 
 
-def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
-    """Each planned file rendered from its template, after its generated-by line."""
-    return {
-        path: _with_header(path, env.get_template(name).render(context), source, header)
-        for path, (name, context, source) in sorted(files.items())
-    }
+def render_files(
+    files: Planned, env: jinja2.Environment, header: Header | None, memo: Memo | None = None
+) -> dict[str, str]:
+    """Each planned file rendered from its template, after its generated-by line.
+
+    With a ``memo``, a file is taken from it when its template, path, source, header line and
+    the operations it shows are as in an earlier run.
+    """
+    memo = memo if memo is not None else Memo(None)
+    out: dict[str, str] = {}
+    for path, (name, context, source, deps) in sorted(files.items()):
+        line = header(path, source) if header is not None and memo.enabled else ""
+        compute = partial(_render_file, env, (name, context), path, source, header)
+        out[path] = memo.text(["file", path, name, source, line, *deps], compute)
+    return out
+
+
+def _render_file(
+    env: jinja2.Environment, template: tuple[str, Mapping[str, object]], path: str, source: str,
+    header: Header | None,
+) -> str:  # fmt: skip
+    name, context = template
+    return _with_header(path, env.get_template(name).render(context), source, header)
 
 
 def _with_header(path: str, text: str, source: str, header: Header | None) -> str:

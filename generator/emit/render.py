@@ -18,11 +18,11 @@ Templates (``make_environment`` searches user folders first, then the built-in `
 from __future__ import annotations
 
 import importlib
-import inspect
 import keyword
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from generator import __version__
 from generator.emit.environment import header_line, is_html, make_environment
+from generator.emit.memo import Memo
 from generator.emit.overlays import overlay_files
 from generator.emit.python import (
     MethodText,
@@ -59,19 +60,28 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 
 
 def render_api(
-    api: Api, *, templates: Sequence[Path] = (), source_label: str = "specs/stripe"
-) -> dict[str, str]:
-    """Relative path → text of every file of ``api``'s client project (see the module doc)."""
-    env = make_environment(templates)
+    api: Api, *, templates: Sequence[Path] = (), source_label: str = "specs/stripe",
+    memo: Memo | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """Relative path → text of every file of ``api``'s client project (see the module doc).
+
+    With a ``memo`` (and its store), pieces whose inputs did not change since an earlier run
+    are taken from it, and compiled templates are kept in the store too.
+    """
+    memo = memo if memo is not None else Memo(None)
+    env = make_environment(templates, memo.store)
     base = base_context(api, source_label)
+    names = class_names(api)
+    memo = memo.bind(api, names, repr(sorted(base.items())))
     files: dict[str, str] = {}
+    context = package_context(api, names)
     for name, target in PACKAGE_FILES.items():
         path = target.format(pkg=api.package)
-        files[path] = render(env, name, base, path, package_context(api))
-    files.update(resource_files(env, api, base))
+        files[path] = render(env, name, base, path, context)
+    files.update(resource_files(env, api, base, memo, names))
     files.update(runtime_files(env, api, base))
-    files[f"{api.package}/_validators.py"] = validators_text(api, base["source"])
-    files.update(docs_files(api, env))
+    files[f"{api.package}/_validators.py"] = validators_text(api, base["source"], memo)
+    files.update(docs_files(api, env, memo))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
 
@@ -102,9 +112,9 @@ def render(
     return env.get_template(name).render({**base, **extra, "version_line": line})
 
 
-def package_context(api: Api) -> dict[str, Any]:
+def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
-    writer = TypeWriter(class_names(api))
+    writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
     resources = [
         {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
@@ -116,8 +126,8 @@ def package_context(api: Api) -> dict[str, Any]:
     typing_names += ["TypedDict"] if tds else []
     typing_names += ["Required"] if any(f.required for s in api.shapes for f in s.fields) else []
     extra = {"typing": typing_names, "pathlib": ["Path"]}
-    for module, names in extra.items():
-        modules[module] = sorted({*modules.get(module, []), *names})
+    for module, members in extra.items():
+        modules[module] = sorted({*modules.get(module, []), *members})
     lazy = {f".resources.{r['module']}": [r["cls"], "Async" + r["cls"]] for r in resources}
     return {
         "resources": resources,
@@ -158,7 +168,10 @@ class ResourceNode:
         return resource_class(self.path)
 
 
-def resource_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -> dict[str, str]:
+def resource_files(
+    env: jinja2.Environment, api: Api, base: Mapping[str, Any], memo: Memo,
+    names: dict[str, str],
+) -> dict[str, str]:  # fmt: skip
     """One module per top-level resource: every class of its tree, sync and async."""
     groups: dict[str, list[Operation]] = {}
     for op in api.operations:
@@ -167,14 +180,24 @@ def resource_files(env: jinja2.Environment, api: Api, base: Mapping[str, Any]) -
     for top, ops in sorted(groups.items()):
         module = python_identifier(top)
         target = f"{api.package}/resources/{module}.py"
-        context = resource_context(api, top, ops)
-        files[target] = render(env, RESOURCE_TEMPLATE, base, target, context)
+        context = partial(resource_context, api, top, ops, names)
+        keys = ["resource", target, *(memo.op_key(op) for op in ops)]
+        files[target] = memo.text(keys, partial(_render_lazy, env, base, target, context))
     return files
 
 
-def resource_context(api: Api, top: str, ops: list[Operation]) -> dict[str, Any]:
+def _render_lazy(
+    env: jinja2.Environment, base: Mapping[str, Any], target: str,
+    context: Callable[[], dict[str, Any]],
+) -> str:  # fmt: skip
+    return render(env, RESOURCE_TEMPLATE, base, target, context())
+
+
+def resource_context(
+    api: Api, top: str, ops: list[Operation], names: dict[str, str]
+) -> dict[str, Any]:
     """Context of one resource module: its classes in tree order, and its imports."""
-    writer = TypeWriter(class_names(api))
+    writer = TypeWriter(names)
     by_path: dict[tuple[str, ...], list[Operation]] = {}
     for op in ops:
         path = op.resource or (top,)
@@ -300,12 +323,12 @@ def _optional_module(name: str) -> ModuleType | None:
         return None
 
 
-def validators_text(api: Api, source: str) -> str:
+def validators_text(api: Api, source: str, memo: Memo | None = None) -> str:
     """``_validators.py``: from ``validators.render_validators``, else stubs returning []."""
     header = header_line("_validators.py", source)
     render_validators = getattr(_optional_module("validators"), "render_validators", None)
     if render_validators is not None:
-        text: str = render_validators(api, header)
+        text: str = render_validators(api, header, memo=memo)
         return text
     names = sorted({fallback_validator_name(op) for op in api.operations if _validated(op)})
     stubs = "".join(
@@ -335,13 +358,10 @@ def validator_for(op: Operation) -> str | None:
     return name if has(op) else None
 
 
-def docs_files(api: Api, env: jinja2.Environment) -> dict[str, str]:
+def docs_files(api: Api, env: jinja2.Environment, memo: Memo | None = None) -> dict[str, str]:
     """docs/*.md and pages/*.html from ``docs.render_docs`` when that stage exists."""
     render_docs = getattr(_optional_module("docs"), "render_docs", None)
     if render_docs is None:
         return {}
-    takes_header = "header" in inspect.signature(render_docs).parameters
-    files: dict[str, str] = (
-        render_docs(api, env, header=header_line) if takes_header else render_docs(api, env)
-    )
+    files: dict[str, str] = render_docs(api, env, header=header_line, memo=memo)
     return files

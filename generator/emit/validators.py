@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
+from generator.emit.memo import Memo, operation_refs
 from generator.emit.python import pyrepr, python_identifier
 from generator.model.shapes import (
     AnyShape,
@@ -127,11 +130,16 @@ class _Module:
     names: dict[str, str] = field(default_factory=dict)  # literal -> name
     patterns: bool = False
     decimals: bool = False
+    placeholders: bool = False  # name constants "\0<n>\0" (a chunk's, numbered later)
+    prefixes: dict[str, str] = field(default_factory=dict)  # name -> prefix
 
     def constant(self, prefix: str, literal: str) -> str:
         if literal not in self.names:
-            self.names[literal] = name = f"_{prefix}{len(self.constants)}"
+            n = len(self.constants)
+            name = f"\0{n}\0" if self.placeholders else f"_{prefix}{n}"
+            self.names[literal] = name
             self.constants[name] = literal
+            self.prefixes[name] = prefix
         return self.names[literal]
 
 
@@ -160,18 +168,77 @@ def has_validator(op: Operation) -> bool:
     return op.body is not None or bool(op.query_params)
 
 
-def render_validators(api: Api, header: str) -> str:
-    """The full text of ``_validators.py`` for ``api`` (unformatted, deterministic)."""
-    module = _Module()
+def render_validators(api: Api, header: str, *, memo: Memo | None = None) -> str:
+    """The full text of ``_validators.py`` for ``api`` (unformatted, deterministic).
+
+    Each function is written with its own constants (``_Chunk``), then numbered module-wide
+    in order; with a bound ``memo``, an unchanged shape's or operation's chunk is reused.
+    """
+    memo = memo if memo is not None else Memo(None)
     check_names = _check_names(api)
-    emitter = _Emitter(module, check_names)
-    chunks = [_object_function(obj, emitter) for obj in api.shapes]
-    chunks += [_operation_function(op, emitter) for op in api.operations if has_validator(op)]
+    chunks = [_object_chunk(obj, check_names, memo) for obj in api.shapes]
+    chunks += [_operation_chunk(op, check_names, memo)
+               for op in api.operations if has_validator(op)]  # fmt: skip
+    module = _Module()
+    texts = [_place(chunk, module) for chunk in chunks]
     constants = "".join(f"{name} = {text}\n" for name, text in module.constants.items())
-    imports = "import decimal\n" if module.decimals else ""
-    prelude = PRELUDE.format(imports=imports + ("import re\n" if module.patterns else ""))
-    body = "\n\n".join(chunks)
+    decimals = any(c.decimals for c in chunks)
+    patterns = any(c.patterns for c in chunks)
+    imports = "import decimal\n" if decimals else ""
+    prelude = PRELUDE.format(imports=imports + ("import re\n" if patterns else ""))
+    body = "\n\n".join(texts)
     return f"{header}\n{prelude}\n{constants}\n\n{body}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """The functions of one shape or operation; constants as ``\\0<n>\\0`` placeholders."""
+
+    text: str
+    constants: tuple[tuple[str, str], ...]  # (prefix, literal) in first-use order
+    patterns: bool
+    decimals: bool
+
+    def dump(self) -> bytes:
+        return json.dumps([self.text, self.constants, self.patterns, self.decimals]).encode()
+
+    @staticmethod
+    def load(data: bytes) -> _Chunk:
+        text, constants, patterns, decimals = json.loads(data)
+        return _Chunk(text, tuple((p, v) for p, v in constants), patterns, decimals)
+
+
+_PLACEHOLDER = re.compile("\0(\\d+)\0")
+
+
+def _place(chunk: _Chunk, module: _Module) -> str:
+    """The chunk's text with its constants named module-wide (first use numbers them)."""
+    names = [module.constant(prefix, literal) for prefix, literal in chunk.constants]
+    return _PLACEHOLDER.sub(lambda m: names[int(m.group(1))], chunk.text)
+
+
+def _chunk(write: Callable[[_Emitter], str], check_names: dict[str, str]) -> _Chunk:
+    local = _Module(placeholders=True)
+    text = write(_Emitter(local, check_names))
+    constants = tuple((local.prefixes[n], v) for n, v in local.constants.items())
+    return _Chunk(text, constants, local.patterns, local.decimals)
+
+
+def _object_chunk(obj: Object, check_names: dict[str, str], memo: Memo) -> _Chunk:
+    write = partial(_object_function, obj)
+    if not memo.enabled:
+        return _chunk(write, check_names)
+    key = ["validator-shape", memo.shape_key(obj, check_names)]
+    return _Chunk.load(memo.bytes(key, lambda: _chunk(write, check_names).dump()))
+
+
+def _operation_chunk(op: Operation, check_names: dict[str, str], memo: Memo) -> _Chunk:
+    write = partial(_operation_function, op)
+    if not memo.enabled:
+        return _chunk(write, check_names)
+    refs = [f"{n}\0{check_names.get(n, '')}" for n in operation_refs(op)]
+    key = ["validator-op", repr(op), *refs]
+    return _Chunk.load(memo.bytes(key, lambda: _chunk(write, check_names).dump()))
 
 
 def _check_names(api: Api) -> dict[str, str]:
@@ -210,7 +277,8 @@ def _chunks(blocks: list[list[str]]) -> list[list[str]]:
     chunks: list[list[str]] = []
     size = MAX_STATEMENTS
     for block in filter(None, blocks):
-        count = _statements(ast.parse("\n".join(block)).body)
+        source = "\n".join(block).replace("\0", "_")  # constants' placeholders (``_Chunk``)
+        count = _statements(ast.parse(source).body)
         if size + count > MAX_STATEMENTS:
             chunks.append([])
             size = 0
