@@ -95,15 +95,19 @@ class Cache:
         return self.root is not None
 
     def _path(self, kind: str, key: str) -> Path:
+        return Path(self._name(kind, key))
+
+    def _name(self, kind: str, key: str) -> str:
         assert self.root is not None
-        return self.root / kind / key[:2] / key
+        return os.path.join(self.root, kind, key[:2], key)
 
     def get(self, kind: str, key: str) -> bytes | None:
         """The payload stored under (kind, key), or None if absent or damaged."""
         if self.root is None:
             return None
         try:
-            raw = self._path(kind, key).read_bytes()
+            with open(self._name(kind, key), "rb") as handle:
+                raw = handle.read()
         except OSError:
             self.misses += 1
             return None

@@ -113,6 +113,8 @@ def clean_text(text: str) -> str:
     """Text without control characters; every kind of line break becomes ``\\n``."""
     text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
     text = _CONTROL.sub("", text)
+    if text.isascii():  # no surrogates, private use or unassigned characters
+        return text
     return "".join(c for c in text if unicodedata.category(c) not in ("Cs", "Co", "Cn"))
 
 
