@@ -35,6 +35,7 @@ from generator.model.shapes import (
 )
 
 Context = Literal["param", "field"]
+LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pyproject.toml)
 
 # Names the generated modules bind at top level; a TypedDict class may not take one of them.
 RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
@@ -291,10 +292,40 @@ class _Args:
     def add(self, name: str, annotation: str, required: bool) -> str:
         name = free_name(python_identifier(name), self.taken)
         if required:
-            self.required.append(f"{name}: {annotation}")
+            self.required.append(parameter(name, annotation))
         else:
-            self.optional.append(f"{name}: {annotation} | NotGiven = NOT_GIVEN")
+            self.optional.append(parameter(name, f"{annotation} | NotGiven", "NOT_GIVEN"))
         return name
+
+
+PARAMETER_INDENT = 8  # a method's parameters, one a line, inside a class
+
+
+def parameter(name: str, annotation: str, default: str | None = None) -> str:
+    """``name: annotation = default``; the annotation in parentheses when the line is too long.
+
+    That is where black puts them around a union; ruff keeps them there but would split the
+    union at ``|`` instead, so writing them here gives both formatters the same output.
+    """
+    tail = f" = {default}" if default is not None else ""
+    line = f"{name}: {annotation}{tail},"
+    if PARAMETER_INDENT + len(line) > LINE_LENGTH and is_union(annotation):
+        return f"{name}: ({annotation}){tail}"
+    return f"{name}: {annotation}{tail}"
+
+
+_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[\[\]]| \| ")
+
+
+def is_union(annotation: str) -> bool:
+    """True when ``annotation`` is ``A | B`` at its top level (not only inside brackets)."""
+    depth = 0
+    for token in _TOKENS.findall(annotation):
+        if token in ("[", "]"):
+            depth += 1 if token == "[" else -1
+        elif token == " | " and depth == 0:
+            return True
+    return False
 
 
 def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | None) -> MethodText:
@@ -302,7 +333,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     args = _Args()
     path_names = [(p.name, args.add_positional(p.python_name)) for p in op.path_params]
     positional = [
-        f"{n}: {writer.annotation(p.shape)}"
+        parameter(n, writer.annotation(p.shape))
         for (_, n), p in zip(path_names, op.path_params, strict=True)
     ]
     query = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required))

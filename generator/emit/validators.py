@@ -53,7 +53,8 @@ Path = tuple[Segment, ...]
 # Statements per generated function, below ruff's limit of 50 (PLR0915) with a margin.
 MAX_STATEMENTS = 40
 MAX_NAME = 48  # longer function names are shortened (with a digest) to keep lines short
-LITERAL_WIDTH = 40  # longer text in the generated code is split so that lines stay short
+LITERAL_WIDTH = 40  # longer text in a check becomes a module constant, so lines stay short
+LINE_LENGTH = 100  # of the generated code; a longer constant line is exempt from E501
 
 PRELUDE = '''\
 """Request validators: one function per operation, every problem as (path, message)."""
@@ -181,7 +182,7 @@ def render_validators(api: Api, header: str, *, memo: Memo | None = None) -> str
                for op in api.operations if has_validator(op)]  # fmt: skip
     module = _Module()
     texts = [_place(chunk, module) for chunk in chunks]
-    constants = "".join(f"{name} = {text}\n" for name, text in module.constants.items())
+    constants = "".join(_constant_line(name, text) for name, text in module.constants.items())
     decimals = any(c.decimals for c in chunks)
     patterns = any(c.patterns for c in chunks)
     imports = "import decimal\n" if decimals else ""
@@ -212,9 +213,26 @@ _PLACEHOLDER = re.compile("\0(\\d+)\0")
 
 
 def _place(chunk: _Chunk, module: _Module) -> str:
-    """The chunk's text with its constants named module-wide (first use numbers them)."""
-    names = [module.constant(prefix, literal) for prefix, literal in chunk.constants]
+    """The chunk's text with its constants named module-wide (first use numbers them).
+
+    A constant may name an earlier one of the chunk (a pattern its text).
+    """
+    names: list[str] = []
+    for prefix, literal in chunk.constants:
+        text = _PLACEHOLDER.sub(lambda m: names[int(m.group(1))], literal)
+        names.append(module.constant(prefix, text))
     return _PLACEHOLDER.sub(lambda m: names[int(m.group(1))], chunk.text)
+
+
+def _constant_line(name: str, text: str) -> str:
+    """``name = text``; a long string in parentheses on a line of its own where it fits there
+    (as black and ruff both put it), else left long and exempt from E501."""
+    line = f"{name} = {text}"
+    if len(line) <= LINE_LENGTH or not text.startswith(("'", '"')):
+        return f"{line}\n"
+    if len(text) + 4 <= LINE_LENGTH:
+        return f"{name} = (\n    {text}\n)\n"
+    return f"{line}  # noqa: E501\n"
 
 
 def _chunk(write: Callable[[_Emitter], str], check_names: dict[str, str]) -> _Chunk:
@@ -302,7 +320,7 @@ def _statements(nodes: list[ast.stmt]) -> int:
 
 def _object_lines(obj: Object, members: list[str], em: _Emitter) -> list[str]:
     var, out = "value", "out"
-    where = _path_expr(())
+    where = _path_expr((), em)
     lines = [
         f"if not isinstance({var}, Mapping):",
         f'    {out}.append(({where}, _expected("an object", {var})))',
@@ -329,8 +347,8 @@ def _member_lines(
     shape, required = member.shape, member.required
     item = f"v{em.fresh()}"
     body = _shape_lines(shape, item, (*path, ("lit", name)), out, em)
-    missing = _literal(f"missing required {what} {name!r}")
-    report = f"    {out}.append(({_path_expr(path)}, {missing}))"
+    missing = _literal(f"missing required {what} {name!r}", em)
+    report = f"    {out}.append(({_path_expr(path, em)}, {missing}))"
     if not body:
         return [f"if {pyrepr(name)} not in {var}:", report] if required else []
     lines = [f"if {pyrepr(name)} in {var}:", f"    {item} = {var}[{pyrepr(name)}]"]
@@ -372,15 +390,15 @@ def _ref_lines(shape: Ref, var: str, path: Path, out: str, em: _Emitter) -> list
         f"{start} = len({out})",
         f"{check}({var}, {out})",
         f"if len({out}) > {start}:",
-        f"    _prefix({out}, {start}, {_path_expr(path)})",
+        f"    _prefix({out}, {start}, {_path_expr(path, em)})",
     ]
 
 
 def _union_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     """Try each variant into a scratch list; report one problem when none accepts ``var``."""
     tries = [f"u{em.fresh()}" for _ in shape.variants]
-    message = f"_union({_literal(describe(shape))}, {var}, {', '.join(tries)})"
-    lines = [f"{out}.append(({_path_expr(path)}, {message}))"]
+    message = f"_union({_literal(describe(shape), em)}, {var}, {', '.join(tries)})"
+    lines = [f"{out}.append(({_path_expr(path, em)}, {message}))"]
     for scratch, variant in reversed(list(zip(tries, shape.variants, strict=True))):
         body = _shape_lines(variant, var, (), scratch, em)
         if not body:
@@ -391,7 +409,7 @@ def _union_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> 
 
 def _container_lines(shape: Array | Map, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     n = em.fresh()
-    where = _path_expr(path)
+    where = _path_expr(path, em)
     if isinstance(shape, Array):
         test = f"type({var}) is list or isinstance({var}, (list, tuple))"
         loop, inner, what = f"for i{n}, e{n} in enumerate({var}):", shape.items, "a list"
@@ -401,7 +419,7 @@ def _container_lines(shape: Array | Map, var: str, path: Path, out: str, em: _Em
         loop, inner, what = f"for k{n}, e{n} in {var}.items():", shape.values, "an object"
         key = f"k{n}"
     body = _shape_lines(inner, f"e{n}", (*path, ("var", key)), out, em)
-    fail = f"{out}.append(({where}, _expected({_literal(what)}, {var})))"
+    fail = f"{out}.append(({where}, _expected({_literal(what, em)}, {var})))"
     if not body:
         return [f"if not ({test}):", f"    {fail}"]
     return [f"if {test}:", f"    {loop}", *_indent(_indent(body)), "else:", f"    {fail}"]
@@ -411,13 +429,13 @@ def _scalar_lines(
     shape: Shape, var: str, path: Path, out: str, em: _Emitter, *, empty: bool
 ) -> list[str]:
     """Type test, then value tests; ``empty``: ``""`` is accepted as well."""
-    where = _path_expr(path)
+    where = _path_expr(path, em)
     if isinstance(shape, Enum) and not shape.open:
         what = "one of " + ", ".join(repr(v) for v in enum_values(shape, empty))
     else:
         what = describe(shape) + (" or ''" if empty else "")
     ok, checks = _scalar_parts(shape, var, (where, out), em, empty)
-    fail = f"{out}.append(({where}, _expected({_literal(what)}, {var})))"
+    fail = f"{out}.append(({where}, _expected({_literal(what, em)}, {var})))"
     if not checks:
         return [f"if {_negate(ok)}:", f"    {fail}"]
     return [f"if {ok}:", *_indent(checks), "else:", f"    {fail}"]
@@ -467,12 +485,12 @@ def _string_checks(
     lines = []
     if shape.max_length is not None:
         limit = em.module.constant("MAX", str(shape.max_length))
-        too_long = _literal(f"longer than {shape.max_length} characters")
+        too_long = _literal(f"longer than {shape.max_length} characters", em)
         lines += [f"if len({text}) > {limit}:", f"    {out}.append(({where}, {too_long}))"]
     if shape.pattern is not None:
         em.module.patterns = True
-        regex = em.module.constant("PATTERN", f"re.compile({_literal(shape.pattern)})")
-        message = _literal(f"does not match the pattern {shape.pattern!r}")
+        regex = em.module.constant("PATTERN", f"re.compile({_literal(shape.pattern, em)})")
+        message = _literal(f"does not match the pattern {shape.pattern!r}", em)
         lines += [f"if {regex}.search({text}) is None:", f"    {out}.append(({where}, {message}))"]
     return lines
 
@@ -572,10 +590,10 @@ def _frozenset(values: Iterator[str] | list[str]) -> str:
     return "frozenset({" + ", ".join(pyrepr(v) for v in items) + "})"
 
 
-def _path_expr(path: Path) -> str:
+def _path_expr(path: Path, em: _Emitter) -> str:
     """A Python expression for a dotted path; built only where a problem is reported."""
     if all(kind == "lit" for kind, _ in path):
-        return _literal(".".join(text for _, text in path))
+        return _literal(".".join(text for _, text in path), em)
     if all(re.fullmatch(r"[\w\-. ]*", text) for kind, text in path if kind == "lit"):
         joined = ".".join(text if kind == "lit" else "{" + text + "}" for kind, text in path)
         return f'f"{joined}"'
@@ -583,12 +601,15 @@ def _path_expr(path: Path) -> str:
     return '".".join((' + ", ".join(parts) + ",))"
 
 
-def _literal(text: str) -> str:
-    """A string literal black can fit in a line: long text becomes implicit concatenation."""
+def _literal(text: str, em: _Emitter) -> str:
+    """A string literal, or for long text a module constant (``_TEXT<n>``) that holds it.
+
+    So a line in a function never needs splitting inside a string, which black and ruff
+    would do differently.
+    """
     if len(text) <= LITERAL_WIDTH:
         return pyrepr(text)
-    pieces = [text[i : i + LITERAL_WIDTH] for i in range(0, len(text), LITERAL_WIDTH)]
-    return "(" + " ".join(pyrepr(p) for p in pieces) + ")"
+    return em.module.constant("TEXT", pyrepr(text))
 
 
 def _indent(lines: list[str]) -> list[str]:

@@ -65,17 +65,28 @@ def _union(what: str, value: object, *tries: _Problems) -> str:
 
 
 _ENUM0 = frozenset({"automatic", "manual", "merchant_default"})
-_MAX1 = 30
-_MAX2 = 5000
-_ENUM3 = frozenset({"company", "individual"})
-_ENUM4 = frozenset({"bank_account"})
-_ENUM5 = frozenset({"card"})
-_MAX6 = 500
-_MAX7 = 512
-_MAX8 = 256
-_MAX9 = 20
-_ENUM10 = frozenset({"", "exempt", "none", "reverse"})
-_KEYS11 = frozenset(
+_TEXT1 = "one of 'automatic', 'manual', 'merchant_default'"
+_TEXT2 = "missing required field 'reconciliation_mode'"
+_MAX3 = 30
+_MAX4 = 5000
+_TEXT5 = "missing required field 'default_payment_method'"
+_TEXT6 = "missing required field 'rendering_options'"
+_TEXT7 = "missing required field 'account_holder_name'"
+_ENUM8 = frozenset({"company", "individual"})
+_TEXT9 = "missing required field 'account_holder_type'"
+_ENUM10 = frozenset({"bank_account"})
+_ENUM11 = frozenset({"card"})
+_MAX12 = 500
+_TEXT13 = "missing required field 'default_alipay_account'"
+_TEXT14 = "missing required field 'default_bank_account'"
+_MAX15 = 512
+_TEXT16 = "missing required field 'invoice_settings'"
+_MAX17 = 256
+_TEXT18 = "missing required field 'next_invoice_sequence'"
+_MAX19 = 20
+_TEXT20 = "missing required field 'preferred_locales'"
+_ENUM21 = frozenset({"", "exempt", "none", "reverse"})
+_KEYS22 = frozenset(
     {
         "address",
         "balance",
@@ -104,7 +115,9 @@ _KEYS11 = frozenset(
         "tax_exempt",
     }
 )
-_ENUM12 = frozenset({"", "exclude_tax", "include_inclusive_tax"})
+_ENUM23 = frozenset({"", "exclude_tax", "include_inclusive_tax"})
+_TEXT24 = "one of '', 'exclude_tax', 'include_inclusive_tax'"
+_TEXT25 = "missing required field 'amount_tax_display'"
 
 
 def _check_balance_settings_param(value: Any, out: _Problems) -> None:
@@ -117,12 +130,7 @@ def _check_balance_settings_param(value: Any, out: _Problems) -> None:
             if v1 not in _ENUM0:
                 out.append(("reconciliation_mode", _not_one_of(v1, _ENUM0)))
         else:
-            out.append(
-                (
-                    "reconciliation_mode",
-                    _expected(("one of 'automatic', 'manual', 'merchant_" "default'"), v1),
-                )
-            )
+            out.append(("reconciliation_mode", _expected(_TEXT1, v1)))
 
 
 def _check_cash_balance_param(value: Any, out: _Problems) -> None:
@@ -144,7 +152,7 @@ def _check_custom_field_params(value: Any, out: _Problems) -> None:
     if "name" in value:
         v1 = value["name"]
         if type(v1) is str or isinstance(v1, str):
-            if len(v1) > _MAX1:
+            if len(v1) > _MAX3:
                 out.append(("name", "longer than 30 characters"))
         else:
             out.append(("name", _expected("a string", v1)))
@@ -153,7 +161,7 @@ def _check_custom_field_params(value: Any, out: _Problems) -> None:
     if "value" in value:
         v2 = value["value"]
         if type(v2) is str or isinstance(v2, str):
-            if len(v2) > _MAX1:
+            if len(v2) > _MAX3:
                 out.append(("value", "longer than 30 characters"))
         else:
             out.append(("value", _expected("a string", v2)))
@@ -179,14 +187,14 @@ def _check_customer_param(value: Any, out: _Problems) -> None:
     if "default_payment_method" in value:
         v4 = value["default_payment_method"]
         if type(v4) is str or isinstance(v4, str):
-            if len(v4) > _MAX2:
+            if len(v4) > _MAX4:
                 out.append(("default_payment_method", "longer than 5000 characters"))
         else:
             out.append(("default_payment_method", _expected("a string", v4)))
     if "footer" in value:
         v5 = value["footer"]
         if type(v5) is str or isinstance(v5, str):
-            if len(v5) > _MAX2:
+            if len(v5) > _MAX4:
                 out.append(("footer", "longer than 5000 characters"))
         else:
             out.append(("footer", _expected("a string", v5)))
@@ -206,21 +214,21 @@ def _check_customer_payment_source_bank_account(value: Any, out: _Problems) -> N
     if "account_holder_name" in value:
         v1 = value["account_holder_name"]
         if type(v1) is str or isinstance(v1, str):
-            if len(v1) > _MAX2:
+            if len(v1) > _MAX4:
                 out.append(("account_holder_name", "longer than 5000 characters"))
         else:
             out.append(("account_holder_name", _expected("a string", v1)))
     if "account_holder_type" in value:
         v2 = value["account_holder_type"]
         if type(v2) is str or isinstance(v2, str):
-            if v2 not in _ENUM3:
-                out.append(("account_holder_type", _not_one_of(v2, _ENUM3)))
+            if v2 not in _ENUM8:
+                out.append(("account_holder_type", _not_one_of(v2, _ENUM8)))
         else:
             out.append(("account_holder_type", _expected("one of 'company', 'individual'", v2)))
     if "account_number" in value:
         v3 = value["account_number"]
         if type(v3) is str or isinstance(v3, str):
-            if len(v3) > _MAX2:
+            if len(v3) > _MAX4:
                 out.append(("account_number", "longer than 5000 characters"))
         else:
             out.append(("account_number", _expected("a string", v3)))
@@ -229,7 +237,7 @@ def _check_customer_payment_source_bank_account(value: Any, out: _Problems) -> N
     if "country" in value:
         v4 = value["country"]
         if type(v4) is str or isinstance(v4, str):
-            if len(v4) > _MAX2:
+            if len(v4) > _MAX4:
                 out.append(("country", "longer than 5000 characters"))
         else:
             out.append(("country", _expected("a string", v4)))
@@ -246,14 +254,14 @@ def _check_customer_payment_source_bank_account_part2(value: Any, out: _Problems
     if "object" in value:
         v6 = value["object"]
         if type(v6) is str or isinstance(v6, str):
-            if v6 not in _ENUM4:
-                out.append(("object", _not_one_of(v6, _ENUM4)))
+            if v6 not in _ENUM10:
+                out.append(("object", _not_one_of(v6, _ENUM10)))
         else:
             out.append(("object", _expected("one of 'bank_account'", v6)))
     if "routing_number" in value:
         v7 = value["routing_number"]
         if type(v7) is str or isinstance(v7, str):
-            if len(v7) > _MAX2:
+            if len(v7) > _MAX4:
                 out.append(("routing_number", "longer than 5000 characters"))
         else:
             out.append(("routing_number", _expected("a string", v7)))
@@ -266,35 +274,35 @@ def _check_customer_payment_source_card(value: Any, out: _Problems) -> None:
     if "address_city" in value:
         v1 = value["address_city"]
         if type(v1) is str or isinstance(v1, str):
-            if len(v1) > _MAX2:
+            if len(v1) > _MAX4:
                 out.append(("address_city", "longer than 5000 characters"))
         else:
             out.append(("address_city", _expected("a string", v1)))
     if "address_country" in value:
         v2 = value["address_country"]
         if type(v2) is str or isinstance(v2, str):
-            if len(v2) > _MAX2:
+            if len(v2) > _MAX4:
                 out.append(("address_country", "longer than 5000 characters"))
         else:
             out.append(("address_country", _expected("a string", v2)))
     if "address_line1" in value:
         v3 = value["address_line1"]
         if type(v3) is str or isinstance(v3, str):
-            if len(v3) > _MAX2:
+            if len(v3) > _MAX4:
                 out.append(("address_line1", "longer than 5000 characters"))
         else:
             out.append(("address_line1", _expected("a string", v3)))
     if "address_line2" in value:
         v4 = value["address_line2"]
         if type(v4) is str or isinstance(v4, str):
-            if len(v4) > _MAX2:
+            if len(v4) > _MAX4:
                 out.append(("address_line2", "longer than 5000 characters"))
         else:
             out.append(("address_line2", _expected("a string", v4)))
     if "address_state" in value:
         v5 = value["address_state"]
         if type(v5) is str or isinstance(v5, str):
-            if len(v5) > _MAX2:
+            if len(v5) > _MAX4:
                 out.append(("address_state", "longer than 5000 characters"))
         else:
             out.append(("address_state", _expected("a string", v5)))
@@ -306,14 +314,14 @@ def _check_customer_payment_source_card_part2(value: Any, out: _Problems) -> Non
     if "address_zip" in value:
         v6 = value["address_zip"]
         if type(v6) is str or isinstance(v6, str):
-            if len(v6) > _MAX2:
+            if len(v6) > _MAX4:
                 out.append(("address_zip", "longer than 5000 characters"))
         else:
             out.append(("address_zip", _expected("a string", v6)))
     if "cvc" in value:
         v7 = value["cvc"]
         if type(v7) is str or isinstance(v7, str):
-            if len(v7) > _MAX2:
+            if len(v7) > _MAX4:
                 out.append(("cvc", "longer than 5000 characters"))
         else:
             out.append(("cvc", _expected("a string", v7)))
@@ -340,7 +348,7 @@ def _check_customer_payment_source_card_part2(value: Any, out: _Problems) -> Non
     if "name" in value:
         v12 = value["name"]
         if type(v12) is str or isinstance(v12, str):
-            if len(v12) > _MAX2:
+            if len(v12) > _MAX4:
                 out.append(("name", "longer than 5000 characters"))
         else:
             out.append(("name", _expected("a string", v12)))
@@ -350,7 +358,7 @@ def _check_customer_payment_source_card_part3(value: Any, out: _Problems) -> Non
     if "number" in value:
         v13 = value["number"]
         if type(v13) is str or isinstance(v13, str):
-            if len(v13) > _MAX2:
+            if len(v13) > _MAX4:
                 out.append(("number", "longer than 5000 characters"))
         else:
             out.append(("number", _expected("a string", v13)))
@@ -359,8 +367,8 @@ def _check_customer_payment_source_card_part3(value: Any, out: _Problems) -> Non
     if "object" in value:
         v14 = value["object"]
         if type(v14) is str or isinstance(v14, str):
-            if v14 not in _ENUM5:
-                out.append(("object", _not_one_of(v14, _ENUM5)))
+            if v14 not in _ENUM11:
+                out.append(("object", _not_one_of(v14, _ENUM11)))
         else:
             out.append(("object", _expected("one of 'card'", v14)))
 
@@ -380,7 +388,7 @@ def _check_customer_shipping(value: Any, out: _Problems) -> None:
     if "name" in value:
         v3 = value["name"]
         if type(v3) is str or isinstance(v3, str):
-            if len(v3) > _MAX2:
+            if len(v3) > _MAX4:
                 out.append(("name", "longer than 5000 characters"))
         else:
             out.append(("name", _expected("a string", v3)))
@@ -389,7 +397,7 @@ def _check_customer_shipping(value: Any, out: _Problems) -> None:
     if "phone" in value:
         v4 = value["phone"]
         if type(v4) is str or isinstance(v4, str):
-            if len(v4) > _MAX2:
+            if len(v4) > _MAX4:
                 out.append(("phone", "longer than 5000 characters"))
         else:
             out.append(("phone", _expected("a string", v4)))
@@ -402,35 +410,35 @@ def _check_optional_fields_address(value: Any, out: _Problems) -> None:
     if "city" in value:
         v1 = value["city"]
         if type(v1) is str or isinstance(v1, str):
-            if len(v1) > _MAX2:
+            if len(v1) > _MAX4:
                 out.append(("city", "longer than 5000 characters"))
         else:
             out.append(("city", _expected("a string", v1)))
     if "country" in value:
         v2 = value["country"]
         if type(v2) is str or isinstance(v2, str):
-            if len(v2) > _MAX2:
+            if len(v2) > _MAX4:
                 out.append(("country", "longer than 5000 characters"))
         else:
             out.append(("country", _expected("a string", v2)))
     if "line1" in value:
         v3 = value["line1"]
         if type(v3) is str or isinstance(v3, str):
-            if len(v3) > _MAX2:
+            if len(v3) > _MAX4:
                 out.append(("line1", "longer than 5000 characters"))
         else:
             out.append(("line1", _expected("a string", v3)))
     if "line2" in value:
         v4 = value["line2"]
         if type(v4) is str or isinstance(v4, str):
-            if len(v4) > _MAX2:
+            if len(v4) > _MAX4:
                 out.append(("line2", "longer than 5000 characters"))
         else:
             out.append(("line2", _expected("a string", v4)))
     if "postal_code" in value:
         v5 = value["postal_code"]
         if type(v5) is str or isinstance(v5, str):
-            if len(v5) > _MAX2:
+            if len(v5) > _MAX4:
                 out.append(("postal_code", "longer than 5000 characters"))
         else:
             out.append(("postal_code", _expected("a string", v5)))
@@ -441,7 +449,7 @@ def _check_optional_fields_address_part2(value: Any, out: _Problems) -> None:
     if "state" in value:
         v6 = value["state"]
         if type(v6) is str or isinstance(v6, str):
-            if len(v6) > _MAX2:
+            if len(v6) > _MAX4:
                 out.append(("state", "longer than 5000 characters"))
         else:
             out.append(("state", _expected("a string", v6)))
@@ -469,7 +477,7 @@ def _check_post_customers_customer_body(value: Any, out: _Problems) -> None:
         if u5:
             u6: _Problems = []
             if type(v4) is str or isinstance(v4, str):
-                if len(v4) > _MAX2:
+                if len(v4) > _MAX4:
                     u6.append(("", "longer than 5000 characters"))
             else:
                 u6.append(("", _expected("a string", v4)))
@@ -482,7 +490,7 @@ def _check_post_customers_customer_body(value: Any, out: _Problems) -> None:
         if u8:
             u9: _Problems = []
             if type(v7) is str or isinstance(v7, str):
-                if len(v7) > _MAX2:
+                if len(v7) > _MAX4:
                     u9.append(("", "longer than 5000 characters"))
             else:
                 u9.append(("", _expected("a string", v7)))
@@ -493,9 +501,9 @@ def _check_post_customers_customer_body(value: Any, out: _Problems) -> None:
     _check_post_customers_customer_body_part4(value, out)
     _check_post_customers_customer_body_part5(value, out)
     _check_post_customers_customer_body_part6(value, out)
-    if not _KEYS11.issuperset(value):
+    if not _KEYS22.issuperset(value):
         for key in value:
-            if key not in _KEYS11:
+            if key not in _KEYS22:
                 out.append(("", f"unknown field {_show(key)}"))
 
 
@@ -509,28 +517,28 @@ def _check_post_customers_customer_body_part2(value: Any, out: _Problems) -> Non
     if "coupon" in value:
         v12 = value["coupon"]
         if type(v12) is str or isinstance(v12, str):
-            if len(v12) > _MAX2:
+            if len(v12) > _MAX4:
                 out.append(("coupon", "longer than 5000 characters"))
         else:
             out.append(("coupon", _expected("a string", v12)))
     if "default_alipay_account" in value:
         v13 = value["default_alipay_account"]
         if type(v13) is str or isinstance(v13, str):
-            if len(v13) > _MAX6:
+            if len(v13) > _MAX12:
                 out.append(("default_alipay_account", "longer than 500 characters"))
         else:
             out.append(("default_alipay_account", _expected("a string", v13)))
     if "default_bank_account" in value:
         v14 = value["default_bank_account"]
         if type(v14) is str or isinstance(v14, str):
-            if len(v14) > _MAX6:
+            if len(v14) > _MAX12:
                 out.append(("default_bank_account", "longer than 500 characters"))
         else:
             out.append(("default_bank_account", _expected("a string", v14)))
     if "default_card" in value:
         v15 = value["default_card"]
         if type(v15) is str or isinstance(v15, str):
-            if len(v15) > _MAX6:
+            if len(v15) > _MAX12:
                 out.append(("default_card", "longer than 500 characters"))
         else:
             out.append(("default_card", _expected("a string", v15)))
@@ -540,21 +548,21 @@ def _check_post_customers_customer_body_part3(value: Any, out: _Problems) -> Non
     if "default_source" in value:
         v16 = value["default_source"]
         if type(v16) is str or isinstance(v16, str):
-            if len(v16) > _MAX6:
+            if len(v16) > _MAX12:
                 out.append(("default_source", "longer than 500 characters"))
         else:
             out.append(("default_source", _expected("a string", v16)))
     if "description" in value:
         v17 = value["description"]
         if type(v17) is str or isinstance(v17, str):
-            if len(v17) > _MAX2:
+            if len(v17) > _MAX4:
                 out.append(("description", "longer than 5000 characters"))
         else:
             out.append(("description", _expected("a string", v17)))
     if "email" in value:
         v18 = value["email"]
         if type(v18) is str or isinstance(v18, str):
-            if len(v18) > _MAX7:
+            if len(v18) > _MAX15:
                 out.append(("email", "longer than 512 characters"))
         else:
             out.append(("email", _expected("a string", v18)))
@@ -563,7 +571,7 @@ def _check_post_customers_customer_body_part3(value: Any, out: _Problems) -> Non
         if type(v19) is list or isinstance(v19, (list, tuple)):
             for i20, e20 in enumerate(v19):
                 if type(e20) is str or isinstance(e20, str):
-                    if len(e20) > _MAX2:
+                    if len(e20) > _MAX4:
                         out.append((f"expand.{i20}", "longer than 5000 characters"))
                 else:
                     out.append((f"expand.{i20}", _expected("a string", e20)))
@@ -572,7 +580,7 @@ def _check_post_customers_customer_body_part3(value: Any, out: _Problems) -> Non
     if "invoice_prefix" in value:
         v21 = value["invoice_prefix"]
         if type(v21) is str or isinstance(v21, str):
-            if len(v21) > _MAX2:
+            if len(v21) > _MAX4:
                 out.append(("invoice_prefix", "longer than 5000 characters"))
         else:
             out.append(("invoice_prefix", _expected("a string", v21)))
@@ -597,7 +605,7 @@ def _check_post_customers_customer_body_part4(value: Any, out: _Problems) -> Non
     if "name" in value:
         v26 = value["name"]
         if type(v26) is str or isinstance(v26, str):
-            if len(v26) > _MAX8:
+            if len(v26) > _MAX17:
                 out.append(("name", "longer than 256 characters"))
         else:
             out.append(("name", _expected("a string", v26)))
@@ -608,7 +616,7 @@ def _check_post_customers_customer_body_part4(value: Any, out: _Problems) -> Non
     if "phone" in value:
         v28 = value["phone"]
         if type(v28) is str or isinstance(v28, str):
-            if len(v28) > _MAX9:
+            if len(v28) > _MAX19:
                 out.append(("phone", "longer than 20 characters"))
         else:
             out.append(("phone", _expected("a string", v28)))
@@ -620,7 +628,7 @@ def _check_post_customers_customer_body_part5(value: Any, out: _Problems) -> Non
         if type(v29) is list or isinstance(v29, (list, tuple)):
             for i30, e30 in enumerate(v29):
                 if type(e30) is str or isinstance(e30, str):
-                    if len(e30) > _MAX2:
+                    if len(e30) > _MAX4:
                         out.append((f"preferred_locales.{i30}", "longer than 5000 characters"))
                 else:
                     out.append((f"preferred_locales.{i30}", _expected("a string", e30)))
@@ -629,7 +637,7 @@ def _check_post_customers_customer_body_part5(value: Any, out: _Problems) -> Non
     if "promotion_code" in value:
         v31 = value["promotion_code"]
         if type(v31) is str or isinstance(v31, str):
-            if len(v31) > _MAX2:
+            if len(v31) > _MAX4:
                 out.append(("promotion_code", "longer than 5000 characters"))
         else:
             out.append(("promotion_code", _expected("a string", v31)))
@@ -643,7 +651,7 @@ def _check_post_customers_customer_body_part5(value: Any, out: _Problems) -> Non
     if "source" in value:
         v34 = value["source"]
         if type(v34) is str or isinstance(v34, str):
-            if len(v34) > _MAX2:
+            if len(v34) > _MAX4:
                 out.append(("source", "longer than 5000 characters"))
         else:
             out.append(("source", _expected("a string", v34)))
@@ -659,8 +667,8 @@ def _check_post_customers_customer_body_part6(value: Any, out: _Problems) -> Non
     if "tax_exempt" in value:
         v37 = value["tax_exempt"]
         if type(v37) is str or isinstance(v37, str):
-            if v37 not in _ENUM10:
-                out.append(("tax_exempt", _not_one_of(v37, _ENUM10)))
+            if v37 not in _ENUM21:
+                out.append(("tax_exempt", _not_one_of(v37, _ENUM21)))
         else:
             out.append(("tax_exempt", _expected("one of '', 'exempt', 'none', 'reverse'", v37)))
 
@@ -672,15 +680,10 @@ def _check_rendering_options_param(value: Any, out: _Problems) -> None:
     if "amount_tax_display" in value:
         v1 = value["amount_tax_display"]
         if type(v1) is str or isinstance(v1, str):
-            if v1 not in _ENUM12:
-                out.append(("amount_tax_display", _not_one_of(v1, _ENUM12)))
+            if v1 not in _ENUM23:
+                out.append(("amount_tax_display", _not_one_of(v1, _ENUM23)))
         else:
-            out.append(
-                (
-                    "amount_tax_display",
-                    _expected(("one of '', 'exclude_tax', 'include_inclu" "sive_tax'"), v1),
-                )
-            )
+            out.append(("amount_tax_display", _expected(_TEXT24, v1)))
 
 
 def _check_tax_param(value: Any, out: _Problems) -> None:
