@@ -40,6 +40,7 @@ def test_generated_package_passes_mypy_strict_and_ruff() -> None:
         [
             BIN / "ruff",
             "check",
+            "--no-cache",
             "--isolated",
             "--select",
             "E,F,I,UP,B",
