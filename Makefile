@@ -37,4 +37,4 @@ fuzz: $(STAMP)
 	DOC2CLIENT_FUZZ=long $(BIN)/python -m pytest -q -m fuzz -p no:xdist
 
 clean:
-	rm -rf $(VENV) .doc2client-cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .bench-venv .doc2client-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
