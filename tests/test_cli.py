@@ -99,3 +99,28 @@ def test_ir_prints_the_model_and_its_schema(
 def test_missing_specs_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", str(tmp_path / "nope"), "-o", str(tmp_path / "out")]) == 2
     assert "nope: error: no such file or folder" in capsys.readouterr().err
+
+
+def test_pages_without_a_host_need_a_base_url(corpus: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    assert main(["generate", str(corpus / "pages" / "sample"), "-o", str(out), "-q"]) == 0
+    code = (
+        "import sample_client as s\n"
+        "try:\n    s.Client()\nexcept ValueError as e:\n    print(e)\n"
+        "print(s.Client(base_url='http://127.0.0.1:9').base_url)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=out / "sample_client",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "base_url must be an http(s) URL, got '' (the API's pages name no host: pass base_url=...)",
+        "http://127.0.0.1:9",
+    ]

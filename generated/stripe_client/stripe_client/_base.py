@@ -169,6 +169,11 @@ class _Core:
     ) -> None:
         self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"base_url must be an http(s) URL, got {self.base_url!r}"
+                + ("" if self.base_url else " (the API's pages name no host: pass base_url=...)")
+            )
         self.timeout = timeout
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
