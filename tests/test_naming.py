@@ -145,3 +145,20 @@ def test_shape_names_fall_back_to_a_hash_when_still_colliding() -> None:
     uses = {"#aa11": {("Op", ("f", "\x000"))}, "#bb22": {("Op", ("f", "\x001"))}}
     names = shape_names(titles, uses)
     assert names == {"#aa11": "OpFAA11", "#bb22": "OpFBB22"}
+
+
+def test_date_versions_and_format_suffixes_do_not_reach_names() -> None:
+    pages = [
+        raw("GET", "/2010-04-01/Accounts/{AccountSid}/Calls.json", "ListCall"),
+        raw("POST", "/2010-04-01/Accounts/{AccountSid}/Calls.json", "CreateCall"),
+        raw("GET", "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json", "FetchCall"),
+        raw("DELETE", "/2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json", "DeleteCall"),
+    ]
+    api = normalise("twilio", pages, Reporter())
+    got = {op.operation_id: (op.resource, op.method_name) for op in api.operations}
+    assert got == {
+        "ListCall": (("accounts", "calls"), "list"),
+        "CreateCall": (("accounts", "calls"), "create"),
+        "FetchCall": (("accounts", "calls"), "retrieve"),
+        "DeleteCall": (("accounts", "calls"), "delete"),
+    }

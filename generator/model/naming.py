@@ -4,7 +4,7 @@ Every name a template places into Python code passes through ``python_identifier
 ``class_name`` first; a template never cleans a name itself.
 
 Resource and method rule (``resource_method``), on the path with a leading version segment
-(``v1``, ``v2beta``) dropped:
+(``v1``, ``v2beta``, ``2010-04-01``) and format suffixes (``Calls.json``) dropped:
 
 - the path ends in a parameter (``/customers/{customer}``): the resource is every literal
   segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
@@ -57,7 +57,8 @@ ATTRIBUTE_NAMES = frozenset({"with_raw_response"})
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
-_VERSION = re.compile(r"v\d+[a-z0-9]*")
+_VERSION = re.compile(r"v\d+[a-z0-9]*|\d{4}-\d{2}-\d{2}")  # v1, v2beta, 2010-04-01
+_FORMAT_SUFFIX = re.compile(r"\.(?:json|xml|csv|ya?ml|txt)$", re.IGNORECASE)  # Calls.json
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _VERB_METHODS = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update",
                  "DELETE": "delete"}
@@ -109,8 +110,13 @@ def placeholders(path: str) -> list[str]:
     return _PLACEHOLDER.findall(path)
 
 
+def naming_path(path: str) -> str:
+    """The path as names read it: format suffixes dropped (``/Calls.json`` is ``/Calls``)."""
+    return "/".join(_FORMAT_SUFFIX.sub("", s) for s in path.split("/"))
+
+
 def _segments(path: str) -> list[str]:
-    segments = [s for s in path.split("/") if s]
+    segments = [s for s in naming_path(path).split("/") if s]
     if segments and _VERSION.fullmatch(segments[0]):
         segments = segments[1:]
     return segments
@@ -135,8 +141,8 @@ def collections_of(
     (``GET``+``POST /financial_accounts/{fa}/features``) is a collection only when its GET is
     in ``paged`` (takes a ``PAGING_PARAMS`` parameter): such a sub-resource of one object reads
     as plural as often as a list does, and a list is paged."""
-    pairs = [(m.upper(), p) for m, p in paths]
-    listed = {(m.upper(), p) for m, p in paged}
+    pairs = [(m.upper(), naming_path(p)) for m, p in paths]
+    listed = {(m.upper(), naming_path(p)) for m, p in paged}
     written = {p for m, p in pairs if m != "GET"}
     found: set[str] = set()
     for method, path in pairs:
@@ -164,7 +170,7 @@ def resource_method(
     verb = method.upper()
     if not segments or _is_param(segments[-1]):
         return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
-    if _blank(path) in collections:
+    if _blank(naming_path(path)) in collections:
         return literal, _COLLECTION_METHODS.get(verb, attribute_name(verb.lower()))
     if len(segments) == 1:
         single = {"GET": "retrieve", "POST": "create"}
