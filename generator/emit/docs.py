@@ -19,7 +19,7 @@ import jinja2
 
 from generator.emit.memo import Memo
 from generator.emit.page import Header, Planned, file_stem, render_files, render_pages
-from generator.emit.python import TypeWriter, class_names, object_shape
+from generator.emit.python import TypeWriter, class_names, method_text, object_shape
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
 from generator.model.shapes import (
     AnyShape,
@@ -292,14 +292,11 @@ def example_call(op: Operation, api: Api) -> str:
     return _call(call_path(op), args)
 
 
-def signature(op: Operation, api: Api) -> str:
-    """The method's arguments: path parameters positional, the rest keyword-only."""
-    args = [p.python_name for p in op.path_params]
-    args += ["/"] if args else []
-    keywords = keyword_arguments(op, api)
-    ordered = [a for a in keywords if a.required] + [a for a in keywords if not a.required]
-    args += ["*", *(a.python_name + ("" if a.required else "=...") for a in ordered)]
-    return _call(call_path(op), [*args, "request_options=None"])
+def signature(op: Operation, typer: Typer) -> str:
+    """The method's signature exactly as generated (``python.method_text``), less ``self``."""
+    text = method_text(typer.api, op, typer.writer, None)
+    returns = "Page" if text.paged else "Any"
+    return _call(call_path(op), list(text.params)) + f" -> {returns}"
 
 
 def _call(name: str, args: list[str]) -> str:
@@ -371,7 +368,7 @@ class OperationView:
 
     @cached_property
     def signature(self) -> str:
-        return signature(self.op, self.typer.api)
+        return signature(self.op, self.typer)
 
     @cached_property
     def example(self) -> str:
