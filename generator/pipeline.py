@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from generator.cache import (
     INPUT_SUFFIXES,
@@ -103,7 +103,7 @@ def _cached(
 ) -> T:
     """``compute(reporter)``, or its value and diagnostics stored under (kind, key)."""
     hit = cache.get_object(kind, key)
-    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+    if _is_entry(hit):
         reporter.items.extend(hit[1])
         value: T = hit[0]
         return value
@@ -112,6 +112,11 @@ def _cached(
     reporter.extend(local)
     cache.put_object(kind, key, (value, local.items))
     return value
+
+
+def _is_entry(hit: object) -> TypeGuard[tuple[Any, list[Diagnostic]]]:
+    """A cached (value, diagnostics) pair, as ``_cached`` and the page cache store them."""
+    return isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -167,7 +172,7 @@ def _scrape_pages(
     results: dict[int, Scraped] = {}
     for i, key in enumerate(keys):
         hit = cache.get_object("page", key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], list):
+        if _is_entry(hit):
             results[i] = hit
             progress.advance()
     missing = [i for i in range(len(paths)) if i not in results]
