@@ -146,9 +146,12 @@ def _load(
         keys = [key]
         if base_url is None and doc.servers:
             base_url = doc.servers[0].rstrip("/")
-    else:
-        pages, keys = _scrape_pages(source.pages, reporter, cache, code, progress)
-    pages = [p for p in pages if _selected(p, options)]
+    else:  # an excluded page is not even read: --exclude also skips a page that is broken
+        from generator.scrape.page import operation_id_from_name
+
+        wanted = [p for p in source.pages if _selected(operation_id_from_name(p.name), options)]
+        pages, keys = _scrape_pages(wanted, reporter, cache, code, progress)
+    pages = [p for p in pages if _selected(p.operation_id, options)]
     key = digest(code, "model", source.name, repr(base_url), repr(options.include),
                  repr(options.exclude), *keys)  # fmt: skip
     progress.stage("modelling")
@@ -234,12 +237,12 @@ def scrape_chunk(jobs: Sequence[tuple[Path, str]]) -> list[Scraped]:
     return out
 
 
-def _selected(page: RawPage, options: Options) -> bool:
+def _selected(operation_id: str, options: Options) -> bool:
     from fnmatch import fnmatchcase
 
-    if options.include and not any(fnmatchcase(page.operation_id, pat) for pat in options.include):
+    if options.include and not any(fnmatchcase(operation_id, pat) for pat in options.include):
         return False
-    return not any(fnmatchcase(page.operation_id, pat) for pat in options.exclude)
+    return not any(fnmatchcase(operation_id, pat) for pat in options.exclude)
 
 
 def render(

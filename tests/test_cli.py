@@ -124,3 +124,15 @@ def test_pages_without_a_host_need_a_base_url(corpus: Path, tmp_path: Path) -> N
         "base_url must be an http(s) URL, got '' (the API's pages name no host: pass base_url=...)",
         "http://127.0.0.1:9",
     ]
+
+
+def test_exclude_skips_a_broken_page_and_include_selects(
+    specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (specs / "stripe" / "Broken.html").write_text("<html><body>no operation here</body></html>")
+    out = tmp_path / "out"
+    assert main(["generate", str(specs), "-o", str(out), "--exclude", "Broken"]) == 0
+    assert "Broken.html" not in capsys.readouterr().err
+    assert main(["generate", str(specs), "-o", str(out), "--include", "Post*"]) == 0
+    docs = out / "stripe_client" / "docs" / "operations"
+    assert sorted(p.name for p in docs.iterdir()) == ["PostCustomersCustomer.md"]
