@@ -145,18 +145,17 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.cache import Cache
     from generator.pipeline import build
+    from generator.progress import Progress
     from generator.write import OutputError, diff_tree, write_tree
 
     jobs, output = _jobs(args)
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
     reporter, stats = Reporter(), RunStats()
-    from generator.cache import Cache
-    from generator.progress import Progress
-
     cache = Cache(None if args.no_cache else args.cache_dir)
-    with Progress(enabled=None if not args.quiet else False) as progress:
+    with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
         files = build(jobs, reporter, stats, cache=cache, progress=progress)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
     if reporter.has_errors:
