@@ -48,7 +48,20 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--check",
         action="store_true",
-        help="compare instead of writing: exit 1 if the output would change",
+        help="compare instead of writing: list what would change and print a unified diff "
+        "on stdout; exit 1 if the output would change",
+    )
+    gen.add_argument(
+        "--diff",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --check: print the diff after the list of files (default), or only the list",
+    )
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="write even when the output folder holds files doc2client did not write "
+        "(they are kept)",
     )
     _common(gen)
     gen.add_argument(
@@ -137,7 +150,7 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates)
+            options = replace(options, formatter=formatter, templates=templates, root=config.root)
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -148,7 +161,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache import Cache
     from generator.pipeline import build
     from generator.progress import Progress
-    from generator.write import OutputError, diff_tree, write_tree
+    from generator.write import OutputError, write_tree
 
     jobs, output = _jobs(args)
     if output is None:
@@ -162,14 +175,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR
     if args.check:
-        diff = diff_tree(output, files)
-        sys.stderr.writelines(diff)
-        state = "would change" if diff else "up to date"
-        if not args.quiet or diff:
-            print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
-        return EXIT_CHANGED if diff else EXIT_OK
+        return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files)
+        result = write_tree(output, files, force=args.force)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -180,6 +188,32 @@ def cmd_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _check(
+    args: argparse.Namespace, output: Path, files: dict[str, bytes], reporter: Reporter,
+    stats: RunStats,
+) -> int:  # fmt: skip
+    """``--check``: the files that would change, then the diff, on stdout (like black)."""
+    from generator.write import ForeignFilesError, diff_tree, foreign_files, read_tree
+
+    foreign = [rel for rel in foreign_files(output, read_tree(output)) if rel not in files]
+    if foreign and not args.force:
+        print(f"doc2client: error: {ForeignFilesError(output, foreign)}", file=sys.stderr)
+        return EXIT_ERROR
+    diff = diff_tree(output, files)
+    for verb, paths in (("change", diff.changed), ("add", diff.added), ("remove", diff.removed)):
+        sys.stdout.writelines(f"would {verb} {output / rel}\n" for rel in paths)
+    if args.diff:
+        sys.stdout.writelines(diff.lines)
+    sys.stdout.flush()
+    if not args.quiet or diff:
+        counts = (
+            f"{len(diff.changed)} changed, {len(diff.added)} added, {len(diff.removed)} removed"
+        )
+        state = f"would change ({counts})" if diff else "up to date"
+        print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
+    return EXIT_CHANGED if diff else EXIT_OK
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.diagnostics import did_you_mean
 from generator.options import Options
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
@@ -49,6 +50,7 @@ class Config:
     jobs: tuple[Job, ...]
     formatter: str
     templates: tuple[Path, ...] = ()
+    root: Path | None = None  # the pyproject.toml's folder: paths and source labels start here
 
 
 def load_config(pyproject: Path) -> Config | None:
@@ -81,7 +83,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     )
     output = table.get("output")
     _expect(output is None or isinstance(output, str), where, f"{section} output must be a path")
-    return Config(root / output if output else None, jobs, formatter, templates)
+    return Config(root / output if output else None, jobs, formatter, templates, root)
 
 
 def _job(
@@ -100,6 +102,7 @@ def _job(
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
+        root=root,
     )
     return Job(root / api["source"], options)
 
@@ -107,7 +110,7 @@ def _job(
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:
     extra = sorted(set(table) - known)
     if extra:
-        names = ", ".join(extra)
+        names = ", ".join(f"{key}{did_you_mean(key, known)}" for key in extra)
         raise ConfigError(f"{where}: error: unknown key(s) in {section}: {names}")
 
 

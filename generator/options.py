@@ -14,6 +14,7 @@ class Options:
     formatter: str = "black"
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
+    root: Path | None = None  # sources are named relative to it (the configuration's folder)
 
 
 @dataclass(slots=True)

@@ -58,13 +58,36 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> list[ApiSource]:
-    """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself."""
+def project_root(spec: Path) -> Path:
+    """The folder generated files name their sources from: the nearest one at or above
+    ``spec`` holding a ``pyproject.toml`` or ``.git`` (as black finds a project), else the
+    folder holding ``spec``. It never depends on the working folder."""
+    start = spec.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return start.parent
+
+
+def source_label(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, as a POSIX path (``specs/stripe``)."""
+    return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+
+
+def find_sources(
+    spec: Path, reporter: Reporter, *, name: str | None = None, root: Path | None = None
+) -> list[ApiSource]:
+    """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself.
+
+    Sources are labelled relative to ``root`` (default: ``project_root(spec)``).
+    """
     from generator.scrape import discover
 
+    root = root if root is not None else project_root(spec)
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
-            return [ApiSource(name or _api_name(spec.stem), display_path(spec), openapi=spec)]
+            label = source_label(spec, root)
+            return [ApiSource(name or _api_name(spec.stem), label, openapi=spec)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
         )
@@ -73,11 +96,11 @@ def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> 
         reporter.error(display_path(spec), 0, "no such file or folder")
         return []
     sources = [
-        ApiSource(name or api, display_path(paths[0].parent), pages=tuple(paths))
+        ApiSource(name or api, source_label(paths[0].parent, root), pages=tuple(paths))
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), display_path(doc), openapi=doc)
+        ApiSource(name or _api_name(doc.stem), source_label(doc, root), openapi=doc)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
@@ -260,6 +283,7 @@ def render(
     from generator.emit.memo import Memo
     from generator.emit.overlays import template_error
 
+    api = _labelled(api, source)
     memo = Memo(None)
     if cache is not None and cache.enabled:
         memo = Memo(cache, digest(code_fingerprint(), tree_fingerprint(options.templates)))
@@ -273,6 +297,22 @@ def render(
         reporter.error(*template_error(exc))
         return {}
     return {f"{api.package}/{rel}": text for rel, text in files.items()}
+
+
+def _labelled(api: Api, source: ApiSource) -> Api:
+    """``api`` with each operation's source file named as ``source.label`` names it, so that
+    generated files say the same whichever folder doc2client ran from."""
+    from dataclasses import replace
+
+    if source.openapi is not None:
+        names = {str(source.openapi): source.label, display_path(source.openapi): source.label}
+    else:
+        names = {display_path(p): f"{source.label}/{p.name}" for p in source.pages}
+    operations = tuple(
+        replace(op, source=replace(op.source, file=names.get(op.source.file, op.source.file)))
+        for op in api.operations
+    )
+    return replace(api, operations=operations)
 
 
 def _render_cached(
@@ -317,7 +357,7 @@ def _build(
 ) -> dict[str, bytes]:  # fmt: skip
     by_formatter: dict[str, dict[str, str]] = {}
     for spec, options in jobs:
-        for source in find_sources(spec, reporter, name=options.name):
+        for source in find_sources(spec, reporter, name=options.name, root=options.root):
             loaded = _load(source, reporter, options, cache, progress)
             if loaded is None:
                 continue
