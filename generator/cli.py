@@ -166,6 +166,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     jobs, output = _jobs(args)
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
+    if any(options.formatter == "ruff" for _, options in jobs):
+        _require_ruff()
     reporter, stats = Reporter(), RunStats()
     cache = Cache(None if args.no_cache else args.cache_dir)
     with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
@@ -188,6 +190,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _require_ruff() -> None:
+    """Stop with one line saying how to install ruff when ``--formatter ruff`` cannot find it."""
+    import shutil
+
+    from generator.emit.format_ruff import ruff_binary
+
+    if shutil.which(ruff_binary()) is None:
+        raise ConfigError(
+            "--formatter ruff needs ruff, which is not installed: "
+            "pip install 'doc2client[ruff]' (or pip install ruff), or use --formatter black"
+        )
 
 
 def _check(

@@ -172,9 +172,16 @@ def _load(
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
 
-        wanted = [p for p in source.pages if _selected(operation_id_from_name(p.name), options)]
+        names = [operation_id_from_name(p.name) for p in source.pages]
+        wanted = [p for p, n in zip(source.pages, names, strict=True) if _selected(n, options)]
         pages, keys = _scrape_pages(wanted, reporter, cache, code, progress)
+        _check_globs(source, [*names, *(p.operation_id for p in pages)], options, reporter)
+    if source.openapi is not None:
+        _check_globs(source, [p.operation_id for p in pages], options, reporter)
     pages = [p for p in pages if _selected(p.operation_id, options)]
+    if not pages and not reporter.has_errors:
+        reporter.error(_where(source), 0, "no operations left to generate" + _filters(options),
+                       code="no-operations")  # fmt: skip
     key = digest(code, "model", source.name, repr(base_url), repr(options.include),
                  repr(options.exclude), *keys)  # fmt: skip
     progress.stage("modelling")
@@ -266,6 +273,38 @@ def _selected(operation_id: str, options: Options) -> bool:
     if options.include and not any(fnmatchcase(operation_id, pat) for pat in options.include):
         return False
     return not any(fnmatchcase(operation_id, pat) for pat in options.exclude)
+
+
+def _check_globs(
+    source: ApiSource, ids: Sequence[str], options: Options, reporter: Reporter
+) -> None:
+    """Warn about each ``include``/``exclude`` glob that matches no operation of ``source``."""
+    from fnmatch import fnmatchcase
+
+    for kind, globs in (("include", options.include), ("exclude", options.exclude)):
+        for glob in globs:
+            if not any(fnmatchcase(op_id, glob) for op_id in ids if op_id):
+                message = f"{kind} {glob!r} matches no operation{_closest(glob, ids)}"
+                reporter.warning(_where(source), 0, message, code="unmatched-glob")
+
+
+def _closest(glob: str, ids: Sequence[str]) -> str:
+    from generator.diagnostics import did_you_mean
+
+    return did_you_mean(glob, {i for i in ids if i})
+
+
+def _filters(options: Options) -> str:
+    said = [f"{k} {list(v)}" for k, v in (("include", options.include),
+                                          ("exclude", options.exclude)) if v]  # fmt: skip
+    return f" (after {', '.join(said)})" if said else ""
+
+
+def _where(source: ApiSource) -> str:
+    """How diagnostics name an API source: its folder or document, from the working folder."""
+    if source.openapi is not None:
+        return display_path(source.openapi)
+    return display_path(source.pages[0].parent) if source.pages else source.label
 
 
 def render(

@@ -131,7 +131,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+        where = raw.schema_pointer + pointer
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
     params = _parameters(raw, page.op_id, registry, reporter)
