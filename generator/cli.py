@@ -184,8 +184,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import run_diff
+    from generator.pipeline import load_apis
 
-    return run_diff(args.old, args.new, as_json=args.as_json, name=args.name)
+    reporter = Reporter()
+    old = load_apis(args.old, reporter, Options(), only=args.name)
+    new = load_apis(args.new, reporter, Options(), only=args.name)
+    _print_diagnostics(reporter.sorted(), quiet=False)
+    return run_diff(old, new, as_json=args.as_json)
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
