@@ -134,7 +134,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report)
-    params = _parameters(raw, page.op_id, registry, reporter)
+    body = _body(raw, reader)
+    params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
     return Operation(
         operation_id=page.op_id,
         method=raw.method.upper(),
@@ -146,7 +147,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         path_params=params["path"],
         query_params=params["query"],
         header_params=params["header"],
-        body=_body(raw, reader),
+        body=body,
         responses=tuple(Response(r.status, r.description) for r in raw.responses),
         source=Source(raw.file, raw.line),
     )
@@ -189,11 +190,18 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**props, **changed}} if changed else schema
 
 
+def _field_names(body: Body | None, registry: Registry) -> frozenset[str]:
+    """The Python names of a body's top-level fields (they become method arguments too)."""
+    if body is None or not isinstance(body.shape, Ref) or body.shape.name not in registry.objects:
+        return frozenset()
+    return frozenset(f.python_name for f in registry.objects[body.shape.name].fields)
+
+
 def _parameters(
-    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter
+    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter, fields: frozenset[str]
 ) -> dict[str, tuple[Parameter, ...]]:
     kept = _kept_parameters(raw, reporter)
-    clean = _parameter_names(kept, reporter, raw)
+    clean = _parameter_names(kept, reporter, raw, fields)
     result: dict[str, list[Parameter]] = {loc: [] for loc in _LOCATIONS}
     for p in kept:
         location: ParameterLocation = "path" if p.location == "path" else (
@@ -223,16 +231,47 @@ def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
 
 
 def _parameter_names(
-    kept: list[RawParameter], reporter: Reporter, raw: RawPage
+    kept: list[RawParameter], reporter: Reporter, raw: RawPage, fields: frozenset[str]
 ) -> dict[tuple[str, str], str]:
-    """Python names for the parameters of one operation, unique among them."""
-    keys = {f"{p.location}:{p.name}": (p.location, p.name) for p in kept}
-    names, clashes = unique_names({k: wire for k, (_, wire) in keys.items()})
-    for group in clashes:
-        listed = ", ".join(f"'{keys[k][1]}' in {keys[k][0]} -> {names[k]}" for k in group)
-        reporter.error(raw.file, raw.lines.get("parameters", raw.line),
-                       f"parameters clash as Python names: {listed}", code="name-clash")
-    return {keys[k]: names[k] for k in keys}
+    """Python names for the parameters of one operation, unique among them and the body fields.
+
+    The rule (docs/conventions.md, "Names"): within one location, names that clean to the same
+    identifier follow ``unique_names``. Across locations the body's fields keep their names
+    (they belong to a shared shape), then path, query and header parameters in that order; a
+    parameter whose name is taken gets ``_<location>`` (``name`` in path and query: ``name``
+    and ``name_query``; a query ``email`` beside a body field ``email``: ``email_query``).
+    Each renaming is a warning.
+    """
+    within: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        here = [p.name for p in kept if p.location == location]
+        names, clashes = unique_names({wire: wire for wire in here})
+        for group in clashes:
+            _warn_clash(raw, reporter, [(w, location, names[w]) for w in group])
+        within.update({(location, wire): names[wire] for wire in here})
+    taken = set(fields)
+    result: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        for p in (p for p in kept if p.location == location):
+            name = within[(location, p.name)]
+            if name in taken:
+                renamed = _free_name(f"{name.rstrip('_')}_{location}", taken)
+                _warn_clash(raw, reporter, [(p.name, location, renamed)], other=name)
+                name = renamed
+            taken.add(name)
+            result[(location, p.name)] = name
+    return result
+
+
+def _warn_clash(
+    raw: RawPage, reporter: Reporter, renamed: list[tuple[str, str, str]], other: str = ""
+) -> None:
+    """A warning that names were made distinct: (wire name, location, Python name) each."""
+    listed = ", ".join(f"'{wire}' in {where} -> {name}" for wire, where, name in renamed)
+    why = f"'{other}' is taken by another parameter or body field" if other else (
+        "they clash as Python names")
+    reporter.warning(raw.file, raw.lines.get("parameters", raw.line),
+                     f"parameters renamed ({why}): {listed}", code="name-clash")
 
 
 def _parameter_shape(
