@@ -40,9 +40,23 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="generate one client package per API")
     gen.add_argument(
         "specs",
-        type=Path,
+        type=_spec,
         nargs="?",
-        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document",
+        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document; "
+        "or an http(s) URL of an index page, one page or an OpenAPI document",
+    )
+    gen.add_argument(
+        "--save-pages",
+        type=Path,
+        metavar="DIR",
+        help="keep what was fetched from a URL in DIR (to commit under specs/)",
+    )
+    gen.add_argument(
+        "--fetch-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up on a URL that does not answer within this time (default: 30)",
     )
     gen.add_argument("-o", "--output", type=Path, help="output folder (replaced atomically)")
     gen.add_argument(
@@ -169,7 +183,14 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     )
 
 
-def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | None]:
+def _spec(value: str) -> Path | str:
+    """A SPECS argument: an http(s) URL stays text, anything else is a path."""
+    from generator.web import is_url
+
+    return value if is_url(value) else Path(value)
+
+
+def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
     config = load_config(args.config)
     output = args.output or (config.output if config else None)
@@ -190,6 +211,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
+    from generator.web import Limits, fetched_jobs
     from generator.write import OutputError, write_tree
 
     jobs, output = _jobs(args)
@@ -201,8 +223,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     cache, warning = open_cache(None if args.no_cache else args.cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
-    with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
-        files = build(jobs, reporter, stats, cache=cache, progress=progress)
+    limits = Limits(timeout=args.fetch_timeout)
+    with (
+        Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
+        fetched_jobs(jobs, reporter, cache_root=cache.root, save_to=args.save_pages,
+                     limits=limits, progress=progress) as local,  # fmt: skip
+    ):
+        files = build(local, reporter, stats, cache=cache, progress=progress)
     if cache.root is not None:
         maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)

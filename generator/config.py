@@ -7,7 +7,7 @@ templates = ["my_templates"]         # searched before the built-in templates
 formatter = "black"                  # or "ruff"
 
 [tool.doc2client.apis.stripe]        # one table per API; the key names the package stripe_client
-source = "specs/stripe"              # a folder of pages or an OpenAPI document
+source = "specs/stripe"              # a folder of pages or an OpenAPI document, or a URL
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
@@ -26,6 +26,7 @@ from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.options import Options
+from generator.web import is_url
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
 API_KEYS = frozenset({"source", "base_url", "include", "exclude"})
@@ -40,7 +41,7 @@ class ConfigError(Exception):
 class Job:
     """One API to generate: where it comes from and how."""
 
-    source: Path
+    source: Path | str  # a path, or an http(s) URL
     options: Options
 
 
@@ -104,7 +105,8 @@ def _job(
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
         root=root,
     )
-    return Job(root / api["source"], options)
+    source = api["source"]
+    return Job(source if is_url(source) else root / source, options)
 
 
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:

@@ -49,19 +49,21 @@ def source_label(path: Path, root: Path) -> str:
 
 
 def find_sources(
-    spec: Path, reporter: Reporter, *, name: str | None = None, root: Path | None = None
-) -> list[ApiSource]:
+    spec: Path, reporter: Reporter, *, name: str | None = None, root: Path | None = None,
+    label: str | None = None,
+) -> list[ApiSource]:  # fmt: skip
     """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself.
 
-    Sources are labelled relative to ``root`` (default: ``project_root(spec)``).
+    Sources are labelled ``label`` when given (a fetched source: its URL), else relative to
+    ``root`` (default: ``project_root(spec)``).
     """
     from generator.scrape import discover
 
     root = root if root is not None else project_root(spec)
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
-            label = source_label(spec, root)
-            return [ApiSource(name or _api_name(spec.stem), label, openapi=spec)]
+            shown = label or source_label(spec, root)
+            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
         )
@@ -70,11 +72,11 @@ def find_sources(
         reporter.error(display_path(spec), 0, "no such file or folder")
         return []
     sources = [
-        ApiSource(name or api, source_label(paths[0].parent, root), pages=tuple(paths))
+        ApiSource(name or api, label or source_label(paths[0].parent, root), pages=tuple(paths))
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), source_label(doc, root), openapi=doc)
+        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
