@@ -137,7 +137,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates)
+            options = replace(options, formatter=formatter, templates=templates,
+                              overrides=config.overrides)
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")

@@ -152,12 +152,12 @@ def _load(
         wanted = [p for p in source.pages if _selected(operation_id_from_name(p.name), options)]
         pages, keys = _scrape_pages(wanted, reporter, cache, code, progress)
     pages = [p for p in pages if _selected(p.operation_id, options)]
+    overrides = options.overrides_for(source.name)
     key = digest(code, "model", source.name, repr(base_url), repr(options.include),
-                 repr(options.exclude), *keys)  # fmt: skip
+                 repr(options.exclude), repr(overrides), *keys)  # fmt: skip
     progress.stage("modelling")
-    api = _cached(
-        cache, "model", key, reporter, lambda r: normalise(source.name, pages, r, base_url=base_url)
-    )
+    api = _cached(cache, "model", key, reporter, lambda r: normalise(
+        source.name, pages, r, base_url=base_url, overrides=overrides))  # fmt: skip
     return api, key
 
 

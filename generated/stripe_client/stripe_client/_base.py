@@ -17,6 +17,7 @@ from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict
 
+from ._auth import Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import APIConnectionError, APITimeoutError, ClientError, error_for_status
 from ._pages import AsyncPage, Page
@@ -60,8 +61,12 @@ USER_AGENT = "stripe_client/0.1.0 (doc2client)"
 API_KEY_ENV = "STRIPE_API_KEY"
 logger = logging.getLogger("stripe_client")
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+"""The header that makes a POST or PATCH safe to retry ("": the API has none, so a POST or
+PATCH is retried only when the request never left: connection refused, name not resolved)."""
+
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_KEYED_METHODS = frozenset({"POST"})
+_KEYED_METHODS = frozenset({"POST", "PATCH"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 
 
@@ -159,6 +164,9 @@ class _Core:
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -168,6 +176,8 @@ class _Core:
         validate: bool = True,
     ) -> None:
         self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+        given = {**(credentials or {}), "username": username, "password": password}
+        self._credentials = Credentials({**given, "api_key": self._api_key})
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -185,18 +195,21 @@ class _Core:
         key = "None" if self._api_key is None else "'***'"
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={key})"
 
-    def _headers(self, method: str, options: RequestOptions) -> dict[str, str]:
+    def _headers(
+        self, method: str, options: RequestOptions
+    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The request headers, and the query pairs that authentication adds."""
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if self._api_key:
-            scheme = self.auth_scheme
-            headers[self.auth_header] = f"{scheme} {self._api_key}" if scheme else self._api_key
+        auth_query = self._credentials.apply(
+            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
+        )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
-            headers["Idempotency-Key"] = options["idempotency_key"]
-        elif method in _KEYED_METHODS:
-            headers["Idempotency-Key"] = str(uuid.uuid4())
+            headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
+        elif method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
+            headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
-        return headers
+        return headers, auth_query
 
     def _prepare(
         self,
@@ -207,17 +220,24 @@ class _Core:
         body: Mapping[str, object] | None,
         media_type: str | None,
         options: RequestOptions | None,
+        styles: Mapping[str, str] | None = None,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
         url = self.base_url + path
         if query:
-            encoded = encode_form(query)
+            encoded = encode_form(query, styles)
             url = f"{url}?{encoded}" if encoded else url
-        headers = self._headers(method, options)
-        kwargs: dict[str, Any] = {"headers": headers, **_body_kwargs(body, media_type, headers)}
+        headers, auth_query = self._headers(method, options)
+        kwargs: dict[str, Any] = {
+            "headers": headers,
+            **_body_kwargs(body, media_type, headers, styles),
+        }
+        if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
+            kwargs["params"] = auth_query
         kwargs["timeout"] = options.get("timeout", self.timeout)
-        has_key = any(name.lower() == "idempotency-key" for name in headers)
+        keyed = (IDEMPOTENCY_HEADER or "Idempotency-Key").lower()
+        has_key = any(name.lower() == keyed for name in headers)
         retryable = method in _IDEMPOTENT_METHODS or has_key
         max_retries = options.get("max_retries", self.max_retries)
         return _Prepared(method, url, path, kwargs, max(0, max_retries), retryable)
@@ -226,8 +246,12 @@ class _Core:
         self, prepared: _Prepared, attempt: int, outcome: httpx.Response | ClientError
     ) -> float | None:
         """Seconds to wait before the next attempt, or None when this outcome is final."""
-        if attempt > prepared.max_retries or not prepared.retryable:
+        if attempt > prepared.max_retries:
             return None
+        if not prepared.retryable:  # retried only when the request provably never left
+            cause = outcome.__cause__ if isinstance(outcome, ClientError) else None
+            never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
+            return self._backoff(attempt) if never_sent else None
         if isinstance(outcome, ClientError):
             return self._backoff(attempt)
         status = outcome.status_code
@@ -269,7 +293,9 @@ class _Core:
     def _transport_error(self, prepared: _Prepared, exc: httpx.TransportError) -> ClientError:
         kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         text = "request timed out" if kind is APITimeoutError else "connection error"
-        return kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+        error = kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+        error.__cause__ = exc  # what failed decides whether a POST may be tried again
+        return error
 
     def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
         """The call's result from its last outcome: parsed body, RawResponse, or an error."""
@@ -294,12 +320,14 @@ class _Core:
         )
 
     def _scrub(self, value: Any) -> Any:
-        """`value` with the API key replaced, in case a server echoes it back."""
-        key = self._api_key
-        if not key:
+        """`value` with every credential replaced, in case a server echoes one back."""
+        secrets = self._credentials.secrets()
+        if not secrets:
             return value
         if isinstance(value, str):
-            return value.replace(key, "***")
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -308,20 +336,23 @@ class _Core:
 
 
 def _body_kwargs(
-    body: Mapping[str, object] | None, media_type: str | None, headers: dict[str, str]
+    body: Mapping[str, object] | None,
+    media_type: str | None,
+    headers: dict[str, str],
+    styles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """httpx keyword arguments for the body in its media type."""
     if body is None:
         return {}
     kind = (media_type or "application/x-www-form-urlencoded").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        fields, files = to_multipart(body)
+        fields, files = to_multipart(body, styles)
         return {"data": fields, "files": files}
     if kind.endswith("json"):
         headers.setdefault("Content-Type", kind)
         return {"content": json.dumps(_jsonable(body)).encode()}
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return {"content": encode_form(body).encode()}
+    return {"content": encode_form(body, styles).encode()}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -348,6 +379,9 @@ class BaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -359,6 +393,9 @@ class BaseClient(_Core):
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -380,10 +417,21 @@ class BaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -413,10 +461,19 @@ class BaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
+        styles: Mapping[str, str] | None = None,
     ) -> Page:
         """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options)
-        return Page(result, client=self, method=method, path=path, query=query, options=options)
+        result = self.request(method, path, query=query, options=options, styles=styles)
+        return Page(
+            result,
+            client=self,
+            method=method,
+            path=path,
+            query=query,
+            options=options,
+            styles=styles,
+        )
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -439,6 +496,9 @@ class AsyncBaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -450,6 +510,9 @@ class AsyncBaseClient(_Core):
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -471,10 +534,21 @@ class AsyncBaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -504,11 +578,18 @@ class AsyncBaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
+        styles: Mapping[str, str] | None = None,
     ) -> AsyncPage:
         """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options)
+        result = await self.request(method, path, query=query, options=options, styles=styles)
         return AsyncPage(
-            result, client=self, method=method, path=path, query=query, options=options
+            result,
+            client=self,
+            method=method,
+            path=path,
+            query=query,
+            options=options,
+            styles=styles,
         )
 
     async def aclose(self) -> None:
