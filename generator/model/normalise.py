@@ -18,6 +18,7 @@ from generator.diagnostics import Reporter
 from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
     PAGING_PARAMS,
+    class_name,
     collections_of,
     derived_operation_id,
     file_stem,
@@ -52,7 +53,7 @@ from generator.model.shapes import (
     WireStyle,
 )
 from generator.options import Overrides
-from generator.scrape.records import RawPage, RawParameter
+from generator.scrape.records import RawPage, RawParameter, RawResponse
 
 # a host line: a DNS name or a bracketed IPv6 address, and an optional port
 _HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -88,7 +89,9 @@ def normalise(
     conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
     drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
               for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
-    names = shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses)
+    names = _component_names(
+        shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses), registry
+    )
     operations = _place_methods([_rename_op(op, names) for op in drafts])
     shapes = sorted(
         (replace(o, name=names[k], fields=tuple(
@@ -121,6 +124,21 @@ def _conventions(
     headers = (p.name for op in drafts for p in op.header_params)
     idempotency, idempotency_reason = api_idempotency(headers, overrides)
     return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason)
+
+
+def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str]:
+    """A document's named schema (``#/components/schemas/address``) keeps its own name
+    (``Address``) where only other shapes of the same title were qualified away from it."""
+    by_title: dict[str, list[str]] = {}
+    for key, title in registry.components.items():
+        by_title.setdefault(class_name(title), []).append(key)
+    taken = set(names.values())
+    for plain, keys in sorted(by_title.items()):
+        if len(keys) == 1 and plain not in taken and plain:
+            taken.discard(names[keys[0]])
+            names[keys[0]] = plain
+            taken.add(plain)
+    return names
 
 
 def _settle_ids(pages: list[RawPage], reporter: Reporter) -> list[_Page]:
@@ -175,7 +193,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         query_params=params["query"],
         header_params=params["header"],
         body=body,
-        responses=tuple(Response(r.status, r.description) for r in raw.responses),
+        responses=_responses(page, registry, reporter),
         source=Source(raw.file, raw.line),
     )
 
@@ -191,6 +209,39 @@ def _body(raw: RawPage, reader: Reader) -> Body | None:
     shape = reader.shape(schema, "", ())
     required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
     return Body(raw.media_type, shape, required=required)
+
+
+def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
+    """Each response with its media type and shape.
+
+    Pages name no media type per response, only the ``accept`` header: each response gets
+    its first type (records that name media types per response have no use for it).
+    """
+    raw = page.raw
+    accept = next((v for k, v in raw.headers if k.lower() == "accept"), "")
+    per_response = any(r.media_type for r in raw.responses)
+    fallback = "" if per_response else accept.split(",")[0].strip()
+    return tuple(
+        Response(r.status, r.description, r.media_type or fallback,
+                 _response_shape(page, r, registry, reporter))
+        for r in raw.responses
+    )
+
+
+def _response_shape(
+    page: _Page, response: RawResponse, registry: Registry, reporter: Reporter
+) -> Shape | None:
+    if response.schema is None:
+        return None
+
+    def report(level: str, message: str, pointer: str, code: str) -> None:
+        emit = reporter.error if level == "error" else reporter.warning
+        emit(page.raw.file, page.raw.line, f"response {response.status}: {message}",
+             pointer=pointer, code=code)
+
+    reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
+                    direction="response")
+    return reader.shape(response.schema, response.pointer, ("response", response.status))
 
 
 MULTIPART = "multipart/form-data"
@@ -403,6 +454,7 @@ def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:
         return tuple(replace(p, shape=_rename(p.shape, names)) for p in ps)
 
     body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
+    responses = tuple(replace(r, shape=r.shape and _rename(r.shape, names)) for r in op.responses)
     return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
-                   header_params=params(op.header_params), body=body)
+                   header_params=params(op.header_params), body=body, responses=responses)
 

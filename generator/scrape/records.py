@@ -47,8 +47,15 @@ class RawSecurity:
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
+    """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
+    its source says of it. Pages give no schema; an OpenAPI document gives the first media
+    type's schema with its ``$ref``s kept (their targets are in ``RawPage.definitions``)."""
+
     status: str
     description: str
+    media_type: str = ""  # "" when the source names none
+    schema: dict[str, Any] | None = None
+    pointer: str = ""  # JSON pointer of the schema in its document
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +84,6 @@ class RawPage:
     # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page
+    # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
+    # one mapping shared by every record of a document, so it is left out of repr and ==
+    definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

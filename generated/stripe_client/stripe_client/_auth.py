@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["AUTH", "Credentials"]
+__all__ = ["API_KEY_HEADERS", "AUTH", "Credentials"]
 
 AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = ((("bearer", "", "api_key"),),)
 """The ways to authenticate, tried in order: each is (kind, parameter, credential) triples that
@@ -21,6 +21,10 @@ are sent together. A kind is `bearer` (`Authorization: Bearer KEY`), `basic` (HT
 `username` and `password`), `header` or `query` (the key under the parameter's name)."""
 
 ENV_PREFIX: Final = "STRIPE_"
+API_KEY_HEADERS: Final = frozenset(
+    parameter.lower() for way in AUTH for kind, parameter, _ in way if kind == "header"
+)
+"""Lower-case names of the headers that carry an API key (dropped on cross-origin redirects)."""
 
 
 def _needs(kind: str, credential: str) -> tuple[str, ...]:
