@@ -199,7 +199,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], P
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates, root=config.root)
+            options = replace(options, formatter=formatter, templates=templates,
+                              overrides=config.overrides, root=config.root)  # fmt: skip
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -272,7 +273,7 @@ def _check(
     """``--check``: the files that would change, then the diff, on stdout (like black)."""
     from generator.write import ForeignFilesError, diff_tree, foreign_files, read_tree
 
-    foreign = [rel for rel in foreign_files(output, read_tree(output)) if rel not in files]
+    foreign = foreign_files(output, read_tree(output), files)
     if foreign and not args.force:
         print(f"doc2client: error: {ForeignFilesError(output, foreign)}", file=sys.stderr)
         return EXIT_ERROR

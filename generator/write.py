@@ -121,12 +121,20 @@ def manifest_text(files: Iterable[str]) -> str:
     return MANIFEST_HEADER + "".join(f"{rel}\n" for rel in sorted(files))
 
 
-def foreign_files(target: Path, old: Mapping[str, bytes]) -> list[str]:
-    """Files in ``old`` (read from ``target``) that are not in its manifest."""
+def foreign_files(
+    target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes] | None = None
+) -> list[str]:
+    """Files in ``old`` (read from ``target``) that are not in its manifest, but for those
+    ``files`` holds byte for byte (writing them loses nothing: a merged generated tree)."""
     manifest = read_manifest(target)
     if manifest is None:
         return []
-    return sorted(rel for rel in old if rel not in manifest and rel != MARKER)
+    same = files or {}
+    return sorted(
+        rel
+        for rel in old
+        if rel not in manifest and rel != MARKER and same.get(rel) != old[rel]
+    )
 
 
 def _check_ours(target: Path) -> None:
@@ -257,7 +265,7 @@ def write_tree(target: Path, files: Mapping[str, bytes], *, force: bool = False)
     _check_ours(target)
     old = read_tree(target)
     old.pop(MARKER, None)
-    foreign = foreign_files(target, old)
+    foreign = foreign_files(target, old, files)
     if foreign and not force:
         raise ForeignFilesError(target, foreign)
     kept = [rel for rel in foreign if rel not in files]

@@ -32,6 +32,7 @@ from generator.model.shapes import (
     Binary,
     Body,
     Boolean,
+    Conventions,
     Emptyable,
     Enum,
     Field,
@@ -46,6 +47,7 @@ from generator.model.shapes import (
     Source,
     String,
     Union,
+    WireStyle,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,7 +160,9 @@ def _search() -> Operation:
 def seed_api() -> Api:
     shapes = tuple(sorted((*_shapes(), _body()), key=lambda s: s.name))
     ops = tuple(sorted((_update(), _list_sources(), _search()), key=lambda o: o.operation_id))
-    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16")
+    stripe = Conventions(WireStyle("deepObject"), idempotency_header="Idempotency-Key")
+    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16",
+               conventions=stripe)
 
 
 @pytest.fixture(scope="module")

@@ -117,3 +117,14 @@ def test_a_marker_without_a_manifest_counts_every_file_as_ours(tmp_path: Path) -
     (out / MARKER).write_text("This folder is written by doc2client; it is replaced on every run.\n")
     (out / "old.py").write_text("x")
     assert write_tree(out, {"new.py": b"n\n"}).removed == ("old.py",)
+
+
+def test_an_unlisted_file_with_the_bytes_doc2client_writes_is_not_the_users(tmp_path: Path) -> None:
+    out = tmp_path / "out"  # as after merging a generated tree from another branch
+    write_tree(out, {"a.py": b"a\n"})
+    (out / "b.py").write_bytes(b"b\n")
+    assert write_tree(out, {"a.py": b"a\n", "b.py": b"b\n"}).written == ()
+    assert read_manifest(out) == {"a.py", "b.py"}
+    (out / "c.py").write_bytes(b"mine\n")
+    with pytest.raises(ForeignFilesError):  # same name, other bytes: the user's
+        write_tree(out, {"a.py": b"a\n", "b.py": b"b\n", "c.py": b"generated\n"})

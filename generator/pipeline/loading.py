@@ -85,11 +85,12 @@ def load(
     if not pages and not reporter.has_errors:
         message = "no operations left to generate" + filters(options)
         reporter.error(where(source), 0, message, code="no-operations")
-    parts = [source.name, repr(base_url), repr(options.include), repr(options.exclude), *keys]
+    overrides = options.overrides_for(source.name)
+    parts = [source.name, repr(base_url), repr(options.include), repr(options.exclude),
+             repr(overrides), *keys]  # fmt: skip
     progress.stage("modelling")
-    api = memo.reported(
-        "model", parts, reporter, lambda r: normalise(source.name, pages, r, base_url=base_url)
-    )
+    api = memo.reported("model", parts, reporter, lambda r: normalise(
+        source.name, pages, r, base_url=base_url, overrides=overrides))  # fmt: skip
     return api, memo.key("model", parts)
 
 
