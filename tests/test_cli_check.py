@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_run import doc2client
+from tests.cli_run import ROOT, doc2client
 
 API = "apis-io-maintainers"
 
@@ -121,3 +121,20 @@ def _add_to_manifest(out: Path, rel: str, data: bytes) -> None:
     (out / rel).write_bytes(data)
     marker = out / ".doc2client"
     marker.write_text(marker.read_text() + rel + "\n")
+
+
+def test_the_pre_commit_hooks_run_doc2client_commands_that_parse() -> None:
+    import shlex
+
+    import yaml
+
+    from generator.cli import _parser
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"doc2client", "doc2client-check"}
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        program, *argv = shlex.split(hook["entry"])
+        assert program == "doc2client"
+        args = _parser().parse_args(argv)
+        assert args.command == "generate" and args.check == (hook["id"] == "doc2client-check")
