@@ -53,12 +53,15 @@ def media(media_type: str) -> str:
 
 def wire_style(style: str, explode: bool | None, default: WireStyle) -> WireStyle | None:
     """A declared ``style``/``explode`` pair; ``explode`` defaults as the specification says
-    (true for ``form`` only); None when ``style`` is not a style a query or form takes."""
+    (true for ``form`` only), and ``deepObject`` is always exploded (its only defined form);
+    None when ``style`` is not a style a query or form takes."""
     if not style:
         return default if explode is None else WireStyle(default.style, explode)
     if style not in QUERY_STYLES:
         return None
     checked: StyleName = style  # type: ignore[assignment]  # checked against QUERY_STYLES
+    if checked == "deepObject":
+        return WireStyle(checked, True)
     return WireStyle(checked, style == "form" if explode is None else explode)
 
 

@@ -165,8 +165,7 @@ def _report_duplicate(
 ) -> None:
     other_id, other_file = first
     same = f"is also used by {other_file}" if other_id == op_id else (
-        f"names the same files as {other_id!r} ({other_file}): "
-        f"docs/operations/{file_stem(op_id)}.md")
+        f"names the same files as {other_id!r} ({other_file}): both are {file_stem(op_id)!r}")
     reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
                    "skipped", code="duplicate-id")
 
