@@ -125,7 +125,7 @@ def test_an_object_that_is_a_ref_is_not_checked_for_keys(tmp_path: Path) -> None
     from generator.diagnostics import Reporter
     from generator.scrape import read_openapi
 
-    doc = DOC.replace("      operationId: updateItem\n", "      $ref: 'ops.yaml#/update'\n      operationId: updateItem\n")  # noqa: E501
+    doc = DOC.replace("      operationId: updateItem\n", "      $ref: 'ops.yaml#/update'\n      operationId: updateItem\n")
     (tmp_path / "shop.yaml").write_text(doc)
     reporter = Reporter()
     read_openapi(tmp_path / "shop.yaml", reporter)
