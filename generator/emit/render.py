@@ -75,7 +75,7 @@ def render_api(
     files.update(resource_files(env, api, base, names))
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
-    files[validators] = render_validators(api, header_line(validators, source_label))
+    files[validators] = render_validators(api, header_line(validators, source_label), env)
     files.update(render_docs(api, env, header=header_line))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
