@@ -15,6 +15,7 @@ class Overrides:
     wire_explode: bool | None = None
     auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
     idempotency_header: str | None = None  # "" turns a declared one off
+    pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
 
 
 @dataclass(frozen=True, slots=True)
