@@ -35,4 +35,5 @@ class Options:
 
 @dataclass(slots=True)
 class RunStats:
-    apis: list[tuple[str, int, int]] = field(default_factory=list)  # name, operations, shapes
+    # name, operations, shapes, and the conventions line of the run summary
+    apis: list[tuple[str, int, int, str]] = field(default_factory=list)

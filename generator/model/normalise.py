@@ -127,7 +127,11 @@ def _conventions(
     auth, auth_reason = api_auth(raws, overrides, first, reporter)
     headers = (p.name for op in drafts for p in op.header_params)
     idempotency, idempotency_reason = api_idempotency(headers, overrides)
-    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason)
+    where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
+             "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
+             "or --base-url to add a path")  # fmt: skip
+    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
+                       where)
 
 
 def _paging(

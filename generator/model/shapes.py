@@ -270,6 +270,7 @@ class Conventions:
     auth_reason: str = ""
     idempotency_header: str = ""  # POST/PATCH are retried only when this is set
     idempotency_reason: str = ""
+    base_url_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
