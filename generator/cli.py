@@ -170,8 +170,9 @@ def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
 
 def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     apis = ", ".join(
-        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes in stats.apis
+        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
+    conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.items)
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
@@ -180,6 +181,7 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
+        + conventions
     )
 
 

@@ -15,6 +15,7 @@ wire_style = "deepObject"            # optional conventions (docs/conventions.md
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
 idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
+pagination = {style = "cursor", parameter = "page_token", next = "next_page_token"}
 ```
 
 A table for an API also applies when the API's source is given on the command line.
@@ -34,7 +35,9 @@ from generator.diagnostics import did_you_mean
 from generator.options import Options, Overrides
 from generator.web import is_url
 
-CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header")
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
+PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
+PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backward", "has_more"})
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
@@ -138,7 +141,20 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
-    return Overrides(style, explode, words, header)
+    return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
+                                                                 section))
+
+
+def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:
+    if value is None:
+        return None
+    what = f"{section} pagination"
+    _expect(isinstance(value, dict), where, f"{what} must be a table")
+    _unknown(value, PAGING_KEYS, where, what)
+    _expect(value.get("style") in PAGING_STYLES, where,
+            f"{what} style must be one of {', '.join(PAGING_STYLES)}")
+    _expect(all(isinstance(v, str) for v in value.values()), where, f"{what}: strings only")
+    return tuple(sorted(value.items()))
 
 
 def _auth_word(word: str) -> bool:

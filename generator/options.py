@@ -15,6 +15,7 @@ class Overrides:
     wire_explode: bool | None = None
     auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
     idempotency_header: str | None = None  # "" turns a declared one off
+    pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,4 +37,5 @@ class Options:
 
 @dataclass(slots=True)
 class RunStats:
-    apis: list[tuple[str, int, int]] = field(default_factory=list)  # name, operations, shapes
+    # name, operations, shapes, and the conventions line of the run summary
+    apis: list[tuple[str, int, int, str]] = field(default_factory=list)

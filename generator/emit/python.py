@@ -30,6 +30,7 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
+    Paging,
     Ref,
     Shape,
     String,
@@ -262,7 +263,6 @@ class MethodText:
     problems: str  # the local name for the validator's result
 
 
-PAGE_PARAMS = frozenset({"limit", "starting_after", "ending_before"})
 NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
@@ -332,7 +332,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
-    paged = op.method == "GET" and PAGE_PARAMS <= {p.name for p in op.query_params} and not has_body
+    paged = op.paging is not None and not has_body
     names = _Locals(args.taken)
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
@@ -440,6 +440,16 @@ def auth_doc(auth: Sequence[Auth], reason: str) -> str:
     return "\n".join([f"Any one of these ({reason}):", "", *lines])
 
 
+def paging_expr(paging: Paging) -> str:
+    """``PagingSpec("cursor", parameter="page_token", ...)``: the runtime's spec of ``paging``."""
+    values = [(name, getattr(paging, name)) for name in PAGING_FIELDS]
+    given = [f"{name}={pyrepr(value)}" for name, value in values if value]
+    return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
+
+
+PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+
+
 def style_token(wire: WireStyle) -> str:
     """The runtime's name of a wire style: the OpenAPI style, ``*`` when exploded."""
     return wire.style + ("*" if wire.explode else "")
@@ -461,8 +471,10 @@ def _request_call(
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
-    if paged:
-        parts = [method, path, f"query={names.query}", f"options={names.options}", *tail]
+    if paged and op.paging is not None:
+        query_arg = names.query if query else "{}"
+        parts = [method, path, f"query={query_arg}", f"options={names.options}", *tail,
+                 f"paging={paging_expr(op.paging)}"]  # fmt: skip
         return f"request_page({', '.join(parts)})"
     parts = [method, path]
     if query:

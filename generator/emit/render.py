@@ -260,6 +260,8 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
+    if any(m.paged for m in methods):
+        modules[".._pages"] = ["PagingSpec"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]

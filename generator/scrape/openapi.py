@@ -366,8 +366,10 @@ class _Reader:
             pointer = f"{where}/content/{escape(media)}/schema" if media else ""
             if isinstance(schema, dict):
                 self._define(schema, pointer)
+            headers = tuple(sorted(str(h).lower() for h in _dict(response.get("headers"))))
             found.append(RawResponse(str(status), str(response.get("description") or ""),
-                                     media, schema if isinstance(schema, dict) else None, pointer))
+                                     media, schema if isinstance(schema, dict) else None, pointer,
+                                     headers))
             accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
 

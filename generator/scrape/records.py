@@ -56,6 +56,7 @@ class RawResponse:
     media_type: str = ""  # "" when the source names none
     schema: dict[str, Any] | None = None
     pointer: str = ""  # JSON pointer of the schema in its document
+    headers: tuple[str, ...] = ()  # response header names, lower case (OpenAPI ``headers``)
 
 
 @dataclass(frozen=True, slots=True)
