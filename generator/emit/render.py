@@ -34,10 +34,13 @@ from generator.emit.overlays import overlay_files
 from generator.emit.python import (
     MethodText,
     TypeWriter,
+    auth_doc,
+    auth_literal,
     class_names,
     import_lines,
     method_text,
     pyrepr,
+    style_token,
 )
 from generator.emit.validators import has_validator, render_validators, validator_name
 from generator.memo import memoised, operation_keys
@@ -93,6 +96,19 @@ def base_context(api: Api, source_label: str) -> dict[str, Any]:
         "api_version": api.version,
         "generator_version": __version__,
         "source": source_label,
+        **conventions_context(api),
+    }
+
+
+def conventions_context(api: Api) -> dict[str, Any]:
+    """The API's conventions as ready-made literals for the runtime modules."""
+    conventions = api.conventions
+    return {
+        "wire_style": style_token(conventions.wire),
+        "idempotency_header": conventions.idempotency_header,
+        "env_prefix": api.name.upper().replace("-", "_") + "_",
+        "auth_literal": auth_literal(conventions.auth),
+        "auth_doc": auth_doc(conventions.auth, conventions.auth_reason),
     }
 
 
@@ -244,6 +260,8 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
+    if any(m.paged for m in methods):
+        modules[".._pages"] = ["PagingSpec"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]

@@ -45,13 +45,26 @@ def format_kept(
                 known[piece] = hit[0]
             else:
                 todo.setdefault(piece, path)
-    progress.stage(f"formatting {len(todo)} pieces")
-    known.update(_format_pieces(todo, reporter, memo, formatter))
+    progress.stage("formatting pieces", len(todo))
+    for batch in _batches(list(todo)):
+        done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
+        known.update(done)
+        progress.advance(len(batch))
     for path, pieces in plans.items():
         if all(p in known for p in pieces):
             out[path] = join_pieces([known[p] for p in pieces])
             memo.put("format", [files[path]], out[path])
     return out
+
+
+BATCHES = 12  # the formatter is run this many times, so progress can count pieces done
+
+
+def _batches(pieces: list[str]) -> list[list[str]]:
+    """``pieces`` in about ``BATCHES`` runs of the formatter (each run is parallel itself;
+    a run of fewer than 16 pieces would cost more to start than it saves)."""
+    size = max(16, -(-len(pieces) // BATCHES))
+    return [pieces[i : i + size] for i in range(0, len(pieces), size)]
 
 
 def _format_pieces(
