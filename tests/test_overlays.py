@@ -29,8 +29,8 @@ from generator.model.naming import class_name
 from generator.model.shapes import MODEL_VERSION, Api
 from generator.options import Options
 from generator.pipeline import build, find_sources, load_api
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TYPESCRIPT = EXAMPLES / "typescript-overlay"
 PYTEST = EXAMPLES / "pytest-overlay"

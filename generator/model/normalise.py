@@ -17,7 +17,6 @@ from typing import Any
 from generator.diagnostics import Reporter
 from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
-    PAGING_PARAMS,
     class_name,
     collections_of,
     derived_operation_id,
@@ -28,8 +27,9 @@ from generator.model.naming import (
     shape_names,
     unique_methods,
     unique_names,
+    validator_name,
 )
-from generator.model.paging import configured_paging, detect_paging
+from generator.model.paging import configured_paging, detect_paging, takes_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
     AnyShape,
@@ -423,14 +423,19 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
     paths = Counter(op.path for op in operations)
     collections = collections_of(
         ((op.method, op.path) for op in operations),
-        paged=((op.method, op.path) for op in operations
-               if any(p.name in PAGING_PARAMS for p in op.query_params)),
+        paged=((op.method, op.path) for op in operations if takes_paging(op)),
     )
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
-    return [replace(op, resource=placed[op.operation_id][0],
-                    method_name=placed[op.operation_id][1]) for op in operations]
+    return [_placed(op, *placed[op.operation_id]) for op in operations]
+
+
+def _placed(op: Operation, resource: tuple[str, ...], method_name: str) -> Operation:
+    """``op`` on its resource, with its method name and (for a body or query) validator's."""
+    validated = op.body is not None or bool(op.query_params)
+    validator = validator_name(resource, method_name) if validated else ""
+    return replace(op, resource=resource, method_name=method_name, validator=validator)
 
 
 def _base_url(pages: list[_Page], reporter: Reporter) -> str:

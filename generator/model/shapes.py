@@ -240,6 +240,7 @@ class Operation:
     responses: tuple[Response, ...] = ()
     source: Source = field(default_factory=lambda: Source(""))
     paging: Paging | None = None  # None: not a list this client can page through
+    validator: str = ""  # the ``_validators`` function checking its body and query ("": none)
 
 
 AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
