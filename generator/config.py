@@ -11,6 +11,7 @@ source = "specs/stripe"              # a folder of pages or an OpenAPI document
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
+page_layout = "61aca2d"              # optional: layout of the pages written back
 ```
 
 Paths are relative to the pyproject.toml's folder. Unknown keys are an error that names
@@ -25,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.options import Options
+from generator.scrape.layout import is_layout, layouts_text
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude"})
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout"})
 FORMATTERS = ("black", "ruff")
 
 
@@ -93,6 +95,9 @@ def _job(
     _expect(isinstance(api.get("source"), str), where, f"{section} needs source = PATH")
     base_url = api.get("base_url")
     _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
+    layout = api.get("page_layout", "")
+    _expect(is_layout(layout) or layout == "", where,
+            f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
     options = Options(
         templates=templates,
         name=name,
@@ -100,6 +105,7 @@ def _job(
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
+        page_layout=layout,
     )
     return Job(root / api["source"], options)
 

@@ -14,6 +14,7 @@ class Options:
     formatter: str = "black"
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
+    page_layout: str = ""  # layout of the pages written back ("": each page's own)
 
 
 @dataclass(slots=True)

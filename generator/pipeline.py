@@ -153,11 +153,10 @@ def _load(
         pages, keys = _scrape_pages(wanted, reporter, cache, code, progress)
     pages = [p for p in pages if _selected(p.operation_id, options)]
     key = digest(code, "model", source.name, repr(base_url), repr(options.include),
-                 repr(options.exclude), *keys)  # fmt: skip
+                 repr(options.exclude), options.page_layout, *keys)  # fmt: skip
     progress.stage("modelling")
-    api = _cached(
-        cache, "model", key, reporter, lambda r: normalise(source.name, pages, r, base_url=base_url)
-    )
+    api = _cached(cache, "model", key, reporter, lambda r: normalise(
+        source.name, pages, r, base_url=base_url, page_layout=options.page_layout))  # fmt: skip
     return api, key
 
 

@@ -39,6 +39,7 @@ PYTEST = EXAMPLES / "pytest-overlay"
 # Changing the model changes the schema: bump MODEL_VERSION and add the new line here.
 SCHEMA_HASHES = {
     "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
+    "1.1": "95e005cd8cb01dfb101a24723bc60a80cf4a1d233a112e6641461e479cfd94b7",
 }
 
 

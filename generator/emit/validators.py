@@ -537,10 +537,13 @@ _DESCRIPTIONS = {
 def _operation_function(op: Operation, em: _Emitter) -> str:
     em.counter = 0
     name = validator_name(op)
+    # a body that is not a named object is passed whole (``None`` when not given): any value
+    value = "Any" if op.body is not None and not isinstance(op.body.shape, Ref) else (
+        "Mapping[str, Any]")  # fmt: skip
     if op.body is not None and op.query_params:
-        signature = "value: Mapping[str, Any], query: Mapping[str, Any] | None = None"
+        signature = f"value: {value}, query: Mapping[str, Any] | None = None"
     else:
-        signature = "value: Mapping[str, Any]"
+        signature = f"value: {value}"
     lines = [
         f"def {name}({signature}) -> list[tuple[str, str]]:",
         *_indent(_docstring(op)),

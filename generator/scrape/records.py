@@ -23,9 +23,24 @@ class RawParameter:
 
 
 @dataclass(frozen=True, slots=True)
+class RawExample:
+    """An example body as a page shows it (the newest layout synthesises one per message).
+
+    ``text`` is the example with entities decoded; ``value`` its parsed JSON where ``json``
+    is true. A page's ``null`` example (the tool found nothing to show) is no example at all.
+    """
+
+    text: str
+    value: Any = None
+    json: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RawResponse:
     status: str
     description: str
+    media_type: str = ""  # "" when the source names none
+    example: RawExample | None = None  # newest page layout only; None for "null" or none
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +65,5 @@ class RawPage:
     schema_line: int = 0  # line where the schema text starts
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
+    layout: str = ""  # the page layout (generator/scrape/layout.py); "" for an OpenAPI document
+    example: RawExample | None = None  # the request body example, where the page gives one
