@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from html.parser import HTMLParser
 from typing import assert_never, cast
 from urllib.parse import quote, urlsplit
@@ -22,8 +21,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.emit.environment import comment
-from generator.emit.memo import Memo
+from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
+from generator.memo import memoised, operation_keys
 from generator.model.shapes import (
     Api,
     Array,
@@ -42,8 +42,9 @@ from generator.model.to_schema import body_schema
 from generator.scrape.layout import DEFAULT_LAYOUT, Layout, is_layout
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
-# path → (template, context, source, the memo keys of the operations the file shows)
-Planned = dict[str, tuple[str, Mapping[str, object], str, tuple[str, ...]]]
+# (template, context, source, the memo keys of the operations the file shows)
+Plan = tuple[str, Mapping[str, object], str, tuple[str, ...]]
+Planned = dict[str, Plan]  # by output path
 
 PAGE_EXAMPLE = '{ "example": "Example goes here" }'
 UNSAFE_TAGS = frozenset(
@@ -280,17 +281,16 @@ def page_headers(op: Operation, api: Api, layout: Layout) -> tuple[tuple[str, st
     headers = [("host", host)] if (host := host_line(api.base_url)) else []
     if layout == "34ca9f8":
         headers.append(("eTag", '"23423432"'))
-    headers.append(("accept", accept(op)))
+    if accepted := accept(op):  # left out when no response names a media type
+        headers.append(("accept", accepted))
     if op.body is not None and layout not in ("b56c85d", "prototype"):
         headers.append(("content-type", op.body.media_type))
     return tuple(headers)
 
 
 def accept(op: Operation) -> str:
-    """The responses' media types joined by ``,`` (the tool's ``accept`` line); JSON where the
-    model names none."""
-    types = dict.fromkeys(r.media_type for r in op.responses if r.media_type)
-    return ",".join(types) or "application/json"
+    """The responses' media types, each once, joined by ``,`` (the tool's ``accept`` line)."""
+    return ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
 
 
 def host_line(base_url: str) -> str:
@@ -320,17 +320,17 @@ def page_type(shape: Shape) -> str:
 
 
 def render_pages(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None, memo: Memo | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
-    memo = memo if memo is not None else Memo(None)
+    names = class_names(api)
     files: Planned = {
         f"pages/{file_stem(op.operation_id)}.html": (
             page_template(page_layout(op, api)), _LazyPage(op, api), op.source.file,
-            (memo.op_key(op),))
+            operation_keys(api, (op,), names))
         for op in api.operations
     }  # fmt: skip
-    return render_files(files, env, header, memo)
+    return render_files(files, env, header)
 
 
 class _LazyPage(Mapping[str, object]):
@@ -357,28 +357,20 @@ def file_stem(name: str) -> str:
     return stem or "_"
 
 
-def render_files(
-    files: Planned, env: jinja2.Environment, header: Header | None, memo: Memo | None = None
-) -> dict[str, str]:
-    """Each planned file rendered from its template, after its generated-by line.
-
-    With a ``memo``, a file is taken from it when its template, path, source, header line and
-    the operations it shows are as in an earlier run.
-    """
-    memo = memo if memo is not None else Memo(None)
-    out: dict[str, str] = {}
-    for path, (name, context, source, deps) in sorted(files.items()):
-        line = header(path, source) if header is not None and memo.enabled else ""
-        compute = partial(_render_file, env, (name, context), path, source, header)
-        out[path] = memo.text(["file", path, name, source, line, *deps], compute)
-    return out
+def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
+    """Each planned file rendered from its template, after its generated-by line."""
+    return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
 
 
-def _render_file(
-    env: jinja2.Environment, template: tuple[str, Mapping[str, object]], path: str, source: str,
-    header: Header | None,
-) -> str:  # fmt: skip
-    name, context = template
+def _file_key(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> list[str]:
+    """A file is kept by its template, path, source, header line and the operations it shows."""
+    name, _, source, operations = plan
+    return ["file", path, name, source, header(path, source) if header else "", *operations]
+
+
+@memoised(_file_key)
+def _render_file(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> str:
+    name, context, source, _ = plan
     return _with_header(path, env.get_template(name).render(context), source, header)
 
 

@@ -37,9 +37,15 @@ class RawExample:
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
+    """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
+    its source says of it. Pages give no schema; an OpenAPI document gives the first media
+    type's schema with its ``$ref``s kept (their targets are in ``RawPage.definitions``)."""
+
     status: str
     description: str
     media_type: str = ""  # "" when the source names none
+    schema: dict[str, Any] | None = None
+    pointer: str = ""  # JSON pointer of the schema in its document
     example: RawExample | None = None  # newest page layout only; None for "null" or none
 
 
@@ -67,3 +73,6 @@ class RawPage:
     has_body: bool = False  # the page has a request body section (even with an empty schema)
     layout: str = ""  # the page layout (generator/scrape/layout.py); "" for an OpenAPI document
     example: RawExample | None = None  # the request body example, where the page gives one
+    # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
+    # one mapping shared by every record of a document, so it is left out of repr and ==
+    definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
