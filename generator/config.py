@@ -7,7 +7,7 @@ templates = ["my_templates"]         # searched before the built-in templates
 formatter = "black"                  # or "ruff"
 
 [tool.doc2client.apis.stripe]        # one table per API; the key names the package stripe_client
-source = "specs/stripe"              # a folder of pages or an OpenAPI document
+source = "specs/stripe"              # a folder of pages or an OpenAPI document, or a URL
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.diagnostics import did_you_mean
 from generator.options import Options, Overrides
+from generator.web import is_url
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
 PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
@@ -51,7 +53,7 @@ class ConfigError(Exception):
 class Job:
     """One API to generate: where it comes from and how."""
 
-    source: Path
+    source: Path | str  # a path, or an http(s) URL
     options: Options
 
 
@@ -61,6 +63,7 @@ class Config:
     jobs: tuple[Job, ...]
     formatter: str
     templates: tuple[Path, ...] = ()
+    root: Path | None = None  # the pyproject.toml's folder: paths and source labels start here
 
     @property
     def overrides(self) -> tuple[tuple[str, Overrides], ...]:
@@ -99,7 +102,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     )
     output = table.get("output")
     _expect(output is None or isinstance(output, str), where, f"{section} output must be a path")
-    return Config(root / output if output else None, jobs, formatter, templates)
+    return Config(root / output if output else None, jobs, formatter, templates, root)
 
 
 def _job(
@@ -119,8 +122,10 @@ def _job(
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
         overrides=((name, _overrides(api, where, section)),),
+        root=root,
     )
-    return Job(root / api["source"], options)
+    source = api["source"]
+    return Job(source if is_url(source) else root / source, options)
 
 
 def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
@@ -160,7 +165,7 @@ def _auth_word(word: str) -> bool:
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:
     extra = sorted(set(table) - known)
     if extra:
-        names = ", ".join(extra)
+        names = ", ".join(f"{key}{did_you_mean(key, known)}" for key in extra)
         raise ConfigError(f"{where}: error: unknown key(s) in {section}: {names}")
 
 

@@ -26,6 +26,8 @@ class Options:
     formatter: str = "black"
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
+    label: str | None = None  # how generated files name the source (a URL it was fetched from)
+    root: Path | None = None  # sources are named relative to it (the configuration's folder)
     overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
 
     def overrides_for(self, api: str) -> Overrides:

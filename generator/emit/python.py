@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.model.naming import class_name
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -72,21 +73,6 @@ def pyrepr(text: str) -> str:
     return literal
 
 
-def python_identifier(name: str) -> str:
-    """``name`` made a valid, non-keyword identifier (``"2fa-code"`` → ``"_2fa_code"``)."""
-    cleaned = re.sub(r"\W", "_", name, flags=re.ASCII) or "_"
-    if cleaned[0].isdigit():
-        cleaned = "_" + cleaned
-    return cleaned + "_" if keyword.iskeyword(cleaned) else cleaned
-
-
-def class_name(name: str) -> str:
-    """CamelCase class name: ``optional_fields_address`` → ``OptionalFieldsAddress``."""
-    parts = re.split(r"[^0-9A-Za-z]+", name)
-    joined = "".join(p[:1].upper() + p[1:] for p in parts if p)
-    return python_identifier(joined or "Shape")
-
-
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
 
 
@@ -100,7 +86,7 @@ def shorten(name: str, limit: int = MAX_CLASS_NAME) -> str:
         if len(word) + len(tail) > limit:
             break
         tail = word + tail
-    return python_identifier(tail or name[-limit:])
+    return class_name(tail or name[-limit:])
 
 
 def is_plain_key(name: str) -> bool:
@@ -289,10 +275,11 @@ class _Args:
     optional: list[str] = field(default_factory=list)
 
     def add_positional(self, name: str) -> str:
-        return free_name(python_identifier(name), self.taken)
+        return free_name(name, self.taken)
 
     def add(self, name: str, annotation: str, required: bool) -> str:
-        name = free_name(python_identifier(name), self.taken)
+        """A keyword parameter for the model's ``python_name`` (unique in the method)."""
+        name = free_name(name, self.taken)
         if required:
             self.required.append(parameter(name, annotation))
         else:

@@ -184,8 +184,7 @@ def _report_duplicate(
 ) -> None:
     other_id, other_file = first
     same = f"is also used by {other_file}" if other_id == op_id else (
-        f"names the same files as {other_id!r} ({other_file}): "
-        f"docs/operations/{file_stem(op_id)}.md")
+        f"names the same files as {other_id!r} ({other_file}): both are {file_stem(op_id)!r}")
     reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
                    "skipped", code="duplicate-id")
 
@@ -195,7 +194,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+        where = raw.schema_pointer + pointer
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader)

@@ -82,7 +82,10 @@ def _build(
 ) -> dict[str, bytes]:  # fmt: skip
     by_formatter: dict[str, dict[str, str]] = {}
     for spec, options in jobs:
-        for source in find_sources(spec, reporter, name=options.name):
+        found = find_sources(
+            spec, reporter, name=options.name, root=options.root, label=options.label
+        )
+        for source in found:
             loaded = load(source, reporter, options, memo, progress)
             if loaded is None:
                 continue
