@@ -61,6 +61,7 @@ def display_path(path: Path) -> str:
 def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> list[ApiSource]:
     """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself."""
     from generator.scrape import discover
+    from generator.scrape.discover import skipped_in
 
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
@@ -81,9 +82,26 @@ def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> 
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
+    for path, reason in skipped_in(spec, INPUT_SUFFIXES):
+        reporter.warning(display_path(path), 0, f"skipped: {reason}", code="special-file")
     if not sources:
         reporter.error(display_path(spec), 0, "no pages (*.html) or OpenAPI documents found")
-    return sources
+    return _one_package_each(sources, reporter)
+
+
+def _one_package_each(sources: list[ApiSource], reporter: Reporter) -> list[ApiSource]:
+    """``sources``, or none after an error when two of them would give the same package
+    (``my-api`` and ``my_api`` are both ``my_api_client``: one would hide the other)."""
+    by_name: dict[str, list[ApiSource]] = {}
+    for source in sources:
+        by_name.setdefault(source.name, []).append(source)
+    clashes = [found for found in by_name.values() if len(found) > 1]
+    for found in clashes:
+        labels = sorted(s.label for s in found)
+        listed = " and ".join([", ".join(labels[:-1]), labels[-1]])
+        message = f"{listed} both give the package {found[0].name}_client: rename one of them"
+        reporter.error(labels[-1], 0, message, code="same-package")
+    return [] if clashes else sources
 
 
 def _api_name(stem: str) -> str:
@@ -120,10 +138,13 @@ def _is_entry(hit: object) -> TypeGuard[tuple[Any, list[Diagnostic]]]:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """An input file's bytes for its cache key (the scraper reports what cannot be read)."""
+    from generator.files import MAX_DOCUMENT_BYTES, read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_DOCUMENT_BYTES)
     except OSError:
-        return b"\0unreadable"  # the scraper reports it
+        return b"\0unreadable"
 
 
 def _load(
@@ -198,15 +219,15 @@ def _scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[S
     if len(jobs) < PARALLEL_PAGES or workers < 2 or not _can_fork():
         return [scraped for job in jobs for scraped in _scrape_counted([job], progress)]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     import generator.scrape  # noqa: F401  (imported once, before the fork)
+    from generator.workers import worker_pool
 
     size = max(8, len(jobs) // (workers * 4))
     chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
     out: list[Scraped] = []
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers, context) as pool:
         for done in pool.map(scrape_chunk, chunks):
             out.extend(done)
             progress.advance(len(done))
