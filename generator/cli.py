@@ -165,7 +165,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates)
+            options = replace(options, formatter=formatter, templates=templates,
+                              overrides=config.overrides)
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -246,8 +247,13 @@ def _mb(size: int) -> str:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import run_diff
+    from generator.pipeline import load_apis
 
-    return run_diff(args.old, args.new, as_json=args.as_json, name=args.name)
+    reporter = Reporter()
+    old = load_apis(args.old, reporter, Options(), only=args.name)
+    new = load_apis(args.new, reporter, Options(), only=args.name)
+    _print_diagnostics(reporter.sorted(), quiet=False)
+    return run_diff(old, new, as_json=args.as_json)
 
 
 def cmd_ir(args: argparse.Namespace) -> int:

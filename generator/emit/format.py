@@ -71,7 +71,7 @@ def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
     """Format in ``count`` processes, biggest jobs spread first; results in job order."""
     ordered = sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i))
     chunks = [[jobs[i] for i in ordered[k::count]] for k in range(count)]
-    from generator.workers import worker_pool
+    from generator.processes import worker_pool
 
     with worker_pool(count) as pool:
         futures = [pool.submit(format_chunk, chunk) for chunk in chunks]

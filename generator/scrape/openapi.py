@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,13 @@ import yaml
 
 from generator.diagnostics import Reporter
 from generator.files import MAX_DOCUMENT_BYTES
-from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.scrape.records import (
+    RawEncoding,
+    RawPage,
+    RawParameter,
+    RawResponse,
+    RawSecurity,
+)
 from generator.scrape.refs import RefError, Resolver, escape, pointer_to
 from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
@@ -71,9 +77,11 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     if doc is None:
         return None
     info = _dict(doc.get("info"))
-    servers = tuple(str(s.get("url", "")) for s in _list(doc.get("servers")) if isinstance(s, dict))
+    servers = tuple(server_url(s) for s in _list(doc.get("servers")) if isinstance(s, dict))
     reader = _Reader(file, reporter, Resolver(doc, file, reporter), _Locator(text))
     reader.host = _host(servers[0]) if servers else ""
+    reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
+    reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
     return OpenApiInput(str(info.get("title", "")), str(info.get("version", "")), servers, pages)
 
@@ -107,6 +115,42 @@ def _list(value: Any) -> list[Any]:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def server_url(server: dict[str, Any]) -> str:
+    """A Server Object's ``url`` with each ``{variable}`` replaced by its ``default``.
+
+    OpenAPI 3 "Server Object": every variable has a ``default``; one that does not is left as
+    written.
+    """
+    url = str(server.get("url", ""))
+    for name, variable in _dict(server.get("variables")).items():
+        default = _dict(variable).get("default")
+        if default is not None:
+            url = url.replace(f"{{{name}}}", str(default))
+    return url
+
+
+def _schemes(refs: Resolver, raw: Any) -> dict[str, RawSecurity]:
+    """``components.securitySchemes`` by name (``$ref``s followed)."""
+    schemes: dict[str, RawSecurity] = {}
+    for name, value in _dict(raw).items():
+        try:
+            scheme = _dict(refs.follow(value, pointer_to("components", "securitySchemes", name)))
+        except RefError:
+            continue
+        schemes[str(name)] = RawSecurity(
+            name=str(name),
+            type=str(scheme.get("type", "")),
+            scheme=str(scheme.get("scheme", "")).lower(),
+            location=str(scheme.get("in", "")).lower(),
+            parameter=str(scheme.get("name", "")),
+        )
+    return schemes
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _host(url: str) -> str:
@@ -169,6 +213,9 @@ class _Reader:
     refs: Resolver
     locate: _Locator
     host: str = ""
+    schemes: dict[str, RawSecurity] = field(default_factory=dict)
+    security: Any = None  # the document's top-level ``security``
+    definitions: dict[str, Any] = field(default_factory=dict)  # shared by every record
 
     def pages(self, paths: Any) -> tuple[RawPage, ...]:
         if not isinstance(paths, dict):
@@ -203,7 +250,7 @@ class _Reader:
     def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
         op = _dict(item[method])
         params = self._parameters(item, op, ptr, line)
-        media_type, schema, body_types = self._body(op.get("requestBody"), ptr, line)
+        media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
         responses = self._responses(op.get("responses"), ptr)
         operation_id = str(op.get("operationId") or "")
         headers = self._headers(responses[1], media_type)
@@ -225,7 +272,24 @@ class _Reader:
             line=line,
             lines={"operation": line},
             has_body=body_types,
+            encoding=encoding,
+            declared=True,
+            security=self._security(op.get("security", self.security)),
+            definitions=self.definitions,
         )
+
+    def _security(self, requirements: Any) -> tuple[tuple[RawSecurity, ...], ...]:
+        """The Security Requirement Objects: alternatives, each a tuple of schemes all needed.
+
+        An empty requirement (``{}``: authentication is optional) is kept as ``()``; names
+        that ``securitySchemes`` does not define are left out.
+        """
+        found: list[tuple[RawSecurity, ...]] = []
+        for requirement in _list(requirements):
+            group = tuple(self.schemes[n] for n in _dict(requirement) if n in self.schemes)
+            if group not in found:
+                found.append(group)
+        return tuple(found)
 
     def _headers(self, accept: list[str], media_type: str) -> tuple[tuple[str, str], ...]:
         """The header lines the page tool writes (without its fixed eTag)."""
@@ -268,6 +332,8 @@ class _Reader:
             description=str(param.get("description") or ""),
             line=line,
             schema=schema,
+            style=str(param.get("style") or ""),
+            explode=_bool(param.get("explode")),
         )
 
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
@@ -288,27 +354,80 @@ class _Reader:
             return None
         return schema
 
-    def _body(self, raw: Any, ptr: str, line: int) -> tuple[str, dict[str, Any] | None, bool]:
-        """``(media type, schema, has body)`` from the first request media type."""
+    def _body(
+        self, raw: Any, ptr: str, line: int
+    ) -> tuple[str, dict[str, Any] | None, bool, tuple[RawEncoding, ...]]:
+        """``(media type, schema, has body, encoding)`` from the first request media type."""
         if raw is None:
-            return "", None, False
+            return "", None, False, ()
         body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
         for media, content in _dict(body.get("content")).items():
             where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
-            return str(media), self._schema(_dict(content).get("schema"), where, line), True
-        return "", None, True
+            schema = self._schema(_dict(content).get("schema"), where, line)
+            return str(media), schema, True, _encoding(_dict(content).get("encoding"))
+        return "", None, True, ()
 
     def _responses(self, raw: Any, ptr: str) -> tuple[tuple[RawResponse, ...], list[str]]:
         """The responses, and the distinct response media types (for ``accept``)."""
         found: list[RawResponse] = []
         accept: list[str] = []
         for status, value in _dict(raw).items():
-            response = _dict(self.refs.follow(value, f"{ptr}/responses/{escape(str(status))}"))
-            found.append(RawResponse(str(status), str(response.get("description") or "")))
-            for media in _dict(response.get("content")):
-                if str(media) not in accept:
-                    accept.append(str(media))
+            where = f"{ptr}/responses/{escape(str(status))}"
+            response = _dict(self.refs.follow(value, where))
+            content = _dict(response.get("content"))
+            media = preferred_media_type([str(m) for m in content])
+            schema = _dict(content.get(media)).get("schema") if media else None
+            pointer = f"{where}/content/{escape(media)}/schema" if media else ""
+            if isinstance(schema, dict):
+                self._define(schema, pointer)
+            found.append(RawResponse(str(status), str(response.get("description") or ""),
+                                     media, schema if isinstance(schema, dict) else None, pointer))
+            accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
+
+    def _define(self, schema: dict[str, Any], pointer: str) -> None:
+        """Put every ``$ref`` target reachable from ``schema`` into ``definitions``.
+
+        A target that does not resolve is left out: the normaliser reports the ``$ref`` where
+        it stands, and types that part ``Any``.
+        """
+        todo: list[Any] = [schema]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, list):
+                todo.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref not in self.definitions:
+                    try:
+                        self.definitions[ref] = self.refs.target(ref, pointer)
+                    except RefError:
+                        continue
+                    todo.append(self.definitions[ref])
+                todo.extend(v for k, v in node.items() if k != "$ref")
+
+
+JSON_MEDIA = re.compile(r"application/(?:[\w.-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+def preferred_media_type(media_types: list[str]) -> str:
+    """The media type a client reads a response as: the first JSON one (``application/json``,
+    ``application/problem+json``, RFC 6839 ``+json``), else the first; "" when there is none."""
+    return next((m for m in media_types if JSON_MEDIA.match(m)), media_types[0] if media_types
+                else "")
+
+
+def _encoding(raw: Any) -> tuple[RawEncoding, ...]:
+    """A Media Type Object's ``encoding`` map, sorted by property name."""
+    return tuple(
+        RawEncoding(
+            name=str(name),
+            style=str(_dict(value).get("style") or ""),
+            explode=_bool(_dict(value).get("explode")),
+            content_type=str(_dict(value).get("contentType") or ""),
+        )
+        for name, value in sorted(_dict(raw).items())
+    )
 
 
 def _type_name(schema: dict[str, Any] | None) -> str:
