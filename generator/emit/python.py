@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.model.naming import class_name
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -29,6 +30,7 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
+    Paging,
     Ref,
     Shape,
     String,
@@ -71,21 +73,6 @@ def pyrepr(text: str) -> str:
     return literal
 
 
-def python_identifier(name: str) -> str:
-    """``name`` made a valid, non-keyword identifier (``"2fa-code"`` → ``"_2fa_code"``)."""
-    cleaned = re.sub(r"\W", "_", name, flags=re.ASCII) or "_"
-    if cleaned[0].isdigit():
-        cleaned = "_" + cleaned
-    return cleaned + "_" if keyword.iskeyword(cleaned) else cleaned
-
-
-def class_name(name: str) -> str:
-    """CamelCase class name: ``optional_fields_address`` → ``OptionalFieldsAddress``."""
-    parts = re.split(r"[^0-9A-Za-z]+", name)
-    joined = "".join(p[:1].upper() + p[1:] for p in parts if p)
-    return python_identifier(joined or "Shape")
-
-
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
 
 
@@ -99,7 +86,7 @@ def shorten(name: str, limit: int = MAX_CLASS_NAME) -> str:
         if len(word) + len(tail) > limit:
             break
         tail = word + tail
-    return python_identifier(tail or name[-limit:])
+    return class_name(tail or name[-limit:])
 
 
 def is_plain_key(name: str) -> bool:
@@ -276,7 +263,6 @@ class MethodText:
     problems: str  # the local name for the validator's result
 
 
-PAGE_PARAMS = frozenset({"limit", "starting_after", "ending_before"})
 NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
@@ -289,10 +275,11 @@ class _Args:
     optional: list[str] = field(default_factory=list)
 
     def add_positional(self, name: str) -> str:
-        return free_name(python_identifier(name), self.taken)
+        return free_name(name, self.taken)
 
     def add(self, name: str, annotation: str, required: bool) -> str:
-        name = free_name(python_identifier(name), self.taken)
+        """A keyword parameter for the model's ``python_name`` (unique in the method)."""
+        name = free_name(name, self.taken)
         if required:
             self.required.append(parameter(name, annotation))
         else:
@@ -345,7 +332,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
-    paged = op.method == "GET" and PAGE_PARAMS <= {p.name for p in op.query_params} and not has_body
+    paged = op.paging is not None and not has_body
     names = _Locals(args.taken)
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
@@ -453,6 +440,16 @@ def auth_doc(auth: Sequence[Auth], reason: str) -> str:
     return "\n".join([f"Any one of these ({reason}):", "", *lines])
 
 
+def paging_expr(paging: Paging) -> str:
+    """``PagingSpec("cursor", parameter="page_token", ...)``: the runtime's spec of ``paging``."""
+    values = [(name, getattr(paging, name)) for name in PAGING_FIELDS]
+    given = [f"{name}={pyrepr(value)}" for name, value in values if value]
+    return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
+
+
+PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+
+
 def style_token(wire: WireStyle) -> str:
     """The runtime's name of a wire style: the OpenAPI style, ``*`` when exploded."""
     return wire.style + ("*" if wire.explode else "")
@@ -474,8 +471,10 @@ def _request_call(
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
-    if paged:
-        parts = [method, path, f"query={names.query}", f"options={names.options}", *tail]
+    if paged and op.paging is not None:
+        query_arg = names.query if query else "{}"
+        parts = [method, path, f"query={query_arg}", f"options={names.options}", *tail,
+                 f"paging={paging_expr(op.paging)}"]  # fmt: skip
         return f"request_page({', '.join(parts)})"
     parts = [method, path]
     if query:

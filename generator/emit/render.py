@@ -36,16 +36,15 @@ from generator.emit.python import (
     TypeWriter,
     auth_doc,
     auth_literal,
-    class_name,
     class_names,
     import_lines,
     method_text,
     pyrepr,
-    python_identifier,
     style_token,
 )
 from generator.emit.validators import has_validator, render_validators, validator_name
 from generator.memo import memoised, operation_keys
+from generator.model.naming import attribute_name, class_name
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -129,7 +128,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
     resources = [
-        {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
+        {"attr": top, "module": attribute_name(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
     ]
     modules = writer.imports("")
@@ -162,7 +161,7 @@ def pep440_version(version: str) -> str:
 
 def resource_class(path: tuple[str, ...], is_async: bool = False) -> str:
     """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path."""
-    name = "".join(class_name(part) for part in path) + "Resource"
+    name = class_name("_".join((*path, "resource")))
     return f"Async{name}" if is_async else name
 
 
@@ -189,7 +188,7 @@ def resource_files(
         groups.setdefault(op.resource[0] if op.resource else "default", []).append(op)
     files: dict[str, str] = {}
     for top, ops in sorted(groups.items()):
-        target = f"{api.package}/resources/{python_identifier(top)}.py"
+        target = f"{api.package}/resources/{attribute_name(top)}.py"
         files[target] = resource_module(env, base, target, (api, top, ops, names))
     return files
 
@@ -261,6 +260,8 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
+    if any(m.paged for m in methods):
+        modules[".._pages"] = ["PagingSpec"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]

@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-from generator.emit.python import pyrepr, python_identifier
+from generator.emit.python import pyrepr
 from generator.memo import memoised, operation_refs, shape_key
+from generator.model.naming import python_identifier
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -158,9 +159,7 @@ class _Emitter:
 
 def validator_name(op: Operation) -> str:
     """The public function name for ``op``: resource path and method, ``customers_update``."""
-    joined = "_".join((*op.resource, op.method_name)).lower()
-    name = python_identifier(re.sub(r"\W+", "_", joined, flags=re.ASCII).strip("_") or "op")
-    return "op" + name if name.startswith("_") else name
+    return python_identifier("_".join((*op.resource, op.method_name)), fallback="op")
 
 
 def has_validator(op: Operation) -> bool:
@@ -251,8 +250,7 @@ def _check_names(api: Api) -> dict[str, str]:
     names: dict[str, str] = {}
     used: set[str] = set()
     for obj in api.shapes:
-        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", obj.name)
-        base = _short_name("_check_" + python_identifier(snake).lower().strip("_"))
+        base = _short_name("_check_" + python_identifier(obj.name))
         name, n = base, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1

@@ -24,7 +24,7 @@ _CLASSES: tuple[type[Any], ...] = (
     shapes.Field, shapes.Object, shapes.String, shapes.Integer, shapes.Number, shapes.Boolean,
     shapes.Enum, shapes.Array, shapes.Map, shapes.Union, shapes.Emptyable, shapes.Binary,
     shapes.AnyShape, shapes.Ref, shapes.WireStyle, shapes.Encoding, shapes.Auth,
-    shapes.Conventions,
+    shapes.Conventions, shapes.Paging,
 )
 
 

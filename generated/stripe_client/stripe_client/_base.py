@@ -28,7 +28,7 @@ from ._errors import (
     RequestBuildError,
     error_for_status,
 )
-from ._pages import AsyncPage, Page
+from ._pages import BY_ID, AsyncPage, Page, PagingSpec
 
 
 class _LazyModule(ModuleType):
@@ -111,8 +111,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_TEXT_MEDIA = re.compile(
+    r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
+    re.IGNORECASE,
+)
+
+
 def _parse_body(response: httpx.Response) -> Any:
-    """A 2xx body: JSON parsed, empty as None, anything else as text.
+    """A 2xx body by its media type: JSON parsed, `text/*` (and XML, YAML) as `str`, anything
+    else (audio, images, PDF, zip, octet-stream) as the exact `bytes`; empty as None.
 
     Raises `InvalidResponseError` (with the response as `http_response`) when the body
     claims JSON (a `Content-Type` with `json`, or none at all) but does not parse.
@@ -131,7 +138,16 @@ def _parse_body(response: httpx.Response) -> Any:
                     method=response.request.method,
                     url=str(response.request.url),
                 ) from None
-    return response.text
+        return response.text
+    if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
+        return response.text
+    return response.content
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The `Link` header's `rel="next"` URL (RFC 8288), if any."""
+    url = response.links.get("next", {}).get("url")
+    return url if isinstance(url, str) else None
 
 
 def _request_id(headers: httpx.Headers) -> str | None:
@@ -661,17 +677,20 @@ class BaseClient(_Core):
         query: Mapping[str, object],
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
+        paging: PagingSpec = BY_ID,
     ) -> Page:
-        """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options, styles=styles)
+        """One page of a list; `Page.auto_paging_iter()` walks the rest as `paging` says."""
+        raw = self.request(method, path, query=query, options=options, styles=styles, raw=True)
         return Page(
-            result,
+            raw.parse(),
             client=self,
             method=method,
             path=path,
             query=query,
             options=options,
             styles=styles,
+            paging=paging,
+            next_link=_next_link(raw.http_response),
         )
 
     def close(self) -> None:
@@ -801,17 +820,22 @@ class AsyncBaseClient(_Core):
         query: Mapping[str, object],
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
+        paging: PagingSpec = BY_ID,
     ) -> AsyncPage:
-        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options, styles=styles)
+        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest as `paging` says."""
+        raw = await self.request(
+            method, path, query=query, options=options, styles=styles, raw=True
+        )
         return AsyncPage(
-            result,
+            raw.parse(),
             client=self,
             method=method,
             path=path,
             query=query,
             options=options,
             styles=styles,
+            paging=paging,
+            next_link=_next_link(raw.http_response),
         )
 
     async def aclose(self) -> None:
