@@ -18,7 +18,7 @@ from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict
 
-from ._auth import API_KEY_HEADERS, Credentials
+from ._auth import API_KEY_HEADERS, AUTH, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import (
     APIConnectionError,
@@ -78,6 +78,7 @@ _KEYED_METHODS = frozenset({"POST", "PATCH"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _NO_BODY_STATUSES = frozenset({204, 304})  # RFC 9110 sections 15.3.5 and 15.4.5
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
@@ -293,7 +294,8 @@ class _Core:
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._api_key = _clean_key(api_key if api_key is not None else os.environ.get(API_KEY_ENV))
-        given = {**(credentials or {}), "username": username, "password": password}
+        keys = {name: _clean_key(value) for name, value in (credentials or {}).items()}
+        given = {**keys, "username": username, "password": password}
         self._credentials = Credentials({**given, "api_key": self._api_key})
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
@@ -346,7 +348,9 @@ class _Core:
 
         Credentials are dropped when the redirect leaves the origin: RFC 9110 section 15.4
         lets a client follow a redirect, and a credential belongs to its origin (RFC 9110
-        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`.
+        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`, and so
+        is a query parameter that carries a key (by its name, or by its value echoed back in
+        the `Location`).
         """
         target = response.next_request
         if target is None or not http.follow_redirects or hops >= http.max_redirects:
@@ -354,6 +358,10 @@ class _Core:
         if _origin(target.url) != _origin(response.request.url):
             for name in self._credential_headers():
                 target.headers.pop(name, None)
+            secrets = set(self._credentials.secrets())
+            for name, value in target.url.params.multi_items():
+                if name in _CREDENTIAL_QUERY or value in secrets:
+                    target.url = target.url.copy_remove_param(name)
         return target
 
     def _prepare(
