@@ -40,6 +40,7 @@ from generator.emit.python import (
     class_name,
     class_names,
     import_lines,
+    error_body_annotation,
     method_text,
     pyrepr,
     python_identifier,
@@ -116,6 +117,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
     writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
+    error_body = error_body_annotation(api, writer)
     resources = [
         {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
@@ -134,6 +136,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         "resource_imports": import_lines(lazy),
         "typed_dicts": tds,
         "types_imports": import_lines(modules),
+        "error_body": error_body,
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
              "call": ".".join((*op.resource, op.method_name))}
@@ -205,10 +208,15 @@ def resource_context(
             by_path.setdefault(path[:i], [])
         by_path[path].append(op)
     nodes = [resource_node(api, path, by_path, writer) for path in sorted(by_path)]
+    modules = module_imports(writer, nodes)
+    types = {".._types": modules.pop(".._types")} if ".._types" in modules else {}
+    if types:
+        modules.setdefault("typing", []).append("TYPE_CHECKING")
     return {
         "module": top,
         "nodes": nodes,
-        "imports": import_lines(module_imports(writer, nodes)),
+        "imports": import_lines(modules),
+        "type_imports": import_lines(types),  # only for annotations: never imported at run time
         "types_imported": sorted(writer.used),
     }
 
@@ -230,23 +238,20 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     """Every import a resource module needs, by module."""
     modules = writer.imports(".._types")
     methods = [m for node in nodes for m in node.methods]
-    base = {"AsyncResource", "SyncResource"}
+    base = {"AsyncResource", "SyncResource", "async_raw_method", "raw_method"}
     if any(m.paged for m in methods):
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
     if any(m.body or m.query for m in methods):
         base.add("strip_not_given")
-    if any(not m.paged for m in methods) and "Any" not in writer.used:
-        modules.setdefault("typing", []).append("Any")
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]
-    if any(node.children for node in nodes):
-        modules["functools"] = ["cached_property"]
+    modules["functools"] = ["cached_property"]  # with_raw_response
     return modules
 
 

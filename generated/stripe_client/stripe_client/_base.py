@@ -10,12 +10,12 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
 
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import APIConnectionError, APITimeoutError, ClientError, error_for_status
@@ -52,6 +52,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "SyncResource",
+    "async_raw_method",
+    "raw_method",
     "strip_not_given",
 ]
 
@@ -110,11 +112,19 @@ def _request_id(headers: httpx.Headers) -> str | None:
     return found
 
 
-class RawResponse:
-    """The HTTP response of a call made through `with_raw_response`."""
+T = TypeVar("T")
+P = ParamSpec("P")
 
-    def __init__(self, http_response: httpx.Response) -> None:
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
+    the method returns without it."""
+
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], T] | None = None
+    ) -> None:
         self.http_response = http_response
+        self._parse = parse
 
     @property
     def status_code(self) -> int:
@@ -128,12 +138,27 @@ class RawResponse:
     def request_id(self) -> str | None:
         return _request_id(self.http_response.headers)
 
-    def parse(self) -> Any:
+    def parse(self) -> T:
         """The body as the method would have returned it."""
-        return _parse_body(self.http_response)
+        if self._parse is not None:
+            return self._parse(self.http_response)
+        parsed: T = _parse_body(self.http_response)
+        return parsed
 
     def __repr__(self) -> str:
         return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+
+def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """`method` of a resource made with `raw=True`, typed as what it then returns."""
+    return cast("Callable[P, RawResponse[T]]", method)
+
+
+def async_raw_method(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """`raw_method` for an async method."""
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
 
 
 @dataclass(slots=True)
@@ -413,10 +438,18 @@ class BaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
-    ) -> Page:
-        """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options)
-        return Page(result, client=self, method=method, path=path, query=query, options=options)
+        raw: bool = False,
+    ) -> Any:
+        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest); with `raw`, a
+        `RawResponse` whose `parse()` gives the page."""
+
+        def page(result: Any) -> Page[Any]:
+            return Page(result, client=self, method=method, path=path, query=query, options=options)
+
+        result = self.request(method, path, query=query, options=options, raw=raw)
+        if raw:
+            return RawResponse(result.http_response, lambda r: page(_parse_body(r)))
+        return page(result)
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -504,12 +537,20 @@ class AsyncBaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
-    ) -> AsyncPage:
-        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options)
-        return AsyncPage(
-            result, client=self, method=method, path=path, query=query, options=options
-        )
+        raw: bool = False,
+    ) -> Any:
+        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest); with
+        `raw`, a `RawResponse` whose `parse()` gives the page."""
+
+        def page(result: Any) -> AsyncPage[Any]:
+            return AsyncPage(
+                result, client=self, method=method, path=path, query=query, options=options
+            )
+
+        result = await self.request(method, path, query=query, options=options, raw=raw)
+        if raw:
+            return RawResponse(result.http_response, lambda r: page(_parse_body(r)))
+        return page(result)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -526,26 +567,16 @@ class AsyncBaseClient(_Core):
 
 
 class SyncResource:
-    """Base of generated resource classes."""
+    """Base of generated resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: BaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
 
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
-
 
 class AsyncResource:
-    """Base of generated async resource classes."""
+    """Base of generated async resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: AsyncBaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
-
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._encoding import NOT_GIVEN
 
@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPage", "Page"]
 
 _CURSORS = ("starting_after", "ending_before")
+T = TypeVar("T")
 
 
-class _PageBase(dict[str, Any]):
-    """A list response (`data`, `has_more`, ...) that knows how to ask for the next page."""
+class _PageBase(dict[str, Any], Generic[T]):
+    """A list response (`data`, `has_more`, ...) that knows how to ask for the next page;
+    `T` is the type of its items."""
 
     def __init__(
         self,
@@ -34,7 +36,7 @@ class _PageBase(dict[str, Any]):
         self._request = (method, path, dict(query), options)
 
     @property
-    def data(self) -> list[Any]:
+    def data(self) -> list[T]:
         items = self.get("data")
         return items if isinstance(items, list) else []
 
@@ -57,40 +59,40 @@ class _PageBase(dict[str, Any]):
         return query
 
 
-class Page(_PageBase):
+class Page(_PageBase[T]):
     """A page from `BaseClient.request_page`."""
 
-    def next_page(self) -> Page | None:
+    def next_page(self) -> Page[T] | None:
         query = self._next_query()
         if query is None:
             return None
         method, path, _, options = self._request
-        page: Page = self._client.request_page(method, path, query=query, options=options)
+        page: Page[T] = self._client.request_page(method, path, query=query, options=options)
         return page
 
-    def auto_paging_iter(self) -> Iterator[Any]:
+    def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the ones after it, fetching each page when reached."""
-        page: Page | None = self
+        page: Page[T] | None = self
         while page is not None:
             yield from page.data
             page = page.next_page()
 
 
-class AsyncPage(_PageBase):
+class AsyncPage(_PageBase[T]):
     """A page from `AsyncBaseClient.request_page`."""
 
-    async def next_page(self) -> AsyncPage | None:
+    async def next_page(self) -> AsyncPage[T] | None:
         query = self._next_query()
         if query is None:
             return None
         method, path, _, options = self._request
         client = self._client
-        page: AsyncPage = await client.request_page(method, path, query=query, options=options)
+        page: AsyncPage[T] = await client.request_page(method, path, query=query, options=options)
         return page
 
-    async def auto_paging_iter(self) -> AsyncIterator[Any]:
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
         """Every item of this page and the ones after it, fetching each page when reached."""
-        page: AsyncPage | None = self
+        page: AsyncPage[T] | None = self
         while page is not None:
             for item in page.data:
                 yield item
