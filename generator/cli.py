@@ -1,4 +1,4 @@
-"""The command line: ``doc2client generate``, ``doc2client ir``.
+"""The command line: ``doc2client generate``, ``ir``, ``diff`` and ``cache``.
 
 Exit codes follow ``black --check``: 0 all is well (or current), 1 the output would
 change (``--check``), 2 there were errors. Diagnostics go to stderr as
@@ -40,15 +40,42 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="generate one client package per API")
     gen.add_argument(
         "specs",
-        type=Path,
+        type=_spec,
         nargs="?",
-        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document",
+        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document; "
+        "or an http(s) URL of an index page, one page or an OpenAPI document",
+    )
+    gen.add_argument(
+        "--save-pages",
+        type=Path,
+        metavar="DIR",
+        help="keep what was fetched from a URL in DIR (to commit under specs/)",
+    )
+    gen.add_argument(
+        "--fetch-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up on a URL that does not answer within this time (default: 30)",
     )
     gen.add_argument("-o", "--output", type=Path, help="output folder (replaced atomically)")
     gen.add_argument(
         "--check",
         action="store_true",
-        help="compare instead of writing: exit 1 if the output would change",
+        help="compare instead of writing: list what would change and print a unified diff "
+        "on stdout; exit 1 if the output would change",
+    )
+    gen.add_argument(
+        "--diff",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --check: print the diff after the list of files (default), or only the list",
+    )
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="write even when the output folder holds files doc2client did not write "
+        "(they are kept)",
     )
     _common(gen)
     gen.add_argument(
@@ -69,6 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         help="where unchanged work is kept between runs (default: ./.doc2client-cache)",
     )
     gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    gen.add_argument(
+        "--cache-max-size", type=_size, default=None, metavar="SIZE",
+        help="prune the cache to this size once a day (bytes, or with K, M, G; default 512M)",
+    )  # fmt: skip
 
     ir = sub.add_parser("ir", help="print the model as JSON")
     ir.add_argument("specs", type=Path, nargs="?")
@@ -77,12 +108,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(ir)
 
+    cache = sub.add_parser("cache", help="show, prune or clear the generation cache")
+    cache.add_argument("action", choices=("info", "prune", "clear"))
+    cache.add_argument("--cache-dir", type=Path, default=Path(".doc2client-cache"))
+    cache.add_argument(
+        "--max-size", type=_size, default=None, metavar="SIZE",
+        help="prune: keep at most this much (bytes, or with K, M, G; default 512M)",
+    )  # fmt: skip
+    cache.add_argument(
+        "--max-age", type=float, default=None, metavar="DAYS",
+        help="prune: remove entries unused for this many days (default 30)",
+    )  # fmt: skip
+
     diff = sub.add_parser("diff", help="report what changed between two versions of an API")
     diff.add_argument("old", type=Path, help="old version: pages folder(s) or OpenAPI document")
     diff.add_argument("new", type=Path, help="new version, in any of the same forms")
     diff.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
     diff.add_argument("--name", help="compare only the API of this name")
     return parser
+
+
+def _size(text: str) -> int:
+    """``512M`` and the like as bytes (K, M, G are powers of 1024)."""
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    number, unit = text.strip().upper().rstrip("B"), ""
+    if number and number[-1] in units:
+        number, unit = number[:-1], number[-1]
+    try:
+        return int(float(number) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 512M or 2G)") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -115,8 +170,9 @@ def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
 
 def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     apis = ", ".join(
-        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes in stats.apis
+        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
+    conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.items)
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
@@ -125,10 +181,18 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
+        + conventions
     )
 
 
-def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | None]:
+def _spec(value: str) -> Path | str:
+    """A SPECS argument: an http(s) URL stays text, anything else is a path."""
+    from generator.web import is_url
+
+    return value if is_url(value) else Path(value)
+
+
+def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
     config = load_config(args.config)
     output = args.output or (config.output if config else None)
@@ -137,7 +201,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates)
+            options = replace(options, formatter=formatter, templates=templates,
+                              overrides=config.overrides, root=config.root)  # fmt: skip
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -145,31 +210,39 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.cache import Cache
+    from generator.cache import open_cache
+    from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
-    from generator.write import OutputError, diff_tree, write_tree
+    from generator.web import Limits, fetched_jobs
+    from generator.write import OutputError, write_tree
 
     jobs, output = _jobs(args)
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
+    if any(options.formatter == "ruff" for _, options in jobs):
+        _require_ruff()
     reporter, stats = Reporter(), RunStats()
-    cache = Cache(None if args.no_cache else args.cache_dir)
-    with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
-        files = build(jobs, reporter, stats, cache=cache, progress=progress)
+    cache, warning = open_cache(None if args.no_cache else args.cache_dir)
+    if warning is not None:
+        print(f"doc2client: warning: {warning}", file=sys.stderr)
+    limits = Limits(timeout=args.fetch_timeout)
+    with (
+        Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
+        fetched_jobs(jobs, reporter, cache_root=cache.root, save_to=args.save_pages,
+                     limits=limits, progress=progress) as local,  # fmt: skip
+    ):
+        files = build(local, reporter, stats, cache=cache, progress=progress)
+    if cache.root is not None:
+        maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR
     if args.check:
-        diff = diff_tree(output, files)
-        sys.stderr.writelines(diff)
-        state = "would change" if diff else "up to date"
-        if not args.quiet or diff:
-            print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
-        return EXIT_CHANGED if diff else EXIT_OK
+        return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files)
+        result = write_tree(output, files, force=args.force)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -182,10 +255,83 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _require_ruff() -> None:
+    """Stop with one line saying how to install ruff when ``--formatter ruff`` cannot find it."""
+    import shutil
+
+    from generator.emit.format_ruff import ruff_binary
+
+    if shutil.which(ruff_binary()) is None:
+        raise ConfigError(
+            "--formatter ruff needs ruff, which is not installed: "
+            "pip install 'doc2client[ruff]' (or pip install ruff), or use --formatter black"
+        )
+
+
+def _check(
+    args: argparse.Namespace, output: Path, files: dict[str, bytes], reporter: Reporter,
+    stats: RunStats,
+) -> int:  # fmt: skip
+    """``--check``: the files that would change, then the diff, on stdout (like black)."""
+    from generator.write import ForeignFilesError, diff_tree, foreign_files, read_tree
+
+    foreign = foreign_files(output, read_tree(output), files)
+    if foreign and not args.force:
+        print(f"doc2client: error: {ForeignFilesError(output, foreign)}", file=sys.stderr)
+        return EXIT_ERROR
+    diff = diff_tree(output, files)
+    for verb, paths in (("change", diff.changed), ("add", diff.added), ("remove", diff.removed)):
+        sys.stdout.writelines(f"would {verb} {output / rel}\n" for rel in paths)
+    if args.diff:
+        sys.stdout.writelines(diff.lines)
+    sys.stdout.flush()
+    if not args.quiet or diff:
+        counts = (
+            f"{len(diff.changed)} changed, {len(diff.added)} added, {len(diff.removed)} removed"
+        )
+        state = f"would change ({counts})" if diff else "up to date"
+        print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
+    return EXIT_CHANGED if diff else EXIT_OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from generator import cache_admin
+    from generator.cache import refusal
+
+    root: Path = args.cache_dir
+    reason = refusal(root)
+    if reason is not None and root.exists():
+        print(f"doc2client: error: {reason}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.action == "clear":
+        cache_admin.clear(root)
+        print(f"doc2client: cleared {root}")
+    elif args.action == "prune":
+        max_bytes = args.max_size if args.max_size is not None else cache_admin.DEFAULT_MAX_BYTES
+        days = args.max_age * 86400 if args.max_age is not None else cache_admin.DEFAULT_MAX_AGE
+        count, size = cache_admin.prune(root, max_bytes, days) if root.is_dir() else (0, 0)
+        print(f"doc2client: removed {count} entries ({_mb(size)}) from {root}")
+    else:
+        found = cache_admin.usage(root)
+        print(f"{root}: {found.entries} entries, {_mb(found.size)}")
+        for kind, count, size in found.kinds:
+            print(f"  {kind}: {count} entries, {_mb(size)}")
+    return EXIT_OK
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import run_diff
+    from generator.pipeline import load_apis
 
-    return run_diff(args.old, args.new, as_json=args.as_json, name=args.name)
+    reporter = Reporter()
+    old = load_apis(args.old, reporter, Options(), only=args.name)
+    new = load_apis(args.new, reporter, Options(), only=args.name)
+    _print_diagnostics(reporter.sorted(), quiet=False)
+    return run_diff(old, new, as_json=args.as_json)
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -215,7 +361,8 @@ def cmd_ir(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"generate": cmd_generate, "ir": cmd_ir, "diff": cmd_diff}[args.command]
+    handlers = {"generate": cmd_generate, "ir": cmd_ir, "diff": cmd_diff, "cache": cmd_cache}
+    handler = handlers[args.command]
     try:
         return handler(args)
     except ConfigError as exc:

@@ -15,8 +15,9 @@ import pytest
 
 from generator.cache import Cache, digest, tree_fingerprint
 from generator.diagnostics import Reporter
+from generator.memo import Memo
 from generator.options import Options, RunStats
-from generator.pipeline import build, format_cached, render, split_pieces
+from generator.pipeline import build, format_kept, render, split_pieces
 from generator.progress import Progress
 from generator.write import write_tree
 
@@ -162,7 +163,7 @@ def test_pieces_format_as_the_whole_module(specs: Path) -> None:
     files = render(api, source, Options(), reporter)
     modules = [p for p in files if p.endswith(".py") and len(split_pieces(files[p])) > 1]
     assert modules, "no module was cut in pieces: the test would prove nothing"
-    pieced = format_cached(files, reporter, Cache(None), Progress(enabled=False))
+    pieced = format_kept(files, reporter, Memo(None), Progress(enabled=False))
     for path in modules:
         whole, error = format_one(path, files[path])
         assert error is None
@@ -218,10 +219,11 @@ def test_progress_draws_only_when_asked_and_erases_itself() -> None:
     with Progress(enabled=True, stream=shown, delay=0) as progress:
         progress.stage("scraping pages", 4)
         progress.advance(2)
-        assert "[" + "#" * 15 + "-" * 15 + "] 2/4" in progress.line()
+        assert progress.line().startswith("doc2client: scraping pages:  50%|")
+        assert "| 2/4 [00:00<" in progress.line()  # done/total, time taken < time left
         time.sleep(0.3)
     text = shown.getvalue()
-    assert "doc2client: scraping pages" in text and text.endswith("\r\x1b[2K")
+    assert "doc2client: scraping pages" in text and text.endswith("\r")  # erased
     late = io.StringIO()
     with Progress(enabled=True, stream=late, delay=5):
         pass

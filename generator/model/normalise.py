@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.diagnostics import Reporter
+from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
     PAGING_PARAMS,
     class_name,
@@ -28,6 +29,7 @@ from generator.model.naming import (
     unique_methods,
     unique_names,
 )
+from generator.model.paging import configured_paging, detect_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
     AnyShape,
@@ -35,11 +37,13 @@ from generator.model.shapes import (
     Array,
     Body,
     Boolean,
+    Conventions,
     Emptyable,
     Integer,
     Map,
     Number,
     Operation,
+    Paging,
     Parameter,
     ParameterLocation,
     Ref,
@@ -48,7 +52,9 @@ from generator.model.shapes import (
     Source,
     String,
     Union,
+    WireStyle,
 )
+from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 
 # a host line: a DNS name or a bracketed IPv6 address, and an optional port
@@ -75,12 +81,18 @@ class _Page:
 
 
 def normalise(
-    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None
-) -> Api:
+    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
+    overrides: Overrides | None = None,
+) -> Api:  # fmt: skip
     """The model of one API from its page records (see the module docstring)."""
     settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
+    conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
+    drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
+    drafts = [replace(op, paging=_paging(op, page.raw, registry, overrides or Overrides()))
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
     names = _component_names(
         shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses), registry
     )
@@ -96,7 +108,41 @@ def normalise(
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
+        conventions=conventions,
     )
+
+
+def _conventions(
+    drafts: list[Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
+    reporter: Reporter,
+) -> Conventions:  # fmt: skip
+    """The API's conventions (``generator.model.conventions``) from all of its operations."""
+    raws = [page.raw for page in settled]
+    bodies = [(op.operation_id, op.body.media_type, registry.objects[op.body.shape.name])
+              for op in drafts
+              if op.body is not None and isinstance(op.body.shape, Ref)
+              and op.body.shape.name in registry.objects]  # fmt: skip
+    wire, wire_reason = api_wire(raws, bodies, registry.objects, overrides, reporter)
+    first = raws[0].file if raws else ""
+    auth, auth_reason = api_auth(raws, overrides, first, reporter)
+    headers = (p.name for op in drafts for p in op.header_params)
+    idempotency, idempotency_reason = api_idempotency(headers, overrides)
+    where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
+             "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
+             "or --base-url to add a path")  # fmt: skip
+    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
+                       where)
+
+
+def _paging(
+    op: Operation, raw: RawPage, registry: Registry, overrides: Overrides
+) -> Paging | None:
+    """The configured paging where it applies, else the detected (``generator.model.paging``)."""
+    if overrides.pagination is not None:
+        configured = configured_paging(op, dict(overrides.pagination))
+        if configured is not None:
+            return configured
+    return detect_paging(op, raw, registry.objects)
 
 
 def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str]:
@@ -138,8 +184,7 @@ def _report_duplicate(
 ) -> None:
     other_id, other_file = first
     same = f"is also used by {other_file}" if other_id == op_id else (
-        f"names the same files as {other_id!r} ({other_file}): "
-        f"docs/operations/{file_stem(op_id)}.md")
+        f"names the same files as {other_id!r} ({other_file}): both are {file_stem(op_id)!r}")
     reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
                    "skipped", code="duplicate-id")
 
@@ -149,10 +194,12 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+        where = raw.schema_pointer + pointer
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
-    params = _parameters(raw, page.op_id, registry, reporter)
+    body = _body(raw, reader)
+    params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
     return Operation(
         operation_id=page.op_id,
         method=raw.method.upper(),
@@ -164,7 +211,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         path_params=params["path"],
         query_params=params["query"],
         header_params=params["header"],
-        body=_body(raw, reader),
+        body=body,
         responses=_responses(page, registry, reporter),
         source=Source(raw.file, raw.line),
     )
@@ -240,19 +287,27 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**props, **changed}} if changed else schema
 
 
+def _field_names(body: Body | None, registry: Registry) -> frozenset[str]:
+    """The Python names of a body's top-level fields (they become method arguments too)."""
+    if body is None or not isinstance(body.shape, Ref) or body.shape.name not in registry.objects:
+        return frozenset()
+    return frozenset(f.python_name for f in registry.objects[body.shape.name].fields)
+
+
 def _parameters(
-    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter
+    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter, fields: frozenset[str]
 ) -> dict[str, tuple[Parameter, ...]]:
     kept = _kept_parameters(raw, reporter)
-    clean = _parameter_names(kept, reporter, raw)
+    clean = _parameter_names(kept, reporter, raw, fields)
     result: dict[str, list[Parameter]] = {loc: [] for loc in _LOCATIONS}
     for p in kept:
         location: ParameterLocation = "path" if p.location == "path" else (
             "query" if p.location == "query" else "header")
         shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
         required = p.required or p.location == "path"
+        wire = WireStyle() if location == "query" else WireStyle("simple", explode=False)
         result[p.location].append(Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description))
+                                            shape, required, p.description, wire))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}
@@ -274,16 +329,47 @@ def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
 
 
 def _parameter_names(
-    kept: list[RawParameter], reporter: Reporter, raw: RawPage
+    kept: list[RawParameter], reporter: Reporter, raw: RawPage, fields: frozenset[str]
 ) -> dict[tuple[str, str], str]:
-    """Python names for the parameters of one operation, unique among them."""
-    keys = {f"{p.location}:{p.name}": (p.location, p.name) for p in kept}
-    names, clashes = unique_names({k: wire for k, (_, wire) in keys.items()})
-    for group in clashes:
-        listed = ", ".join(f"'{keys[k][1]}' in {keys[k][0]} -> {names[k]}" for k in group)
-        reporter.error(raw.file, raw.lines.get("parameters", raw.line),
-                       f"parameters clash as Python names: {listed}", code="name-clash")
-    return {keys[k]: names[k] for k in keys}
+    """Python names for the parameters of one operation, unique among them and the body fields.
+
+    The rule (docs/conventions.md, "Names"): within one location, names that clean to the same
+    identifier follow ``unique_names``. Across locations the body's fields keep their names
+    (they belong to a shared shape), then path, query and header parameters in that order; a
+    parameter whose name is taken gets ``_<location>`` (``name`` in path and query: ``name``
+    and ``name_query``; a query ``email`` beside a body field ``email``: ``email_query``).
+    Each renaming is a warning.
+    """
+    within: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        here = [p.name for p in kept if p.location == location]
+        names, clashes = unique_names({wire: wire for wire in here})
+        for group in clashes:
+            _warn_clash(raw, reporter, [(w, location, names[w]) for w in group])
+        within.update({(location, wire): names[wire] for wire in here})
+    taken = set(fields)
+    result: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        for p in (p for p in kept if p.location == location):
+            name = within[(location, p.name)]
+            if name in taken:
+                renamed = _free_name(f"{name.rstrip('_')}_{location}", taken)
+                _warn_clash(raw, reporter, [(p.name, location, renamed)], other=name)
+                name = renamed
+            taken.add(name)
+            result[(location, p.name)] = name
+    return result
+
+
+def _warn_clash(
+    raw: RawPage, reporter: Reporter, renamed: list[tuple[str, str, str]], other: str = ""
+) -> None:
+    """A warning that names were made distinct: (wire name, location, Python name) each."""
+    listed = ", ".join(f"'{wire}' in {where} -> {name}" for wire, where, name in renamed)
+    why = f"'{other}' is taken by another parameter or body field" if other else (
+        "they clash as Python names")
+    reporter.warning(raw.file, raw.lines.get("parameters", raw.line),
+                     f"parameters renamed ({why}): {listed}", code="name-clash")
 
 
 def _parameter_shape(
@@ -320,7 +406,8 @@ def _check_path(
                            "has no path parameter; a required string parameter is assumed",
                            code="path-parameter")
             python = _free_name(placeholder, taken)
-            kept.append(Parameter(placeholder, python, "path", String(), True))
+            kept.append(Parameter(placeholder, python, "path", String(), True,
+                                  wire=WireStyle("simple", explode=False)))
     return sorted(kept, key=lambda p: order[p.name])
 
 

@@ -356,7 +356,7 @@ class Reader:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
-            self.report("error", f"properties clash as Python names: {listed}",
+            self.report("warning", f"properties renamed (they clash as Python names): {listed}",
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:

@@ -1,0 +1,91 @@
+"""Formatting: every ``.py`` file through the chosen formatter, kept piece by piece.
+
+A module is cut into pieces (``split_pieces``) and each piece is kept in the memo under its
+text and the formatter's name and version, so editing one function formats one piece again.
+"""
+
+from __future__ import annotations
+
+from generator.cache import formatter_id
+from generator.diagnostics import Reporter
+from generator.memo import Memo
+from generator.progress import Progress
+
+GROUP_LINES = 400  # a kept piece ends at a content-chosen cut, or after about this many lines
+
+
+def split_pieces(text: str) -> list[str]:
+    """``text`` in the pieces that are formatted and kept one by one (content-chosen cuts)."""
+    from generator.emit.format import split_module
+
+    return split_module(text, GROUP_LINES, by_content=True)
+
+
+def format_kept(
+    files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
+    *, formatter: str = "black",
+) -> dict[str, str]:  # fmt: skip
+    """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted."""
+    from generator.emit.format import join_pieces
+
+    memo = memo.salted(formatter_id(formatter))
+    out = dict(files)
+    plans: dict[str, list[str]] = {}  # path → its pieces
+    known: dict[str, str] = {}  # piece → formatted text
+    todo: dict[str, str] = {}  # piece → the path it is from
+    for path in sorted(p for p in files if p.endswith(".py")):
+        whole = memo.get("format", [files[path]])
+        if whole is not None:
+            out[path] = whole[0]
+            continue
+        plans[path] = split_pieces(files[path])
+        for piece in plans[path]:
+            hit = memo.get("format", [piece]) if piece not in todo else None
+            if hit is not None:
+                known[piece] = hit[0]
+            else:
+                todo.setdefault(piece, path)
+    progress.stage("formatting pieces", len(todo))
+    for batch in _batches(list(todo)):
+        done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
+        known.update(done)
+        progress.advance(len(batch))
+    for path, pieces in plans.items():
+        if all(p in known for p in pieces):
+            out[path] = join_pieces([known[p] for p in pieces])
+            memo.put("format", [files[path]], out[path])
+    return out
+
+
+BATCHES = 12  # the formatter is run this many times, so progress can count pieces done
+
+
+def _batches(pieces: list[str]) -> list[list[str]]:
+    """``pieces`` in about ``BATCHES`` runs of the formatter (each run is parallel itself;
+    a run of fewer than 16 pieces would cost more to start than it saves)."""
+    size = max(16, -(-len(pieces) // BATCHES))
+    return [pieces[i : i + size] for i in range(0, len(pieces), size)]
+
+
+def _format_pieces(
+    todo: dict[str, str], reporter: Reporter, memo: Memo, formatter: str
+) -> dict[str, str]:
+    """Format the pieces (in parallel), keep each; a piece the formatter rejects is reported."""
+    if not todo:
+        return {}
+    from generator.emit.format import FormatError, format_files
+    from generator.emit.format_ruff import format_files_ruff
+
+    run = format_files_ruff if formatter == "ruff" else format_files
+    names = {f"piece{i}.py": piece for i, piece in enumerate(todo)}
+    try:
+        done = run(dict(names))
+    except FormatError as exc:
+        path = todo[names[exc.path]] if exc.path in names else exc.path
+        reporter.error(path, 0, f"generated code is not valid Python ({exc.reason}); "
+                       "this is a bug in a template", code="format")  # fmt: skip
+        return {}
+    result = {names[name]: text for name, text in done.items()}
+    for piece, text in result.items():
+        memo.put("format", [piece], text)
+    return result

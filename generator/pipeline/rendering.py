@@ -1,0 +1,71 @@
+"""Rendering: one API's project files, with the run's memo active around ``render_api``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from generator.cache import tree_fingerprint
+from generator.diagnostics import Reporter
+from generator.memo import Memo, remembering
+from generator.options import Options
+from generator.pipeline.sources import ApiSource, display_path
+
+if TYPE_CHECKING:
+    from generator.model.shapes import Api
+
+
+def render(
+    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None
+) -> dict[str, str]:
+    """The project files of ``api`` keyed by output path; a broken (user) template is
+    reported (raised when there is no ``reporter``)."""
+    from jinja2 import TemplateError
+
+    from generator.emit import render_api
+    from generator.emit.overlays import template_error
+
+    api = _labelled(api, source)
+    try:
+        files = render_api(api, templates=options.templates, source_label=source.label)
+    except TemplateError as exc:
+        if reporter is None:
+            raise
+        reporter.error(*template_error(exc))
+        return {}
+    return {f"{api.package}/{rel}": text for rel, text in files.items()}
+
+
+def _labelled(api: Api, source: ApiSource) -> Api:
+    """``api`` with each operation's source file named as ``source.label`` names it, so that
+    generated files say the same whichever folder doc2client ran from."""
+    from dataclasses import replace
+
+    if source.openapi is not None:
+        names = {str(source.openapi): source.label, display_path(source.openapi): source.label}
+    else:
+        names = {display_path(p): f"{source.label}/{p.name}" for p in source.pages}
+    operations = tuple(
+        replace(op, source=replace(op.source, file=names.get(op.source.file, op.source.file)))
+        for op in api.operations
+    )
+    return replace(api, operations=operations)
+
+
+def render_kept(
+    api: Api, model_key: str, source: ApiSource, options: Options, *, reporter: Reporter,
+    memo: Memo,
+) -> dict[str, str]:  # fmt: skip
+    """``render``, kept whole for this model, label and set of templates; when it has to
+    run, its pieces are kept too (salted with every API-wide value a template sees)."""
+    if not memo.enabled:
+        return render(api, source, options, reporter)
+    from generator.emit import base_context
+
+    templates = tree_fingerprint(options.templates)
+    pieces = memo.salted(templates, repr(sorted(base_context(api, source.label).items())))
+
+    def compute(local: Reporter) -> dict[str, str]:
+        with remembering(pieces):
+            return render(api, source, options, local)
+
+    return memo.reported("render", [model_key, source.label, templates], reporter, compute)
