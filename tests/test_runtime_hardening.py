@@ -281,3 +281,14 @@ def test_multipart_without_a_file_is_still_multipart(pkg, srv, kind, body, parts
     assert sent.body.count(b"Content-Disposition: form-data;") == len(parts)
     assert all(part in sent.body for part in parts)
     assert b"filename=" not in sent.body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_body_the_transport_gives_already_read_is_served_and_capped(pkg, kind):
+    def http() -> Any:
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "x" * 50}))
+        return httpx.Client(transport=transport) if kind == "sync" else httpx.AsyncClient(transport=transport)
+
+    assert invoke(pkg, kind, update, http_client=http()) == {"id": "x" * 50}
+    error = raises(pkg, kind, update, http_client=http(), max_response_bytes=10)
+    assert type(error) is pkg.InvalidResponseError
