@@ -83,12 +83,13 @@ def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
 def split_module(text: str, lines: int | None = None, *, by_content: bool = False) -> list[str]:
     """``text`` cut before top-level ``def``/``class`` statements that follow two blank lines.
 
-    A piece ends at the first such cut after ``lines`` lines (default ``PIECE_LINES``); ``by_content`` also cuts where
-    the text since the previous candidate has a CRC divisible by 4, so which cuts are used
-    depends only on the text just before each: editing one function changes one piece and
-    leaves the others (and their cache entries) alone. black formats such a statement alone
-    as it does within its module, and puts exactly two blank lines before it, so
-    ``join_pieces`` of the formatted pieces is the formatted module.
+    A piece ends at the first such cut after ``lines`` lines (default ``PIECE_LINES``);
+    ``by_content`` also cuts where the text since the previous candidate has a CRC divisible
+    by 4, so which cuts are used depends only on the text just before each: editing one
+    function changes one piece and leaves the others (and their cache entries) alone.
+
+    black formats such a statement alone as it does within its module, and puts exactly two
+    blank lines before it, so ``join_pieces`` of the formatted pieces is the formatted module.
     """
     limit = PIECE_LINES if lines is None else lines
     pieces: list[str] = []

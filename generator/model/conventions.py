@@ -246,11 +246,17 @@ def summary(api: Api) -> str:
     """One line of the run summary: each convention the API got, and why."""
     c = api.conventions
     wire = f"{c.wire.style}{'' if c.wire.explode else ', not exploded'}"
-    ways = sorted({a.method + (f" {a.parameter}" if a.parameter else "") for a in c.auth})
+    groups: dict[int, list[str]] = {}
+    for a in c.auth:
+        groups.setdefault(a.requirement, []).append(a.method + (f" {a.parameter}" if a.parameter
+                                                                 else ""))  # fmt: skip
+    ways = [" and ".join(group) for _, group in sorted(groups.items())]
     retry = (f"POST/PATCH retried with {c.idempotency_header} ({c.idempotency_reason})"
              if c.idempotency_header else f"POST/PATCH not retried ({c.idempotency_reason})")
     styles = Counter(op.paging.style for op in api.operations if op.paging is not None)
     paged = ", ".join(f"{style} {n}" for style, n in sorted(styles.items()))
     return (f"wire style {wire} ({c.wire_reason}); auth {' or '.join(ways)} ({c.auth_reason}); "
             f"{retry}; paging: {sum(styles.values())} lists" + (f" ({paged})" if paged else "")
-            + f"; base URL {api.base_url or '(none)'} ({c.base_url_reason})")
+            + (f"; base URL {api.base_url} ({c.base_url_reason})" if api.base_url else
+               "; no base URL (the input names no server): pass base_url= to the Client or set "
+               "base_url in [tool.doc2client.apis.NAME]"))

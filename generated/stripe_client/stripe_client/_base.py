@@ -11,12 +11,12 @@ import random
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
 
 from ._auth import API_KEY_HEADERS, AUTH, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
@@ -61,6 +61,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "SyncResource",
+    "async_raw_method",
+    "raw_method",
     "strip_not_given",
 ]
 
@@ -155,11 +157,19 @@ def _request_id(headers: httpx.Headers) -> str | None:
     return found
 
 
-class RawResponse:
-    """The HTTP response of a call made through `with_raw_response`."""
+T = TypeVar("T")
+P = ParamSpec("P")
 
-    def __init__(self, http_response: httpx.Response) -> None:
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
+    the method returns without it."""
+
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], T] | None = None
+    ) -> None:
         self.http_response = http_response
+        self._parse = parse
 
     @property
     def status_code(self) -> int:
@@ -173,12 +183,27 @@ class RawResponse:
     def request_id(self) -> str | None:
         return _request_id(self.http_response.headers)
 
-    def parse(self) -> Any:
+    def parse(self) -> T:
         """The body as the method would have returned it."""
-        return _parse_body(self.http_response)
+        if self._parse is not None:
+            return self._parse(self.http_response)
+        parsed: T = _parse_body(self.http_response)
+        return parsed
 
     def __repr__(self) -> str:
         return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+
+def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """`method` of a resource made with `raw=True`, typed as what it then returns."""
+    return cast("Callable[P, RawResponse[T]]", method)
+
+
+def async_raw_method(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """`raw_method` for an async method."""
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
 
 
 @dataclass(slots=True)
@@ -698,20 +723,26 @@ class BaseClient(_Core):
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
-    ) -> Page:
-        """One page of a list; `Page.auto_paging_iter()` walks the rest as `paging` says."""
-        raw = self.request(method, path, query=query, options=options, styles=styles, raw=True)
-        return Page(
-            raw.parse(),
-            client=self,
-            method=method,
-            path=path,
-            query=query,
-            options=options,
-            styles=styles,
-            paging=paging,
-            next_link=_next_link(raw.http_response),
-        )
+        raw: bool = False,
+    ) -> Any:
+        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
+
+        def page(http_response: httpx.Response) -> Page[Any]:
+            return Page(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -842,22 +873,28 @@ class AsyncBaseClient(_Core):
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
-    ) -> AsyncPage:
-        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest as `paging` says."""
-        raw = await self.request(
+        raw: bool = False,
+    ) -> Any:
+        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = await self.request(
             method, path, query=query, options=options, styles=styles, raw=True
         )
-        return AsyncPage(
-            raw.parse(),
-            client=self,
-            method=method,
-            path=path,
-            query=query,
-            options=options,
-            styles=styles,
-            paging=paging,
-            next_link=_next_link(raw.http_response),
-        )
+
+        def page(http_response: httpx.Response) -> AsyncPage[Any]:
+            return AsyncPage(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -874,26 +911,16 @@ class AsyncBaseClient(_Core):
 
 
 class SyncResource:
-    """Base of generated resource classes."""
+    """Base of generated resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: BaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
 
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
-
 
 class AsyncResource:
-    """Base of generated async resource classes."""
+    """Base of generated async resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: AsyncBaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
-
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
