@@ -210,7 +210,7 @@ def test_a_2xx_that_claims_json_but_is_not_raises_with_the_response(pkg, srv, ki
 def test_a_raw_response_that_claims_json_but_is_not_raises_on_parse(pkg, srv):
     srv.play(Reply(200, raw=b"{oops", headers={"Content-Type": "application/json; charset=utf-8"}))
     with pkg.Client(KEY) as client:
-        raw = client.customers.with_raw_response.update("cus_1")
+        raw = client.request("POST", "/v1/customers/cus_1", raw=True)
         with pytest.raises(pkg.InvalidResponseError):
             raw.parse()
     assert raw.http_response.text == "{oops"
