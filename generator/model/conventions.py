@@ -4,9 +4,9 @@ Each function returns its choice and the reason, which the run summary prints
 (``docs/conventions.md`` is the user's version of these rules).
 
 - Wire style (``api_wire``): the style of query parameters and form fields whose input declares
-  none. Form bodies that nest objects (a field that is an object, a map or a list of objects)
-  can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default, ``form`` with
-  ``explode``. Declared ``style``/``explode`` (OpenAPI) always win; query parameters of an
+  none. URL-encoded form bodies that nest objects (a field that is an object, a map or a list
+  of objects) can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default,
+  ``form`` with ``explode`` (multipart carries an object as a JSON part). Declared ``style``/``explode`` (OpenAPI) always win; query parameters of an
   OpenAPI document without ``style`` get the specification's default, ``form``.
 - Authentication (``api_auth``): every scheme that some operation's ``security`` names;
   pages declare none, so bearer.
@@ -90,7 +90,7 @@ def api_wire(
         assert chosen is not None  # the configuration checks the name
         return chosen, "configured (wire_style)"
     for op_id, media_type, obj in bodies:
-        if media(media_type) not in (FORM, MULTIPART):
+        if media(media_type) != FORM:  # multipart has its own way for objects: a JSON part
             continue
         nested = next((f for f in obj.fields if nests(f.shape, objects)), None)
         if nested is not None:
