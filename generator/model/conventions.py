@@ -6,8 +6,9 @@ Each function returns its choice and the reason, which the run summary prints
 - Wire style (``api_wire``): the style of query parameters and form fields whose input declares
   none. URL-encoded form bodies that nest objects (a field that is an object, a map or a list
   of objects) can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default,
-  ``form`` with ``explode`` (multipart carries an object as a JSON part). Declared ``style``/``explode`` (OpenAPI) always win; query parameters of an
-  OpenAPI document without ``style`` get the specification's default, ``form``.
+  ``form`` with ``explode`` (multipart carries an object as a JSON part). Declared
+  ``style``/``explode`` (OpenAPI) always win; query parameters of an OpenAPI document without
+  ``style`` get the specification's default, ``form``.
 - Authentication (``api_auth``): every scheme that some operation's ``security`` names;
   pages declare none, so bearer.
 - Idempotency (``api_idempotency``): a header parameter whose name holds ``idempotency``.
