@@ -74,6 +74,7 @@ EXPLAINED = {  # every diagnostic code the corpus gives, and why it is a warning
     "dropped-keyword": "minLength etc.: the client checks less than the server",
     "no-operation-id": "sample/.html: the page tool wrote a page for an operation without id",
     "empty-schema": "older-build pages never wrote the body schema: the body is typed Any",
+    "no-content-type": "older-build pages never wrote a content type: bodies are sent as JSON",
 }
 FORM = "application/x-www-form-urlencoded"
 

@@ -39,6 +39,7 @@ PYTEST = EXAMPLES / "pytest-overlay"
 # Changing the model changes the schema: bump MODEL_VERSION and add the new line here.
 SCHEMA_HASHES = {
     "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
+    "1.1": "cd6c11125561b0f03902fd025a926f93c350b28748847ffcccf5b1492b286d56",
 }
 
 

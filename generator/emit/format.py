@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from zlib import crc32
 
 import black
@@ -73,7 +72,9 @@ def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
     """Format in ``count`` processes, biggest jobs spread first; results in job order."""
     ordered = sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i))
     chunks = [[jobs[i] for i in ordered[k::count]] for k in range(count)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    from generator.processes import worker_pool
+
+    with worker_pool(count) as pool:
         futures = [pool.submit(format_chunk, chunk) for chunk in chunks]
         done = {(r[0], r[1]): r for f in futures for r in f.result()}
     return [done[(path, i)] for path, i, _ in jobs]

@@ -37,6 +37,7 @@ from generator.emit.python import (
     auth_doc,
     auth_literal,
     class_names,
+    error_body_annotation,
     import_lines,
     method_text,
     pyrepr,
@@ -127,6 +128,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
     writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
+    error_body = error_body_annotation(api, writer)
     resources = [
         {"attr": top, "module": attribute_name(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
@@ -145,6 +147,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         "resource_imports": import_lines(lazy),
         "typed_dicts": tds,
         "types_imports": import_lines(modules),
+        "error_body": error_body,
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
              "call": ".".join((*op.resource, op.method_name))}
@@ -223,10 +226,15 @@ def resource_context(
             by_path.setdefault(path[:i], [])
         by_path[path].append(op)
     nodes = [resource_node(api, path, by_path, writer) for path in sorted(by_path)]
+    modules = module_imports(writer, nodes)
+    types = {".._types": modules.pop(".._types")} if ".._types" in modules else {}
+    if types:
+        modules.setdefault("typing", []).append("TYPE_CHECKING")
     return {
         "module": top,
         "nodes": nodes,
-        "imports": import_lines(module_imports(writer, nodes)),
+        "imports": import_lines(modules),
+        "type_imports": import_lines(types),  # only for annotations: never imported at run time
         "types_imported": sorted(writer.used),
     }
 
@@ -248,15 +256,13 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     """Every import a resource module needs, by module."""
     modules = writer.imports(".._types")
     methods = [m for node in nodes for m in node.methods]
-    base = {"AsyncResource", "SyncResource"}
+    base = {"AsyncResource", "SyncResource", "async_raw_method", "raw_method"}
     if any(m.paged for m in methods):
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
     if any(m.body or m.query for m in methods):
         base.add("strip_not_given")
-    if any(not m.paged for m in methods) and "Any" not in writer.used:
-        modules.setdefault("typing", []).append("Any")
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
@@ -265,8 +271,7 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]
-    if any(node.children for node in nodes):
-        modules["functools"] = ["cached_property"]
+    modules["functools"] = ["cached_property"]  # with_raw_response
     return modules
 
 

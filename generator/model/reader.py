@@ -40,8 +40,9 @@ does not know (``not``, ``oneOf``, ``allOf`` of several, ``const``, ``$ref``, un
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from generator.model.naming import unique_names
@@ -270,7 +271,7 @@ class Reader:
             return self._untyped(s, ptr, path)
         reader = _SCALARS.get(typ) if isinstance(typ, str) else None
         if reader is not None:
-            return reader(s)
+            return self._usable_pattern(reader(s), ptr)
         if typ == "array":
             items = s.get("items")
             return Array(AnyShape() if items is None else self.shape(items, f"{ptr}/items", path))
@@ -279,6 +280,20 @@ class Reader:
         self.warn(f"unknown type {_short(typ)}; any value is accepted here", f"{ptr}/type",
                   "unsupported")
         return AnyShape()
+
+    def _usable_pattern(self, shape: Shape, ptr: str) -> Shape:
+        """``shape`` without a ``pattern`` that Python's ``re`` cannot compile (ECMA-262
+        syntax such as ``\\p{L}`` or ``(?<name>...)``, or a broken one): the client would
+        raise ``re.error`` when checking it. Such a pattern is warned about and not checked."""
+        if not isinstance(shape, String) or shape.pattern is None:
+            return shape
+        try:
+            re.compile(shape.pattern)
+        except (re.error, RecursionError, OverflowError) as exc:
+            self.warn(f"pattern {_short(shape.pattern)} is not a regular expression Python can"
+                      f" use ({exc}); it is not checked", f"{ptr}/pattern", "bad-pattern")
+            return replace(shape, pattern=None)
+        return shape
 
     def _untyped(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
         if "properties" in s or "additionalProperties" in s:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "1.0"
+MODEL_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class Source:
     file: str
     line: int = 0
     pointer: str = ""  # JSON pointer inside the schema, where there is one
+    layout: str = ""  # the page layout it was read from (generator/scrape/layout.py); "" if none
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,9 @@ class Api:
     title: str = ""
     version: str = ""
     conventions: Conventions = Conventions()
+    # the layout pages are written back in (generator/scrape/layout.py LAYOUTS); "" for the
+    # layout each operation was read from (configuration: page_layout)
+    page_layout: str = ""
 
     @property
     def package(self) -> str:

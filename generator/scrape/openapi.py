@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.diagnostics import Reporter
+from generator.files import MAX_DOCUMENT_BYTES
 from generator.scrape.lint import PointerLines, find_key, lint_document
 from generator.scrape.records import (
     RawEncoding,
@@ -67,7 +68,9 @@ def read_openapi(path: Path, reporter: Reporter) -> OpenApiInput | None:
 
 
 def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
-    text = read_source(path, file, reporter, expected="an OpenAPI document")
+    text = read_source(
+        path, file, reporter, expected="an OpenAPI document", max_bytes=MAX_DOCUMENT_BYTES
+    )
     if text is None:
         return None
     doc = _load(text, path, file, reporter)

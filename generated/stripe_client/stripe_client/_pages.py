@@ -19,7 +19,7 @@ a page shorter than the `size` asked for.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from ._encoding import NOT_GIVEN
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPage", "Page", "PagingSpec"]
 
 _ITEM_FIELDS = ("data", "items", "results", "entries", "records")
+T = TypeVar("T")
 
 
 class PagingSpec(NamedTuple):
@@ -61,8 +62,8 @@ def _given(value: object) -> bool:
     return value is not None and value is not NOT_GIVEN and value != ""
 
 
-class _PageBase(dict[str, Any]):
-    """A list response that knows how to ask for the next page."""
+class _PageBase(dict[str, Any], Generic[T]):
+    """A list response that knows how to ask for the next page; `T` is its items' type."""
 
     def __init__(
         self,
@@ -85,7 +86,7 @@ class _PageBase(dict[str, Any]):
         self._next_link = next_link
 
     @property
-    def data(self) -> list[Any]:
+    def data(self) -> list[T]:
         """The items of this page."""
         spec = self._paging
         items = _dig(self, spec.items) if spec.items else self.get("data")
@@ -161,46 +162,46 @@ class _PageBase(dict[str, Any]):
         return None
 
 
-class Page(_PageBase):
+class Page(_PageBase[T]):
     """A page from `BaseClient.request_page`."""
 
-    def next_page(self) -> Page | None:
+    def next_page(self) -> Page[T] | None:
         found = self._next()
         if found is None:
             return None
         path, query = found
         method, _, _, options = self._request
-        page: Page = self._client.request_page(
+        page: Page[T] = self._client.request_page(
             method, path, query=query, options=options, styles=self._styles, paging=self._paging
         )
         return page
 
-    def auto_paging_iter(self) -> Iterator[Any]:
+    def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the ones after it, fetching each page when reached."""
-        page: Page | None = self
+        page: Page[T] | None = self
         while page is not None:
             yield from page.data
             page = page.next_page()
 
 
-class AsyncPage(_PageBase):
+class AsyncPage(_PageBase[T]):
     """A page from `AsyncBaseClient.request_page`."""
 
-    async def next_page(self) -> AsyncPage | None:
+    async def next_page(self) -> AsyncPage[T] | None:
         found = self._next()
         if found is None:
             return None
         path, query = found
         method, _, _, options = self._request
         client = self._client
-        page: AsyncPage = await client.request_page(
+        page: AsyncPage[T] = await client.request_page(
             method, path, query=query, options=options, styles=self._styles, paging=self._paging
         )
         return page
 
-    async def auto_paging_iter(self) -> AsyncIterator[Any]:
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
         """Every item of this page and the ones after it, fetching each page when reached."""
-        page: AsyncPage | None = self
+        page: AsyncPage[T] | None = self
         while page is not None:
             for item in page.data:
                 yield item
