@@ -325,10 +325,11 @@ def render_pages(
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
     names = class_names(api)
-    files: Planned = {
+    layouts = {op.operation_id: page_layout(op, api) for op in api.operations}
+    files: Planned = {  # the layout in the keys: three layouts share one template
         f"pages/{file_stem(op.operation_id)}.html": (
-            page_template(page_layout(op, api)), _LazyPage(op, api), op.source.file,
-            operation_keys(api, (op,), names))
+            page_template(layouts[op.operation_id]), _LazyPage(op, api), op.source.file,
+            (*operation_keys(api, (op,), names), layouts[op.operation_id]))
         for op in api.operations
     }  # fmt: skip
     return render_files(files, env, header)

@@ -113,7 +113,7 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     ctx = _Context(file, PageSource(rest), reporter, index, bool(KEBAB_CLASSES & spelt))
     summary = _summary(ctx)
     request = _request_example(ctx)
-    method, target, line = _request_line(ctx)
+    method, target, line = _request_line(ctx, request)
     path, query = _split_target(target)
     headers = _headers(ctx, request)
     parameters = _parameters(ctx)
@@ -166,9 +166,8 @@ def _request_example(ctx: _Context) -> Tag | None:
     return next(pres, None)
 
 
-def _request_line(ctx: _Context) -> tuple[str, str, int]:
+def _request_line(ctx: _Context, example: Tag | None) -> tuple[str, str, int]:
     """Method, target (path and query template as written) and line of the request line."""
-    example = _request_example(ctx)
     where = (example.sourceline or 1) if example else ctx.lines.get("h1", 1)
     method_tag = _request_span(ctx, example, "requestline")
     if method_tag is None:
