@@ -315,7 +315,7 @@ def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, cache: Cache,
     progress: Progress,
 ) -> dict[str, bytes]:  # fmt: skip
-    by_formatter: dict[str, dict[str, str]] = {}
+    by_formatter: dict[tuple[str, bool], dict[str, str]] = {}
     for spec, options in jobs:
         for source in find_sources(spec, reporter, name=options.name):
             loaded = _load(source, reporter, options, cache, progress)
@@ -325,10 +325,12 @@ def _build(
             stats.apis.append((api.name, len(api.operations), len(api.shapes)))
             progress.stage(f"rendering {api.name}")
             files = _render_cached(api, model_key, source, options, reporter=reporter, cache=cache)
-            by_formatter.setdefault(options.formatter, {}).update(files)
+            trusted = not options.templates  # only doc2client's own templates wrote them
+            by_formatter.setdefault((options.formatter, trusted), {}).update(files)
     out: dict[str, str] = {}
-    for formatter, files in sorted(by_formatter.items()):
-        out.update(format_cached(files, reporter, cache, progress, formatter=formatter))
+    for (formatter, trusted), files in sorted(by_formatter.items()):
+        out.update(format_cached(files, reporter, cache, progress, formatter=formatter,
+                                 trusted=trusted))  # fmt: skip
     return {rel: text.encode("utf-8") for rel, text in sorted(out.items())}
 
 
@@ -399,9 +401,15 @@ def split_pieces(text: str) -> list[str]:
 
 def format_cached(
     files: dict[str, str], reporter: Reporter, cache: Cache, progress: Progress,
-    *, formatter: str = "black",
+    *, formatter: str = "black", trusted: bool = False,
 ) -> dict[str, str]:  # fmt: skip
-    """``files`` with every ``.py`` formatted; only pieces not in the cache are formatted."""
+    """``files`` with every ``.py`` formatted; only pieces not in the cache are formatted.
+
+    With ``trusted`` (the files come from doc2client's own templates and emitters, which
+    write black's style but for line length) and black as the formatter, a piece is laid
+    out by ``emit/layout.py`` (black's line splitting), and only pieces outside its subset
+    go to black.
+    """
     fid = digest(code_fingerprint(), formatter_id(formatter)) if cache.enabled else ""
     out = dict(files)
     plans: dict[str, list[str]] = {}  # path → the cache keys of its pieces
@@ -421,6 +429,9 @@ def format_cached(
                 known[key] = hit.decode("utf-8")
             else:
                 todo.setdefault(key, (path, piece))
+    if trusted and formatter == "black":
+        known.update(_layout_pieces(todo))
+        todo = {key: job for key, job in todo.items() if key not in known}
     progress.stage(f"formatting {len(todo)} pieces")
     known.update(_format_pieces(todo, reporter, cache, formatter))
     for path, keys in plans.items():
@@ -428,6 +439,19 @@ def format_cached(
             out[path] = _join([known[k] for k in keys])
             cache.put("format", digest(fid, files[path]), out[path].encode("utf-8"))
     return out
+
+
+def _layout_pieces(todo: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Pieces split as black splits lines, where ``layout_module`` knows every long line."""
+    from generator.emit.layout import Unsupported, layout_module
+
+    done: dict[str, str] = {}
+    for key, (_path, piece) in todo.items():
+        try:
+            done[key] = layout_module(piece)
+        except Unsupported:
+            continue
+    return done
 
 
 def _format_pieces(

@@ -188,7 +188,8 @@ def render_validators(api: Api, header: str, *, memo: Memo | None = None) -> str
     imports = "import decimal\n" if decimals else ""
     prelude = PRELUDE.format(imports=imports + ("import re\n" if patterns else ""))
     body = "\n\n".join(texts)
-    return f"{header}\n{prelude}\n{constants}\n\n{body}"
+    parts = [f"{header}\n{prelude}".rstrip("\n"), constants.rstrip("\n"), body.rstrip("\n")]
+    return "\n\n\n".join(p for p in parts if p) + "\n"  # black's blank lines
 
 
 @dataclass(frozen=True, slots=True)
