@@ -163,7 +163,7 @@ def seed_api() -> Api:
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    return render_api(seed_api())
+    return render_api(seed_api(), source_label="specs/stripe")
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def test_every_file_starts_with_generated_line(rendered: dict[str, str]) -> None
 
 
 def test_deterministic(rendered: dict[str, str]) -> None:
-    again = render_api(seed_api())
+    again = render_api(seed_api(), source_label="specs/stripe")
     assert list(again) == list(rendered)
     assert again == rendered
 
@@ -208,7 +208,7 @@ def test_deterministic_across_hash_seeds() -> None:
     code = (
         f"import hashlib, json, sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]; "
         "from test_emit import seed_api; from generator.emit import render_api; "
-        "print(hashlib.sha256(json.dumps(render_api(seed_api())).encode()).hexdigest())"
+        "print(hashlib.sha256(json.dumps(render_api(seed_api(), source_label='specs/stripe')).encode()).hexdigest())"
     )
     digests = set()
     for seed in ("0", "1"):
@@ -301,7 +301,7 @@ def test_user_templates(tmp_path: Path) -> None:
         "{{ version_line }}\n{{ operation.method }} {{ operation.path }}\n")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "count.txt.jinja").write_text("{{ api.operations | length }}\n")
-    files = render_api(seed_api(), templates=[tmp_path])
+    files = render_api(seed_api(), templates=[tmp_path], source_label="specs/stripe")
     assert files["README.md"].endswith("\nmine\n")
     page = files["ops/PostCustomersCustomer.txt"]
     assert page.startswith("# Generated") and "PostCustomersCustomer.html" in page.splitlines()[0]

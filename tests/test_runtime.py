@@ -106,8 +106,9 @@ from ._base import NOT_GIVEN, AsyncPage, NotGiven, Page, RawResponse, RequestOpt
 from ._client import AsyncClient, Client
 from ._errors import (
     APIConnectionError, APIError, APITimeoutError, AuthenticationError, BadRequestError,
-    ClientError, ConflictError, InternalServerError, NotFoundError, PermissionDeniedError,
-    RateLimitError, UnprocessableEntityError, ValidationError,
+    ClientError, ConflictError, InternalServerError, InvalidResponseError, NotFoundError,
+    PermissionDeniedError, RateLimitError, RequestBuildError, UnprocessableEntityError,
+    ValidationError,
 )
 '''
 

@@ -19,10 +19,15 @@ Idioms (see DESIGN.md, "Normalisation"):
 - ``nullable: true`` (3.0) and ``"null"`` in a type list (3.1): the model has no null (a form
   cannot send one), so null is dropped with a warning; a type list of several types -> ``Union``.
 - ``allOf`` of one branch is that branch.
+- ``$ref`` (response schemas keep theirs; ``Reader.definitions`` holds the targets): each
+  target is read once per direction; an object that refers back to itself is a named
+  recursive shape (a ``Ref`` to itself).
+- ``readOnly`` properties are left out of requests, ``writeOnly`` ones out of responses
+  (OpenAPI 3.x Schema Object).
 
 Keys ignored because they carry no validation meaning: ``description`` (kept on fields),
 ``title`` (kept as a naming hint on objects, dropped elsewhere), ``default``, ``example``,
-``examples``, ``deprecated``, ``readOnly``, ``writeOnly``, ``externalDocs``, ``xml``,
+``examples``, ``deprecated``, ``externalDocs``, ``xml``,
 ``discriminator``, ``$schema``, ``$comment``, ``contentMediaType``, ``contentEncoding`` and
 every other ``x-`` extension (``x-expansionResources`` ...).
 
@@ -35,9 +40,9 @@ does not know (``not``, ``oneOf``, ``allOf`` of several, ``const``, ``$ref``, un
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from generator.model.naming import unique_names
 from generator.model.shapes import (
@@ -83,20 +88,42 @@ MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 
 
 Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
+Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
+RefKey = tuple[str, Direction]
 
 
 @dataclass(slots=True)
 class Registry:
-    """Objects found so far, keyed by a content hash, with every place they were used."""
+    """Objects found so far, keyed by a content hash, with every place they were used.
+
+    ``$ref`` targets (response schemas keep them) are read once per direction: ``refs``
+    holds each one's shape. An object that refers back to itself is keyed by its reference
+    instead of its content (its content holds that key).
+    """
 
     objects: dict[str, Object] = field(default_factory=dict)
     uses: dict[str, set[Use]] = field(default_factory=dict)
+    refs: dict[RefKey, Shape] = field(default_factory=dict)
+    reading: set[RefKey] = field(default_factory=set)
+    recursive: set[RefKey] = field(default_factory=set)
+    components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
 
-    def add(self, obj: Object, use: Use) -> Ref:
-        key = "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
+    def add(self, obj: Object, use: Use, key: str = "") -> Ref:
+        key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
         return Ref(key)
+
+    def use(self, shape: Shape, use: Use) -> Shape:
+        """``shape`` (read before), recording one more use of the object it names."""
+        if isinstance(shape, Ref):
+            self.uses[shape.name].add(use)
+        return shape
+
+
+def ref_key(ref: RefKey) -> str:
+    """The registry key of a recursive ``$ref`` target."""
+    return "#" + hashlib.sha1(repr(ref).encode()).hexdigest()[:20]
 
 
 @dataclass(slots=True)
@@ -107,6 +134,9 @@ class Reader:
     op_id: str
     report: Report
     depth: int = 0  # schema levels below the current object member (see ``shape``)
+    definitions: Mapping[str, Any] = field(default_factory=dict)  # $ref -> target
+    direction: Direction = "request"
+    pending: RefKey | None = None  # the $ref whose target object is being read
 
     def warn(self, message: str, ptr: str, code: str) -> None:
         self.report("warning", message, ptr, code)
@@ -135,6 +165,8 @@ class Reader:
                 return AnyShape()
             self.warn(f"schema is not an object: {_short(s)}", ptr, "bad-schema")
             return AnyShape()
+        if isinstance(s.get("$ref"), str) and self.definitions:
+            return self._ref(s["$ref"], ptr, path)
         self._check_keys(s, ptr)
         for construct in ("not", "oneOf", "const", "$ref", "if", "then", "else", "prefixItems"):
             if construct in s:
@@ -147,6 +179,33 @@ class Reader:
         if "allOf" in s:
             return self._all_of(s, ptr, path)
         return self._typed(s, ptr, path, open_enum)
+
+    def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
+        """A ``$ref``'s target, read once; a target being read (a cycle) is a ``Ref`` to it."""
+        key: RefKey = (ref, self.direction)
+        registry = self.registry
+        if key in registry.refs:
+            return registry.use(registry.refs[key], (self.op_id, path))
+        target = self.definitions.get(ref)
+        if target is None:
+            self.warn(f"unresolvable $ref {ref!r}; any value is accepted here", f"{ptr}/$ref",
+                      "bad-ref")
+            return AnyShape()
+        if key in registry.reading:
+            if _is_object(target):
+                registry.recursive.add(key)
+                return Ref(ref_key(key))
+            self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
+                      "here", f"{ptr}/$ref", "recursive-ref")
+            return AnyShape()
+        registry.reading.add(key)
+        self.pending = key if _is_object(target) else None
+        try:
+            shape = self.shape(target, ref.partition("#")[2], path)
+        finally:
+            registry.reading.discard(key)
+        registry.refs[key] = shape
+        return shape
 
     def _check_keys(self, s: dict[str, Any], ptr: str) -> None:
         for key in s:
@@ -242,11 +301,13 @@ class Reader:
         return Emptyable(Enum(rest, open=opened, max_length=max_length))
 
     def _object(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
+        named, self.pending = self.pending, None
         props = s.get("properties") or {}
         extra = s.get("additionalProperties", None)
         if not isinstance(props, dict):
             self.warn("'properties' is not an object", f"{ptr}/properties", "bad-schema")
             props = {}
+        props = self._directed(props)
         if not props and extra is not None and extra is not False:
             value = AnyShape() if extra is True else self.shape(
                 extra, f"{ptr}/additionalProperties", path)
@@ -255,13 +316,24 @@ class Reader:
             self.warn("'additionalProperties' schema beside 'properties' is not modelled; "
                       "other keys are accepted unchecked", f"{ptr}/additionalProperties",
                       "unsupported")
-        obj = Object(
+        title = s.get("title", "") if isinstance(s.get("title"), str) else ""
+        obj = Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
             fields=self._fields(props, self._required(s, props, ptr), ptr, path),
             additional=extra is not False,
-            title=s.get("title", "") if isinstance(s.get("title"), str) else "",
+            title=title,
         )
-        return self.registry.add(obj, (self.op_id, path))
+        key = ref_key(named) if named is not None and named in self.registry.recursive else ""
+        ref = self.registry.add(obj, (self.op_id, path), key)
+        if named is not None:
+            self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
+        return ref
+
+    def _directed(self, props: dict[str, Any]) -> dict[str, Any]:
+        """``props`` without those the direction leaves out (OpenAPI 3.x Schema Object:
+        ``readOnly`` ones are not sent, ``writeOnly`` ones not returned)."""
+        hidden = "readOnly" if self.direction == "request" else "writeOnly"
+        return {k: v for k, v in props.items() if not (isinstance(v, dict) and v.get(hidden))}
 
     def _required(self, s: dict[str, Any], props: dict[str, Any], ptr: str) -> frozenset[str]:
         required = s.get("required", [])
@@ -284,7 +356,7 @@ class Reader:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
-            self.report("error", f"properties clash as Python names: {listed}",
+            self.report("warning", f"properties renamed (they clash as Python names): {listed}",
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:
@@ -306,6 +378,12 @@ class Reader:
             )
             for wire, sub in props.items()
         )
+
+
+def _is_object(s: Any) -> bool:
+    """Whether schema ``s`` is an object with properties (what becomes a named ``Object``)."""
+    return (isinstance(s, dict) and "properties" in s and s.get("type") in ("object", None)
+            and not {"anyOf", "allOf", "oneOf", "$ref"} & set(s))
 
 
 def _string(s: dict[str, Any]) -> Shape:

@@ -162,8 +162,16 @@ class Body:
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    status: str  # "200", "default", ...
+    """One response: its status, media type and, where the input gives a schema, its shape.
+
+    ``shape`` is ``None`` when the input says nothing of the body (pages; a response without
+    ``content``). Fields marked ``writeOnly`` are not in it; ``readOnly`` ones are.
+    """
+
+    status: str  # "200", "2XX", "default", ...
     description: str = ""
+    media_type: str = ""  # "" when the input names none
+    shape: Shape | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -166,6 +166,7 @@ class _Reader:
     refs: Resolver
     locate: _Locator
     host: str = ""
+    definitions: dict[str, Any] = field(default_factory=dict)  # shared by every record
 
     def pages(self, paths: Any) -> tuple[RawPage, ...]:
         if not isinstance(paths, dict):
@@ -222,6 +223,7 @@ class _Reader:
             line=line,
             lines={"operation": line},
             has_body=body_types,
+            definitions=self.definitions,
         )
 
     def _headers(self, accept: list[str], media_type: str) -> tuple[tuple[str, str], ...]:
@@ -300,12 +302,49 @@ class _Reader:
         found: list[RawResponse] = []
         accept: list[str] = []
         for status, value in _dict(raw).items():
-            response = _dict(self.refs.follow(value, f"{ptr}/responses/{escape(str(status))}"))
-            found.append(RawResponse(str(status), str(response.get("description") or "")))
-            for media in _dict(response.get("content")):
-                if str(media) not in accept:
-                    accept.append(str(media))
+            where = f"{ptr}/responses/{escape(str(status))}"
+            response = _dict(self.refs.follow(value, where))
+            content = _dict(response.get("content"))
+            media = preferred_media_type([str(m) for m in content])
+            schema = _dict(content.get(media)).get("schema") if media else None
+            pointer = f"{where}/content/{escape(media)}/schema" if media else ""
+            if isinstance(schema, dict):
+                self._define(schema, pointer)
+            found.append(RawResponse(str(status), str(response.get("description") or ""),
+                                     media, schema if isinstance(schema, dict) else None, pointer))
+            accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
+
+    def _define(self, schema: dict[str, Any], pointer: str) -> None:
+        """Put every ``$ref`` target reachable from ``schema`` into ``definitions``.
+
+        A target that does not resolve is left out: the normaliser reports the ``$ref`` where
+        it stands, and types that part ``Any``.
+        """
+        todo: list[Any] = [schema]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, list):
+                todo.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref not in self.definitions:
+                    try:
+                        self.definitions[ref] = self.refs.target(ref, pointer)
+                    except RefError:
+                        continue
+                    todo.append(self.definitions[ref])
+                todo.extend(v for k, v in node.items() if k != "$ref")
+
+
+JSON_MEDIA = re.compile(r"application/(?:[\w.-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+def preferred_media_type(media_types: list[str]) -> str:
+    """The media type a client reads a response as: the first JSON one (``application/json``,
+    ``application/problem+json``, RFC 6839 ``+json``), else the first; "" when there is none."""
+    return next((m for m in media_types if JSON_MEDIA.match(m)), media_types[0] if media_types
+                else "")
 
 
 def _type_name(schema: dict[str, Any] | None) -> str:

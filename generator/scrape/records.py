@@ -24,8 +24,15 @@ class RawParameter:
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
+    """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
+    its source says of it. Pages give no schema; an OpenAPI document gives the first media
+    type's schema with its ``$ref``s kept (their targets are in ``RawPage.definitions``)."""
+
     status: str
     description: str
+    media_type: str = ""  # "" when the source names none
+    schema: dict[str, Any] | None = None
+    pointer: str = ""  # JSON pointer of the schema in its document
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +57,6 @@ class RawPage:
     schema_line: int = 0  # line where the schema text starts
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
+    # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
+    # one mapping shared by every record of a document, so it is left out of repr and ==
+    definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

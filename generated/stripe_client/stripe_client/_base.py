@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -18,7 +19,14 @@ from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict
 
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
-from ._errors import APIConnectionError, APITimeoutError, ClientError, error_for_status
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientError,
+    InvalidResponseError,
+    RequestBuildError,
+    error_for_status,
+)
 from ._pages import AsyncPage, Page
 
 
@@ -63,6 +71,10 @@ logger = logging.getLogger("stripe_client")
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _KEYED_METHODS = frozenset({"POST"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
+_NO_BODY_STATUSES = frozenset({204, 304})  # RFC 9110 sections 15.3.5 and 15.4.5
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 class RequestOptions(TypedDict, total=False):
@@ -94,14 +106,25 @@ def _jsonable(value: Any) -> Any:
 
 
 def _parse_body(response: httpx.Response) -> Any:
-    """A 2xx body: JSON parsed, empty as None, anything else as text."""
+    """A 2xx body: JSON parsed, empty as None, anything else as text.
+
+    Raises `InvalidResponseError` (with the response as `http_response`) when the body
+    claims JSON (a `Content-Type` with `json`, or none at all) but does not parse.
+    """
     if not response.content:
         return None
-    if "json" in response.headers.get("content-type", "json"):
+    content_type = response.headers.get("content-type")
+    if content_type is None or "json" in content_type:
         try:
             return response.json()
         except ValueError:
-            pass
+            if content_type is not None:
+                raise InvalidResponseError(
+                    f"the body is not valid JSON although its Content-Type is {content_type!r}",
+                    http_response=response,
+                    method=response.request.method,
+                    url=str(response.request.url),
+                ) from None
     return response.text
 
 
@@ -146,6 +169,83 @@ class _Prepared:
     kwargs: dict[str, Any]
     max_retries: int
     retryable: bool
+    deadline: float | None  # seconds for one attempt as a whole
+
+
+def _deadline(timeout: float | httpx.Timeout | None) -> float | None:
+    """Seconds one attempt may take in all: the number, or an `httpx.Timeout`'s largest value."""
+    if timeout is None or isinstance(timeout, int | float):
+        return timeout
+    phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    limits = [t for t in phases if t is not None]
+    return max(limits) if limits else None
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The origin of `url` (RFC 6454): scheme, host and port, the default port filled in."""
+    return (url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme))
+
+
+def _clean_key(key: str | None) -> str | None:
+    """`key` without surrounding white space (a trailing newline read from a file), or None.
+
+    Raises `ValueError` when a control character remains inside it; the key is not shown.
+    """
+    cleaned = (key or "").strip()
+    if _CONTROL.search(cleaned):
+        raise ValueError("api_key contains a line break or another control character (not shown)")
+    return cleaned or None
+
+
+class _Body:
+    """The body of one response, read chunk by chunk within the attempt's deadline and the
+    client's size limit."""
+
+    def __init__(self, response: httpx.Response, deadline: float | None, limit: int | None) -> None:
+        self.response = response
+        self.deadline = deadline
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit():
+            self._check_size(int(declared))
+
+    def add(self, chunk: bytes) -> None:
+        """Keep `chunk`; raises `httpx.ReadTimeout` past the deadline, `InvalidResponseError`
+        past the size limit."""
+        self.size += len(chunk)
+        self._check_size(self.size)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise httpx.ReadTimeout("the attempt's deadline passed", request=self.response.request)
+        self.chunks.append(chunk)
+
+    def _check_size(self, size: int) -> None:
+        if self.limit is not None and size > self.limit:
+            raise InvalidResponseError(
+                f"the response body is larger than max_response_bytes={self.limit}",
+                http_response=self.response,
+                method=self.response.request.method,
+                url=str(self.response.request.url),
+            )
+
+    def unframed(self) -> bool:
+        """A 204 or 304 that announces a body: its bytes would be read as the next response."""
+        headers = self.response.headers
+        announced = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+        return self.response.status_code in _NO_BODY_STATUSES and announced
+
+    def result(self) -> httpx.Response:
+        """The response with its whole body, as `httpx` would have read it."""
+        source = self.response
+        return httpx.Response(
+            source.status_code,
+            headers=source.headers,
+            content=b"".join(self.chunks),
+            request=source.request,
+            extensions=source.extensions,
+            history=source.history,
+        )
 
 
 class _Core:
@@ -166,8 +266,9 @@ class _Core:
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+        self._api_key = _clean_key(api_key if api_key is not None else os.environ.get(API_KEY_ENV))
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -180,6 +281,7 @@ class _Core:
         self.auth_header = auth_header
         self.auth_scheme = auth_scheme
         self.validate = validate
+        self.max_response_bytes = max_response_bytes
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "'***'"
@@ -196,7 +298,34 @@ class _Core:
         elif method in _KEYED_METHODS:
             headers["Idempotency-Key"] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
+        for name, value in headers.items():
+            if _CONTROL.search(name) or _CONTROL.search(value):
+                raise RequestBuildError(
+                    f"header {name!r} holds a line break or another control character"
+                    " (its value is not shown); nothing was sent"
+                )
         return headers
+
+    def _credential_headers(self) -> frozenset[str]:
+        """Lower-case names of the headers that carry credentials."""
+        return _CREDENTIAL_HEADERS | {self.auth_header.lower()}
+
+    def _redirect(
+        self, http: httpx.Client | httpx.AsyncClient, response: httpx.Response, hops: int
+    ) -> httpx.Request | None:
+        """The next request of a redirect that `http` is set to follow, or None.
+
+        Credentials are dropped when the redirect leaves the origin: RFC 9110 section 15.4
+        lets a client follow a redirect, and a credential belongs to its origin (RFC 9110
+        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`.
+        """
+        target = response.next_request
+        if target is None or not http.follow_redirects or hops >= http.max_redirects:
+            return None
+        if _origin(target.url) != _origin(response.request.url):
+            for name in self._credential_headers():
+                target.headers.pop(name, None)
+        return target
 
     def _prepare(
         self,
@@ -220,13 +349,16 @@ class _Core:
         has_key = any(name.lower() == "idempotency-key" for name in headers)
         retryable = method in _IDEMPOTENT_METHODS or has_key
         max_retries = options.get("max_retries", self.max_retries)
-        return _Prepared(method, url, path, kwargs, max(0, max_retries), retryable)
+        deadline = _deadline(kwargs["timeout"])
+        return _Prepared(method, url, path, kwargs, max(0, max_retries), retryable, deadline)
 
     def _retry_delay(
         self, prepared: _Prepared, attempt: int, outcome: httpx.Response | ClientError
     ) -> float | None:
         """Seconds to wait before the next attempt, or None when this outcome is final."""
         if attempt > prepared.max_retries or not prepared.retryable:
+            return None
+        if isinstance(outcome, RequestBuildError):
             return None
         if isinstance(outcome, ClientError):
             return self._backoff(attempt)
@@ -266,10 +398,24 @@ class _Core:
             prepared.max_retries + 1,
         )
 
-    def _transport_error(self, prepared: _Prepared, exc: httpx.TransportError) -> ClientError:
-        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        text = "request timed out" if kind is APITimeoutError else "connection error"
-        return kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+    def _transport_error(
+        self, prepared: _Prepared, exc: httpx.TransportError | TimeoutError
+    ) -> ClientError:
+        """The error for an attempt that got no response; `exc` is its `__cause__`.
+
+        A request the client could not build (`httpx.LocalProtocolError`,
+        `httpx.UnsupportedProtocol`) is a `RequestBuildError`, never retried.
+        """
+        error: ClientError
+        if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol):
+            error = RequestBuildError(f"the request could not be built: {type(exc).__name__}")
+            return error  # its message may quote a header value: not kept as the cause
+        timed_out = isinstance(exc, httpx.TimeoutException | TimeoutError)
+        kind = APITimeoutError if timed_out else APIConnectionError
+        text = "request timed out" if timed_out else "connection error"
+        error = kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+        error.__cause__ = exc
+        return error
 
     def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
         """The call's result from its last outcome: parsed body, RawResponse, or an error."""
@@ -315,13 +461,29 @@ def _body_kwargs(
         return {}
     kind = (media_type or "application/x-www-form-urlencoded").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        fields, files = to_multipart(body)
-        return {"data": fields, "files": files}
+        return _multipart_kwargs(body, headers)
     if kind.endswith("json"):
         headers.setdefault("Content-Type", kind)
         return {"content": json.dumps(_jsonable(body)).encode()}
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
     return {"content": encode_form(body).encode()}
+
+
+def _multipart_kwargs(body: Mapping[str, object], headers: dict[str, str]) -> dict[str, Any]:
+    """httpx keyword arguments that send `body` as multipart, even when it holds no file.
+
+    httpx sends `data=` alone form-encoded; an operation declared `multipart/form-data` is
+    sent as multipart whatever its values, so without a file each field is one part
+    without a file name (RFC 7578 section 4.2), and an empty body is a multipart with no parts.
+    """
+    fields, files = to_multipart(body)
+    if files:
+        return {"data": fields, "files": files}
+    if fields:
+        return {"files": [(name, (None, value)) for name, value in fields.items()]}
+    boundary = uuid.uuid4().hex
+    headers.setdefault("Content-Type", f"multipart/form-data; boundary={boundary}")
+    return {"content": f"--{boundary}--\r\n".encode()}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -356,6 +518,7 @@ class BaseClient(_Core):
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key,
@@ -366,6 +529,7 @@ class BaseClient(_Core):
             auth_header=auth_header,
             auth_scheme=auth_scheme,
             validate=validate,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
@@ -398,13 +562,33 @@ class BaseClient(_Core):
     def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
+        deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
-            request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
-            outcome = self._http.send(request)
+            outcome = self._exchange(prepared, deadline)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
+
+    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline`."""
+        request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
+        response = self._http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while (target := self._redirect(self._http, response, hops)) is not None:
+            response.close()
+            response = self._http.send(target, stream=True, follow_redirects=False)
+            hops += 1
+        body = _Body(response, deadline, self.max_response_bytes)
+        try:
+            for chunk in response.iter_raw():
+                body.add(chunk)
+            stream = response.extensions.get("network_stream")
+            if body.unframed() and stream is not None:
+                stream.close()
+        finally:
+            response.close()
+        return body.result()
 
     def request_page(
         self,
@@ -447,6 +631,7 @@ class AsyncBaseClient(_Core):
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key,
@@ -457,6 +642,7 @@ class AsyncBaseClient(_Core):
             auth_header=auth_header,
             auth_scheme=auth_scheme,
             validate=validate,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
@@ -489,13 +675,34 @@ class AsyncBaseClient(_Core):
     async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
+        deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
-            request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
-            outcome = await self._http.send(request)
-        except httpx.TransportError as exc:
+            async with asyncio.timeout(prepared.deadline):
+                outcome = await self._exchange(prepared, deadline)
+        except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
+
+    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline`."""
+        request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while (target := self._redirect(self._http, response, hops)) is not None:
+            await response.aclose()
+            response = await self._http.send(target, stream=True, follow_redirects=False)
+            hops += 1
+        body = _Body(response, deadline, self.max_response_bytes)
+        try:
+            async for chunk in response.aiter_raw():
+                body.add(chunk)
+            stream = response.extensions.get("network_stream")
+            if body.unframed() and stream is not None:
+                await stream.aclose()
+        finally:
+            await response.aclose()
+        return body.result()
 
     async def request_page(
         self,

@@ -128,8 +128,20 @@ def encode_query(data: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def format_path(template: str, **params: object) -> str:
-    """Fill `{name}` in `template`, each value percent-encoded as one path segment."""
-    return template.format_map({name: quote(str(value), safe="") for name, value in params.items()})
+    """Fill `{name}` in `template`, each value percent-encoded as one path segment.
+
+    Raises `ValueError` before anything is sent when a value is empty, `.` or `..`: those
+    are not a segment but remove one (RFC 3986 section 5.2.4), so the call would reach
+    another endpoint (`/v1/customers/cus_1/sources/..` is `/v1/customers/cus_1`).
+    """
+    return template.format_map({name: _segment(name, value) for name, value in params.items()})
+
+
+def _segment(name: str, value: object) -> str:
+    text = str(value)
+    if text in ("", ".", ".."):
+        raise ValueError(f"{name} must be a non-empty id other than '.' and '..', got {text!r}")
+    return quote(text, safe="")
 
 
 FileContent = bytes | IO[bytes]
