@@ -51,7 +51,8 @@ _TOKEN = re.compile(
       (?P<string>(?:[rRbBuUfF]{1,2})?(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))
     | (?P<number>\d[\w.]*|\.\d[\w.]*)
     | (?P<name>[A-Za-z_]\w*)
-    | (?P<op>->|:=|\*\*=|//=|>>=|<<=|\*\*|//|<<|>>|<=|>=|==|!=|[-+*/%@&|^~]=|[-+*/%@&|^~<>=.,:;()\[\]{}])
+    | (?P<op>->|:=|\*\*=|//=|>>=|<<=|\*\*|//|<<|>>|<=|>=|==|!=|[-+*/%@&|^~]=
+             |[-+*/%@&|^~<>=.,:;()\[\]{}])
     )""",
     re.VERBOSE,
 )
@@ -300,7 +301,7 @@ def _top_level(leaves: Sequence[Leaf], start: int = 0, end: int | None = None) -
 
 
 def statement(leaves: list[Leaf]) -> list[Leaf]:
-    """The statement's leaves with black's invisible parentheses (``normalize_invisible_parens``)."""
+    """The statement's leaves with invisible parentheses (black's normalize_invisible_parens)."""
     first = leaves[0].value
     if first in ("def", "async"):
         return _function(leaves)
@@ -468,7 +469,8 @@ def rhs_with_omits(line: Line, force: bool) -> Iterator[Line]:
         if omit:
             target = next((leaf.opening for leaf in reversed(line.leaves)
                            if leaf.kind in CLOSING and id(leaf) not in omit), None)  # fmt: skip
-            if target is not None and target.value and prefix_lengths.get(id(target), 0) > LINE_LENGTH:
+            start = prefix_lengths.get(id(target), 0) if target is not None else 0
+            if target is not None and target.value and start > LINE_LENGTH:
                 continue
         lines = list(right_hand_split(line, force, omit))
         if first_lines is None and not omit:
@@ -578,8 +580,7 @@ def can_omit_invisible_parens(rhs: RHS) -> bool:
 def _can_omit_opening(line: Line, first: Leaf) -> bool:
     remainder = False
     length = 4 * line.depth
-    index = -1
-    for index, leaf, leaf_length in line.lengths():
+    for _index, leaf, leaf_length in line.lengths():
         if leaf.kind in CLOSING and leaf.opening is first:
             remainder = True
         if remainder:
@@ -588,7 +589,7 @@ def _can_omit_opening(line: Line, first: Leaf) -> bool:
                 return False
             if leaf.kind in OPENING:
                 remainder = False
-    return len(line.leaves) == index + 1
+    return True  # the whole line was checked without exceeding the limit
 
 
 def _can_omit_closing(line: Line, last: Leaf) -> bool:
