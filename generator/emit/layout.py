@@ -80,6 +80,7 @@ class Leaf:
     annotation: str = ""  # "param" or "return" for leaves inside an annotation
     unary: bool = False
     original_prefix: str = ""  # black's spacing before it, for a line built afresh
+    comment: str = ""  # an inline comment black attached to it ("  # noqa: E501")
 
     def __str__(self) -> str:
         return self.prefix + self.value
@@ -130,7 +131,8 @@ class Line:
 
     def __str__(self) -> str:
         first, *rest = self.leaves
-        return first.prefix + "    " * self.depth + first.value + "".join(map(str, rest))
+        text = first.prefix + "    " * self.depth + first.value + "".join(map(str, rest))
+        return text + "".join(leaf.comment for leaf in self.leaves)
 
     def __bool__(self) -> bool:
         return bool(self.leaves)
@@ -157,7 +159,7 @@ class Line:
     def lengths(self, reverse: bool = False) -> Iterator[tuple[int, Leaf, int]]:
         indexed = list(enumerate(self.leaves))
         for index, leaf in reversed(indexed) if reverse else indexed:
-            yield index, leaf, len(leaf.prefix) + len(leaf.value)
+            yield index, leaf, len(leaf.prefix) + len(leaf.value) + len(leaf.comment)
 
 
 def split_before_priority(leaf: Leaf, previous: Leaf | None) -> int:
@@ -428,7 +430,7 @@ def run_transformer(line: Line, transform: object, text: str, force: bool) -> li
     for old in line.leaves:
         prefix = old.original_prefix if copy.leaves else ""
         copy.append(Leaf(old.kind, old.value, prefix, old.parent, None, 0, old.vararg,
-                         old.annotation, old.unary, old.original_prefix))  # fmt: skip
+                         old.annotation, old.unary, old.original_prefix, old.comment))  # fmt: skip
     second = run_transformer(copy, transform, text, True)
     if all(short_enough(piece) for piece in second):
         return second
@@ -711,6 +713,8 @@ def delimiter_split(line: Line, force: bool) -> Iterator[Line]:
     if not line.leaves:
         raise CannotSplit("empty line")
     last = line.leaves[-1]
+    if any(leaf.comment for leaf in line.leaves):
+        raise Unsupported("a comment in a line split at its delimiters")
     priority = line.max_priority([last])
     if priority == DOT_PRIORITY and line.count_priority(priority) == 1:
         raise CannotSplit("splitting a single attribute from its owner looks wrong")
@@ -738,7 +742,7 @@ def trailers_to_omit(line: Line) -> Iterator[set[int]]:
     inner: set[int] = set()
     for index, leaf, leaf_length in line.lengths(reverse=True):
         length += leaf_length
-        if length > LINE_LENGTH:
+        if length > LINE_LENGTH or leaf.comment:
             break
         if opening:
             if leaf is opening:
@@ -762,20 +766,53 @@ def trailers_to_omit(line: Line) -> Iterator[set[int]]:
 # ------------------------------------------------------------------ modules
 
 
+def _split_comment(text: str) -> tuple[str, str]:
+    """(code, inline comment with its two spaces, or "")."""
+    pos = 0
+    while (match := _SCAN.search(text, pos)) is not None:
+        if match.group().startswith("#"):
+            code, comment = text[: match.start()], text[match.start() :]
+            if not code.endswith("  ") or code.endswith("   ") or not code.strip():
+                raise Unsupported("comment spacing")
+            if not comment.startswith("# ") or "type:" in comment or comment != comment.rstrip():
+                raise Unsupported("comment form")
+            return code.rstrip(" "), "  " + comment
+        if match.group() in ('"""', "'''"):
+            raise Unsupported("triple-quoted string")
+        pos = match.end()
+    return text, ""
+
+
+def _attach(leaves: list[Leaf], comment: str) -> None:
+    """Where black's ``Line.append_comment`` puts an inline comment: the last leaf, or the
+    one wrapped in optional parentheses when they hold a single leaf."""
+    if not comment:
+        return
+    last = leaves[-1]
+    if last.kind == ")" and not last.value and len(leaves) >= 3 and leaves[-3] is last.opening:
+        last = leaves[-2]
+    last.comment = comment
+
+
 def layout_line(text: str) -> str:
     """One long line (with its indentation) split as black splits it."""
     stripped = text.lstrip(" ")
     indent = len(text) - len(stripped)
-    if indent % 4 or not stripped.isascii() or "#" in stripped.replace("'#'", ""):
-        raise Unsupported("indentation, comment or non-ASCII text")
-    leaves = tokenize(stripped)
+    if indent % 4 or not stripped.isascii():
+        raise Unsupported("indentation or non-ASCII text")
+    code, comment = _split_comment(stripped)
+    leaves = tokenize(code)
     classify(leaves)
     leaves = statement(leaves)
+    _attach(leaves, comment)
     line = Line(indent // 4)
     for leaf in leaves:
         leaf.original_prefix = leaf.prefix
         line.append(leaf)
-    return "\n".join(str(piece) for piece in transform_line(line))
+    out = [str(piece) for piece in transform_line(line)]
+    if any(len(piece) > LINE_LENGTH and ":=" in piece for piece in out):
+        raise Unsupported("an assignment expression black splits before its operator")
+    return "\n".join(out)
 
 
 _SCAN = re.compile(r'''"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#.*|[()\[\]{}]''')
