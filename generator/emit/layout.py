@@ -22,6 +22,7 @@ import keyword
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LINE_LENGTH = 100
 
@@ -80,7 +81,7 @@ class Leaf:
     annotation: str = ""  # "param" or "return" for leaves inside an annotation
     unary: bool = False
     original_prefix: str = ""  # black's spacing before it, for a line built afresh
-    comment: str = ""  # an inline comment black attached to it ("  # noqa: E501")
+    comment: str = ""  # an inline comment black attached to it (two spaces, then the comment)
 
     def __str__(self) -> str:
         return self.prefix + self.value
@@ -96,6 +97,7 @@ class Line:
     should_split_rhs: bool = False
     delimiters: dict[int, int] = field(default_factory=dict)
     invisible: list[Leaf] = field(default_factory=list)
+    comments: int = 0  # leaves with an inline comment
     _depth: int = 0
     _open: list[Leaf] = field(default_factory=list)
     _previous: Leaf | None = None
@@ -103,6 +105,8 @@ class Line:
     def append(self, leaf: Leaf, track: bool = True) -> None:
         if track:
             self._mark(leaf)
+        if leaf.comment:
+            self.comments += 1
         self.leaves.append(leaf)
 
     def _mark(self, leaf: Leaf) -> None:
@@ -130,9 +134,13 @@ class Line:
         self._previous = leaf
 
     def __str__(self) -> str:
-        first, *rest = self.leaves
-        text = first.prefix + "    " * self.depth + first.value + "".join(map(str, rest))
-        return text + "".join(leaf.comment for leaf in self.leaves)
+        leaves = self.leaves
+        first = leaves[0]
+        text = "".join([first.prefix, "    " * self.depth, first.value,
+                        *[leaf.prefix + leaf.value for leaf in leaves[1:]]])  # fmt: skip
+        if self.comments:
+            text += "".join([leaf.comment for leaf in leaves if leaf.comment])
+        return text
 
     def __bool__(self) -> bool:
         return bool(self.leaves)
@@ -794,8 +802,10 @@ def _attach(leaves: list[Leaf], comment: str) -> None:
     last.comment = comment
 
 
+@lru_cache(maxsize=4096)
 def layout_line(text: str) -> str:
-    """One long line (with its indentation) split as black splits it."""
+    """One long line (with its indentation) split as black splits it (``Unsupported``
+    when it is outside the subset); repeated lines are split once."""
     stripped = text.lstrip(" ")
     indent = len(text) - len(stripped)
     if indent % 4 or not stripped.isascii():
