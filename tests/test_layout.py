@@ -70,3 +70,28 @@ def test_black_changes_nothing_on_a_default_run_over_the_corpus(corpus: Path) ->
         assert [p for p in sorted(python) if black[p] != python[p]] == [], spec
         checked += 1
     assert checked >= 8
+
+
+def test_black_formats_what_user_templates_write(tmp_path: Path) -> None:
+    """Overlays go through black; with overlays only, the built-in files are laid out."""
+    from generator.pipeline.formatting import user_written
+    from generator.pipeline.loading import load_api
+    from generator.pipeline.sources import find_sources
+
+    root = Path(__file__).resolve().parents[1]
+    overlay = tmp_path / "templates" / "api" / "{package}" / "extra.py.jinja"
+    overlay.parent.mkdir(parents=True)
+    overlay.write_text("{{ version_line }}\nvalues=[1,2,\n  3]\n", encoding="utf-8")
+    options = Options(templates=(tmp_path / "templates",))
+    files = build([(root / "specs", options)], Reporter())
+    extra = files["stripe_client/stripe_client/extra.py"].decode()
+    assert extra.endswith("values = [1, 2, 3]\n")
+    reporter = Reporter()
+    source = find_sources(root / "specs", reporter)[0]
+    api = load_api(source, reporter, options)
+    assert api is not None
+    written = {"stripe_client/stripe_client/extra.py": "", "stripe_client/README.md": ""}
+    assert user_written(api, options.templates, written) == {"stripe_client/stripe_client/extra.py"}
+    (tmp_path / "templates" / "package").mkdir()
+    (tmp_path / "templates" / "package" / "_types.py.jinja").write_text("", encoding="utf-8")
+    assert user_written(api, options.templates, written) == set(written)

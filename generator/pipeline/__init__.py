@@ -22,7 +22,7 @@ from generator.cache import Cache, code_fingerprint
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.options import Options, RunStats
-from generator.pipeline.formatting import format_kept, split_pieces
+from generator.pipeline.formatting import format_kept, split_pieces, user_written
 from generator.pipeline.loading import load, load_api, load_apis
 from generator.pipeline.rendering import render, render_kept
 from generator.pipeline.replay import record, replay, run_key
@@ -69,7 +69,8 @@ def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
     progress: Progress,
 ) -> dict[str, bytes]:  # fmt: skip
-    by_formatter: dict[tuple[str, bool], dict[str, str]] = {}
+    by_formatter: dict[str, dict[str, str]] = {}
+    forced: set[str] = set()  # files black formats whatever their text
     for spec, options in jobs:
         for source in find_sources(spec, reporter, name=options.name):
             loaded = load(source, reporter, options, memo, progress)
@@ -79,10 +80,10 @@ def _build(
             stats.apis.append((api.name, len(api.operations), len(api.shapes)))
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
-            trusted = not options.templates  # only doc2client's own templates wrote them
-            by_formatter.setdefault((options.formatter, trusted), {}).update(files)
+            forced |= user_written(api, options.templates, files)
+            by_formatter.setdefault(options.formatter, {}).update(files)
     out: dict[str, str] = {}
-    for (formatter, trusted), files in sorted(by_formatter.items()):
+    for formatter, files in sorted(by_formatter.items()):
         out.update(format_kept(files, reporter, memo, progress, formatter=formatter,
-                               trusted=trusted))  # fmt: skip
-    return {rel: text.encode("utf-8") for rel, text in sorted(out.items())}
+                               forced=forced))  # fmt: skip
+    return {rel: out.pop(rel).encode("utf-8") for rel in sorted(out)}  # one copy at a time

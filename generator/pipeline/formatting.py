@@ -7,12 +7,17 @@ text and the formatter's name and version, so editing one function formats one p
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator.model.shapes import Api
 
 _TOP_LEVEL = re.compile(r"\n\n\n+(?=(?:async def|def|class) )")  # as format.split_module
 GROUP_LINES = 400  # a kept piece ends at a content-chosen cut, or after about this many lines
@@ -40,14 +45,14 @@ def split_pieces(text: str) -> list[str]:
 
 def format_kept(
     files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
-    *, formatter: str = "black", trusted: bool = False,
+    *, formatter: str = "black", forced: Collection[str] = frozenset(),
 ) -> dict[str, str]:  # fmt: skip
     """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted.
 
-    With ``trusted`` (the files come from doc2client's own templates and emitters, which
-    write black's style but for line length) and black as the formatter, a piece is laid
-    out by ``emit/layout.py`` (black's line splitting); only pieces outside its subset go
-    to black.
+    With black as the formatter, a piece of a module doc2client's emitters wrote (black's
+    style but for line length) is laid out by ``emit/layout.py`` (black's line splitting);
+    black formats the pieces outside its subset, the runtime modules and the ``forced``
+    paths (what user templates wrote, see ``user_written``).
     """
     memo = memo.salted(formatter_id(formatter))
     out = dict(files)
@@ -66,8 +71,9 @@ def format_kept(
                 known[piece] = hit[0]
             else:
                 todo.setdefault(piece, path)
-    if trusted and formatter == "black":
-        known.update(_layout_pieces({p: path for p, path in todo.items() if _emitted(path)}))
+    if formatter == "black":
+        emitted = {p: path for p, path in todo.items() if path not in forced and _emitted(path)}
+        known.update(_layout_pieces(emitted))
         todo = {piece: path for piece, path in todo.items() if piece not in known}
     progress.stage(f"formatting {len(todo)} pieces")
     known.update(_format_pieces(todo, reporter, memo, formatter))
@@ -76,6 +82,35 @@ def format_kept(
             out[path] = _join([known[p] for p in pieces])
             memo.put("format", [files[path]], out[path])
     return out
+
+
+def user_written(api: Api, templates: Sequence[Path], files: Mapping[str, str]) -> set[str]:
+    """The paths of ``files`` that user templates may have written.
+
+    Every file when a user folder holds a template other than an ``api/`` or ``operation/``
+    overlay (it may replace a built-in template or partial); else the overlays' outputs.
+    """
+    from generator.emit.overlays import is_overlay, output_path
+
+    names = sorted(
+        p.relative_to(folder).as_posix()
+        for folder in templates if folder.is_dir()
+        for p in folder.rglob("*.jinja")
+    )  # fmt: skip
+    if any(not is_overlay(name) and not _partial(name) for name in names):
+        return set(files)
+    paths: set[str] = set()
+    for name in filter(is_overlay, names):
+        kind, _, rest = name.partition("/")
+        ids = [op.operation_id for op in api.operations] if kind == "operation" else [""]
+        paths.update(f"{api.package}/{output_path(rest, api.package, i)}" for i in ids)
+    return paths
+
+
+def _partial(name: str) -> bool:
+    """An overlay partial (``api/**/_x.jinja``): rendered only inside overlays."""
+    kind = name.partition("/")[0]
+    return kind in ("api", "operation") and name.rpartition("/")[2].startswith("_")
 
 
 def _emitted(path: str) -> bool:
