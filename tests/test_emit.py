@@ -32,6 +32,7 @@ from generator.model.shapes import (
     Binary,
     Body,
     Boolean,
+    Conventions,
     Emptyable,
     Enum,
     Field,
@@ -40,12 +41,14 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
+    Paging,
     Parameter,
     Ref,
     Response,
     Source,
     String,
     Union,
+    WireStyle,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,6 +145,8 @@ def _list_sources() -> Operation:
         ("customers", "sources"), "list", summary='List "sources" \\ of a """customer"""',
         path_params=(Parameter("customer", "customer", "path", S5000, True),),
         query_params=params, source=Source("specs/stripe/GetCustomersCustomerSources.html"),
+        paging=Paging("cursor_id", "starting_after", items="data", size="limit",
+                      backward="ending_before", has_more="has_more"),
     )  # fmt: skip
 
 
@@ -158,7 +163,9 @@ def _search() -> Operation:
 def seed_api() -> Api:
     shapes = tuple(sorted((*_shapes(), _body()), key=lambda s: s.name))
     ops = tuple(sorted((_update(), _list_sources(), _search()), key=lambda o: o.operation_id))
-    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16")
+    stripe = Conventions(WireStyle("deepObject"), idempotency_header="Idempotency-Key")
+    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16",
+               conventions=stripe)
 
 
 @pytest.fixture(scope="module")

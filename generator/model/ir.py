@@ -23,7 +23,8 @@ _CLASSES: tuple[type[Any], ...] = (
     shapes.Api, shapes.Operation, shapes.Parameter, shapes.Body, shapes.Response, shapes.Source,
     shapes.Field, shapes.Object, shapes.String, shapes.Integer, shapes.Number, shapes.Boolean,
     shapes.Enum, shapes.Array, shapes.Map, shapes.Union, shapes.Emptyable, shapes.Binary,
-    shapes.AnyShape, shapes.Ref,
+    shapes.AnyShape, shapes.Ref, shapes.WireStyle, shapes.Encoding, shapes.Auth,
+    shapes.Conventions, shapes.Paging,
 )
 
 

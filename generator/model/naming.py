@@ -286,7 +286,8 @@ def unique_names(texts: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[s
     names: dict[str, str] = {}
     clashes: list[tuple[str, ...]] = []
     for base, keys in sorted(groups.items()):
-        ordered = sorted(keys, key=lambda k: (texts[k] not in (base, base.rstrip("_")), texts[k], k))
+        exact = (base, base.rstrip("_"))
+        ordered = sorted(keys, key=lambda k: (texts[k] not in exact, texts[k], k))
         names[ordered[0]] = base
         if len(ordered) > 1:
             clashes.append(tuple(ordered))

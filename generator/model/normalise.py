@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.diagnostics import Reporter
+from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
     PAGING_PARAMS,
     class_name,
@@ -28,6 +29,7 @@ from generator.model.naming import (
     unique_methods,
     unique_names,
 )
+from generator.model.paging import configured_paging, detect_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
     AnyShape,
@@ -35,11 +37,13 @@ from generator.model.shapes import (
     Array,
     Body,
     Boolean,
+    Conventions,
     Emptyable,
     Integer,
     Map,
     Number,
     Operation,
+    Paging,
     Parameter,
     ParameterLocation,
     Ref,
@@ -48,7 +52,9 @@ from generator.model.shapes import (
     Source,
     String,
     Union,
+    WireStyle,
 )
+from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 
 # a host line: a DNS name or a bracketed IPv6 address, and an optional port
@@ -75,12 +81,18 @@ class _Page:
 
 
 def normalise(
-    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None
-) -> Api:
+    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
+    overrides: Overrides | None = None,
+) -> Api:  # fmt: skip
     """The model of one API from its page records (see the module docstring)."""
     settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
+    conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
+    drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
+    drafts = [replace(op, paging=_paging(op, page.raw, registry, overrides or Overrides()))
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
     names = _component_names(
         shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses), registry
     )
@@ -96,7 +108,41 @@ def normalise(
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
+        conventions=conventions,
     )
+
+
+def _conventions(
+    drafts: list[Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
+    reporter: Reporter,
+) -> Conventions:  # fmt: skip
+    """The API's conventions (``generator.model.conventions``) from all of its operations."""
+    raws = [page.raw for page in settled]
+    bodies = [(op.operation_id, op.body.media_type, registry.objects[op.body.shape.name])
+              for op in drafts
+              if op.body is not None and isinstance(op.body.shape, Ref)
+              and op.body.shape.name in registry.objects]  # fmt: skip
+    wire, wire_reason = api_wire(raws, bodies, registry.objects, overrides, reporter)
+    first = raws[0].file if raws else ""
+    auth, auth_reason = api_auth(raws, overrides, first, reporter)
+    headers = (p.name for op in drafts for p in op.header_params)
+    idempotency, idempotency_reason = api_idempotency(headers, overrides)
+    where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
+             "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
+             "or --base-url to add a path")  # fmt: skip
+    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
+                       where)
+
+
+def _paging(
+    op: Operation, raw: RawPage, registry: Registry, overrides: Overrides
+) -> Paging | None:
+    """The configured paging where it applies, else the detected (``generator.model.paging``)."""
+    if overrides.pagination is not None:
+        configured = configured_paging(op, dict(overrides.pagination))
+        if configured is not None:
+            return configured
+    return detect_paging(op, raw, registry.objects)
 
 
 def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str]:
@@ -138,8 +184,7 @@ def _report_duplicate(
 ) -> None:
     other_id, other_file = first
     same = f"is also used by {other_file}" if other_id == op_id else (
-        f"names the same files as {other_id!r} ({other_file}): "
-        f"docs/operations/{file_stem(op_id)}.md")
+        f"names the same files as {other_id!r} ({other_file}): both are {file_stem(op_id)!r}")
     reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
                    "skipped", code="duplicate-id")
 
@@ -149,7 +194,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+        where = raw.schema_pointer + pointer
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader)
@@ -259,8 +305,9 @@ def _parameters(
             "query" if p.location == "query" else "header")
         shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
         required = p.required or p.location == "path"
+        wire = WireStyle() if location == "query" else WireStyle("simple", explode=False)
         result[p.location].append(Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description))
+                                            shape, required, p.description, wire))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}
@@ -359,7 +406,8 @@ def _check_path(
                            "has no path parameter; a required string parameter is assumed",
                            code="path-parameter")
             python = _free_name(placeholder, taken)
-            kept.append(Parameter(placeholder, python, "path", String(), True))
+            kept.append(Parameter(placeholder, python, "path", String(), True,
+                                  wire=WireStyle("simple", explode=False)))
     return sorted(kept, key=lambda p: order[p.name])
 
 

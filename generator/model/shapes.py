@@ -141,6 +141,21 @@ Shape: TypeAlias = (
 )
 
 ParameterLocation: TypeAlias = Literal["path", "query", "header"]
+StyleName: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "simple"]
+
+
+@dataclass(frozen=True, slots=True)
+class WireStyle:
+    """How a parameter or form field is written: OpenAPI ``style`` and ``explode``.
+
+    ``deepObject`` nests with brackets at every level and indexes arrays (``o[k]=v``,
+    ``a[0]=1``, ``a[0][k]=v``): the specification's ``o[k]=v`` for flat objects, extended as
+    Stripe's documents (which declare deepObject) and Rails/qs do. ``simple`` is for path and
+    header parameters.
+    """
+
+    style: StyleName = "form"
+    explode: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +166,15 @@ class Parameter:
     shape: Shape
     required: bool = False
     description: str = ""
+    wire: WireStyle = WireStyle()
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """The wire style of one top-level field of a form or multipart body."""
+
+    name: str  # the field's wire name
+    wire: WireStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +182,7 @@ class Body:
     media_type: str  # application/x-www-form-urlencoded, application/json, multipart/form-data
     shape: Shape  # a Ref to an object for forms and multipart; anything for JSON
     required: bool = False
+    encoding: tuple[Encoding, ...] = ()  # form and multipart: every top-level field, by name
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +197,31 @@ class Response:
     description: str = ""
     media_type: str = ""  # "" when the input names none
     shape: Shape | None = None
+
+
+PagingStyle: TypeAlias = Literal["cursor_id", "cursor", "next_url", "link_header", "page", "offset"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """How a list operation reaches its next page (docs/conventions.md, "Paging").
+
+    ``parameter`` is the query parameter that moves (``starting_after``, ``page_token``,
+    ``page``, ``offset``; empty for ``next_url`` and ``link_header``); ``next`` the dotted path
+    of the next cursor or URL in the body; ``items`` the dotted path of the list in the body
+    (empty: the body is the list, or the runtime takes ``data``, ``items`` or the only list);
+    ``size`` the page-size parameter; ``backward`` the parameter of a ``cursor_id`` list that
+    pages backwards (``ending_before``); ``has_more`` a boolean field saying more follow.
+    """
+
+    style: PagingStyle
+    parameter: str = ""
+    next: str = ""
+    items: str = ""
+    size: str = ""
+    backward: str = ""
+    has_more: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +239,38 @@ class Operation:
     body: Body | None = None
     responses: tuple[Response, ...] = ()
     source: Source = field(default_factory=lambda: Source(""))
+    paging: Paging | None = None  # None: not a list this client can page through
+
+
+AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """One way to authenticate: HTTP bearer, HTTP basic, or an API key in a header or query.
+
+    ``parameter`` is the header or query parameter name of an API key (``X-API-Key``).
+    """
+
+    method: AuthMethod
+    parameter: str = ""
+    scheme: str = ""  # the securitySchemes key it came from ("" for a default or configured)
+    credential: str = "api_key"  # the Client argument holding it; basic: username and password
+    requirement: int = 0  # schemes with the same requirement are sent together; others are
+    # alternatives (OpenAPI Security Requirement Objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """What differs from API to API, each with the reason it was chosen (the run summary)."""
+
+    wire: WireStyle = WireStyle()  # where the input declares none: query parameters, form fields
+    wire_reason: str = ""
+    auth: tuple[Auth, ...] = (Auth("bearer"),)  # any one of them authenticates
+    auth_reason: str = ""
+    idempotency_header: str = ""  # POST/PATCH are retried only when this is set
+    idempotency_reason: str = ""
+    base_url_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +281,7 @@ class Api:
     shapes: tuple[Object, ...]  # sorted by name
     title: str = ""
     version: str = ""
+    conventions: Conventions = Conventions()
 
     @property
     def package(self) -> str:

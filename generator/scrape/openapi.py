@@ -19,14 +19,21 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.diagnostics import Reporter
-from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.files import MAX_DOCUMENT_BYTES
+from generator.scrape.lint import PointerLines, find_key, lint_document
+from generator.scrape.records import (
+    RawEncoding,
+    RawPage,
+    RawParameter,
+    RawResponse,
+    RawSecurity,
+)
 from generator.scrape.refs import RefError, Resolver, escape, pointer_to
 from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
 DEFAULT_PORTS = {"https": 443, "http": 80}
-_KEY_END = re.compile(r"([\"']?)[ \t]*:[ \t]*(?:\{|\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +68,24 @@ def read_openapi(path: Path, reporter: Reporter) -> OpenApiInput | None:
 
 
 def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
-    text = read_source(path, file, reporter, expected="an OpenAPI document")
+    text = read_source(
+        path, file, reporter, expected="an OpenAPI document", max_bytes=MAX_DOCUMENT_BYTES
+    )
     if text is None:
         return None
     doc = _load(text, path, file, reporter)
     if doc is None:
         return None
     info = _dict(doc.get("info"))
-    servers = tuple(str(s.get("url", "")) for s in _list(doc.get("servers")) if isinstance(s, dict))
-    reader = _Reader(file, reporter, Resolver(doc, file, reporter), _Locator(text))
+    servers = tuple(server_url(s) for s in _list(doc.get("servers")) if isinstance(s, dict))
+    lines = PointerLines(text)
+    reader = _Reader(file, reporter, Resolver(doc, file, reporter), _Locator(text), lines)
     reader.host = _host(servers[0]) if servers else ""
+    reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
+    reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
+    reported = frozenset(d.pointer for d in reporter.items if d.file == file and d.pointer)
+    lint_document(doc, lines, file, reporter, reported=reported)
     return OpenApiInput(str(info.get("title", "")), str(info.get("version", "")), servers, pages)
 
 
@@ -106,6 +120,42 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def server_url(server: dict[str, Any]) -> str:
+    """A Server Object's ``url`` with each ``{variable}`` replaced by its ``default``.
+
+    OpenAPI 3 "Server Object": every variable has a ``default``; one that does not is left as
+    written.
+    """
+    url = str(server.get("url", ""))
+    for name, variable in _dict(server.get("variables")).items():
+        default = _dict(variable).get("default")
+        if default is not None:
+            url = url.replace(f"{{{name}}}", str(default))
+    return url
+
+
+def _schemes(refs: Resolver, raw: Any) -> dict[str, RawSecurity]:
+    """``components.securitySchemes`` by name (``$ref``s followed)."""
+    schemes: dict[str, RawSecurity] = {}
+    for name, value in _dict(raw).items():
+        try:
+            scheme = _dict(refs.follow(value, pointer_to("components", "securitySchemes", name)))
+        except RefError:
+            continue
+        schemes[str(name)] = RawSecurity(
+            name=str(name),
+            type=str(scheme.get("type", "")),
+            scheme=str(scheme.get("scheme", "")).lower(),
+            location=str(scheme.get("in", "")).lower(),
+            parameter=str(scheme.get("name", "")),
+        )
+    return schemes
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
 def _host(url: str) -> str:
     """``Host:Port`` of a server URL, as the page tool writes it ("" when relative)."""
     parts = urlsplit(url)
@@ -136,25 +186,7 @@ class _Locator:
         return bisect.bisect_right(self.newlines, (found if at is None else at) - 1) + 1
 
     def _key(self, key: str, start: int) -> int | None:
-        """Offset of ``key`` written as a mapping key (JSON or YAML, quoted or not)."""
-        text = self.text
-        at = text.find(key, start)
-        while at >= 0:
-            quote = text[at - 1] if at > 0 and text[at - 1] in "\"'" else ""
-            begin = at - len(quote)
-            after = _KEY_END.match(text, at + len(key))
-            if after and after.group(1) == quote and _starts_key(text, begin):
-                return begin
-            at = text.find(key, at + 1)
-        return None
-
-
-def _starts_key(text: str, begin: int) -> bool:
-    """Whether only blanks stand between ``begin`` and a line start, ``{`` or ``,``."""
-    k = begin - 1
-    while k >= 0 and text[k] in " \t\r":
-        k -= 1
-    return k < 0 or text[k] in "\n{,"
+        return find_key(self.text, key, start, objects_only=True)
 
 
 @dataclass(slots=True)
@@ -165,7 +197,10 @@ class _Reader:
     reporter: Reporter
     refs: Resolver
     locate: _Locator
+    pointer_lines: PointerLines
     host: str = ""
+    schemes: dict[str, RawSecurity] = field(default_factory=dict)
+    security: Any = None  # the document's top-level ``security``
     definitions: dict[str, Any] = field(default_factory=dict)  # shared by every record
 
     def pages(self, paths: Any) -> tuple[RawPage, ...]:
@@ -201,7 +236,8 @@ class _Reader:
     def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
         op = _dict(item[method])
         params = self._parameters(item, op, ptr, line)
-        media_type, schema, body_types = self._body(op.get("requestBody"), ptr, line)
+        media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
+        schema_pointer = f"{ptr}/requestBody/content/{escape(media_type)}/schema"
         responses = self._responses(op.get("responses"), ptr)
         operation_id = str(op.get("operationId") or "")
         headers = self._headers(responses[1], media_type)
@@ -221,10 +257,28 @@ class _Reader:
             schema=schema,
             responses=responses[0],
             line=line,
+            schema_line=self.pointer_lines.line(schema_pointer) if schema is not None else 0,
+            schema_pointer=schema_pointer if schema is not None else "",
             lines={"operation": line},
             has_body=body_types,
+            encoding=encoding,
+            declared=True,
+            security=self._security(op.get("security", self.security)),
             definitions=self.definitions,
         )
+
+    def _security(self, requirements: Any) -> tuple[tuple[RawSecurity, ...], ...]:
+        """The Security Requirement Objects: alternatives, each a tuple of schemes all needed.
+
+        An empty requirement (``{}``: authentication is optional) is kept as ``()``; names
+        that ``securitySchemes`` does not define are left out.
+        """
+        found: list[tuple[RawSecurity, ...]] = []
+        for requirement in _list(requirements):
+            group = tuple(self.schemes[n] for n in _dict(requirement) if n in self.schemes)
+            if group not in found:
+                found.append(group)
+        return tuple(found)
 
     def _headers(self, accept: list[str], media_type: str) -> tuple[tuple[str, str], ...]:
         """The header lines the page tool writes (without its fixed eTag)."""
@@ -267,6 +321,8 @@ class _Reader:
             description=str(param.get("description") or ""),
             line=line,
             schema=schema,
+            style=str(param.get("style") or ""),
+            explode=_bool(param.get("explode")),
         )
 
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
@@ -287,15 +343,18 @@ class _Reader:
             return None
         return schema
 
-    def _body(self, raw: Any, ptr: str, line: int) -> tuple[str, dict[str, Any] | None, bool]:
-        """``(media type, schema, has body)`` from the first request media type."""
+    def _body(
+        self, raw: Any, ptr: str, line: int
+    ) -> tuple[str, dict[str, Any] | None, bool, tuple[RawEncoding, ...]]:
+        """``(media type, schema, has body, encoding)`` from the first request media type."""
         if raw is None:
-            return "", None, False
+            return "", None, False, ()
         body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
         for media, content in _dict(body.get("content")).items():
             where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
-            return str(media), self._schema(_dict(content).get("schema"), where, line), True
-        return "", None, True
+            schema = self._schema(_dict(content).get("schema"), where, line)
+            return str(media), schema, True, _encoding(_dict(content).get("encoding"))
+        return "", None, True, ()
 
     def _responses(self, raw: Any, ptr: str) -> tuple[tuple[RawResponse, ...], list[str]]:
         """The responses, and the distinct response media types (for ``accept``)."""
@@ -310,8 +369,10 @@ class _Reader:
             pointer = f"{where}/content/{escape(media)}/schema" if media else ""
             if isinstance(schema, dict):
                 self._define(schema, pointer)
+            headers = tuple(sorted(str(h).lower() for h in _dict(response.get("headers"))))
             found.append(RawResponse(str(status), str(response.get("description") or ""),
-                                     media, schema if isinstance(schema, dict) else None, pointer))
+                                     media, schema if isinstance(schema, dict) else None, pointer,
+                                     headers))
             accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
 
@@ -345,6 +406,19 @@ def preferred_media_type(media_types: list[str]) -> str:
     ``application/problem+json``, RFC 6839 ``+json``), else the first; "" when there is none."""
     return next((m for m in media_types if JSON_MEDIA.match(m)), media_types[0] if media_types
                 else "")
+
+
+def _encoding(raw: Any) -> tuple[RawEncoding, ...]:
+    """A Media Type Object's ``encoding`` map, sorted by property name."""
+    return tuple(
+        RawEncoding(
+            name=str(name),
+            style=str(_dict(value).get("style") or ""),
+            explode=_bool(_dict(value).get("explode")),
+            content_type=str(_dict(value).get("contentType") or ""),
+        )
+        for name, value in sorted(_dict(raw).items())
+    )
 
 
 def _type_name(schema: dict[str, Any] | None) -> str:

@@ -11,13 +11,14 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
 
+from ._auth import API_KEY_HEADERS, AUTH, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import (
     APIConnectionError,
@@ -27,7 +28,7 @@ from ._errors import (
     RequestBuildError,
     error_for_status,
 )
-from ._pages import AsyncPage, Page
+from ._pages import BY_ID, AsyncPage, Page, PagingSpec
 
 
 class _LazyModule(ModuleType):
@@ -60,6 +61,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "SyncResource",
+    "async_raw_method",
+    "raw_method",
     "strip_not_given",
 ]
 
@@ -68,11 +71,16 @@ USER_AGENT = "stripe_client/0.1.0 (doc2client)"
 API_KEY_ENV = "STRIPE_API_KEY"
 logger = logging.getLogger("stripe_client")
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+"""The header that makes a POST or PATCH safe to retry ("": the API has none, so a POST or
+PATCH is retried only when the request never left: connection refused, name not resolved)."""
+
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_KEYED_METHODS = frozenset({"POST"})
+_KEYED_METHODS = frozenset({"POST", "PATCH"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _NO_BODY_STATUSES = frozenset({204, 304})  # RFC 9110 sections 15.3.5 and 15.4.5
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
@@ -105,8 +113,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_TEXT_MEDIA = re.compile(
+    r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
+    re.IGNORECASE,
+)
+
+
 def _parse_body(response: httpx.Response) -> Any:
-    """A 2xx body: JSON parsed, empty as None, anything else as text.
+    """A 2xx body by its media type: JSON parsed, `text/*` (and XML, YAML) as `str`, anything
+    else (audio, images, PDF, zip, octet-stream) as the exact `bytes`; empty as None.
 
     Raises `InvalidResponseError` (with the response as `http_response`) when the body
     claims JSON (a `Content-Type` with `json`, or none at all) but does not parse.
@@ -125,7 +140,16 @@ def _parse_body(response: httpx.Response) -> Any:
                     method=response.request.method,
                     url=str(response.request.url),
                 ) from None
-    return response.text
+        return response.text
+    if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
+        return response.text
+    return response.content
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The `Link` header's `rel="next"` URL (RFC 8288), if any."""
+    url = response.links.get("next", {}).get("url")
+    return url if isinstance(url, str) else None
 
 
 def _request_id(headers: httpx.Headers) -> str | None:
@@ -133,11 +157,19 @@ def _request_id(headers: httpx.Headers) -> str | None:
     return found
 
 
-class RawResponse:
-    """The HTTP response of a call made through `with_raw_response`."""
+T = TypeVar("T")
+P = ParamSpec("P")
 
-    def __init__(self, http_response: httpx.Response) -> None:
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
+    the method returns without it."""
+
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], T] | None = None
+    ) -> None:
         self.http_response = http_response
+        self._parse = parse
 
     @property
     def status_code(self) -> int:
@@ -151,12 +183,27 @@ class RawResponse:
     def request_id(self) -> str | None:
         return _request_id(self.http_response.headers)
 
-    def parse(self) -> Any:
+    def parse(self) -> T:
         """The body as the method would have returned it."""
-        return _parse_body(self.http_response)
+        if self._parse is not None:
+            return self._parse(self.http_response)
+        parsed: T = _parse_body(self.http_response)
+        return parsed
 
     def __repr__(self) -> str:
         return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+
+def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """`method` of a resource made with `raw=True`, typed as what it then returns."""
+    return cast("Callable[P, RawResponse[T]]", method)
+
+
+def async_raw_method(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """`raw_method` for an async method."""
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
 
 
 @dataclass(slots=True)
@@ -259,6 +306,9 @@ class _Core:
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -269,6 +319,9 @@ class _Core:
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._api_key = _clean_key(api_key if api_key is not None else os.environ.get(API_KEY_ENV))
+        keys = {name: _clean_key(value) for name, value in (credentials or {}).items()}
+        given = {**keys, "username": username, "password": password}
+        self._credentials = Credentials({**given, "api_key": self._api_key})
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -287,16 +340,19 @@ class _Core:
         key = "None" if self._api_key is None else "'***'"
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={key})"
 
-    def _headers(self, method: str, options: RequestOptions) -> dict[str, str]:
+    def _headers(
+        self, method: str, options: RequestOptions
+    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The request headers, and the query pairs that authentication adds."""
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if self._api_key:
-            scheme = self.auth_scheme
-            headers[self.auth_header] = f"{scheme} {self._api_key}" if scheme else self._api_key
+        auth_query = self._credentials.apply(
+            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
+        )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
-            headers["Idempotency-Key"] = options["idempotency_key"]
-        elif method in _KEYED_METHODS:
-            headers["Idempotency-Key"] = str(uuid.uuid4())
+            headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
+        elif method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
+            headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
         for name, value in headers.items():
             if _CONTROL.search(name) or _CONTROL.search(value):
@@ -304,11 +360,11 @@ class _Core:
                     f"header {name!r} holds a line break or another control character"
                     " (its value is not shown); nothing was sent"
                 )
-        return headers
+        return headers, auth_query
 
     def _credential_headers(self) -> frozenset[str]:
         """Lower-case names of the headers that carry credentials."""
-        return _CREDENTIAL_HEADERS | {self.auth_header.lower()}
+        return _CREDENTIAL_HEADERS | {self.auth_header.lower()} | API_KEY_HEADERS
 
     def _redirect(
         self, http: httpx.Client | httpx.AsyncClient, response: httpx.Response, hops: int
@@ -317,7 +373,9 @@ class _Core:
 
         Credentials are dropped when the redirect leaves the origin: RFC 9110 section 15.4
         lets a client follow a redirect, and a credential belongs to its origin (RFC 9110
-        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`.
+        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`, and so
+        is a query parameter that carries a key (by its name, or by its value echoed back in
+        the `Location`).
         """
         target = response.next_request
         if target is None or not http.follow_redirects or hops >= http.max_redirects:
@@ -325,6 +383,10 @@ class _Core:
         if _origin(target.url) != _origin(response.request.url):
             for name in self._credential_headers():
                 target.headers.pop(name, None)
+            secrets = set(self._credentials.secrets())
+            for name, value in target.url.params.multi_items():
+                if name in _CREDENTIAL_QUERY or value in secrets:
+                    target.url = target.url.copy_remove_param(name)
         return target
 
     def _prepare(
@@ -336,17 +398,24 @@ class _Core:
         body: Mapping[str, object] | None,
         media_type: str | None,
         options: RequestOptions | None,
+        styles: Mapping[str, str] | None = None,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
         url = self.base_url + path
         if query:
-            encoded = encode_form(query)
+            encoded = encode_form(query, styles)
             url = f"{url}?{encoded}" if encoded else url
-        headers = self._headers(method, options)
-        kwargs: dict[str, Any] = {"headers": headers, **_body_kwargs(body, media_type, headers)}
+        headers, auth_query = self._headers(method, options)
+        kwargs: dict[str, Any] = {
+            "headers": headers,
+            **_body_kwargs(body, media_type, headers, styles),
+        }
+        if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
+            kwargs["params"] = auth_query
         kwargs["timeout"] = options.get("timeout", self.timeout)
-        has_key = any(name.lower() == "idempotency-key" for name in headers)
+        keyed = (IDEMPOTENCY_HEADER or "Idempotency-Key").lower()
+        has_key = any(name.lower() == keyed for name in headers)
         retryable = method in _IDEMPOTENT_METHODS or has_key
         max_retries = options.get("max_retries", self.max_retries)
         deadline = _deadline(kwargs["timeout"])
@@ -356,10 +425,14 @@ class _Core:
         self, prepared: _Prepared, attempt: int, outcome: httpx.Response | ClientError
     ) -> float | None:
         """Seconds to wait before the next attempt, or None when this outcome is final."""
-        if attempt > prepared.max_retries or not prepared.retryable:
+        if attempt > prepared.max_retries:
             return None
         if isinstance(outcome, RequestBuildError):
             return None
+        if not prepared.retryable:  # retried only when the request provably never left
+            cause = outcome.__cause__ if isinstance(outcome, ClientError) else None
+            never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
+            return self._backoff(attempt) if never_sent else None
         if isinstance(outcome, ClientError):
             return self._backoff(attempt)
         status = outcome.status_code
@@ -401,7 +474,8 @@ class _Core:
     def _transport_error(
         self, prepared: _Prepared, exc: httpx.TransportError | TimeoutError
     ) -> ClientError:
-        """The error for an attempt that got no response; `exc` is its `__cause__`.
+        """The error for an attempt that got no response; `exc` is its `__cause__` (which also
+        decides whether a POST without an idempotency key may be tried again).
 
         A request the client could not build (`httpx.LocalProtocolError`,
         `httpx.UnsupportedProtocol`) is a `RequestBuildError`, never retried.
@@ -440,12 +514,14 @@ class _Core:
         )
 
     def _scrub(self, value: Any) -> Any:
-        """`value` with the API key replaced, in case a server echoes it back."""
-        key = self._api_key
-        if not key:
+        """`value` with every credential replaced, in case a server echoes one back."""
+        secrets = self._credentials.secrets()
+        if not secrets:
             return value
         if isinstance(value, str):
-            return value.replace(key, "***")
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -454,33 +530,44 @@ class _Core:
 
 
 def _body_kwargs(
-    body: Mapping[str, object] | None, media_type: str | None, headers: dict[str, str]
+    body: Mapping[str, object] | None,
+    media_type: str | None,
+    headers: dict[str, str],
+    styles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """httpx keyword arguments for the body in its media type."""
     if body is None:
         return {}
     kind = (media_type or "application/x-www-form-urlencoded").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        return _multipart_kwargs(body, headers)
+        return _multipart_kwargs(body, headers, styles)
     if kind.endswith("json"):
         headers.setdefault("Content-Type", kind)
         return {"content": json.dumps(_jsonable(body)).encode()}
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return {"content": encode_form(body).encode()}
+    return {"content": encode_form(body, styles).encode()}
 
 
-def _multipart_kwargs(body: Mapping[str, object], headers: dict[str, str]) -> dict[str, Any]:
+def _multipart_kwargs(
+    body: Mapping[str, object], headers: dict[str, str], styles: Mapping[str, str] | None
+) -> dict[str, Any]:
     """httpx keyword arguments that send `body` as multipart, even when it holds no file.
 
     httpx sends `data=` alone form-encoded; an operation declared `multipart/form-data` is
     sent as multipart whatever its values, so without a file each field is one part
     without a file name (RFC 7578 section 4.2), and an empty body is a multipart with no parts.
     """
-    fields, files = to_multipart(body)
+    fields, files = to_multipart(body, styles)
     if files:
         return {"data": fields, "files": files}
     if fields:
-        return {"files": [(name, (None, value)) for name, value in fields.items()]}
+        return {
+            "files": [
+                (name, (None, value))
+                for name, values in fields.items()
+                for value in (values if isinstance(values, list) else [values])
+            ]
+        }
     boundary = uuid.uuid4().hex
     headers.setdefault("Content-Type", f"multipart/form-data; boundary={boundary}")
     return {"content": f"--{boundary}--\r\n".encode()}
@@ -510,6 +597,9 @@ class BaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -522,6 +612,9 @@ class BaseClient(_Core):
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -544,10 +637,21 @@ class BaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -597,10 +701,28 @@ class BaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
-    ) -> Page:
-        """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options)
-        return Page(result, client=self, method=method, path=path, query=query, options=options)
+        styles: Mapping[str, str] | None = None,
+        paging: PagingSpec = BY_ID,
+        raw: bool = False,
+    ) -> Any:
+        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
+
+        def page(http_response: httpx.Response) -> Page[Any]:
+            return Page(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -623,6 +745,9 @@ class AsyncBaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -635,6 +760,9 @@ class AsyncBaseClient(_Core):
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -657,10 +785,21 @@ class AsyncBaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -711,12 +850,30 @@ class AsyncBaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
-    ) -> AsyncPage:
-        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options)
-        return AsyncPage(
-            result, client=self, method=method, path=path, query=query, options=options
+        styles: Mapping[str, str] | None = None,
+        paging: PagingSpec = BY_ID,
+        raw: bool = False,
+    ) -> Any:
+        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = await self.request(
+            method, path, query=query, options=options, styles=styles, raw=True
         )
+
+        def page(http_response: httpx.Response) -> AsyncPage[Any]:
+            return AsyncPage(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -733,26 +890,16 @@ class AsyncBaseClient(_Core):
 
 
 class SyncResource:
-    """Base of generated resource classes."""
+    """Base of generated resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: BaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
 
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
-
 
 class AsyncResource:
-    """Base of generated async resource classes."""
+    """Base of generated async resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: AsyncBaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
-
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
