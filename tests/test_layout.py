@@ -26,6 +26,10 @@ LINES = [
     "from .._types import " + ", ".join(f"TypeNumber{i}" for i in range(14)) + "\n",
     "_ENUM1 = frozenset({" + ", ".join(f'"value_{i}"' for i in range(30)) + "})\n",
     "x: Literal[" + ", ".join(f'"v{i}"' for i in range(30)) + '] | Literal[""]\n',
+    "class A:\n    def f(self):\n        result: Any = self._client.request(\"GET\", \"/v1/account\","
+    " query=query, options=request_options, raw=self._raw)\n",
+    'class A:\n    """' + "A docstring longer than the line. " * 4 + 'Ends here."""\n',
+    '_TEXT9 = "' + "x" * 120 + '"  # noqa: E501\n',
 ]
 
 

@@ -562,7 +562,15 @@ def prefer_split_rhs_oop(oop: RHS, rhs: RHS) -> bool:
         return True
     if len(str(rhs.head).strip("\n")) > LINE_LENGTH - 1:
         return True
-    raise Unsupported("assignment with brackets on its left side")
+    equals = sum(1 for leaf in rhs.head.leaves if leaf.kind == "=")
+    if equals > 1 and equals > sum(1 for leaf in oop.head.leaves if leaf.kind == "="):
+        return False
+    for leaf in reversed(oop.head.leaves):
+        if leaf.kind == "=":
+            break
+        if leaf.kind in CLOSING:
+            return True  # matching brackets after the "="
+    return any(leaf.kind == "=" for leaf in oop.head.leaves) and short_enough(oop.head)
 
 
 def can_omit_invisible_parens(rhs: RHS) -> bool:
@@ -850,6 +858,17 @@ def _scan(line: str, depth: int, quote: str) -> tuple[int, str]:
             depth -= 1
 
 
+def _kept(line: str) -> bool:
+    """A comment line, or a one-line string statement (a docstring): black leaves them long."""
+    stripped = line.strip()
+    if stripped.startswith("#"):
+        return True
+    return (
+        len(stripped) >= 6 and stripped[:3] == stripped[-3:] and stripped[:3] in ('"""', "'''")
+        and stripped.count(stripped[:3]) == 2 and not stripped.endswith("\\" + stripped[:3])
+    )  # fmt: skip
+
+
 def layout_module(text: str) -> str:
     """``text`` with every line longer than black's limit split as black would.
 
@@ -861,7 +880,7 @@ def layout_module(text: str) -> str:
     for i, line in enumerate(lines):
         before_depth, before_quote = depth, quote
         depth, quote = _scan(line, depth, quote)
-        if len(line) <= LINE_LENGTH or (before_quote and quote) or line.lstrip().startswith("#"):
+        if len(line) <= LINE_LENGTH or (before_quote and quote) or _kept(line):
             continue
         if before_depth or before_quote or depth or quote:
             raise Unsupported("a long line that is part of a longer statement")
