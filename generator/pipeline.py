@@ -48,6 +48,7 @@ class ApiSource:
     label: str  # how generated files name their source ("specs/stripe")
     pages: tuple[Path, ...] = ()
     openapi: Path | None = None
+    named: bool = True  # False: an OpenAPI document's name comes from its info.title
 
 
 def display_path(path: Path) -> str:
@@ -64,7 +65,8 @@ def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> 
 
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
-            return [ApiSource(name or _api_name(spec.stem), display_path(spec), openapi=spec)]
+            return [ApiSource(name or _api_name(spec.stem), display_path(spec), openapi=spec,
+                              named=name is not None)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
         )
@@ -77,7 +79,8 @@ def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> 
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), display_path(doc), openapi=doc)
+        ApiSource(name or _api_name(doc.stem), display_path(doc), openapi=doc,
+                  named=name is not None)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
@@ -99,11 +102,13 @@ def load_api(source: ApiSource, reporter: Reporter, options: Options) -> Api | N
 
 
 def _cached(
-    cache: Cache, kind: str, key: str, reporter: Reporter, compute: Callable[[Reporter], T]
+    cache: Cache, kind: str, key: str, reporter: Reporter, compute: Callable[[Reporter], T],
+    *, valid: Callable[[Any], bool] = lambda value: True,
 ) -> T:
-    """``compute(reporter)``, or its value and diagnostics stored under (kind, key)."""
+    """``compute(reporter)``, or its value and diagnostics stored under (kind, key) while
+    ``valid`` holds for that value."""
     hit = cache.get_object(kind, key)
-    if _is_entry(hit):
+    if _is_entry(hit) and valid(hit[0]):
         reporter.items.extend(hit[1])
         value: T = hit[0]
         return value
@@ -112,6 +117,18 @@ def _cached(
     reporter.extend(local)
     cache.put_object(kind, key, (value, local.items))
     return value
+
+
+def _files_unchanged(doc_path: Path) -> Callable[[Any], bool]:
+    """Whether a cached read of the document at ``doc_path`` still holds: every other file
+    its ``$ref``s named has the digest it had then."""
+    from generator.scrape.openapi import file_digest
+
+    def check(doc: Any) -> bool:
+        files = getattr(doc, "files", ())
+        return all(file_digest(doc_path.parent / n) == d for n, d in files)
+
+    return check
 
 
 def _is_entry(hit: object) -> TypeGuard[tuple[Any, list[Diagnostic]]]:
@@ -134,29 +151,33 @@ def _load(
 
     code = code_fingerprint() if cache.enabled else ""
     base_url = options.base_url
+    name = source.name
     if source.openapi is not None:
+        from generator.model.naming import api_name
         from generator.scrape import read_openapi
 
         doc_path = source.openapi
         key = digest(code, "openapi", display_path(doc_path), _read_bytes(doc_path))
-        doc = _cached(cache, "openapi", key, reporter, lambda r: read_openapi(doc_path, r))
+        doc = _cached(cache, "openapi", key, reporter, lambda r: read_openapi(doc_path, r),
+                      valid=_files_unchanged(doc_path))
         if doc is None:
             return None
         pages: list[RawPage] = list(doc.pages)
-        keys = [key]
+        keys = [key, *(f"{n}\0{d}" for n, d in doc.files)]
         if base_url is None and doc.servers:
             base_url = doc.servers[0].rstrip("/")
+        name = name if source.named else api_name(doc.title, fallback=name)
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
 
         wanted = [p for p in source.pages if _selected(operation_id_from_name(p.name), options)]
         pages, keys = _scrape_pages(wanted, reporter, cache, code, progress)
     pages = [p for p in pages if _selected(p.operation_id, options)]
-    key = digest(code, "model", source.name, repr(base_url), repr(options.include),
+    key = digest(code, "model", name, repr(base_url), repr(options.include),
                  repr(options.exclude), *keys)  # fmt: skip
     progress.stage("modelling")
     api = _cached(
-        cache, "model", key, reporter, lambda r: normalise(source.name, pages, r, base_url=base_url)
+        cache, "model", key, reporter, lambda r: normalise(name, pages, r, base_url=base_url)
     )
     return api, key
 
