@@ -39,6 +39,7 @@ PYTEST = EXAMPLES / "pytest-overlay"
 # Changing the model changes the schema: bump MODEL_VERSION and add the new line here.
 SCHEMA_HASHES = {
     "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
+    "2.0": "a0f6951f83e3a7752e6894864403c268f50da5cf180c440f9ff770525fd1fe5f",
 }
 
 

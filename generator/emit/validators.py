@@ -22,20 +22,37 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import assert_never
 
 from generator.emit.memo import Memo, operation_refs
 from generator.emit.python import pyrepr, python_identifier
+from generator.emit.validator_checks import (
+    HELPER_IMPORTS,
+    HELPER_NEEDS,
+    HELPERS,
+    array_checks,
+    bounds_checks,
+    compiled_pattern,
+    const_test,
+    const_words,
+    count_checks,
+    format_object_test,
+    string_checks,
+)
 from generator.model.shapes import (
     AnyShape,
     Api,
     Array,
     Binary,
     Boolean,
+    Const,
     Emptyable,
     Enum,
     Field,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -61,7 +78,7 @@ PRELUDE = '''\
 
 import datetime
 {imports}import numbers
-from collections.abc import Mapping
+{after}from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 _Problems: TypeAlias = list[tuple[str, str]]
@@ -129,10 +146,12 @@ class _Module:
 
     constants: dict[str, str] = field(default_factory=dict)  # name -> literal
     names: dict[str, str] = field(default_factory=dict)  # literal -> name
-    patterns: bool = False
-    decimals: bool = False
+    needs: set[str] = field(default_factory=set)  # imports ("re") and helpers ("_is_uuid")
     placeholders: bool = False  # name constants "\0<n>\0" (a chunk's, numbered later)
     prefixes: dict[str, str] = field(default_factory=dict)  # name -> prefix
+
+    def need(self, name: str) -> None:
+        self.needs.add(name)
 
     def constant(self, prefix: str, literal: str) -> str:
         if literal not in self.names:
@@ -183,12 +202,24 @@ def render_validators(api: Api, header: str, *, memo: Memo | None = None) -> str
     module = _Module()
     texts = [_place(chunk, module) for chunk in chunks]
     constants = "".join(_constant_line(name, text) for name, text in module.constants.items())
-    decimals = any(c.decimals for c in chunks)
-    patterns = any(c.patterns for c in chunks)
-    imports = "import decimal\n" if decimals else ""
-    prelude = PRELUDE.format(imports=imports + ("import re\n" if patterns else ""))
+    needs = _closure({n for c in chunks for n in c.needs})
+    imports = "".join(f"import {m}\n" for m in ("decimal",) if m in needs)
+    after = "".join(f"import {m}\n" for m in ("re", "uuid") if m in needs)
+    prelude = PRELUDE.format(imports=imports, after=after)
+    helpers = "".join("\n" + text for name, text in HELPERS.items() if name in needs)
     body = "\n\n".join(texts)
-    return f"{header}\n{prelude}\n{constants}\n\n{body}"
+    return f"{header}\n{prelude}{helpers}\n{constants}\n\n{body}"
+
+
+def _closure(needs: set[str]) -> set[str]:
+    """``needs`` with what its helpers need in turn (imports, other helpers)."""
+    found = set(needs)
+    for name in needs:
+        for other in HELPER_NEEDS.get(name, ()):
+            found |= _closure({other})
+    for name in list(found):
+        found.update(HELPER_IMPORTS.get(name, ()))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,16 +228,15 @@ class _Chunk:
 
     text: str
     constants: tuple[tuple[str, str], ...]  # (prefix, literal) in first-use order
-    patterns: bool
-    decimals: bool
+    needs: tuple[str, ...]  # imports and helpers its checks use
 
     def dump(self) -> bytes:
-        return json.dumps([self.text, self.constants, self.patterns, self.decimals]).encode()
+        return json.dumps([self.text, self.constants, self.needs]).encode()
 
     @staticmethod
     def load(data: bytes) -> _Chunk:
-        text, constants, patterns, decimals = json.loads(data)
-        return _Chunk(text, tuple((p, v) for p, v in constants), patterns, decimals)
+        text, constants, needs = json.loads(data)
+        return _Chunk(text, tuple((p, v) for p, v in constants), tuple(needs))
 
 
 _PLACEHOLDER = re.compile("\0(\\d+)\0")
@@ -239,7 +269,7 @@ def _chunk(write: Callable[[_Emitter], str], check_names: dict[str, str]) -> _Ch
     local = _Module(placeholders=True)
     text = write(_Emitter(local, check_names))
     constants = tuple((local.prefixes[n], v) for n, v in local.constants.items())
-    return _Chunk(text, constants, local.patterns, local.decimals)
+    return _Chunk(text, constants, tuple(sorted(local.needs)))
 
 
 def _object_chunk(obj: Object, check_names: dict[str, str], memo: Memo) -> _Chunk:
@@ -326,16 +356,32 @@ def _object_lines(obj: Object, members: list[str], em: _Emitter) -> list[str]:
         f'    {out}.append(({where}, _expected("an object", {var})))',
         "    return",
         *members,
+        *count_checks(obj.keys, var, (where, out), partial(_literal, em=em)),
     ]
+    return lines + _other_keys_lines(obj, var, out, em)
+
+
+def _other_keys_lines(obj: Object, var: str, out: str, em: _Emitter) -> list[str]:
+    """Keys beside the fields: ``propertyNames``, ``patternProperties``, and the others
+    refused (``additionalProperties: false``) or checked against ``extra``."""
+    if obj.additional and obj.extra is None and obj.keys.names is None and not obj.keys.patterns:
+        return []
+    keys = em.module.constant("KEYS", _frozenset(f.wire_name for f in obj.fields))
+    n = em.fresh()
+    key, value, path = f"k{n}", f"e{n}", (("var", f"k{n}"),)
     if not obj.additional:
-        keys = em.module.constant("KEYS", _frozenset(f.wire_name for f in obj.fields))
-        lines += [
-            f"if not {keys}.issuperset({var}):",
-            f"    for key in {var}:",
-            f"        if key not in {keys}:",
-            f'            {out}.append(({where}, f"unknown field {{_show(key)}}"))',
-        ]
-    return lines
+        rest = [f'{out}.append(({_path_expr((), em)}, f"unknown field {{_show({key})}}"))']
+    else:
+        rest = [] if obj.extra is None else _shape_lines(obj.extra, value, path, out, em)
+    body = _key_lines(obj.keys, rest, (key, value), path, em, out=out, known=keys)
+    if not body:
+        return []
+    uses_value = re.search(rf"\b{value}\b", "\n".join(body)) is not None
+    head = f"for {key}, {value} in {var}.items():" if uses_value else f"for {key} in {var}:"
+    loop = [head, *_indent(body)]
+    if obj.keys.names is None and not obj.keys.patterns:
+        return [f"if not {keys}.issuperset({var}):", *_indent(loop)]
+    return loop
 
 
 def _member_lines(
@@ -357,24 +403,28 @@ def _member_lines(
 
 def _shape_lines(shape: Shape, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     """Statements that append the problems of ``var`` against ``shape`` to ``out``."""
-    if isinstance(shape, Emptyable):
-        return _emptyable_lines(shape, var, path, out, em)
-    if isinstance(shape, Ref):
-        return _ref_lines(shape, var, path, out, em)
-    if isinstance(shape, Union):
-        return _union_lines(shape, var, path, out, em)
-    if isinstance(shape, Array | Map):
-        return _container_lines(shape, var, path, out, em)
-    if isinstance(shape, AnyShape):
-        return []
-    return _scalar_lines(shape, var, path, out, em, empty=False)
+    match shape:
+        case Emptyable():
+            return _emptyable_lines(shape, var, path, out, em)
+        case Ref():
+            return _ref_lines(shape, var, path, out, em)
+        case Union():
+            return _union_lines(shape, var, path, out, em)
+        case Array() | Map():
+            return _container_lines(shape, var, path, out, em)
+        case AnyShape():
+            return []
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary():
+            return _scalar_lines(shape, var, path, out, em, empty=False)
+        case _:
+            assert_never(shape)
 
 
 def _emptyable_lines(shape: Emptyable, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     inner = shape.shape
     if isinstance(inner, String | Enum):  # "" is one of their values already
         return _scalar_lines(inner, var, path, out, em, empty=True)
-    if isinstance(inner, Integer | Number | Boolean | Binary):
+    if isinstance(inner, Integer | Number | Boolean | Binary | Null | Const):
         body = _scalar_lines(inner, var, path, out, em, empty=True)
     else:
         body = _shape_lines(inner, var, path, out, em)
@@ -396,6 +446,8 @@ def _ref_lines(shape: Ref, var: str, path: Path, out: str, em: _Emitter) -> list
 
 def _union_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     """Try each variant into a scratch list; report one problem when none accepts ``var``."""
+    if shape.exclusive or shape.discriminator is not None:
+        return _exclusive_lines(shape, var, path, out, em)
     tries = [f"u{em.fresh()}" for _ in shape.variants]
     message = f"_union({_literal(describe(shape), em)}, {var}, {', '.join(tries)})"
     lines = [f"{out}.append(({_path_expr(path, em)}, {message}))"]
@@ -407,26 +459,104 @@ def _union_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> 
     return lines
 
 
+def _exclusive_lines(shape: Union, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
+    """``oneOf``: every variant is tried and exactly one must accept ``var`` (JSON Schema
+    2020-12, 10.2.1.3). With a discriminator, a value whose tag names a variant that rejects
+    it gets that variant's problems, at their own paths."""
+    tries = [f"u{em.fresh()}" for _ in shape.variants]
+    lines: list[str] = []
+    for scratch, variant in zip(tries, shape.variants, strict=True):
+        lines += [f"{scratch}: _Problems = []", *_shape_lines(variant, var, (), scratch, em)]
+    where = _path_expr(path, em)
+    passed = " + ".join(f"(not {t})" for t in tries)
+    count = f"n{em.fresh()}"
+    none = f"_union({_literal(describe(shape), em)}, {var}, {', '.join(tries)})"
+    many = _literal("matches more than one of: " + describe(shape), em) if shape.exclusive \
+        else None
+    nothing = _tagged_report(shape, var, tries, (where, out), em, none=none)
+    report = [f"if {count} == 0:", *_indent(nothing)]
+    if many is not None:
+        report += [f"elif {count} > 1:", f"    {out}.append(({where}, {many}))"]
+    return [*lines, f"{count} = {passed}", *report]
+
+
+def _tagged_report(
+    shape: Union, var: str, tries: list[str], report: tuple[str, str], em: _Emitter, *, none: str
+) -> list[str]:
+    """The problems reported when no variant accepts ``var``."""
+    where, out = report
+    plain = [f"{out}.append(({where}, {none}))"]
+    tagged = shape.discriminator
+    if tagged is None:
+        return plain
+    chosen = em.module.constant("TAGS", "{" + ", ".join(
+        f"{pyrepr(tag)}: {index}" for tag, index in tagged.mapping) + "}")
+    tag, start = f"t{em.fresh()}", f"n{em.fresh()}"
+    scratch = "(" + ", ".join(tries) + ",)"
+    return [
+        f"{tag} = {var}.get({pyrepr(tagged.property)}) if isinstance({var}, Mapping) else None",
+        f"if isinstance({tag}, str) and {tag} in {chosen}:",
+        f"    {start} = len({out})",
+        f"    {out}.extend({scratch}[{chosen}[{tag}]])",
+        *(["    _prefix(" + f"{out}, {start}, {where})"] if where != '""' else []),
+        "else:",
+        *_indent(plain),
+    ]
+
+
 def _container_lines(shape: Array | Map, var: str, path: Path, out: str, em: _Emitter) -> list[str]:
     n = em.fresh()
     where = _path_expr(path, em)
+    lit = partial(_literal, em=em)
     if isinstance(shape, Array):
         test = f"type({var}) is list or isinstance({var}, (list, tuple))"
-        loop, inner, what = f"for i{n}, e{n} in enumerate({var}):", shape.items, "a list"
-        key = f"i{n}"
+        loop, what = f"for i{n}, e{n} in enumerate({var}):", "a list"
+        body = _shape_lines(shape.items, f"e{n}", (*path, ("var", f"i{n}")), out, em)
+        checks = array_checks(shape, var, (where, out), lit, em.module.need)
     else:
         test = f"isinstance({var}, Mapping)"
-        loop, inner, what = f"for k{n}, e{n} in {var}.items():", shape.values, "an object"
-        key = f"k{n}"
-    body = _shape_lines(inner, f"e{n}", (*path, ("var", key)), out, em)
+        loop, what = f"for k{n}, e{n} in {var}.items():", "an object"
+        where_key = (*path, ("var", f"k{n}"))
+        rest = _shape_lines(shape.values, f"e{n}", where_key, out, em)
+        body = _key_lines(shape.keys, rest, (f"k{n}", f"e{n}"), where_key, em, out=out,
+                          known=None)
+        checks = count_checks(shape.keys, var, (where, out), lit)
     fail = f"{out}.append(({where}, _expected({_literal(what, em)}, {var})))"
-    if not body:
+    if not body and not checks:
         return [f"if not ({test}):", f"    {fail}"]
-    return [f"if {test}:", f"    {loop}", *_indent(_indent(body)), "else:", f"    {fail}"]
+    inner = [loop, *_indent(body)] if body else []
+    return [f"if {test}:", *_indent(checks + inner), "else:", f"    {fail}"]
+
+
+def _key_lines(
+    keys: Keys, rest: list[str], entry: tuple[str, str], path: Path, em: _Emitter, *,
+    out: str, known: str | None,
+) -> list[str]:  # fmt: skip
+    """The checks of one entry (``key``, ``value``) of an object or map: ``propertyNames``,
+    then every matching ``patternProperties``, then ``rest`` for a key that is neither a
+    field (``known``) nor matched by a pattern (JSON Schema 2020-12, 10.3.2)."""
+    key, value = entry
+    lines: list[str] = []
+    if keys.names is not None:
+        lines += _shape_lines(keys.names, key, path, out, em)
+    matched: list[str] = []
+    for rule in keys.patterns:
+        regex = compiled_pattern(rule.pattern, partial(_literal, em=em),
+                                 constant=em.module.constant, need=em.module.need)
+        test = f"isinstance({key}, str) and {regex}.search({key}) is not None"
+        matched.append(test)
+        body = _shape_lines(rule.shape, value, path, out, em)
+        lines += [f"if {test}:", *_indent(body)] if body else []
+    skip = ([f"{key} in {known}"] if known else []) + matched
+    if rest and skip == [f"{key} in {known}"]:
+        return [*lines, f"if {key} not in {known}:", *_indent(rest)]
+    if rest and skip:
+        return [*lines, f"if not ({' or '.join(skip)}):", *_indent(rest)]
+    return lines + rest
 
 
 def _scalar_lines(
-    shape: Shape, var: str, path: Path, out: str, em: _Emitter, *, empty: bool
+    shape: Scalar, var: str, path: Path, out: str, em: _Emitter, *, empty: bool
 ) -> list[str]:
     """Type test, then value tests; ``empty``: ``""`` is accepted as well."""
     where = _path_expr(path, em)
@@ -441,29 +571,41 @@ def _scalar_lines(
     return [f"if {ok}:", *_indent(checks), "else:", f"    {fail}"]
 
 
+Scalar = String | Integer | Number | Boolean | Null | Const | Enum | Binary
+
+
 def _scalar_parts(
-    shape: Shape, var: str, report: tuple[str, str], em: _Emitter, empty: bool
+    shape: Scalar, var: str, report: tuple[str, str], em: _Emitter, empty: bool
 ) -> tuple[str, list[str]]:
     """The type test of a scalar and the statements that run when it passes.
 
     ``report`` is (path expression, problem list name).
     """
-    if isinstance(shape, Enum):
-        return _enum_parts(shape, var, report, em, empty)
-    if isinstance(shape, String):
-        em.module.decimals |= shape.format == "decimal"
-        test = _string_test(var, shape.format == "decimal")
-        return test, _string_checks(shape, var, report, em)
-    if isinstance(shape, Integer):
-        helper = "_is_time" if shape.format == "unix-time" else "_is_int"
-        return f"type({var}) is int or {helper}({var})", []
-    if isinstance(shape, Number):
-        return f"type({var}) is float or type({var}) is int or _is_number({var})", []
-    if isinstance(shape, Boolean):
-        return f"type({var}) is bool", []
-    if isinstance(shape, Binary):
-        return f"_is_file({var})", []
-    return "True", []
+    lit = partial(_literal, em=em)
+    match shape:
+        case Enum():
+            return _enum_parts(shape, var, report, em, empty)
+        case String():
+            return _string_parts(shape, var, report, em)
+        case Integer():
+            helper = "_is_time" if shape.format == "unix-time" else "_is_int"
+            checks = bounds_checks(shape.bounds, var, report, lit)
+            if checks and shape.format == "unix-time":
+                checks = [f"if not isinstance({var}, datetime.datetime):", *_indent(checks)]
+            return f"type({var}) is int or {helper}({var})", checks
+        case Number():
+            test = f"type({var}) is float or type({var}) is int or _is_number({var})"
+            return test, bounds_checks(shape.bounds, var, report, lit)
+        case Boolean():
+            return f"type({var}) is bool", []
+        case Null():
+            return f"{var} is None", []
+        case Const():
+            return const_test(shape, var, em.module.constant), []
+        case Binary():
+            return f"_is_file({var})", []
+        case _:
+            assert_never(shape)
 
 
 def _negate(test: str) -> str:
@@ -477,22 +619,23 @@ def _string_test(var: str, decimal: bool) -> str:
     return f"{test} or isinstance({var}, decimal.Decimal)" if decimal else test
 
 
-def _string_checks(
+def _string_parts(
     shape: String, var: str, report: tuple[str, str], em: _Emitter
-) -> list[str]:
-    where, out = report
-    text = f"str({var})" if shape.format == "decimal" else var
-    lines = []
-    if shape.max_length is not None:
-        limit = em.module.constant("MAX", str(shape.max_length))
-        too_long = _literal(f"longer than {shape.max_length} characters", em)
-        lines += [f"if len({text}) > {limit}:", f"    {out}.append(({where}, {too_long}))"]
-    if shape.pattern is not None:
-        em.module.patterns = True
-        regex = em.module.constant("PATTERN", f"re.compile({_literal(shape.pattern, em)})")
-        message = _literal(f"does not match the pattern {shape.pattern!r}", em)
-        lines += [f"if {regex}.search({text}) is None:", f"    {out}.append(({where}, {message}))"]
-    return lines
+) -> tuple[str, list[str]]:
+    decimal = shape.format == "decimal"
+    if decimal:
+        em.module.need("decimal")
+    text = f"str({var})" if decimal else var
+    lit = partial(_literal, em=em)
+    checks = string_checks(shape, text, report, lit, constant=em.module.constant,
+                           need=em.module.need)
+    other = format_object_test(shape, var)
+    if not other:
+        return _string_test(var, decimal), checks
+    em.module.need("uuid") if shape.format == "uuid" else None
+    test = _string_test(var, False)
+    guarded = [f"if {test}:", *_indent(checks)] if checks else []
+    return f"{test} or {other}", guarded
 
 
 def _enum_parts(
@@ -500,7 +643,7 @@ def _enum_parts(
 ) -> tuple[str, list[str]]:
     test = _string_test(var, False)
     if shape.open:
-        return test, _string_checks(String(max_length=shape.max_length), var, report, em)
+        return _string_parts(String(max_length=shape.max_length), var, report, em)
     where, out = report
     values = enum_values(shape, empty)
     allowed = em.module.constant("ENUM", _frozenset(values))
@@ -517,21 +660,36 @@ def enum_values(shape: Enum, empty: bool = False) -> list[str]:
 
 def describe(shape: Shape) -> str:
     """What a person should send, for messages: ``an object or a string``."""
-    if isinstance(shape, Emptyable):
-        return describe(shape.shape) + " or ''"
-    if isinstance(shape, Union):
-        parts = [describe(v) for v in shape.variants]
-        return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
-    if isinstance(shape, Enum) and not shape.open:
-        return "one of " + ", ".join(repr(v) for v in enum_values(shape))
-    return _DESCRIPTIONS.get(type(shape).__name__, "a string")
-
-
-_DESCRIPTIONS = {
-    "String": "a string", "Enum": "a string", "Integer": "an integer", "Number": "a number",
-    "Boolean": "a boolean", "Array": "a list", "Map": "an object", "Ref": "an object",
-    "Binary": "a file", "AnyShape": "anything",
-}  # fmt: skip
+    match shape:
+        case Emptyable():
+            return describe(shape.shape) + " or ''"
+        case Union():
+            parts = list(dict.fromkeys(describe(v) for v in shape.variants))
+            return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
+        case Enum() if not shape.open:
+            return "one of " + ", ".join(repr(v) for v in enum_values(shape))
+        case Const():
+            return const_words(shape)
+        case String() | Enum():
+            return "a string"
+        case Integer():
+            return "an integer"
+        case Number():
+            return "a number"
+        case Boolean():
+            return "a boolean"
+        case Null():
+            return "null"
+        case Array():
+            return "a list"
+        case Map() | Ref():
+            return "an object"
+        case Binary():
+            return "a file"
+        case AnyShape():
+            return "anything"
+        case _:
+            assert_never(shape)
 
 
 def _operation_function(op: Operation, em: _Emitter) -> str:

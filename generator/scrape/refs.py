@@ -6,6 +6,10 @@ it stands in, with an optional fragment (``models/droplet.yml#/properties/id``; 
 ``$ref`` in it is rewritten to be relative to the root document's folder, so one reference
 string means one target wherever it appears. Remote (``http:``) references are not fetched.
 
+Beside a ``discriminator``, each ``oneOf``/``anyOf`` branch that was a ``$ref`` carries
+``REF_NAME`` (its canonical reference), and the ``mapping`` values are canonical references
+too (a bare name is a schema of ``#/components/schemas``), so the tags can be matched.
+
 A cyclic ``$ref`` is cut: left as ``{"$ref": ...}`` (with the reference in its canonical
 form), and the inlined target it points back to carries ``RECURSIVE`` naming that reference,
 so the normaliser can make it a named recursive type. A ``$ref`` that does not resolve raises
@@ -23,6 +27,7 @@ from urllib.parse import unquote
 from generator.diagnostics import Reporter
 
 RECURSIVE = "x-doc2client-recursive"  # on an inlined target that a cut $ref points back to
+REF_NAME = "x-doc2client-ref"  # on an inlined oneOf/anyOf branch beside a discriminator: its $ref
 
 FileLoader = Callable[[Path], Any]  # parses one referenced file (JSON or YAML); raises on failure
 
@@ -66,7 +71,31 @@ def _rebased(node: Any, file: str) -> Any:
     out = {k: _rebased(v, file) for k, v in node.items()}
     if isinstance(out.get("$ref"), str):
         out["$ref"] = _rebase(out["$ref"], file)
+    if isinstance(out.get("discriminator"), dict):
+        out["discriminator"] = _canonical_mapping(out["discriminator"], file)
     return out
+
+
+def _canonical_mapping(discriminator: dict[str, Any], file: str) -> dict[str, Any]:
+    """A discriminator whose ``mapping`` values are canonical references (OpenAPI 3.x: a
+    value is a schema name or a reference)."""
+    mapping = discriminator.get("mapping")
+    if not isinstance(mapping, dict):
+        return discriminator
+    canonical = {
+        key: _rebase(value, file) if "#" in value or "/" in value or "." in value
+        else f"#/components/schemas/{value}"
+        for key, value in mapping.items() if isinstance(value, str)
+    }
+    return {**discriminator, "mapping": canonical}
+
+
+def _named(branch: Any, inlined: Any) -> Any:
+    """An inlined discriminator branch, marked with the ``$ref`` it was (``REF_NAME``)."""
+    ref = branch.get("$ref") if isinstance(branch, dict) else None
+    if isinstance(ref, str) and isinstance(inlined, dict):
+        return {**inlined, REF_NAME: _rebase(ref)}
+    return inlined
 
 
 class Resolver:
@@ -140,7 +169,13 @@ class Resolver:
         ref = node.get("$ref")
         if isinstance(ref, str):
             return self._inline_ref(node, _rebase(ref), pointer, line, stack)
-        return {k: self._inline(v, f"{pointer}/{escape(k)}", line, stack) for k, v in node.items()}
+        out = {k: self._inline(v, f"{pointer}/{escape(k)}", line, stack) for k, v in node.items()}
+        if isinstance(node.get("discriminator"), dict):
+            out["discriminator"] = _canonical_mapping(node["discriminator"], "")
+            for key in ("oneOf", "anyOf"):
+                if isinstance(node.get(key), list) and isinstance(out.get(key), list):
+                    out[key] = [_named(b, v) for b, v in zip(node[key], out[key], strict=True)]
+        return out
 
     def _inline_ref(
         self, node: dict[str, Any], ref: str, pointer: str, line: int, stack: tuple[str, ...]

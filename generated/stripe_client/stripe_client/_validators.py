@@ -502,9 +502,9 @@ def _check_post_customers_customer_body(value: Any, out: _Problems) -> None:
     _check_post_customers_customer_body_part5(value, out)
     _check_post_customers_customer_body_part6(value, out)
     if not _KEYS22.issuperset(value):
-        for key in value:
-            if key not in _KEYS22:
-                out.append(("", f"unknown field {_show(key)}"))
+        for k38 in value:
+            if k38 not in _KEYS22:
+                out.append(("", f"unknown field {_show(k38)}"))
 
 
 def _check_post_customers_customer_body_part2(value: Any, out: _Problems) -> None:
