@@ -6,22 +6,30 @@ template folders and the formatter's name and version. So a hit can only ever gi
 a cold run would compute, and stale entries are simply never asked for again.
 
 Entries are written to a temporary file and moved into place (``os.replace``), and each
-carries the SHA-256 of its payload: a partial, truncated or corrupted entry fails that
-check and counts as a miss. Deleting the folder at any time is safe. Writes that fail
-(read-only disk, full disk) are ignored: the cache only ever saves time.
+carries an HMAC-SHA256 of its kind, name and payload under a key that only this user can
+read (``key_path()``, outside the cache folder): a partial, truncated, corrupted or planted
+entry fails that check and counts as a miss, so nothing is unpickled or run that this user's
+own doc2client did not write. A cache folder that another user owns or can write is refused
+(``refusal``). Deleting the folder at any time is safe. Writes that fail (read-only disk,
+full disk) are ignored: the cache only ever saves time. ``prune`` keeps it within a size and
+an age (``generator/cache_admin.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
+import stat
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 DEFAULT_DIR = Path(".doc2client-cache")
-_MAGIC = b"doc2client-cache 1\n"
-_DIGEST_LEN = 64  # hex SHA-256
+_MAGIC = b"doc2client-cache 2\n"
+_DIGEST_LEN = 64  # hex HMAC-SHA256
+_KEY: dict[str, bytes] = {}  # the key, read once per process
 INPUT_SUFFIXES = (".html", ".json", ".yaml", ".yml")
 _ROOT = Path(__file__).resolve().parent  # the generator package
 _FINGERPRINT: dict[str, str] = {}  # computed once per process
@@ -82,8 +90,78 @@ def formatter_id(name: str) -> str:
         return f"{name} (unknown version)"
 
 
+def key_path() -> Path:
+    """The file holding this user's cache key: ``$XDG_CONFIG_HOME/doc2client/cache-key``
+    (``~/.config`` when unset), or ``$DOC2CLIENT_CACHE_KEY`` when set."""
+    if os.environ.get("DOC2CLIENT_CACHE_KEY"):
+        return Path(os.environ["DOC2CLIENT_CACHE_KEY"])
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(config, "doc2client", "cache-key")
+
+
+def _private(info: os.stat_result) -> bool:
+    """Owned by this user, and no one else may write it (POSIX permission bits)."""
+    uid = getattr(os, "getuid", lambda: info.st_uid)()
+    return info.st_uid == uid and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _load_key() -> bytes:
+    """This user's 32-byte cache key, created on first use (mode 0600); OSError if unusable."""
+    if "key" not in _KEY:
+        path = key_path()
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(32))
+        info = path.stat()
+        if not _private(info) or info.st_mode & stat.S_IRWXO or not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path}: must be a file that only this user can read and write")
+        _KEY["key"] = path.read_bytes()
+        if len(_KEY["key"]) < 16:
+            del _KEY["key"]
+            raise OSError(f"{path}: too short to be a cache key")
+    return _KEY["key"]
+
+
+def refusal(root: Path) -> str | None:
+    """Why ``root`` cannot be the cache folder, or None when it can.
+
+    Refused: something that is not a folder; a folder that another user owns or that
+    its group or everyone may write (they could plant entries); no usable key.
+    """
+    try:
+        info = root.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        return f"{root}: {exc.strerror}"
+    if info is not None and not stat.S_ISDIR(info.st_mode):
+        return f"{root} is not a folder"
+    if info is not None and not _private(info):
+        return f"{root} is owned or writable by another user"
+    try:
+        _load_key()
+    except OSError as exc:
+        return f"no cache key: {exc}"
+    return None
+
+
+def open_cache(root: Path | None) -> tuple[Cache, str | None]:
+    """The cache in ``root`` (None: off), or an off cache and a warning saying why."""
+    if root is None:
+        return Cache(None), None
+    reason = refusal(root)
+    if reason is not None:
+        return Cache(None), f"cache off: {reason}"
+    return Cache(root), None
+
+
 class Cache:
-    """Entries by (kind, key) under ``root``; ``Cache(None)`` is a cache that never hits."""
+    """Entries by (kind, key) under ``root``; ``Cache(None)`` is a cache that never hits.
+
+    Use ``open_cache`` for a folder given by a user: it refuses one others could write.
+    """
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
@@ -105,17 +183,22 @@ class Cache:
         """The payload stored under (kind, key), or None if absent or damaged."""
         if self.root is None:
             return None
+        name = self._name(kind, key)
         try:
-            with open(self._name(kind, key), "rb") as handle:
+            with open(name, "rb") as handle:
                 raw = handle.read()
+                modified = os.fstat(handle.fileno()).st_mtime
+            secret = _load_key()
         except OSError:
             self.misses += 1
             return None
         head = len(_MAGIC) + _DIGEST_LEN + 1
         payload = raw[head:]
-        ok = raw.startswith(_MAGIC) and raw[len(_MAGIC) : head - 1] == _sha(payload).encode()
+        expected = _mac(secret, kind, key, payload).encode()
+        ok = raw.startswith(_MAGIC) and hmac.compare_digest(raw[len(_MAGIC) : head - 1], expected)
         if ok:
             self.hits += 1
+            _mark_used(name, modified)
         else:
             self.misses += 1
         return payload if ok else None
@@ -127,8 +210,9 @@ class Cache:
         path = self._path(kind, key)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(_MAGIC + _sha(payload).encode() + b"\n" + payload)
+            mac = _mac(_load_key(), kind, key, payload).encode()
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp.write_bytes(_MAGIC + mac + b"\n" + payload)
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)
@@ -163,3 +247,24 @@ class Cache:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _mac(secret: bytes, kind: str, key: str, payload: bytes) -> str:
+    """HMAC-SHA256 (hex) of an entry's kind, name and payload (RFC 2104)."""
+    mac = hmac.new(secret, f"{kind}/{key}\n".encode(), hashlib.sha256)
+    mac.update(payload)
+    return mac.hexdigest()
+
+
+USED_RESOLUTION = 86400.0  # seconds: an entry's "last used" time is kept to within a day
+
+
+def _mark_used(name: str, modified: float) -> None:
+    """Move an entry's modification time forward when it was last marked over a day ago, so
+    pruning by age (which reads it) keeps entries in use, at one ``utime`` per entry a day."""
+    now = time.time()
+    if now - modified > USED_RESOLUTION:
+        try:
+            os.utime(name, (now, now))
+        except OSError:
+            pass

@@ -1,4 +1,4 @@
-"""The command line: ``doc2client generate``, ``doc2client ir``.
+"""The command line: ``doc2client generate``, ``ir``, ``diff`` and ``cache``.
 
 Exit codes follow ``black --check``: 0 all is well (or current), 1 the output would
 change (``--check``), 2 there were errors. Diagnostics go to stderr as
@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         help="where unchanged work is kept between runs (default: ./.doc2client-cache)",
     )
     gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    gen.add_argument(
+        "--cache-max-size", type=_size, default=None, metavar="SIZE",
+        help="prune the cache to this size once a day (bytes, or with K, M, G; default 512M)",
+    )  # fmt: skip
 
     ir = sub.add_parser("ir", help="print the model as JSON")
     ir.add_argument("specs", type=Path, nargs="?")
@@ -77,12 +81,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(ir)
 
+    cache = sub.add_parser("cache", help="show, prune or clear the generation cache")
+    cache.add_argument("action", choices=("info", "prune", "clear"))
+    cache.add_argument("--cache-dir", type=Path, default=Path(".doc2client-cache"))
+    cache.add_argument(
+        "--max-size", type=_size, default=None, metavar="SIZE",
+        help="prune: keep at most this much (bytes, or with K, M, G; default 512M)",
+    )  # fmt: skip
+    cache.add_argument(
+        "--max-age", type=float, default=None, metavar="DAYS",
+        help="prune: remove entries unused for this many days (default 30)",
+    )  # fmt: skip
+
     diff = sub.add_parser("diff", help="report what changed between two versions of an API")
     diff.add_argument("old", type=Path, help="old version: pages folder(s) or OpenAPI document")
     diff.add_argument("new", type=Path, help="new version, in any of the same forms")
     diff.add_argument("--json", action="store_true", dest="as_json", help="print JSON")
     diff.add_argument("--name", help="compare only the API of this name")
     return parser
+
+
+def _size(text: str) -> int:
+    """``512M`` and the like as bytes (K, M, G are powers of 1024)."""
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+    number, unit = text.strip().upper().rstrip("B"), ""
+    if number and number[-1] in units:
+        number, unit = number[:-1], number[-1]
+    try:
+        return int(float(number) * units[unit])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (say 512M or 2G)") from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +165,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
         if config is not None:  # the command line wins; the configuration fills the rest
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates)
+            options = replace(options, formatter=formatter, templates=templates,
+                              overrides=config.overrides)
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -145,7 +174,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.cache import Cache
+    from generator.cache import open_cache
+    from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
     from generator.write import OutputError, diff_tree, write_tree
@@ -154,9 +184,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
     reporter, stats = Reporter(), RunStats()
-    cache = Cache(None if args.no_cache else args.cache_dir)
+    cache, warning = open_cache(None if args.no_cache else args.cache_dir)
+    if warning is not None:
+        print(f"doc2client: warning: {warning}", file=sys.stderr)
     with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
         files = build(jobs, reporter, stats, cache=cache, progress=progress)
+    if cache.root is not None:
+        maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
@@ -182,10 +216,44 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from generator import cache_admin
+    from generator.cache import refusal
+
+    root: Path = args.cache_dir
+    reason = refusal(root)
+    if reason is not None and root.exists():
+        print(f"doc2client: error: {reason}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.action == "clear":
+        cache_admin.clear(root)
+        print(f"doc2client: cleared {root}")
+    elif args.action == "prune":
+        max_bytes = args.max_size if args.max_size is not None else cache_admin.DEFAULT_MAX_BYTES
+        days = args.max_age * 86400 if args.max_age is not None else cache_admin.DEFAULT_MAX_AGE
+        count, size = cache_admin.prune(root, max_bytes, days) if root.is_dir() else (0, 0)
+        print(f"doc2client: removed {count} entries ({_mb(size)}) from {root}")
+    else:
+        found = cache_admin.usage(root)
+        print(f"{root}: {found.entries} entries, {_mb(found.size)}")
+        for kind, count, size in found.kinds:
+            print(f"  {kind}: {count} entries, {_mb(size)}")
+    return EXIT_OK
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from generator.diff import run_diff
+    from generator.pipeline import load_apis
 
-    return run_diff(args.old, args.new, as_json=args.as_json, name=args.name)
+    reporter = Reporter()
+    old = load_apis(args.old, reporter, Options(), only=args.name)
+    new = load_apis(args.new, reporter, Options(), only=args.name)
+    _print_diagnostics(reporter.sorted(), quiet=False)
+    return run_diff(old, new, as_json=args.as_json)
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -215,7 +283,8 @@ def cmd_ir(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"generate": cmd_generate, "ir": cmd_ir, "diff": cmd_diff}[args.command]
+    handlers = {"generate": cmd_generate, "ir": cmd_ir, "diff": cmd_diff, "cache": cmd_cache}
+    handler = handlers[args.command]
     try:
         return handler(args)
     except ConfigError as exc:

@@ -11,7 +11,13 @@ source = "specs/stripe"              # a folder of pages or an OpenAPI document
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
+wire_style = "deepObject"            # optional conventions (docs/conventions.md): the style of
+wire_explode = true                  #   query parameters and form fields the input leaves open,
+auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
+idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
 ```
+
+A table for an API also applies when the API's source is given on the command line.
 
 Paths are relative to the pyproject.toml's folder. Unknown keys are an error that names
 them, so a typo never silently does nothing.
@@ -24,10 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.options import Options
+from generator.options import Options, Overrides
+
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header")
+WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude"})
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", *CONVENTION_KEYS})
 FORMATTERS = ("black", "ruff")
 
 
@@ -49,6 +58,12 @@ class Config:
     jobs: tuple[Job, ...]
     formatter: str
     templates: tuple[Path, ...] = ()
+
+    @property
+    def overrides(self) -> tuple[tuple[str, Overrides], ...]:
+        """The configured conventions of every API, by name."""
+        return tuple((job.options.name or "", job.options.overrides_for(job.options.name or ""))
+                     for job in self.jobs)
 
 
 def load_config(pyproject: Path) -> Config | None:
@@ -100,8 +115,30 @@ def _job(
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
+        overrides=((name, _overrides(api, where, section)),),
     )
     return Job(root / api["source"], options)
+
+
+def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
+    style, explode = api.get("wire_style"), api.get("wire_explode")
+    _expect(style is None or style in WIRE_STYLES, where,
+            f"{section} wire_style must be one of {', '.join(WIRE_STYLES)}")
+    _expect(explode is None or isinstance(explode, bool), where,
+            f"{section} wire_explode: true or false")
+    auth = api.get("auth")
+    words = None if auth is None else _strings(auth, where, f"{section} auth")
+    _expect(words is None or all(_auth_word(w) for w in words), where,
+            f'{section} auth: "bearer", "basic", "header:NAME" or "query:NAME"')
+    header = api.get("idempotency_header")
+    _expect(header is None or isinstance(header, str), where,
+            f"{section} idempotency_header: a header name")
+    return Overrides(style, explode, words, header)
+
+
+def _auth_word(word: str) -> bool:
+    kind, colon, name = word.partition(":")
+    return word in ("bearer", "basic") or (kind in ("header", "query") and bool(colon and name))
 
 
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:

@@ -7,6 +7,17 @@ from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
+class Overrides:
+    """Conventions set in ``[tool.doc2client.apis.NAME]`` (docs/conventions.md); None: read
+    from the input."""
+
+    wire_style: str | None = None  # "form", "spaceDelimited", "pipeDelimited", "deepObject"
+    wire_explode: bool | None = None
+    auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
+    idempotency_header: str | None = None  # "" turns a declared one off
+
+
+@dataclass(frozen=True, slots=True)
 class Options:
     templates: tuple[Path, ...] = ()
     name: str | None = None  # override the API name (one API only)
@@ -14,6 +25,11 @@ class Options:
     formatter: str = "black"
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
+    overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
+
+    def overrides_for(self, api: str) -> Overrides:
+        """The configured conventions of ``api`` (none configured: all None)."""
+        return dict(self.overrides).get(api, Overrides())
 
 
 @dataclass(slots=True)

@@ -30,6 +30,11 @@ class Reply:
     delay: float = 0.0
     reset: bool = False
     raw: bytes | None = None
+    drip: float = 0.0  # > 0: the body is sent one byte at a time, this many seconds apart
+    endless: bool = False  # with drip: a chunked body that never ends (for at most DRIP_LIMIT s)
+
+
+DRIP_LIMIT = 30.0  # a dripping reply gives up after this long, so a failing test cannot hang
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _send(self, reply: Reply) -> None:
+        if reply.drip:
+            self._drip(reply)
+            return
         if reply.raw is not None:
             payload = reply.raw
         elif reply.body is None:
@@ -145,6 +153,27 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _drip(self, reply: Reply) -> None:
+        """Headers at once, then the body a byte at a time until the client goes away."""
+        payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json")
+        framing = ("Transfer-Encoding", "chunked") if reply.endless else ("Content-Length", str(len(payload)))
+        self.send_header(*framing)
+        self.end_headers()
+        self.close_connection = True
+        started = time.monotonic()
+        index = 0
+        try:
+            while time.monotonic() - started < DRIP_LIMIT and (reply.endless or index < len(payload)):
+                byte = payload[index % len(payload):][:1]
+                self.wfile.write(b"1\r\n" + byte + b"\r\n" if reply.endless else byte)
+                self.wfile.flush()
+                index += 1
+                time.sleep(reply.drip)
+        except OSError:
+            return
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
 

@@ -15,8 +15,9 @@ import pytest
 
 from generator.cache import Cache, digest, tree_fingerprint
 from generator.diagnostics import Reporter
+from generator.memo import Memo
 from generator.options import Options, RunStats
-from generator.pipeline import build, format_cached, render, split_pieces
+from generator.pipeline import build, format_kept, render, split_pieces
 from generator.progress import Progress
 from generator.write import write_tree
 
@@ -162,7 +163,7 @@ def test_pieces_format_as_the_whole_module(specs: Path) -> None:
     files = render(api, source, Options(), reporter)
     modules = [p for p in files if p.endswith(".py") and len(split_pieces(files[p])) > 1]
     assert modules, "no module was cut in pieces: the test would prove nothing"
-    pieced = format_cached(files, reporter, Cache(None), Progress(enabled=False))
+    pieced = format_kept(files, reporter, Memo(None), Progress(enabled=False))
     for path in modules:
         whole, error = format_one(path, files[path])
         assert error is None

@@ -26,9 +26,12 @@ and checked with ``mypy --strict`` and ``ruff check`` as subprocesses.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import inspect
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -229,7 +232,7 @@ def test_shuffled_pages_give_identical_output(pages: Any) -> None:
     random.Random(11).shuffle(shuffled)
     again = normalise("stripe", shuffled, Reporter())
     assert again == item.api
-    assert render_api(again) == render_api(item.api)
+    assert render_api(again, source_label="specs/stripe") == render_api(item.api, source_label="specs/stripe")
 
 
 # --- the generated client: imports, mypy --strict, ruff ---------------------------------------
@@ -242,7 +245,7 @@ def project(pages: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     format``, which lays straight-line checks out as black does."""
     start = time.perf_counter()
     root = tmp_path_factory.mktemp("corpus") / "stripe_client"
-    files = render_api(pages[0]["stripe"].api)
+    files = render_api(pages[0]["stripe"].api, source_label="specs/stripe")
     rendered = time.perf_counter()
     big = {k: v for k, v in files.items() if k.endswith("/_validators.py")}
     formatted = {**format_files({k: v for k, v in files.items() if k not in big}), **big}
@@ -296,6 +299,31 @@ def test_client_has_every_operation(package: Any, pages: Any) -> None:
     client = package.Client(api_key="sk_test_x")
     for op in pages[0]["stripe"].api.operations:
         assert callable(method_of(client, op)), op.operation_id
+
+
+def test_no_path_value_reaches_another_endpoint(package: Any, pages: Any) -> None:
+    """Every path parameter of every operation, sync and async: "", "." and ".." are refused
+    before anything is sent (they would remove a segment: RFC 3986 section 5.2.4)."""
+    seen: list[httpx.Request] = []
+    options = {"api_key": "sk_test_x", "max_retries": 0, "validate": False}
+    client = package.Client(**options, http_client=httpx.Client(
+        transport=httpx.MockTransport(answer(seen))))
+    aclient = package.AsyncClient(**options, http_client=httpx.AsyncClient(
+        transport=httpx.MockTransport(answer(seen))))
+    checked = 0
+    for op in pages[0]["stripe"].api.operations:
+        required = {name: "x" for name, p in inspect.signature(method_of(client, op)).parameters.items()
+                    if p.kind is p.KEYWORD_ONLY and p.default is p.empty}
+        for index, param in enumerate(op.path_params):
+            for bad in ("", ".", ".."):
+                args = [f"p{i}" if i != index else bad for i in range(len(op.path_params))]
+                with pytest.raises(ValueError, match=re.escape(param.name)):
+                    method_of(client, op)(*args, **required)
+                with pytest.raises(ValueError, match=re.escape(param.name)):
+                    asyncio.run(method_of(aclient, op)(*args, **required))
+                checked += 1
+    assert seen == []
+    assert checked > 3 * 300, checked
 
 
 def method_of(client: Any, op: Operation) -> Any:

@@ -26,7 +26,6 @@ from generator.diff import (
     diff_apis,
     render_json,
     render_markdown,
-    run_diff,
 )
 from generator.model.shapes import (
     AnyShape,
@@ -51,6 +50,15 @@ from generator.model.shapes import (
 ROOT = Path(__file__).resolve().parents[1]
 
 # --- hand-built models ------------------------------------------------------------------
+
+
+
+def diff_command(old: Path, new: Path, *, as_json: bool, name: str | None) -> int:
+    """``doc2client diff OLD NEW`` as the command line runs it."""
+    from generator.cli import main
+
+    flags = [*(["--json"] if as_json else []), *(["--name", name] if name else [])]
+    return main(["diff", str(old), str(new), *flags])
 
 
 def field(name: str, shape: Shape, *, required: bool = False, description: str = "") -> Field:
@@ -403,7 +411,7 @@ PAGE_EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], tuple[str, str, bo
 
 
 def run_json(old: Path, new: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, Any, str]:
-    code = run_diff(old, new, as_json=True, name=None)
+    code = diff_command(old, new, as_json=True, name=None)
     out, err = capsys.readouterr()
     return code, json.loads(out) if out else None, err
 
@@ -447,7 +455,7 @@ def test_unchanged_copy_reports_nothing(
 ) -> None:
     old = copy_pages(corpus, tmp_path / "a", [SEED, "GetCustomers"])
     new = copy_pages(corpus, tmp_path / "b", [SEED, "GetCustomers"])
-    assert run_diff(old, new, as_json=False, name=None) == 0
+    assert diff_command(old, new, as_json=False, name=None) == 0
     out, _ = capsys.readouterr()
     assert "0 breaking, 0 other changes; 0 operations added, 0 removed" in out
     assert "No changes." in out
@@ -459,7 +467,7 @@ def test_markdown_report_of_a_page_edit(
     old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
     new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
     edit_schema(new / f"{SEED}.html", lambda s: props(s).pop("phone"))
-    assert run_diff(old, new, as_json=False, name=None) == 1
+    assert diff_command(old, new, as_json=False, name=None) == 1
     out, _ = capsys.readouterr()
     assert "## Breaking changes" in out
     assert (
@@ -489,11 +497,11 @@ def test_apis_matched_by_name(
         ("third", [("operation-added", "", False)]),
     ]
     assert code == 1  # two APIs against one: matched by name, and none matches
-    assert run_diff(tmp_path / "old", tmp_path / "new" / "third", as_json=True, name="other") == 0
+    assert diff_command(tmp_path / "old", tmp_path / "new" / "third", as_json=True, name="other") == 0
 
 
 def test_nothing_to_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = run_diff(tmp_path / "missing", tmp_path, as_json=False, name=None)
+    code = diff_command(tmp_path / "missing", tmp_path, as_json=False, name=None)
     _, err = capsys.readouterr()
     assert code == 2
     assert "missing: error: no such file or folder" in err
@@ -611,7 +619,7 @@ def stripe_drift(corpus: Path) -> tuple[dict[str, tuple[Any, Any]], list[dict[st
     }
     capture = io.StringIO()
     with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(io.StringIO()):
-        code = run_diff(corpus / "pages" / "stripe", spec_path, as_json=True, name=None)
+        code = diff_command(corpus / "pages" / "stripe", spec_path, as_json=True, name=None)
     return pairs, json.loads(capture.getvalue())["changes"], code
 
 
@@ -681,8 +689,8 @@ def test_report_bytes_do_not_depend_on_the_hash_seed(corpus: Path, tmp_path: Pat
     new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED, "PostCustomers"])
     for page in (new / f"{SEED}.html", new / "PostCustomers.html"):
         edit_schema(page, lambda s: [props(s).pop(k) for k in ("email", "phone", "name")])
-    script = "import sys; from pathlib import Path; from generator.diff import run_diff; " + (
-        "sys.exit(run_diff(Path(sys.argv[1]), Path(sys.argv[2]), as_json=sys.argv[3] == 'json', name=None))"
+    script = "import sys; from generator.cli import main; " + (
+        "sys.exit(main(['diff', *sys.argv[1:3], *(['--json'] if sys.argv[3] == 'json' else [])]))"
     )
     outputs = set()
     for seed, form in itertools.product(("0", "1"), ("json", "markdown")):

@@ -32,6 +32,7 @@ from generator.model.shapes import (
     Binary,
     Body,
     Boolean,
+    Conventions,
     Emptyable,
     Enum,
     Field,
@@ -46,6 +47,7 @@ from generator.model.shapes import (
     Source,
     String,
     Union,
+    WireStyle,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,12 +160,14 @@ def _search() -> Operation:
 def seed_api() -> Api:
     shapes = tuple(sorted((*_shapes(), _body()), key=lambda s: s.name))
     ops = tuple(sorted((_update(), _list_sources(), _search()), key=lambda o: o.operation_id))
-    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16")
+    stripe = Conventions(WireStyle("deepObject"), idempotency_header="Idempotency-Key")
+    return Api("stripe", "https://api.stripe.com", ops, shapes, title="Stripe", version="2023-08-16",
+               conventions=stripe)
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, str]:
-    return render_api(seed_api())
+    return render_api(seed_api(), source_label="specs/stripe")
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +203,7 @@ def test_every_file_starts_with_generated_line(rendered: dict[str, str]) -> None
 
 
 def test_deterministic(rendered: dict[str, str]) -> None:
-    again = render_api(seed_api())
+    again = render_api(seed_api(), source_label="specs/stripe")
     assert list(again) == list(rendered)
     assert again == rendered
 
@@ -208,7 +212,7 @@ def test_deterministic_across_hash_seeds() -> None:
     code = (
         f"import hashlib, json, sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / 'tests')!r}]; "
         "from test_emit import seed_api; from generator.emit import render_api; "
-        "print(hashlib.sha256(json.dumps(render_api(seed_api())).encode()).hexdigest())"
+        "print(hashlib.sha256(json.dumps(render_api(seed_api(), source_label='specs/stripe')).encode()).hexdigest())"
     )
     digests = set()
     for seed in ("0", "1"):
@@ -301,7 +305,7 @@ def test_user_templates(tmp_path: Path) -> None:
         "{{ version_line }}\n{{ operation.method }} {{ operation.path }}\n")
     (tmp_path / "api").mkdir()
     (tmp_path / "api" / "count.txt.jinja").write_text("{{ api.operations | length }}\n")
-    files = render_api(seed_api(), templates=[tmp_path])
+    files = render_api(seed_api(), templates=[tmp_path], source_label="specs/stripe")
     assert files["README.md"].endswith("\nmine\n")
     page = files["ops/PostCustomersCustomer.txt"]
     assert page.startswith("# Generated") and "PostCustomersCustomer.html" in page.splitlines()[0]

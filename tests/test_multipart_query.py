@@ -35,7 +35,7 @@ def package(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     api = normalise("stripe", [p for p in scraped if p is not None], reporter)
     ops = tuple(op for op in api.operations if op.operation_id in WANTED)
     root = tmp_path_factory.mktemp("mq")
-    for rel, text in render_api(replace(api, name="corpus_mq", operations=ops)).items():
+    for rel, text in render_api(replace(api, name="corpus_mq", operations=ops), source_label="specs/stripe").items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     sys.path.insert(0, str(root))

@@ -125,10 +125,32 @@ def test_method_named_like_a_subresource_is_renamed() -> None:
     assert unique_methods(wanted)["Lines"] == (("invoices",), "lines_")
 
 
-def test_unique_names_suffix_by_sorted_wire_name() -> None:
+def test_unique_names_exact_identifier_keeps_it_others_suffixed() -> None:
     names, clashes = unique_names({"b": "a_b", "a": "a-b", "c": "c"})
-    assert names == {"a": "a_b", "b": "a_b_2", "c": "c"}
-    assert clashes == [("a", "b")]
+    assert names == {"a": "a_b_2", "b": "a_b", "c": "c"}
+    assert clashes == [("b", "a")]
+    names, _ = unique_names({"x": "_id", "y": "id", "z": "banType", "w": "ban_type"})
+    assert names == {"y": "id_", "x": "id_2", "w": "ban_type", "z": "ban_type_2"}
+
+
+def test_unique_names_without_exact_match_suffix_by_sorted_wire_name() -> None:
+    names, clashes = unique_names({"b": "a--b", "a": "a-b"})
+    assert names == {"a": "a_b_2", "b": "a_b"}
+    assert clashes == [("b", "a")]
+
+
+@pytest.mark.parametrize(("wire", "python"), [
+    ("StartTime<", "start_time_before"), ("StartTime>", "start_time_after"),
+    ("Price>=", "price_gte"), ("Price<=", "price_lte"), ("Status!=", "status_ne"),
+    ("StartTime", "start_time"), ("<", "field_"),
+])  # fmt: skip
+def test_operator_suffixes_become_words(wire: str, python: str) -> None:
+    assert python_identifier(wire) == python
+
+
+def test_names_the_method_body_uses_are_not_taken() -> None:
+    assert python_identifier("format_path") == "format_path_"
+    assert python_identifier("strip_not_given") == "strip_not_given_"
 
 
 def test_shape_names_qualify_colliding_titles_stably() -> None:

@@ -245,23 +245,23 @@ def test_recursive_reference_is_a_named_recursive_type() -> None:
     assert [f.shape for f in obj.fields] == [String(), shape]
 
 
-def test_read_only_deprecated_and_default_are_kept_on_fields() -> None:
-    _, api = field_shape({"type": "object", "properties": {
+def test_read_only_out_of_requests_deprecated_and_default_kept_on_fields() -> None:
+    _, api = field_shape({"type": "object", "required": ["id"], "properties": {
         "id": {"type": "string", "readOnly": True},
         "old": {"type": "integer", "deprecated": True, "default": 3}}})
-    [obj] = [o for o in api.shapes if o.fields and o.fields[0].wire_name == "id"]
-    assert [(f.read_only, f.deprecated, f.default) for f in obj.fields] == [
-        (True, False, ""), (False, True, "3")]
+    [obj] = [o for o in api.shapes if o.fields and o.fields[0].wire_name == "old"]
+    assert [(f.wire_name, f.required, f.deprecated, f.default) for f in obj.fields] == [
+        ("old", False, True, "3")]  # readOnly "id" is not sent, so not required either
 
 
-def test_field_clash_is_an_error_and_disambiguated() -> None:
+def test_field_clash_is_a_warning_and_disambiguated() -> None:
     reporter = Reporter()
     api = normalise("t", [page(body({"a-b": {"type": "string"}, "a_b": {"type": "string"}}))],
                     reporter)
     fields = {f.wire_name: f.python_name for f in api.shapes[0].fields}
-    assert fields == {"a-b": "a_b", "a_b": "a_b_2"}
+    assert fields == {"a-b": "a_b_2", "a_b": "a_b"}
     [diag] = reporter.items
-    assert diag.level == "error" and "'a-b'" in diag.message and "'a_b'" in diag.message
+    assert diag.level == "warning" and "'a-b'" in diag.message and "'a_b'" in diag.message
 
 
 def test_has_body_without_schema_gives_any() -> None:

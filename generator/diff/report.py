@@ -6,10 +6,8 @@ import json
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Reporter
 from generator.diff.compare import OPERATION_KINDS, Change, ChangeReport, diff_apis
 from generator.model.shapes import Api
 
@@ -86,19 +84,6 @@ def _dump(data: object) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _load_side(spec: Path, reporter: Reporter, name: str | None) -> dict[str, Api | None]:
-    """The APIs found at ``spec`` by name (``None`` where one failed to load)."""
-    from generator.options import Options
-    from generator.pipeline import display_path, find_sources, load_api
-
-    sources = find_sources(spec, reporter)
-    if name is not None and len(sources) > 1:
-        sources = [s for s in sources if s.name == name]
-        if not sources:
-            reporter.error(display_path(spec), 0, f"no API named {name!r} here")
-    return {s.name: load_api(s, reporter, Options()) for s in sources}
-
-
 def pair_apis(
     old: dict[str, Api | None], new: dict[str, Api | None]
 ) -> list[tuple[Api | None, Api | None]]:
@@ -110,14 +95,12 @@ def pair_apis(
     return [(old.get(n, empty[n]), new.get(n, empty[n])) for n in sorted(empty)]
 
 
-def run_diff(old: Path, new: Path, *, as_json: bool = False, name: str | None = None) -> int:
-    """``doc2client diff``: 1 when a change is breaking, 0 when none is, 2 when nothing
-    could be compared. Diagnostics go to stderr, the report to stdout."""
-    reporter = Reporter()
-    old_apis = _load_side(old, reporter, name)
-    new_apis = _load_side(new, reporter, name)
-    for item in reporter.sorted():
-        print(item, file=sys.stderr)
+def run_diff(
+    old_apis: dict[str, Api | None], new_apis: dict[str, Api | None], *, as_json: bool = False
+) -> int:
+    """``doc2client diff`` on the APIs loaded from each side (by name, ``None`` for one that
+    failed to load): 1 when a change is breaking, 0 when none is, 2 when nothing could be
+    compared. The report goes to stdout."""
     pairs = pair_apis(old_apis, new_apis)
     reports = [diff_apis(a, b) for a, b in pairs if a is not None and b is not None]
     if not reports:

@@ -2,6 +2,6 @@
 
 from generator.emit.environment import make_environment
 from generator.emit.format import FormatError, format_files
-from generator.emit.render import render_api
+from generator.emit.render import base_context, render_api
 
-__all__ = ["FormatError", "format_files", "make_environment", "render_api"]
+__all__ = ["FormatError", "base_context", "format_files", "make_environment", "render_api"]

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import jinja2
 
-from generator.emit.memo import Memo
 from generator.emit.page import Header, Planned, file_stem, render_files, render_pages
 from generator.emit.python import TypeWriter, class_names, method_text, object_shape
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
+from generator.memo import operation_keys
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -425,28 +425,29 @@ def groups(api: Api, typer: Typer) -> list[Group]:
 
 
 def render_docs(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None, memo: Memo | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None
 ) -> dict[str, str]:
-    """Relative path → text of every docs file and every page written back.
-
-    With a bound ``memo`` a file is rendered only when the operations it shows changed.
-    """
-    memo = memo if memo is not None else Memo(None)
-    all_groups = groups(api, Typer(api))
+    """Relative path → text of every docs file and every page written back."""
+    typer = Typer(api)
+    all_groups = groups(api, typer)
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": ""}
-    plan = docs_plan(all_groups, context, api_source(api), memo)
-    docs = render_files(plan, env, header, memo)
-    return dict(sorted({**docs, **render_pages(api, env, header=header, memo=memo)}.items()))
+    shown = partial(operation_keys, api, names=typer.names)
+    plan = docs_plan(all_groups, context, api_source(api), shown)
+    docs = render_files(plan, env, header)
+    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+
+
+Shown = Callable[[Sequence[Operation]], tuple[str, ...]]  # the memo keys of operations shown
 
 
 def docs_plan(
-    all_groups: list[Group], context: dict[str, object], source: str, memo: Memo
+    all_groups: list[Group], context: dict[str, object], source: str, shown: Shown
 ) -> Planned:
     """The index files, then each resource's page, each followed by its operations' pages.
 
-    Each file names the operations it shows (their memo keys), so an unchanged file is kept.
+    Each file names the operations it shows (``shown``), so an unchanged file is kept.
     """
-    every = tuple(memo.op_key(view.op) for group in all_groups for view in group.operations)
+    every = shown([view.op for group in all_groups for view in group.operations])
     files: Planned = {
         "docs/index.md": ("docs/index.md.jinja", context, source, every),
         "docs/html/index.html": ("docs/html/index.html.jinja", context, source, every),
@@ -454,20 +455,20 @@ def docs_plan(
     }
     for group in all_groups:
         group_context = {**context, "group": group}
-        keys = tuple(memo.op_key(view.op) for view in group.operations)
+        keys = shown([view.op for view in group.operations])
         files[f"docs/{group.key}.md"] = ("docs/resource.md.jinja", group_context, source, keys)
         files[f"docs/html/{group.key}.html"] = (
             "docs/html/resource.html.jinja", group_context, source, keys)
-        files.update(_operations_plan(group, context, memo))
+        files.update(_operations_plan(group, context, shown))
     return files
 
 
-def _operations_plan(group: Group, context: dict[str, object], memo: Memo) -> Planned:
+def _operations_plan(group: Group, context: dict[str, object], shown: Shown) -> Planned:
     files: Planned = {}
     link = GroupLink(group.key)
     for view in group.operations:
         op_context = {"api_title": context["api_title"], "group": link, "op": view, "root": "../"}
-        keys = (memo.op_key(view.op),)
+        keys = shown([view.op])
         files[f"docs/operations/{view.stem}.md"] = (
             "docs/operation.md.jinja", op_context, view.source, keys)
         files[f"docs/html/operations/{view.stem}.html"] = (

@@ -19,8 +19,9 @@ import jinja2
 import jinja2.bccache
 
 from generator import __version__
-from generator.emit.memo import Store, digest
+from generator.cache import digest
 from generator.emit.python import pyrepr
+from generator.memo import active
 
 DOC_WIDTH = 88  # wrap width of docstring text (the generated code's line length is 100)
 
@@ -33,21 +34,19 @@ def builtin_templates() -> Path:
     return Path(str(resources.files("generator") / "templates"))
 
 
-class StoreBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in a ``Store`` (the generation cache), checked on reading.
+class MemoBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in the active memo's store (``generator/memo.py``), if any.
 
     Each entry is named by the template's name, file and source checksum; the store checks
     every payload's SHA-256, so a damaged entry is a miss and the template is compiled again.
     """
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:
         return digest("jinja", __version__, jinja2.__version__, bucket.key, bucket.checksum)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.store.get("jinja", self._key(bucket))
+        store = active().store
+        data = store.get("jinja", self._key(bucket)) if store is not None else None
         if data is None:
             return
         try:
@@ -56,15 +55,16 @@ class StoreBytecodeCache(jinja2.BytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store.put("jinja", self._key(bucket), bucket.bytecode_to_string())
+        store = active().store
+        if store is not None:
+            store.put("jinja", self._key(bucket), bucket.bytecode_to_string())
 
 
-def make_environment(
-    extra_dirs: Sequence[Path] = (), store: Store | None = None
-) -> jinja2.Environment:
+def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
     """The environment for one run: user folders first, then the built-in templates.
 
-    With a ``store``, compiled templates are kept there between runs.
+    While a memo is active (``generator.memo.remembering``), compiled templates are kept
+    in its store between runs.
     """
     loaders = [jinja2.FileSystemLoader(str(d)) for d in extra_dirs]
     loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
@@ -75,7 +75,7 @@ def make_environment(
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=is_html,
-        bytecode_cache=StoreBytecodeCache(store) if store is not None else None,
+        bytecode_cache=MemoBytecodeCache() if active().enabled else None,
     )
     env.filters.update(
         pyrepr=pyrepr, docstring=docstring, comment=comment, plain=html_to_text, toml=toml_string

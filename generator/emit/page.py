@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -21,8 +20,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from generator.emit.environment import comment
-from generator.emit.memo import Memo
+from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
+from generator.memo import memoised, operation_keys
 from generator.model.shapes import (
     Api,
     Array,
@@ -39,8 +39,9 @@ from generator.model.shapes import (
 from generator.model.to_schema import body_schema
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
-# path → (template, context, source, the memo keys of the operations the file shows)
-Planned = dict[str, tuple[str, Mapping[str, object], str, tuple[str, ...]]]
+# (template, context, source, the memo keys of the operations the file shows)
+Plan = tuple[str, Mapping[str, object], str, tuple[str, ...]]
+Planned = dict[str, Plan]  # by output path
 
 PAGE_EXAMPLE = '{ "example": "Example goes here" }'
 UNSAFE_TAGS = frozenset(
@@ -217,17 +218,17 @@ def page_type(shape: Shape) -> str:
 
 
 def render_pages(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None, memo: Memo | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
-    memo = memo if memo is not None else Memo(None)
+    names = class_names(api)
     files: Planned = {
         f"pages/{file_stem(op.operation_id)}.html": (
             "pages/operation.html.jinja", _LazyPage(op, api), op.source.file,
-            (memo.op_key(op),))
+            operation_keys(api, (op,), names))
         for op in api.operations
     }  # fmt: skip
-    return render_files(files, env, header, memo)
+    return render_files(files, env, header)
 
 
 class _LazyPage(Mapping[str, object]):
@@ -254,28 +255,20 @@ def file_stem(name: str) -> str:
     return stem or "_"
 
 
-def render_files(
-    files: Planned, env: jinja2.Environment, header: Header | None, memo: Memo | None = None
-) -> dict[str, str]:
-    """Each planned file rendered from its template, after its generated-by line.
-
-    With a ``memo``, a file is taken from it when its template, path, source, header line and
-    the operations it shows are as in an earlier run.
-    """
-    memo = memo if memo is not None else Memo(None)
-    out: dict[str, str] = {}
-    for path, (name, context, source, deps) in sorted(files.items()):
-        line = header(path, source) if header is not None and memo.enabled else ""
-        compute = partial(_render_file, env, (name, context), path, source, header)
-        out[path] = memo.text(["file", path, name, source, line, *deps], compute)
-    return out
+def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
+    """Each planned file rendered from its template, after its generated-by line."""
+    return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
 
 
-def _render_file(
-    env: jinja2.Environment, template: tuple[str, Mapping[str, object]], path: str, source: str,
-    header: Header | None,
-) -> str:  # fmt: skip
-    name, context = template
+def _file_key(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> list[str]:
+    """A file is kept by its template, path, source, header line and the operations it shows."""
+    name, _, source, operations = plan
+    return ["file", path, name, source, header(path, source) if header else "", *operations]
+
+
+@memoised(_file_key)
+def _render_file(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> str:
+    name, context, source, _ = plan
     return _with_header(path, env.get_template(name).render(context), source, header)
 
 

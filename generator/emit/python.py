@@ -11,7 +11,7 @@ import builtins
 import html
 import keyword
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
@@ -19,6 +19,7 @@ from generator.model.shapes import (
     AnyShape,
     Api,
     Array,
+    Auth,
     Binary,
     Boolean,
     Const,
@@ -34,6 +35,7 @@ from generator.model.shapes import (
     Shape,
     String,
     Union,
+    WireStyle,
 )
 
 Context = Literal["param", "field"]
@@ -376,7 +378,8 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
         validate=_validate_call(validator, op, names, has_body, bool(query)),
-        request=_request_call(op, path, names, has_body, bool(query), paged=paged),
+        request=_request_call(op, path, names, has_body, bool(query), paged=paged,
+                              styles=styles_expr(api, op, has_body)),
         path=path, paged=paged,
         kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
         problems=names.problems,
@@ -446,18 +449,62 @@ def _validate_call(
     return f"_validators.{validator}({', '.join(values)})"
 
 
+def auth_literal(auth: Sequence[Auth]) -> str:
+    """The runtime's ``AUTH``: a tuple of ways, each a tuple of (kind, parameter, credential)."""
+    ways: dict[int, list[tuple[str, str, str]]] = {}
+    for a in auth:
+        ways.setdefault(a.requirement, []).append((a.method, a.parameter, a.credential))
+    return repr(tuple(tuple(way) for _, way in sorted(ways.items())))
+
+
+_AUTH_TEXT = {
+    "bearer": "`api_key` as a bearer token (`Authorization: Bearer ...`)",
+    "basic": "`username` and `password` (HTTP basic)",
+    "header": "`{credential}` in the `{parameter}` header",
+    "query": "`{credential}` as the `{parameter}` query parameter",
+}
+
+
+def auth_doc(auth: Sequence[Auth], reason: str) -> str:
+    """What the runtime's ``_auth`` module docstring says: the ways, and why."""
+    ways: dict[int, list[str]] = {}
+    for a in auth:
+        text = _AUTH_TEXT[a.method].format(credential=a.credential, parameter=a.parameter)
+        ways.setdefault(a.requirement, []).append(text)
+    lines = [f"- {' and '.join(way)}" for _, way in sorted(ways.items())]
+    return "\n".join([f"Any one of these ({reason}):", "", *lines])
+
+
+def style_token(wire: WireStyle) -> str:
+    """The runtime's name of a wire style: the OpenAPI style, ``*`` when exploded."""
+    return wire.style + ("*" if wire.explode else "")
+
+
+def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
+    """``{"wire": "style", ...}`` for the query and body keys whose style is not the API's."""
+    default = style_token(api.conventions.wire)
+    wires = [(p.name, p.wire) for p in op.query_params]
+    if body and op.body is not None:
+        wires += [(e.name, e.wire) for e in op.body.encoding]
+    differ = sorted({(name, style_token(w)) for name, w in wires if style_token(w) != default})
+    return dict_expr((name, pyrepr(token)) for name, token in differ) if differ else None
+
+
 def _request_call(
-    op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool
-) -> str:
+    op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
+    styles: str | None,
+) -> str:  # fmt: skip
     method = pyrepr(op.method)
+    tail = [f"styles={styles}"] if styles else []
     if paged:
-        return f"request_page({method}, {path}, query={names.query}, options={names.options})"
+        parts = [method, path, f"query={names.query}", f"options={names.options}", *tail]
+        return f"request_page({', '.join(parts)})"
     parts = [method, path]
     if query:
         parts.append(f"query={names.query}")
     if body and op.body is not None:
         parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
-    parts += [f"options={names.options}", "raw=self._raw"]
+    parts += [f"options={names.options}", "raw=self._raw", *tail]
     return f"request({', '.join(parts)})"
 
 

@@ -17,33 +17,35 @@ Templates (``make_environment`` searches user folders first, then the built-in `
 
 from __future__ import annotations
 
-import importlib
 import keyword
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from generator import __version__
+from generator.emit.docs import render_docs
 from generator.emit.environment import header_line, is_html, make_environment
-from generator.emit.memo import Memo
 from generator.emit.overlays import overlay_files
 from generator.emit.python import (
     MethodText,
     TypeWriter,
+    auth_doc,
+    auth_literal,
     class_name,
     class_names,
     import_lines,
     method_text,
     pyrepr,
     python_identifier,
+    style_token,
 )
+from generator.emit.validators import has_validator, render_validators, validator_name
+from generator.memo import memoised, operation_keys
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -60,28 +62,25 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 
 
 def render_api(
-    api: Api, *, templates: Sequence[Path] = (), source_label: str = "specs/stripe",
-    memo: Memo | None = None,
-) -> dict[str, str]:  # fmt: skip
+    api: Api, *, templates: Sequence[Path] = (), source_label: str
+) -> dict[str, str]:
     """Relative path → text of every file of ``api``'s client project (see the module doc).
 
-    With a ``memo`` (and its store), pieces whose inputs did not change since an earlier run
-    are taken from it, and compiled templates are kept in the store too.
+    ``source_label`` is how the generated files name their source (``specs/stripe``).
     """
-    memo = memo if memo is not None else Memo(None)
-    env = make_environment(templates, memo.store)
+    env = make_environment(templates)
     base = base_context(api, source_label)
     names = class_names(api)
-    memo = memo.bind(api, names, repr(sorted(base.items())))
     files: dict[str, str] = {}
     context = package_context(api, names)
     for name, target in PACKAGE_FILES.items():
         path = target.format(pkg=api.package)
         files[path] = render(env, name, base, path, context)
-    files.update(resource_files(env, api, base, memo, names))
+    files.update(resource_files(env, api, base, names))
     files.update(runtime_files(env, api, base))
-    files[f"{api.package}/_validators.py"] = validators_text(api, base["source"], memo)
-    files.update(docs_files(api, env, memo))
+    validators = f"{api.package}/_validators.py"
+    files[validators] = render_validators(api, header_line(validators, source_label))
+    files.update(render_docs(api, env, header=header_line))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
 
@@ -98,6 +97,19 @@ def base_context(api: Api, source_label: str) -> dict[str, Any]:
         "api_version": api.version,
         "generator_version": __version__,
         "source": source_label,
+        **conventions_context(api),
+    }
+
+
+def conventions_context(api: Api) -> dict[str, Any]:
+    """The API's conventions as ready-made literals for the runtime modules."""
+    conventions = api.conventions
+    return {
+        "wire_style": style_token(conventions.wire),
+        "idempotency_header": conventions.idempotency_header,
+        "env_prefix": api.name.upper().replace("-", "_") + "_",
+        "auth_literal": auth_literal(conventions.auth),
+        "auth_doc": auth_doc(conventions.auth, conventions.auth_reason),
     }
 
 
@@ -169,28 +181,35 @@ class ResourceNode:
 
 
 def resource_files(
-    env: jinja2.Environment, api: Api, base: Mapping[str, Any], memo: Memo,
-    names: dict[str, str],
-) -> dict[str, str]:  # fmt: skip
+    env: jinja2.Environment, api: Api, base: Mapping[str, Any], names: dict[str, str]
+) -> dict[str, str]:
     """One module per top-level resource: every class of its tree, sync and async."""
     groups: dict[str, list[Operation]] = {}
     for op in api.operations:
         groups.setdefault(op.resource[0] if op.resource else "default", []).append(op)
     files: dict[str, str] = {}
     for top, ops in sorted(groups.items()):
-        module = python_identifier(top)
-        target = f"{api.package}/resources/{module}.py"
-        context = partial(resource_context, api, top, ops, names)
-        keys = ["resource", target, *(memo.op_key(op) for op in ops)]
-        files[target] = memo.text(keys, partial(_render_lazy, env, base, target, context))
+        target = f"{api.package}/resources/{python_identifier(top)}.py"
+        files[target] = resource_module(env, base, target, (api, top, ops, names))
     return files
 
 
-def _render_lazy(
-    env: jinja2.Environment, base: Mapping[str, Any], target: str,
-    context: Callable[[], dict[str, Any]],
-) -> str:  # fmt: skip
-    return render(env, RESOURCE_TEMPLATE, base, target, context())
+Resource = tuple[Api, str, list[Operation], dict[str, str]]  # api, top-level name, ops, names
+
+
+def _resource_key(
+    env: jinja2.Environment, base: Mapping[str, Any], target: str, resource: Resource
+) -> list[str]:
+    api, _, ops, names = resource
+    return ["resource", target, *operation_keys(api, ops, names)]
+
+
+@memoised(_resource_key)
+def resource_module(
+    env: jinja2.Environment, base: Mapping[str, Any], target: str, resource: Resource
+) -> str:
+    """The text of one resource module (kept by its operations and what they reach)."""
+    return render(env, RESOURCE_TEMPLATE, base, target, resource_context(*resource))
 
 
 def resource_context(
@@ -315,53 +334,6 @@ def typed_dict(shape: Object, writer: TypeWriter) -> dict[str, Any]:
     }
 
 
-def _optional_module(name: str) -> ModuleType | None:
-    """A sibling emit module that may not exist yet (written by another stage)."""
-    try:
-        return importlib.import_module(f"generator.emit.{name}")
-    except ImportError:
-        return None
-
-
-def validators_text(api: Api, source: str, memo: Memo | None = None) -> str:
-    """``_validators.py``: from ``validators.render_validators``, else stubs returning []."""
-    header = header_line("_validators.py", source)
-    render_validators = getattr(_optional_module("validators"), "render_validators", None)
-    if render_validators is not None:
-        text: str = render_validators(api, header, memo=memo)
-        return text
-    names = sorted({fallback_validator_name(op) for op in api.operations if _validated(op)})
-    stubs = "".join(
-        f"\n\ndef {n}(value: Mapping[str, Any], query: Mapping[str, Any] | None = None)"
-        " -> list[tuple[str, str]]:\n    return []\n"
-        for n in names
-    )
-    return (f'{header}\n"""Request validators (none were generated)."""\n\n'
-            f"from collections.abc import Mapping\nfrom typing import Any\n{stubs}")  # fmt: skip
-
-
-def fallback_validator_name(op: Operation) -> str:
-    return python_identifier("_".join((*op.resource, op.method_name)).lower())
-
-
-def _validated(op: Operation) -> bool:
-    return op.body is not None or bool(op.query_params)
-
-
 def validator_for(op: Operation) -> str | None:
     """The ``_validators`` function that checks ``op``'s arguments, or None."""
-    module = _optional_module("validators")
-    if getattr(module, "render_validators", None) is None:
-        return fallback_validator_name(op) if _validated(op) else None
-    has: Callable[[Operation], bool] = getattr(module, "has_validator", _validated)
-    name: str = module.validator_name(op)  # type: ignore[union-attr]
-    return name if has(op) else None
-
-
-def docs_files(api: Api, env: jinja2.Environment, memo: Memo | None = None) -> dict[str, str]:
-    """docs/*.md and pages/*.html from ``docs.render_docs`` when that stage exists."""
-    render_docs = getattr(_optional_module("docs"), "render_docs", None)
-    if render_docs is None:
-        return {}
-    files: dict[str, str] = render_docs(api, env, header=header_line, memo=memo)
-    return files
+    return validator_name(op) if has_validator(op) else None

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import assert_never
 
-from generator.emit.memo import Memo, operation_refs
 from generator.emit.python import pyrepr, python_identifier
 from generator.emit.validator_checks import (
     HELPER_IMPORTS,
@@ -39,6 +37,7 @@ from generator.emit.validator_checks import (
     format_object_test,
     string_checks,
 )
+from generator.memo import memoised, operation_refs, shape_key
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -188,16 +187,15 @@ def has_validator(op: Operation) -> bool:
     return op.body is not None or bool(op.query_params)
 
 
-def render_validators(api: Api, header: str, *, memo: Memo | None = None) -> str:
+def render_validators(api: Api, header: str) -> str:
     """The full text of ``_validators.py`` for ``api`` (unformatted, deterministic).
 
     Each function is written with its own constants (``_Chunk``), then numbered module-wide
-    in order; with a bound ``memo``, an unchanged shape's or operation's chunk is reused.
+    in order; an unchanged shape's or operation's chunk is kept (``@memoised``).
     """
-    memo = memo if memo is not None else Memo(None)
     check_names = _check_names(api)
-    chunks = [_object_chunk(obj, check_names, memo) for obj in api.shapes]
-    chunks += [_operation_chunk(op, check_names, memo)
+    chunks = [_object_chunk(obj, check_names) for obj in api.shapes]
+    chunks += [_operation_chunk(op, check_names)
                for op in api.operations if has_validator(op)]  # fmt: skip
     module = _Module()
     texts = [_place(chunk, module) for chunk in chunks]
@@ -229,14 +227,6 @@ class _Chunk:
     text: str
     constants: tuple[tuple[str, str], ...]  # (prefix, literal) in first-use order
     needs: tuple[str, ...]  # imports and helpers its checks use
-
-    def dump(self) -> bytes:
-        return json.dumps([self.text, self.constants, self.needs]).encode()
-
-    @staticmethod
-    def load(data: bytes) -> _Chunk:
-        text, constants, needs = json.loads(data)
-        return _Chunk(text, tuple((p, v) for p, v in constants), tuple(needs))
 
 
 _PLACEHOLDER = re.compile("\0(\\d+)\0")
@@ -272,21 +262,19 @@ def _chunk(write: Callable[[_Emitter], str], check_names: dict[str, str]) -> _Ch
     return _Chunk(text, constants, tuple(sorted(local.needs)))
 
 
-def _object_chunk(obj: Object, check_names: dict[str, str], memo: Memo) -> _Chunk:
-    write = partial(_object_function, obj)
-    if not memo.enabled:
-        return _chunk(write, check_names)
-    key = ["validator-shape", memo.shape_key(obj, check_names)]
-    return _Chunk.load(memo.bytes(key, lambda: _chunk(write, check_names).dump()))
+@memoised(lambda obj, check_names: ["validator-shape", shape_key(obj, check_names)])
+def _object_chunk(obj: Object, check_names: dict[str, str]) -> _Chunk:
+    return _chunk(partial(_object_function, obj), check_names)
 
 
-def _operation_chunk(op: Operation, check_names: dict[str, str], memo: Memo) -> _Chunk:
-    write = partial(_operation_function, op)
-    if not memo.enabled:
-        return _chunk(write, check_names)
+def _operation_key(op: Operation, check_names: dict[str, str]) -> list[str]:
     refs = [f"{n}\0{check_names.get(n, '')}" for n in operation_refs(op)]
-    key = ["validator-op", repr(op), *refs]
-    return _Chunk.load(memo.bytes(key, lambda: _chunk(write, check_names).dump()))
+    return ["validator-op", repr(op), *refs]
+
+
+@memoised(_operation_key)
+def _operation_chunk(op: Operation, check_names: dict[str, str]) -> _Chunk:
+    return _chunk(partial(_operation_function, op), check_names)
 
 
 def _check_names(api: Api) -> dict[str, str]:

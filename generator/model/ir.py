@@ -24,7 +24,8 @@ _CLASSES: tuple[type[Any], ...] = (
     shapes.Field, shapes.Object, shapes.String, shapes.Integer, shapes.Number, shapes.Boolean,
     shapes.Null, shapes.Const, shapes.Enum, shapes.Array, shapes.Map, shapes.Union,
     shapes.Emptyable, shapes.Binary, shapes.AnyShape, shapes.Ref, shapes.Bounds, shapes.Keys,
-    shapes.PatternField, shapes.Discriminator,
+    shapes.PatternField, shapes.Discriminator, shapes.WireStyle, shapes.Encoding, shapes.Auth,
+    shapes.Conventions,
 )
 
 

@@ -39,8 +39,18 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-RUNTIME_NAMES = frozenset({"self", "cls", "client", "request_options"})
-"""Names the generated runtime uses in the scope of a generated method."""
+RUNTIME_NAMES = frozenset(
+    {"self", "cls", "client", "request_options", "format_path", "strip_not_given"}
+)
+"""Names the generated runtime uses in the scope of a generated method: a parameter named like
+one of them (``format_path``) gets a trailing ``_`` so it cannot shadow it."""
+
+OPERATOR_SUFFIXES: tuple[tuple[str, str], ...] = (
+    (">=", "gte"), ("<=", "lte"), ("!=", "ne"), ("<", "before"), (">", "after"),
+)
+"""Wire names ending in a comparison operator (``StartTime<``, ``Price>=``): the Python name is
+the name before it plus ``_`` and this word (``start_time_before``, ``price_gte``). Longest
+operators are tried first."""
 
 RUNTIME_CLASSES = frozenset(
     {
@@ -72,8 +82,16 @@ def _words(text: str) -> list[str]:
 
 
 def python_identifier(text: str, *, fallback: str = "field_") -> str:
-    """A safe snake_case identifier for ``text``: ASCII, no leading digit, no reserved name."""
-    name = "_".join(w.lower() for w in _words(text))
+    """A safe snake_case identifier for ``text``: ASCII, no leading digit, no reserved name.
+
+    A trailing comparison operator becomes a word (``OPERATOR_SUFFIXES``).
+    """
+    words = _words(text)
+    for operator, word in OPERATOR_SUFFIXES:
+        if text.endswith(operator) and text[: -len(operator)].strip():
+            words = [*_words(text[: -len(operator)]), word]
+            break
+    name = "_".join(w.lower() for w in words)
     if not name:
         return fallback
     if name[0].isdigit():
@@ -264,8 +282,10 @@ def _suffix_remaining(
 def unique_names(texts: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[str, ...]]]:
     """Key -> Python name of its text, unique; and the groups of keys that collided.
 
-    In a group of texts that clean to the same identifier, the smallest (text, key) keeps it
-    and the others get ``_2``, ``_3`` ... in that order.
+    In a group of texts that clean to the same identifier, the text that already *is* that
+    identifier (less a trailing ``_``) keeps it (``ban_type`` beside ``banType``, ``id`` beside
+    ``_id``), else the smallest (text, key); the others get ``_2``, ``_3`` ... in (text, key)
+    order. The result does not depend on the order of ``texts``.
     """
     groups: dict[str, list[str]] = defaultdict(list)
     for key, text in texts.items():
@@ -273,8 +293,9 @@ def unique_names(texts: Mapping[str, str]) -> tuple[dict[str, str], list[tuple[s
     taken = set(groups)
     names: dict[str, str] = {}
     clashes: list[tuple[str, ...]] = []
-    for base, keys in groups.items():
-        ordered = sorted(keys, key=lambda k: (texts[k], k))
+    for base, keys in sorted(groups.items()):
+        exact = (base, base.rstrip("_"))
+        ordered = sorted(keys, key=lambda k: (texts[k] not in exact, texts[k], k))
         names[ordered[0]] = base
         if len(ordered) > 1:
             clashes.append(tuple(ordered))

@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from generator.diagnostics import Reporter
+from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
     PAGING_PARAMS,
+    class_name,
     collections_of,
     derived_operation_id,
     file_stem,
@@ -37,6 +39,7 @@ from generator.model.shapes import (
     Body,
     Boolean,
     Const,
+    Conventions,
     Emptyable,
     Enum,
     Integer,
@@ -54,8 +57,10 @@ from generator.model.shapes import (
     Source,
     String,
     Union,
+    WireStyle,
 )
-from generator.scrape.records import RawPage, RawParameter
+from generator.options import Overrides
+from generator.scrape.records import RawPage, RawParameter, RawResponse
 
 # a host line: a DNS name or a bracketed IPv6 address, and an optional port
 _HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -81,13 +86,19 @@ class _Page:
 
 
 def normalise(
-    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None
-) -> Api:
+    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
+    overrides: Overrides | None = None,
+) -> Api:  # fmt: skip
     """The model of one API from its page records (see the module docstring)."""
     settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
-    names = shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses)
+    conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
+    drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
+    names = _component_names(
+        shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses), registry
+    )
     operations = _place_methods([_rename_op(op, names) for op in drafts])
     shapes = sorted(
         (_rename_object(o, names[k], names) for k, o in registry.objects.items()),
@@ -98,7 +109,41 @@ def normalise(
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
+        conventions=conventions,
     )
+
+
+def _conventions(
+    drafts: list[Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
+    reporter: Reporter,
+) -> Conventions:  # fmt: skip
+    """The API's conventions (``generator.model.conventions``) from all of its operations."""
+    raws = [page.raw for page in settled]
+    bodies = [(op.operation_id, op.body.media_type, registry.objects[op.body.shape.name])
+              for op in drafts
+              if op.body is not None and isinstance(op.body.shape, Ref)
+              and op.body.shape.name in registry.objects]  # fmt: skip
+    wire, wire_reason = api_wire(raws, bodies, registry.objects, overrides, reporter)
+    first = raws[0].file if raws else ""
+    auth, auth_reason = api_auth(raws, overrides, first, reporter)
+    headers = (p.name for op in drafts for p in op.header_params)
+    idempotency, idempotency_reason = api_idempotency(headers, overrides)
+    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason)
+
+
+def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str]:
+    """A document's named schema (``#/components/schemas/address``) keeps its own name
+    (``Address``) where only other shapes of the same title were qualified away from it."""
+    by_title: dict[str, list[str]] = {}
+    for key, title in registry.components.items():
+        by_title.setdefault(class_name(title), []).append(key)
+    taken = set(names.values())
+    for plain, keys in sorted(by_title.items()):
+        if len(keys) == 1 and plain not in taken and plain:
+            taken.discard(names[keys[0]])
+            names[keys[0]] = plain
+            taken.add(plain)
+    return names
 
 
 def _settle_ids(pages: list[RawPage], reporter: Reporter) -> list[_Page]:
@@ -139,7 +184,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report)
-    params = _parameters(raw, page.op_id, registry, reporter)
+    body = _body(raw, reader)
+    params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
     return Operation(
         operation_id=page.op_id,
         method=raw.method.upper(),
@@ -151,8 +197,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         path_params=params["path"],
         query_params=params["query"],
         header_params=params["header"],
-        body=_body(raw, reader),
-        responses=tuple(Response(r.status, r.description) for r in raw.responses),
+        body=body,
+        responses=_responses(page, registry, reporter),
         source=Source(raw.file, raw.line),
     )
 
@@ -168,6 +214,39 @@ def _body(raw: RawPage, reader: Reader) -> Body | None:
     shape = reader.shape(schema, "", ())
     required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
     return Body(raw.media_type, shape, required=required)
+
+
+def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
+    """Each response with its media type and shape.
+
+    Pages name no media type per response, only the ``accept`` header: each response gets
+    its first type (records that name media types per response have no use for it).
+    """
+    raw = page.raw
+    accept = next((v for k, v in raw.headers if k.lower() == "accept"), "")
+    per_response = any(r.media_type for r in raw.responses)
+    fallback = "" if per_response else accept.split(",")[0].strip()
+    return tuple(
+        Response(r.status, r.description, r.media_type or fallback,
+                 _response_shape(page, r, registry, reporter))
+        for r in raw.responses
+    )
+
+
+def _response_shape(
+    page: _Page, response: RawResponse, registry: Registry, reporter: Reporter
+) -> Shape | None:
+    if response.schema is None:
+        return None
+
+    def report(level: str, message: str, pointer: str, code: str) -> None:
+        emit = reporter.error if level == "error" else reporter.warning
+        emit(page.raw.file, page.raw.line, f"response {response.status}: {message}",
+             pointer=pointer, code=code)
+
+    reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
+                    direction="response")
+    return reader.shape(response.schema, response.pointer, ("response", response.status))
 
 
 MULTIPART = "multipart/form-data"
@@ -194,19 +273,27 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**props, **changed}} if changed else schema
 
 
+def _field_names(body: Body | None, registry: Registry) -> frozenset[str]:
+    """The Python names of a body's top-level fields (they become method arguments too)."""
+    if body is None or not isinstance(body.shape, Ref) or body.shape.name not in registry.objects:
+        return frozenset()
+    return frozenset(f.python_name for f in registry.objects[body.shape.name].fields)
+
+
 def _parameters(
-    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter
+    raw: RawPage, op_id: str, registry: Registry, reporter: Reporter, fields: frozenset[str]
 ) -> dict[str, tuple[Parameter, ...]]:
     kept = _kept_parameters(raw, reporter)
-    clean = _parameter_names(kept, reporter, raw)
+    clean = _parameter_names(kept, reporter, raw, fields)
     result: dict[str, list[Parameter]] = {loc: [] for loc in _LOCATIONS}
     for p in kept:
         location: ParameterLocation = "path" if p.location == "path" else (
             "query" if p.location == "query" else "header")
         shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
         required = p.required or p.location == "path"
+        wire = WireStyle() if location == "query" else WireStyle("simple", explode=False)
         result[p.location].append(Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description))
+                                            shape, required, p.description, wire))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}
@@ -228,16 +315,47 @@ def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
 
 
 def _parameter_names(
-    kept: list[RawParameter], reporter: Reporter, raw: RawPage
+    kept: list[RawParameter], reporter: Reporter, raw: RawPage, fields: frozenset[str]
 ) -> dict[tuple[str, str], str]:
-    """Python names for the parameters of one operation, unique among them."""
-    keys = {f"{p.location}:{p.name}": (p.location, p.name) for p in kept}
-    names, clashes = unique_names({k: wire for k, (_, wire) in keys.items()})
-    for group in clashes:
-        listed = ", ".join(f"'{keys[k][1]}' in {keys[k][0]} -> {names[k]}" for k in group)
-        reporter.error(raw.file, raw.lines.get("parameters", raw.line),
-                       f"parameters clash as Python names: {listed}", code="name-clash")
-    return {keys[k]: names[k] for k in keys}
+    """Python names for the parameters of one operation, unique among them and the body fields.
+
+    The rule (docs/conventions.md, "Names"): within one location, names that clean to the same
+    identifier follow ``unique_names``. Across locations the body's fields keep their names
+    (they belong to a shared shape), then path, query and header parameters in that order; a
+    parameter whose name is taken gets ``_<location>`` (``name`` in path and query: ``name``
+    and ``name_query``; a query ``email`` beside a body field ``email``: ``email_query``).
+    Each renaming is a warning.
+    """
+    within: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        here = [p.name for p in kept if p.location == location]
+        names, clashes = unique_names({wire: wire for wire in here})
+        for group in clashes:
+            _warn_clash(raw, reporter, [(w, location, names[w]) for w in group])
+        within.update({(location, wire): names[wire] for wire in here})
+    taken = set(fields)
+    result: dict[tuple[str, str], str] = {}
+    for location in _LOCATIONS:
+        for p in (p for p in kept if p.location == location):
+            name = within[(location, p.name)]
+            if name in taken:
+                renamed = _free_name(f"{name.rstrip('_')}_{location}", taken)
+                _warn_clash(raw, reporter, [(p.name, location, renamed)], other=name)
+                name = renamed
+            taken.add(name)
+            result[(location, p.name)] = name
+    return result
+
+
+def _warn_clash(
+    raw: RawPage, reporter: Reporter, renamed: list[tuple[str, str, str]], other: str = ""
+) -> None:
+    """A warning that names were made distinct: (wire name, location, Python name) each."""
+    listed = ", ".join(f"'{wire}' in {where} -> {name}" for wire, where, name in renamed)
+    why = f"'{other}' is taken by another parameter or body field" if other else (
+        "they clash as Python names")
+    reporter.warning(raw.file, raw.lines.get("parameters", raw.line),
+                     f"parameters renamed ({why}): {listed}", code="name-clash")
 
 
 def _parameter_shape(
@@ -274,7 +392,8 @@ def _check_path(
                            "has no path parameter; a required string parameter is assumed",
                            code="path-parameter")
             python = _free_name(placeholder, taken)
-            kept.append(Parameter(placeholder, python, "path", String(), True))
+            kept.append(Parameter(placeholder, python, "path", String(), True,
+                                  wire=WireStyle("simple", explode=False)))
     return sorted(kept, key=lambda p: order[p.name])
 
 
@@ -365,6 +484,7 @@ def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:
         return tuple(replace(p, shape=_rename(p.shape, names)) for p in ps)
 
     body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
+    responses = tuple(replace(r, shape=r.shape and _rename(r.shape, names)) for r in op.responses)
     return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
-                   header_params=params(op.header_params), body=body)
+                   header_params=params(op.header_params), body=body, responses=responses)
 

@@ -25,14 +25,19 @@ Idioms (see DESIGN.md, "Normalisation"):
 - ``allOf`` -> merged into one schema first (``generator.model.merge``); a contradiction is an
   error at the branch that contradicts.
 - a ``$ref`` left by the scraper (a cycle) -> a ``Ref`` to the named object it points back to
-  (a recursive type); the target carries ``generator.scrape.refs.RECURSIVE``.
+  (a recursive type); the target carries ``generator.scrape.refs.RECURSIVE``. Response
+  schemas keep their ``$ref``s (``Reader.definitions`` holds the targets): each target is
+  read once per direction, and an object that refers back to itself is a named recursive
+  shape too.
+- ``readOnly`` properties are left out of requests, ``writeOnly`` ones out of responses
+  (OpenAPI 3.x Schema Object).
 - ``pattern``: kept when Python's ``re`` reads it as ECMA-262 does (``generator.model.pattern``),
   else dropped with a located warning.
 
 Keys ignored because they carry no validation meaning: ``description`` (kept on fields),
 ``title`` (kept as a naming hint on objects, dropped elsewhere), ``default`` and
-``deprecated`` (kept on fields, for docs), ``readOnly`` (kept on fields: left out of request
-types), ``example``, ``examples``, ``writeOnly``, ``externalDocs``, ``xml``, ``$schema``,
+``deprecated`` (kept on fields, for docs), ``readOnly`` (kept on response fields),
+``example``, ``examples``, ``writeOnly``, ``externalDocs, ``xml``, ``$schema``,
 ``$comment``, ``contentEncoding`` and every ``x-`` extension.
 
 Keywords the model does not check (``not``, ``if``/``then``/``else``, ``contains``,
@@ -44,9 +49,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
@@ -97,27 +102,49 @@ KNOWN = frozenset(
 OBJECT_KEYS = frozenset({"properties", "additionalProperties", "patternProperties",
                          "propertyNames", "minProperties", "maxProperties", "required"})
 ARRAY_KEYS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
-UNION_SIBLINGS_IGNORED = IGNORED | {"oneOf", "anyOf", "nullable", RECURSIVE, REF_NAME}
+UNION_SIBLINGS_IGNORED = IGNORED | {"oneOf", "anyOf", "nullable"}
+INLINED = "x-doc2client-inlined"  # a kept $ref's target inlined to be merged (``_deref``)
 EMPTY_BRANCH: dict[str, Any] = {"enum": [""], "type": "string"}
 MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 4
 
 Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
+Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
+RefKey = tuple[str, Direction]
 
 
 @dataclass(slots=True)
 class Registry:
-    """Objects found so far, keyed by a content hash (or, for a recursive one, by the
-    ``$ref`` it is the target of), with every place they were used."""
+    """Objects found so far, keyed by a content hash, with every place they were used.
+
+    ``$ref`` targets (response schemas keep them) are read once per direction: ``refs``
+    holds each one's shape. An object that refers back to itself is keyed by its reference
+    instead of its content (its content holds that key).
+    """
 
     objects: dict[str, Object] = field(default_factory=dict)
     uses: dict[str, set[Use]] = field(default_factory=dict)
+    refs: dict[RefKey, Shape] = field(default_factory=dict)
+    reading: set[RefKey] = field(default_factory=set)
+    recursive: set[RefKey] = field(default_factory=set)
+    components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
 
     def add(self, obj: Object, use: Use, key: str = "") -> Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
         return Ref(key)
+
+    def use(self, shape: Shape, use: Use) -> Shape:
+        """``shape`` (read before), recording one more use of the object it names."""
+        if isinstance(shape, Ref):
+            self.uses[shape.name].add(use)
+        return shape
+
+
+def ref_key(ref: RefKey) -> str:
+    """The registry key of a recursive ``$ref`` target."""
+    return "#" + hashlib.sha1(repr(ref).encode()).hexdigest()[:20]
 
 
 def recursive_key(ref: str) -> str:
@@ -134,6 +161,10 @@ class Reader:
     report: Report
     depth: int = 0  # schema levels below the current object member (see ``shape``)
     recursive: dict[str, bool] = field(default_factory=dict)  # enclosing targets: is an object
+    inlined: set[str] = field(default_factory=set)  # kept $refs inlined by the enclosing read
+    definitions: Mapping[str, Any] = field(default_factory=dict)  # $ref -> target
+    direction: Direction = "request"
+    pending: RefKey | None = None  # the $ref whose target object is being read
 
     def warn(self, message: str, ptr: str, code: str) -> None:
         self.report("warning", message, ptr, code)
@@ -157,12 +188,21 @@ class Reader:
             self.depth -= 1
 
     def _target(self, s: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        """``s``, and while it is read, whether it is the target of a cyclic ``$ref``."""
+        """``s``, and while it is read, whether it is the target of a cyclic ``$ref`` (and
+        which kept ``$ref``s it holds inlined, so that they are not inlined again)."""
+        inlined = s.get(INLINED) if isinstance(s, dict) else None
+        if isinstance(inlined, str) and inlined not in self.inlined:
+            self.inlined.add(inlined)
+            try:
+                return self._target({k: v for k, v in s.items() if k != INLINED}, ptr, path,
+                                    open_enum)
+            finally:
+                self.inlined.discard(inlined)
         ref = s.get(RECURSIVE) if isinstance(s, dict) else None
         if not isinstance(ref, str):
             return self._shape(s, ptr, path, open_enum)
         outer = self.recursive.get(ref)
-        self.recursive[ref] = _is_object(s)
+        self.recursive[ref] = _named_target(s)
         try:
             return self._shape(s, ptr, path, open_enum)
         finally:
@@ -178,12 +218,17 @@ class Reader:
             self.warn(f"schema is not an object: {_short(s)}", ptr, "bad-schema")
             return AnyShape()
         if isinstance(s.get("$ref"), str):
-            return self._cycle(s["$ref"], ptr)
+            ref = s["$ref"]
+            if ref in self.recursive or not self.definitions:
+                return self._cycle(ref, ptr)
+            return self._ref(ref, ptr, path)
         self._check_keys(s, ptr)
         if "allOf" in s:
             merged = self._all_of(s, ptr)
             if merged is None:
                 return AnyShape()
+            if isinstance(merged.get("$ref"), str):  # a branch that refers back (a cycle)
+                return self._shape(merged, ptr, path, open_enum)
             s = merged
         if "oneOf" in s or "anyOf" in s:
             opened = open_enum or s.get("x-stripeBypassValidation") is True
@@ -198,6 +243,33 @@ class Reader:
         self.warn(f"$ref {ref!r} {reason}; any value is accepted here", ptr, "recursive-ref")
         return AnyShape()
 
+    def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
+        """A ``$ref``'s target, read once; a target being read (a cycle) is a ``Ref`` to it."""
+        key: RefKey = (ref, self.direction)
+        registry = self.registry
+        if key in registry.refs:
+            return registry.use(registry.refs[key], (self.op_id, path))
+        target = self.definitions.get(ref)
+        if target is None:
+            self.warn(f"unresolvable $ref {ref!r}; any value is accepted here", f"{ptr}/$ref",
+                      "bad-ref")
+            return AnyShape()
+        if key in registry.reading:
+            if _is_object(target):
+                registry.recursive.add(key)
+                return Ref(ref_key(key))
+            self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
+                      "here", f"{ptr}/$ref", "recursive-ref")
+            return AnyShape()
+        registry.reading.add(key)
+        self.pending = key if _is_object(target) else None
+        try:
+            shape = self.shape(target, ref.partition("#")[2], path)
+        finally:
+            registry.reading.discard(key)
+        registry.refs[key] = shape
+        return shape
+
     def _check_keys(self, s: dict[str, Any], ptr: str) -> None:
         for key in s:
             if key in NOT_CHECKED:
@@ -207,7 +279,23 @@ class Reader:
                 self.warn(f"unknown keyword '{key}' ignored", f"{ptr}/{_esc(key)}",
                           "unknown-keyword")
 
+    def _deref(self, branch: Any) -> Any:
+        """A kept ``$ref`` (response schemas) replaced by its target, to be merged; a target
+        being read (a cycle) stays a ``$ref``. The target is marked with its reference."""
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if not isinstance(ref, str) or ref not in self.definitions or ref in self.recursive:
+            return branch
+        if (ref, self.direction) in self.registry.reading or ref in self.inlined:
+            return branch
+        target = self.definitions[ref]
+        if not isinstance(target, dict):
+            return branch
+        rest = {k: v for k, v in branch.items() if k != "$ref"}
+        return {**target, **rest, REF_NAME: ref, INLINED: ref}
+
     def _all_of(self, s: dict[str, Any], ptr: str) -> dict[str, Any] | None:
+        if self.definitions and isinstance(s.get("allOf"), list):
+            s = {**s, "allOf": [self._deref(b) for b in s["allOf"]]}
         merged = merge_all_of(s, ptr)
         for where, message in merged.conflicts:
             self.report("error", f"allOf branches contradict each other: {message}", where,
@@ -222,7 +310,8 @@ class Reader:
         if not isinstance(branches, list) or not branches:
             self.warn(f"'{key}' is not a non-empty list", f"{ptr}/{key}", "bad-schema")
             return AnyShape()
-        rest = {k: v for k, v in s.items() if k not in UNION_SIBLINGS_IGNORED or k == "anyOf"}
+        rest = {k: v for k, v in s.items()
+                if (k not in UNION_SIBLINGS_IGNORED and not k.startswith("x-")) or k == "anyOf"}
         if key == "anyOf":
             rest.pop("anyOf")
         empty = [i for i, b in enumerate(branches) if b == EMPTY_BRANCH] if key == "anyOf" else []
@@ -232,7 +321,8 @@ class Reader:
             if i in empty:
                 continue
             where = f"{ptr}/{key}/{i}"
-            merged = self._all_of({"allOf": [rest, branch]}, where) if rest else branch
+            merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
+                else branch
             shape = AnyShape() if merged is None else self.shape(
                 merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
             shapes.append((i, shape))
@@ -263,7 +353,7 @@ class Reader:
             return None
         prop = spec["propertyName"]
         mapping: dict[str, Any] = spec["mapping"] if isinstance(spec.get("mapping"), dict) else {}
-        by_ref = {str(ref): str(value) for value, ref in mapping.items()}
+        by_ref = {_canonical(str(ref)): str(value) for value, ref in mapping.items()}
         pairs: list[tuple[str, int]] = []
         for i, branch in enumerate(branches):
             tags = _tags(branch, prop, by_ref)
@@ -375,31 +465,47 @@ class Reader:
         return ANY_KEYS if keys == ANY_KEYS else keys
 
     def _object(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
+        named, self.pending = self.pending, None
         props = s.get("properties") or {}
         extra = s.get("additionalProperties", None)
         if not isinstance(props, dict):
             self.warn("'properties' is not an object", f"{ptr}/properties", "bad-schema")
             props = {}
         required = self._required(s, ptr)
+        listed = {**props}
+        props = self._directed(props)
+        required = frozenset(r for r in required if r in props or r not in listed)
         props = {**props, **{r: {} for r in required if r not in props}}
         keys = self._keys(s, ptr, path)
-        if not props and extra is not False and RECURSIVE not in s:
+        if not props and extra is not False and RECURSIVE not in s and named is None:
             value = AnyShape() if extra in (None, True) else self.shape(
                 extra, f"{ptr}/additionalProperties", path)
             return Map(value, keys)
         extra_shape = None if extra in (None, True, False, {}) else self.shape(
             extra, f"{ptr}/additionalProperties", (*path, "\x00*"))
-        obj = Object(
+        title = s.get("title", "") if isinstance(s.get("title"), str) else ""
+        obj = Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
             fields=self._fields(props, required, ptr, path),
             additional=extra is not False,
-            title=s.get("title", "") if isinstance(s.get("title"), str) else "",
+            title=title,
             extra=extra_shape,
             keys=keys,
         )
-        ref = s.get(RECURSIVE)
-        key = recursive_key(ref) if isinstance(ref, str) else ""
-        return self.registry.add(obj, (self.op_id, path), key)
+        marked = s.get(RECURSIVE)
+        key = recursive_key(marked) if isinstance(marked, str) else ""
+        if named is not None and named in self.registry.recursive:
+            key = ref_key(named)
+        ref = self.registry.add(obj, (self.op_id, path), key)
+        if named is not None:
+            self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
+        return ref
+
+    def _directed(self, props: dict[str, Any]) -> dict[str, Any]:
+        """``props`` without those the direction leaves out (OpenAPI 3.x Schema Object:
+        ``readOnly`` ones are not sent, ``writeOnly`` ones not returned)."""
+        hidden = "readOnly" if self.direction == "request" else "writeOnly"
+        return {k: v for k, v in props.items() if not (isinstance(v, dict) and v.get(hidden))}
 
     def _required(self, s: dict[str, Any], ptr: str) -> frozenset[str]:
         required = s.get("required", [])
@@ -417,7 +523,7 @@ class Reader:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
-            self.report("error", f"properties clash as Python names: {listed}",
+            self.report("warning", f"properties renamed (they clash as Python names): {listed}",
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:
@@ -444,7 +550,7 @@ class Reader:
         )
 
 
-def _is_object(s: dict[str, Any]) -> bool:
+def _named_target(s: dict[str, Any]) -> bool:
     """Whether a schema reads as a named object (the target of a recursive ``Ref``)."""
     typ = s.get("type")
     types = typ if isinstance(typ, list) else [typ]
@@ -452,12 +558,18 @@ def _is_object(s: dict[str, Any]) -> bool:
         "oneOf" in s or "anyOf" in s)
 
 
+def _is_object(s: Any) -> bool:
+    """Whether schema ``s`` is an object with properties (what becomes a named ``Object``)."""
+    return (isinstance(s, dict) and "properties" in s and s.get("type") in ("object", None)
+            and not {"anyOf", "allOf", "oneOf", "$ref"} & set(s))
+
+
 def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
     """The discriminator values that name ``branch``: from the mapping, else its schema's
     name (OpenAPI's implicit mapping), else a single ``enum``/``const`` of the property."""
     if not isinstance(branch, dict):
         return []
-    ref = branch.get(REF_NAME)
+    ref = branch.get(REF_NAME, branch.get("$ref"))
     if isinstance(ref, str):
         named = [v for r, v in by_ref.items() if r == ref]
         return named or [ref.rsplit("/", 1)[-1]]
@@ -467,6 +579,11 @@ def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
         if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
             return list(values)
     return []
+
+
+def _canonical(ref: str) -> str:
+    """A discriminator mapping value as a reference (a bare name names a component schema)."""
+    return ref if "#" in ref or "/" in ref or "." in ref else f"#/components/schemas/{ref}"
 
 
 def key_of(branch: Any, index: int) -> str:

@@ -237,6 +237,21 @@ Shape: TypeAlias = (
 )
 
 ParameterLocation: TypeAlias = Literal["path", "query", "header"]
+StyleName: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "simple"]
+
+
+@dataclass(frozen=True, slots=True)
+class WireStyle:
+    """How a parameter or form field is written: OpenAPI ``style`` and ``explode``.
+
+    ``deepObject`` nests with brackets at every level and indexes arrays (``o[k]=v``,
+    ``a[0]=1``, ``a[0][k]=v``): the specification's ``o[k]=v`` for flat objects, extended as
+    Stripe's documents (which declare deepObject) and Rails/qs do. ``simple`` is for path and
+    header parameters.
+    """
+
+    style: StyleName = "form"
+    explode: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +262,15 @@ class Parameter:
     shape: Shape
     required: bool = False
     description: str = ""
+    wire: WireStyle = WireStyle()
+
+
+@dataclass(frozen=True, slots=True)
+class Encoding:
+    """The wire style of one top-level field of a form or multipart body."""
+
+    name: str  # the field's wire name
+    wire: WireStyle
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,12 +278,21 @@ class Body:
     media_type: str  # application/x-www-form-urlencoded, application/json, multipart/form-data
     shape: Shape  # a Ref to an object for forms and multipart; anything for JSON
     required: bool = False
+    encoding: tuple[Encoding, ...] = ()  # form and multipart: every top-level field, by name
 
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    status: str  # "200", "default", ...
+    """One response: its status, media type and, where the input gives a schema, its shape.
+
+    ``shape`` is ``None`` when the input says nothing of the body (pages; a response without
+    ``content``). Fields marked ``writeOnly`` are not in it; ``readOnly`` ones are.
+    """
+
+    status: str  # "200", "2XX", "default", ...
     description: str = ""
+    media_type: str = ""  # "" when the input names none
+    shape: Shape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +312,36 @@ class Operation:
     source: Source = field(default_factory=lambda: Source(""))
 
 
+AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """One way to authenticate: HTTP bearer, HTTP basic, or an API key in a header or query.
+
+    ``parameter`` is the header or query parameter name of an API key (``X-API-Key``).
+    """
+
+    method: AuthMethod
+    parameter: str = ""
+    scheme: str = ""  # the securitySchemes key it came from ("" for a default or configured)
+    credential: str = "api_key"  # the Client argument holding it; basic: username and password
+    requirement: int = 0  # schemes with the same requirement are sent together; others are
+    # alternatives (OpenAPI Security Requirement Objects)
+
+
+@dataclass(frozen=True, slots=True)
+class Conventions:
+    """What differs from API to API, each with the reason it was chosen (the run summary)."""
+
+    wire: WireStyle = WireStyle()  # where the input declares none: query parameters, form fields
+    wire_reason: str = ""
+    auth: tuple[Auth, ...] = (Auth("bearer"),)  # any one of them authenticates
+    auth_reason: str = ""
+    idempotency_header: str = ""  # POST/PATCH are retried only when this is set
+    idempotency_reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Api:
     name: str  # "stripe": the package is f"{name}_client"
@@ -287,6 +350,7 @@ class Api:
     shapes: tuple[Object, ...]  # sorted by name
     title: str = ""
     version: str = ""
+    conventions: Conventions = Conventions()
 
     @property
     def package(self) -> str:

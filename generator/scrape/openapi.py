@@ -12,7 +12,7 @@ import bisect
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,13 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.diagnostics import Reporter
-from generator.scrape.records import RawPage, RawParameter, RawResponse
+from generator.scrape.records import (
+    RawEncoding,
+    RawPage,
+    RawParameter,
+    RawResponse,
+    RawSecurity,
+)
 from generator.scrape.refs import RefError, Resolver, escape, pointer_to
 from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
@@ -70,10 +76,12 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     if doc is None:
         return None
     info = _dict(doc.get("info"))
-    servers = tuple(str(s.get("url", "")) for s in _list(doc.get("servers")) if isinstance(s, dict))
+    servers = tuple(server_url(s) for s in _list(doc.get("servers")) if isinstance(s, dict))
     refs = Resolver(doc, file, reporter, root=path, load=_load_file)
     reader = _Reader(file, reporter, refs, _Locator(text))
     reader.host = _host(servers[0]) if servers else ""
+    reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
+    reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
     files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.files))
     title, version = str(info.get("title", "")), str(info.get("version", ""))
@@ -129,6 +137,42 @@ def _list(value: Any) -> list[Any]:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def server_url(server: dict[str, Any]) -> str:
+    """A Server Object's ``url`` with each ``{variable}`` replaced by its ``default``.
+
+    OpenAPI 3 "Server Object": every variable has a ``default``; one that does not is left as
+    written.
+    """
+    url = str(server.get("url", ""))
+    for name, variable in _dict(server.get("variables")).items():
+        default = _dict(variable).get("default")
+        if default is not None:
+            url = url.replace(f"{{{name}}}", str(default))
+    return url
+
+
+def _schemes(refs: Resolver, raw: Any) -> dict[str, RawSecurity]:
+    """``components.securitySchemes`` by name (``$ref``s followed)."""
+    schemes: dict[str, RawSecurity] = {}
+    for name, value in _dict(raw).items():
+        try:
+            scheme = _dict(refs.follow(value, pointer_to("components", "securitySchemes", name)))
+        except RefError:
+            continue
+        schemes[str(name)] = RawSecurity(
+            name=str(name),
+            type=str(scheme.get("type", "")),
+            scheme=str(scheme.get("scheme", "")).lower(),
+            location=str(scheme.get("in", "")).lower(),
+            parameter=str(scheme.get("name", "")),
+        )
+    return schemes
+
+
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _host(url: str) -> str:
@@ -191,6 +235,9 @@ class _Reader:
     refs: Resolver
     locate: _Locator
     host: str = ""
+    schemes: dict[str, RawSecurity] = field(default_factory=dict)
+    security: Any = None  # the document's top-level ``security``
+    definitions: dict[str, Any] = field(default_factory=dict)  # shared by every record
 
     def pages(self, paths: Any) -> tuple[RawPage, ...]:
         if not isinstance(paths, dict):
@@ -225,7 +272,7 @@ class _Reader:
     def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
         op = _dict(self.refs.follow(item[method], ptr))  # a $ref here is not OpenAPI, but used
         params = self._parameters(item, op, ptr, line)
-        media_type, schema, body_types = self._body(op.get("requestBody"), ptr, line)
+        media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
         responses = self._responses(op.get("responses"), ptr, line)
         operation_id = str(op.get("operationId") or "")
         headers = self._headers(responses[1], media_type)
@@ -247,7 +294,24 @@ class _Reader:
             line=line,
             lines={"operation": line},
             has_body=body_types,
+            encoding=encoding,
+            declared=True,
+            security=self._security(op.get("security", self.security)),
+            definitions=self.definitions,
         )
+
+    def _security(self, requirements: Any) -> tuple[tuple[RawSecurity, ...], ...]:
+        """The Security Requirement Objects: alternatives, each a tuple of schemes all needed.
+
+        An empty requirement (``{}``: authentication is optional) is kept as ``()``; names
+        that ``securitySchemes`` does not define are left out.
+        """
+        found: list[tuple[RawSecurity, ...]] = []
+        for requirement in _list(requirements):
+            group = tuple(self.schemes[n] for n in _dict(requirement) if n in self.schemes)
+            if group not in found:
+                found.append(group)
+        return tuple(found)
 
     def _headers(self, accept: list[str], media_type: str) -> tuple[tuple[str, str], ...]:
         """The header lines the page tool writes (without its fixed eTag)."""
@@ -290,6 +354,8 @@ class _Reader:
             description=str(param.get("description") or ""),
             line=line,
             schema=schema,
+            style=str(param.get("style") or ""),
+            explode=_bool(param.get("explode")),
         )
 
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
@@ -310,15 +376,18 @@ class _Reader:
             return None
         return schema
 
-    def _body(self, raw: Any, ptr: str, line: int) -> tuple[str, dict[str, Any] | None, bool]:
-        """``(media type, schema, has body)`` from the first request media type."""
+    def _body(
+        self, raw: Any, ptr: str, line: int
+    ) -> tuple[str, dict[str, Any] | None, bool, tuple[RawEncoding, ...]]:
+        """``(media type, schema, has body, encoding)`` from the first request media type."""
         if raw is None:
-            return "", None, False
+            return "", None, False, ()
         body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
         for media, content in self._content(body, f"{ptr}/requestBody", line).items():
             where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
-            return str(media), self._schema(_dict(content).get("schema"), where, line), True
-        return "", None, True
+            schema = self._schema(_dict(content).get("schema"), where, line)
+            return str(media), schema, True, _encoding(_dict(content).get("encoding"))
+        return "", None, True, ()
 
     def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
         """``owner``'s ``content`` map, media type → media type object.
@@ -353,11 +422,60 @@ class _Reader:
         for status, value in _dict(raw).items():
             where = f"{ptr}/responses/{escape(str(status))}"
             response = _dict(self.refs.follow(value, where))
-            found.append(RawResponse(str(status), str(response.get("description") or "")))
-            for media in self._content(response, where, line):
-                if str(media) not in accept:
-                    accept.append(str(media))
+            content = self._content(response, where, line)
+            media = preferred_media_type([str(m) for m in content])
+            schema = _dict(content.get(media)).get("schema") if media else None
+            pointer = f"{where}/content/{escape(media)}/schema" if media else ""
+            if isinstance(schema, dict):
+                self._define(schema, pointer)
+            found.append(RawResponse(str(status), str(response.get("description") or ""),
+                                     media, schema if isinstance(schema, dict) else None, pointer))
+            accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
+
+    def _define(self, schema: dict[str, Any], pointer: str) -> None:
+        """Put every ``$ref`` target reachable from ``schema`` into ``definitions``.
+
+        A target that does not resolve is left out: the normaliser reports the ``$ref`` where
+        it stands, and types that part ``Any``.
+        """
+        todo: list[Any] = [schema]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, list):
+                todo.extend(node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref not in self.definitions:
+                    try:
+                        self.definitions[ref] = self.refs.target(ref, pointer)
+                    except RefError:
+                        continue
+                    todo.append(self.definitions[ref])
+                todo.extend(v for k, v in node.items() if k != "$ref")
+
+
+JSON_MEDIA = re.compile(r"application/(?:[\w.-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+def preferred_media_type(media_types: list[str]) -> str:
+    """The media type a client reads a response as: the first JSON one (``application/json``,
+    ``application/problem+json``, RFC 6839 ``+json``), else the first; "" when there is none."""
+    return next((m for m in media_types if JSON_MEDIA.match(m)), media_types[0] if media_types
+                else "")
+
+
+def _encoding(raw: Any) -> tuple[RawEncoding, ...]:
+    """A Media Type Object's ``encoding`` map, sorted by property name."""
+    return tuple(
+        RawEncoding(
+            name=str(name),
+            style=str(_dict(value).get("style") or ""),
+            explode=_bool(_dict(value).get("explode")),
+            content_type=str(_dict(value).get("contentType") or ""),
+        )
+        for name, value in sorted(_dict(raw).items())
+    )
 
 
 def _type_name(schema: dict[str, Any] | None) -> str:

@@ -20,12 +20,42 @@ class RawParameter:
     description: str
     line: int
     schema: dict[str, Any] | None = None  # an OpenAPI document's parameter schema; pages have none
+    style: str = ""  # OpenAPI ``style`` as written ("" when absent; pages have none)
+    explode: bool | None = None  # OpenAPI ``explode`` as written (None when absent)
+
+
+@dataclass(frozen=True, slots=True)
+class RawEncoding:
+    """One entry of an OpenAPI request body's ``encoding`` map."""
+
+    name: str  # the property it applies to
+    style: str = ""
+    explode: bool | None = None
+    content_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RawSecurity:
+    """One security scheme an operation accepts (OpenAPI ``securitySchemes`` entry)."""
+
+    name: str  # its key in ``securitySchemes``
+    type: str  # "http", "apiKey", "oauth2", "openIdConnect", "mutualTLS"
+    scheme: str = ""  # http: "bearer", "basic", ... (lower case)
+    location: str = ""  # apiKey: "header", "query" or "cookie"
+    parameter: str = ""  # apiKey: the header or query parameter name
 
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
+    """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
+    its source says of it. Pages give no schema; an OpenAPI document gives the first media
+    type's schema with its ``$ref``s kept (their targets are in ``RawPage.definitions``)."""
+
     status: str
     description: str
+    media_type: str = ""  # "" when the source names none
+    schema: dict[str, Any] | None = None
+    pointer: str = ""  # JSON pointer of the schema in its document
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +80,10 @@ class RawPage:
     schema_line: int = 0  # line where the schema text starts
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
+    encoding: tuple[RawEncoding, ...] = ()  # the body's ``encoding`` map (OpenAPI only)
+    # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
+    security: tuple[tuple[RawSecurity, ...], ...] = ()
+    declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page
+    # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
+    # one mapping shared by every record of a document, so it is left out of repr and ==
+    definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -17,8 +18,16 @@ from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypedDict
 
+from ._auth import API_KEY_HEADERS, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
-from ._errors import APIConnectionError, APITimeoutError, ClientError, error_for_status
+from ._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientError,
+    InvalidResponseError,
+    RequestBuildError,
+    error_for_status,
+)
 from ._pages import AsyncPage, Page
 
 
@@ -60,9 +69,17 @@ USER_AGENT = "stripe_client/0.1.0 (doc2client)"
 API_KEY_ENV = "STRIPE_API_KEY"
 logger = logging.getLogger("stripe_client")
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+"""The header that makes a POST or PATCH safe to retry ("": the API has none, so a POST or
+PATCH is retried only when the request never left: connection refused, name not resolved)."""
+
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
-_KEYED_METHODS = frozenset({"POST"})
+_KEYED_METHODS = frozenset({"POST", "PATCH"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
+_NO_BODY_STATUSES = frozenset({204, 304})  # RFC 9110 sections 15.3.5 and 15.4.5
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 class RequestOptions(TypedDict, total=False):
@@ -94,14 +111,25 @@ def _jsonable(value: Any) -> Any:
 
 
 def _parse_body(response: httpx.Response) -> Any:
-    """A 2xx body: JSON parsed, empty as None, anything else as text."""
+    """A 2xx body: JSON parsed, empty as None, anything else as text.
+
+    Raises `InvalidResponseError` (with the response as `http_response`) when the body
+    claims JSON (a `Content-Type` with `json`, or none at all) but does not parse.
+    """
     if not response.content:
         return None
-    if "json" in response.headers.get("content-type", "json"):
+    content_type = response.headers.get("content-type")
+    if content_type is None or "json" in content_type:
         try:
             return response.json()
         except ValueError:
-            pass
+            if content_type is not None:
+                raise InvalidResponseError(
+                    f"the body is not valid JSON although its Content-Type is {content_type!r}",
+                    http_response=response,
+                    method=response.request.method,
+                    url=str(response.request.url),
+                ) from None
     return response.text
 
 
@@ -146,6 +174,83 @@ class _Prepared:
     kwargs: dict[str, Any]
     max_retries: int
     retryable: bool
+    deadline: float | None  # seconds for one attempt as a whole
+
+
+def _deadline(timeout: float | httpx.Timeout | None) -> float | None:
+    """Seconds one attempt may take in all: the number, or an `httpx.Timeout`'s largest value."""
+    if timeout is None or isinstance(timeout, int | float):
+        return timeout
+    phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    limits = [t for t in phases if t is not None]
+    return max(limits) if limits else None
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """The origin of `url` (RFC 6454): scheme, host and port, the default port filled in."""
+    return (url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme))
+
+
+def _clean_key(key: str | None) -> str | None:
+    """`key` without surrounding white space (a trailing newline read from a file), or None.
+
+    Raises `ValueError` when a control character remains inside it; the key is not shown.
+    """
+    cleaned = (key or "").strip()
+    if _CONTROL.search(cleaned):
+        raise ValueError("api_key contains a line break or another control character (not shown)")
+    return cleaned or None
+
+
+class _Body:
+    """The body of one response, read chunk by chunk within the attempt's deadline and the
+    client's size limit."""
+
+    def __init__(self, response: httpx.Response, deadline: float | None, limit: int | None) -> None:
+        self.response = response
+        self.deadline = deadline
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.size = 0
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit():
+            self._check_size(int(declared))
+
+    def add(self, chunk: bytes) -> None:
+        """Keep `chunk`; raises `httpx.ReadTimeout` past the deadline, `InvalidResponseError`
+        past the size limit."""
+        self.size += len(chunk)
+        self._check_size(self.size)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise httpx.ReadTimeout("the attempt's deadline passed", request=self.response.request)
+        self.chunks.append(chunk)
+
+    def _check_size(self, size: int) -> None:
+        if self.limit is not None and size > self.limit:
+            raise InvalidResponseError(
+                f"the response body is larger than max_response_bytes={self.limit}",
+                http_response=self.response,
+                method=self.response.request.method,
+                url=str(self.response.request.url),
+            )
+
+    def unframed(self) -> bool:
+        """A 204 or 304 that announces a body: its bytes would be read as the next response."""
+        headers = self.response.headers
+        announced = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
+        return self.response.status_code in _NO_BODY_STATUSES and announced
+
+    def result(self) -> httpx.Response:
+        """The response with its whole body, as `httpx` would have read it."""
+        source = self.response
+        return httpx.Response(
+            source.status_code,
+            headers=source.headers,
+            content=b"".join(self.chunks),
+            request=source.request,
+            extensions=source.extensions,
+            history=source.history,
+        )
 
 
 class _Core:
@@ -159,6 +264,9 @@ class _Core:
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -166,8 +274,11 @@ class _Core:
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        self._api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+        self._api_key = _clean_key(api_key if api_key is not None else os.environ.get(API_KEY_ENV))
+        given = {**(credentials or {}), "username": username, "password": password}
+        self._credentials = Credentials({**given, "api_key": self._api_key})
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
             raise ValueError(
@@ -180,23 +291,54 @@ class _Core:
         self.auth_header = auth_header
         self.auth_scheme = auth_scheme
         self.validate = validate
+        self.max_response_bytes = max_response_bytes
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "'***'"
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={key})"
 
-    def _headers(self, method: str, options: RequestOptions) -> dict[str, str]:
+    def _headers(
+        self, method: str, options: RequestOptions
+    ) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        """The request headers, and the query pairs that authentication adds."""
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-        if self._api_key:
-            scheme = self.auth_scheme
-            headers[self.auth_header] = f"{scheme} {self._api_key}" if scheme else self._api_key
+        auth_query = self._credentials.apply(
+            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
+        )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
-            headers["Idempotency-Key"] = options["idempotency_key"]
-        elif method in _KEYED_METHODS:
-            headers["Idempotency-Key"] = str(uuid.uuid4())
+            headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
+        elif method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
+            headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
-        return headers
+        for name, value in headers.items():
+            if _CONTROL.search(name) or _CONTROL.search(value):
+                raise RequestBuildError(
+                    f"header {name!r} holds a line break or another control character"
+                    " (its value is not shown); nothing was sent"
+                )
+        return headers, auth_query
+
+    def _credential_headers(self) -> frozenset[str]:
+        """Lower-case names of the headers that carry credentials."""
+        return _CREDENTIAL_HEADERS | {self.auth_header.lower()} | API_KEY_HEADERS
+
+    def _redirect(
+        self, http: httpx.Client | httpx.AsyncClient, response: httpx.Response, hops: int
+    ) -> httpx.Request | None:
+        """The next request of a redirect that `http` is set to follow, or None.
+
+        Credentials are dropped when the redirect leaves the origin: RFC 9110 section 15.4
+        lets a client follow a redirect, and a credential belongs to its origin (RFC 9110
+        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`.
+        """
+        target = response.next_request
+        if target is None or not http.follow_redirects or hops >= http.max_redirects:
+            return None
+        if _origin(target.url) != _origin(response.request.url):
+            for name in self._credential_headers():
+                target.headers.pop(name, None)
+        return target
 
     def _prepare(
         self,
@@ -207,27 +349,41 @@ class _Core:
         body: Mapping[str, object] | None,
         media_type: str | None,
         options: RequestOptions | None,
+        styles: Mapping[str, str] | None = None,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
         url = self.base_url + path
         if query:
-            encoded = encode_form(query)
+            encoded = encode_form(query, styles)
             url = f"{url}?{encoded}" if encoded else url
-        headers = self._headers(method, options)
-        kwargs: dict[str, Any] = {"headers": headers, **_body_kwargs(body, media_type, headers)}
+        headers, auth_query = self._headers(method, options)
+        kwargs: dict[str, Any] = {
+            "headers": headers,
+            **_body_kwargs(body, media_type, headers, styles),
+        }
+        if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
+            kwargs["params"] = auth_query
         kwargs["timeout"] = options.get("timeout", self.timeout)
-        has_key = any(name.lower() == "idempotency-key" for name in headers)
+        keyed = (IDEMPOTENCY_HEADER or "Idempotency-Key").lower()
+        has_key = any(name.lower() == keyed for name in headers)
         retryable = method in _IDEMPOTENT_METHODS or has_key
         max_retries = options.get("max_retries", self.max_retries)
-        return _Prepared(method, url, path, kwargs, max(0, max_retries), retryable)
+        deadline = _deadline(kwargs["timeout"])
+        return _Prepared(method, url, path, kwargs, max(0, max_retries), retryable, deadline)
 
     def _retry_delay(
         self, prepared: _Prepared, attempt: int, outcome: httpx.Response | ClientError
     ) -> float | None:
         """Seconds to wait before the next attempt, or None when this outcome is final."""
-        if attempt > prepared.max_retries or not prepared.retryable:
+        if attempt > prepared.max_retries:
             return None
+        if isinstance(outcome, RequestBuildError):
+            return None
+        if not prepared.retryable:  # retried only when the request provably never left
+            cause = outcome.__cause__ if isinstance(outcome, ClientError) else None
+            never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
+            return self._backoff(attempt) if never_sent else None
         if isinstance(outcome, ClientError):
             return self._backoff(attempt)
         status = outcome.status_code
@@ -266,10 +422,25 @@ class _Core:
             prepared.max_retries + 1,
         )
 
-    def _transport_error(self, prepared: _Prepared, exc: httpx.TransportError) -> ClientError:
-        kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-        text = "request timed out" if kind is APITimeoutError else "connection error"
-        return kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+    def _transport_error(
+        self, prepared: _Prepared, exc: httpx.TransportError | TimeoutError
+    ) -> ClientError:
+        """The error for an attempt that got no response; `exc` is its `__cause__` (which also
+        decides whether a POST without an idempotency key may be tried again).
+
+        A request the client could not build (`httpx.LocalProtocolError`,
+        `httpx.UnsupportedProtocol`) is a `RequestBuildError`, never retried.
+        """
+        error: ClientError
+        if isinstance(exc, httpx.LocalProtocolError | httpx.UnsupportedProtocol):
+            error = RequestBuildError(f"the request could not be built: {type(exc).__name__}")
+            return error  # its message may quote a header value: not kept as the cause
+        timed_out = isinstance(exc, httpx.TimeoutException | TimeoutError)
+        kind = APITimeoutError if timed_out else APIConnectionError
+        text = "request timed out" if timed_out else "connection error"
+        error = kind(f"{text}: {type(exc).__name__}", method=prepared.method, url=prepared.url)
+        error.__cause__ = exc
+        return error
 
     def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
         """The call's result from its last outcome: parsed body, RawResponse, or an error."""
@@ -294,12 +465,14 @@ class _Core:
         )
 
     def _scrub(self, value: Any) -> Any:
-        """`value` with the API key replaced, in case a server echoes it back."""
-        key = self._api_key
-        if not key:
+        """`value` with every credential replaced, in case a server echoes one back."""
+        secrets = self._credentials.secrets()
+        if not secrets:
             return value
         if isinstance(value, str):
-            return value.replace(key, "***")
+            for secret in secrets:
+                value = value.replace(secret, "***")
+            return value
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -308,20 +481,47 @@ class _Core:
 
 
 def _body_kwargs(
-    body: Mapping[str, object] | None, media_type: str | None, headers: dict[str, str]
+    body: Mapping[str, object] | None,
+    media_type: str | None,
+    headers: dict[str, str],
+    styles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """httpx keyword arguments for the body in its media type."""
     if body is None:
         return {}
     kind = (media_type or "application/x-www-form-urlencoded").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        fields, files = to_multipart(body)
-        return {"data": fields, "files": files}
+        return _multipart_kwargs(body, headers, styles)
     if kind.endswith("json"):
         headers.setdefault("Content-Type", kind)
         return {"content": json.dumps(_jsonable(body)).encode()}
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return {"content": encode_form(body).encode()}
+    return {"content": encode_form(body, styles).encode()}
+
+
+def _multipart_kwargs(
+    body: Mapping[str, object], headers: dict[str, str], styles: Mapping[str, str] | None
+) -> dict[str, Any]:
+    """httpx keyword arguments that send `body` as multipart, even when it holds no file.
+
+    httpx sends `data=` alone form-encoded; an operation declared `multipart/form-data` is
+    sent as multipart whatever its values, so without a file each field is one part
+    without a file name (RFC 7578 section 4.2), and an empty body is a multipart with no parts.
+    """
+    fields, files = to_multipart(body, styles)
+    if files:
+        return {"data": fields, "files": files}
+    if fields:
+        return {
+            "files": [
+                (name, (None, value))
+                for name, values in fields.items()
+                for value in (values if isinstance(values, list) else [values])
+            ]
+        }
+    boundary = uuid.uuid4().hex
+    headers.setdefault("Content-Type", f"multipart/form-data; boundary={boundary}")
+    return {"content": f"--{boundary}--\r\n".encode()}
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -348,6 +548,9 @@ class BaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -356,9 +559,13 @@ class BaseClient(_Core):
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -366,6 +573,7 @@ class BaseClient(_Core):
             auth_header=auth_header,
             auth_scheme=auth_scheme,
             validate=validate,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
@@ -380,10 +588,21 @@ class BaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -398,13 +617,33 @@ class BaseClient(_Core):
     def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
+        deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
-            request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
-            outcome = self._http.send(request)
+            outcome = self._exchange(prepared, deadline)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
+
+    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline`."""
+        request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
+        response = self._http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while (target := self._redirect(self._http, response, hops)) is not None:
+            response.close()
+            response = self._http.send(target, stream=True, follow_redirects=False)
+            hops += 1
+        body = _Body(response, deadline, self.max_response_bytes)
+        try:
+            for chunk in response.iter_raw():
+                body.add(chunk)
+            stream = response.extensions.get("network_stream")
+            if body.unframed() and stream is not None:
+                stream.close()
+        finally:
+            response.close()
+        return body.result()
 
     def request_page(
         self,
@@ -413,10 +652,19 @@ class BaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
+        styles: Mapping[str, str] | None = None,
     ) -> Page:
         """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options)
-        return Page(result, client=self, method=method, path=path, query=query, options=options)
+        result = self.request(method, path, query=query, options=options, styles=styles)
+        return Page(
+            result,
+            client=self,
+            method=method,
+            path=path,
+            query=query,
+            options=options,
+            styles=styles,
+        )
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -439,6 +687,9 @@ class AsyncBaseClient(_Core):
         self,
         api_key: str | None = None,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        credentials: Mapping[str, str] | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
@@ -447,9 +698,13 @@ class AsyncBaseClient(_Core):
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key,
+            username=username,
+            password=password,
+            credentials=credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -457,6 +712,7 @@ class AsyncBaseClient(_Core):
             auth_header=auth_header,
             auth_scheme=auth_scheme,
             validate=validate,
+            max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
@@ -471,10 +727,21 @@ class AsyncBaseClient(_Core):
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
+        styles: Mapping[str, str] | None = None,
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`."""
+        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+
+        `styles`: the wire style of each query or body key that differs from the API's
+        (`_encoding.DEFAULT_STYLE`).
+        """
         prepared = self._prepare(
-            method, path, query=query, body=body, media_type=media_type, options=options
+            method,
+            path,
+            query=query,
+            body=body,
+            media_type=media_type,
+            options=options,
+            styles=styles,
         )
         attempt = 1
         while True:
@@ -489,13 +756,34 @@ class AsyncBaseClient(_Core):
     async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
+        deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
-            request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
-            outcome = await self._http.send(request)
-        except httpx.TransportError as exc:
+            async with asyncio.timeout(prepared.deadline):
+                outcome = await self._exchange(prepared, deadline)
+        except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
+
+    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline`."""
+        request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while (target := self._redirect(self._http, response, hops)) is not None:
+            await response.aclose()
+            response = await self._http.send(target, stream=True, follow_redirects=False)
+            hops += 1
+        body = _Body(response, deadline, self.max_response_bytes)
+        try:
+            async for chunk in response.aiter_raw():
+                body.add(chunk)
+            stream = response.extensions.get("network_stream")
+            if body.unframed() and stream is not None:
+                await stream.aclose()
+        finally:
+            await response.aclose()
+        return body.result()
 
     async def request_page(
         self,
@@ -504,11 +792,18 @@ class AsyncBaseClient(_Core):
         *,
         query: Mapping[str, object],
         options: RequestOptions | None = None,
+        styles: Mapping[str, str] | None = None,
     ) -> AsyncPage:
         """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options)
+        result = await self.request(method, path, query=query, options=options, styles=styles)
         return AsyncPage(
-            result, client=self, method=method, path=path, query=query, options=options
+            result,
+            client=self,
+            method=method,
+            path=path,
+            query=query,
+            options=options,
+            styles=styles,
         )
 
     async def aclose(self) -> None:

@@ -19,9 +19,11 @@ __all__ = [
     "ClientError",
     "ConflictError",
     "InternalServerError",
+    "InvalidResponseError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestBuildError",
     "UnprocessableEntityError",
     "ValidationError",
     "error_for_status",
@@ -57,6 +59,30 @@ class APIConnectionError(ClientError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class RequestBuildError(ClientError, ValueError):
+    """The client could not build a valid HTTP request from the call (a header value with a
+    line break, say); nothing was sent and the call is not retried. The message names the
+    header, never its value."""
+
+
+class InvalidResponseError(ClientError):
+    """The server answered with a 2xx that cannot be used: a body that claims JSON but is not,
+    or a body larger than the client's `max_response_bytes`.
+
+    `http_response` is the `httpx.Response` (its body read up to the limit).
+    """
+
+    def __init__(
+        self, message: str, *, http_response: Any, method: str = "", url: str = ""
+    ) -> None:
+        self.message = message
+        self.http_response = http_response
+        self.status_code: int = http_response.status_code
+        self.method = method
+        self.url = url
+        super().__init__(f"{self.status_code} {method} {url}: {message}")
 
 
 class APIError(ClientError):

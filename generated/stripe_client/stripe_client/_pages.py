@@ -28,10 +28,12 @@ class _PageBase(dict[str, Any]):
         path: str,
         query: Mapping[str, object],
         options: RequestOptions | None,
+        styles: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(result if isinstance(result, Mapping) else {"data": []})
         self._client = client
         self._request = (method, path, dict(query), options)
+        self._styles = styles
 
     @property
     def data(self) -> list[Any]:
@@ -65,7 +67,9 @@ class Page(_PageBase):
         if query is None:
             return None
         method, path, _, options = self._request
-        page: Page = self._client.request_page(method, path, query=query, options=options)
+        page: Page = self._client.request_page(
+            method, path, query=query, options=options, styles=self._styles
+        )
         return page
 
     def auto_paging_iter(self) -> Iterator[Any]:
@@ -85,7 +89,9 @@ class AsyncPage(_PageBase):
             return None
         method, path, _, options = self._request
         client = self._client
-        page: AsyncPage = await client.request_page(method, path, query=query, options=options)
+        page: AsyncPage = await client.request_page(
+            method, path, query=query, options=options, styles=self._styles
+        )
         return page
 
     async def auto_paging_iter(self) -> AsyncIterator[Any]:

@@ -1,0 +1,237 @@
+"""The conventions of one API, read from its records, with defaults and configuration.
+
+Each function returns its choice and the reason, which the run summary prints
+(``docs/conventions.md`` is the user's version of these rules).
+
+- Wire style (``api_wire``): the style of query parameters and form fields whose input declares
+  none. Form bodies that nest objects (a field that is an object, a map or a list of objects)
+  can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default, ``form`` with
+  ``explode``. Declared ``style``/``explode`` (OpenAPI) always win; query parameters of an
+  OpenAPI document without ``style`` get the specification's default, ``form``.
+- Authentication (``api_auth``): every scheme that some operation's ``security`` names;
+  pages declare none, so bearer.
+- Idempotency (``api_idempotency``): a header parameter whose name holds ``idempotency``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import get_args
+
+from generator.diagnostics import Reporter
+from generator.model.naming import python_identifier
+from generator.model.shapes import (
+    Array,
+    Auth,
+    Emptyable,
+    Encoding,
+    Map,
+    Object,
+    Operation,
+    Parameter,
+    Ref,
+    Shape,
+    StyleName,
+    Union,
+    WireStyle,
+)
+from generator.options import Overrides
+from generator.scrape.records import RawPage, RawSecurity
+
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+STYLES: tuple[str, ...] = get_args(StyleName)
+QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
+AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME")
+
+
+def media(media_type: str) -> str:
+    """A media type without parameters, lower case."""
+    return media_type.split(";", maxsplit=1)[0].strip().lower()
+
+
+def wire_style(style: str, explode: bool | None, default: WireStyle) -> WireStyle | None:
+    """A declared ``style``/``explode`` pair; ``explode`` defaults as the specification says
+    (true for ``form`` only); None when ``style`` is not a style a query or form takes."""
+    if not style:
+        return default if explode is None else WireStyle(default.style, explode)
+    if style not in QUERY_STYLES:
+        return None
+    checked: StyleName = style  # type: ignore[assignment]  # checked against QUERY_STYLES
+    return WireStyle(checked, style == "form" if explode is None else explode)
+
+
+def nests(shape: Shape, objects: Mapping[str, Object]) -> bool:
+    """Whether a field of this shape holds an object somewhere (not only scalars)."""
+    if isinstance(shape, Ref | Map):
+        return True
+    if isinstance(shape, Array):
+        return nests(shape.items, objects)
+    if isinstance(shape, Union):
+        return any(nests(v, objects) for v in shape.variants)
+    if isinstance(shape, Emptyable):
+        return nests(shape.shape, objects)
+    return False
+
+
+def api_wire(
+    pages: Sequence[RawPage], bodies: Iterable[tuple[str, str, Object]],
+    objects: Mapping[str, Object], overrides: Overrides, reporter: Reporter,
+) -> tuple[WireStyle, str]:  # fmt: skip
+    """The API's default wire style and why: ``bodies`` is (operation id, media type, object)."""
+    if overrides.wire_style is not None:
+        chosen = wire_style(overrides.wire_style, overrides.wire_explode, WireStyle())
+        assert chosen is not None  # the configuration checks the name
+        return chosen, "configured (wire_style)"
+    for op_id, media_type, obj in bodies:
+        if media(media_type) not in (FORM, MULTIPART):
+            continue
+        nested = next((f for f in obj.fields if nests(f.shape, objects)), None)
+        if nested is not None:
+            return WireStyle("deepObject"), (
+                f"form bodies nest objects ({op_id}: {nested.wire_name}), which only brackets "
+                "carry")
+    declared = any(p.declared for p in pages)
+    where = "declared styles; elsewhere " if declared else ""
+    return WireStyle(), f"{where}form bodies are flat: the OpenAPI default (form, explode)"
+
+
+def api_auth(
+    pages: Sequence[RawPage], overrides: Overrides, file: str, reporter: Reporter
+) -> tuple[tuple[Auth, ...], str]:
+    """The ways to authenticate, and why."""
+    if overrides.auth is not None:
+        configured = tuple(_configured(word, i) for i, word in enumerate(overrides.auth))
+        return configured, "configured (auth)"
+    requirements: list[tuple[RawSecurity, ...]] = []
+    for page in pages:
+        for requirement in page.security:
+            if requirement and requirement not in requirements:
+                requirements.append(requirement)
+    if not requirements:
+        return (Auth("bearer"),), "the input declares no security: bearer by default"
+    found: list[Auth] = []
+    for index, requirement in enumerate(requirements):
+        found.extend(_requirement(requirement, index, file, reporter))
+    if not found:
+        return (Auth("bearer"),), "no declared scheme is supported: bearer by default"
+    names = ", ".join(sorted({a.scheme for a in found}))
+    return _dedupe(found), f"securitySchemes ({names})"
+
+
+def _configured(word: str, index: int) -> Auth:
+    kind, _, parameter = word.partition(":")
+    if kind in ("header", "query"):
+        return Auth(kind, parameter, requirement=index)  # type: ignore[arg-type]
+    return Auth("basic" if kind == "basic" else "bearer", credential=_credential(kind),
+                requirement=index)
+
+
+def _credential(kind: str) -> str:
+    return "username" if kind == "basic" else "api_key"
+
+
+def _requirement(
+    requirement: tuple[RawSecurity, ...], index: int, file: str, reporter: Reporter
+) -> list[Auth]:
+    """The schemes of one requirement; the first key-like one holds ``api_key``, further ones
+    are named after their parameter (``api_secret``)."""
+    out: list[Auth] = []
+    for scheme in requirement:
+        auth = _scheme(scheme, index)
+        if auth is None:
+            reporter.warning(file, 0, f"security scheme '{scheme.name}' ({scheme.type}"
+                             f"{' ' + scheme.location if scheme.location else ''}) is not "
+                             "supported; the client does not send it", code="auth")
+            continue
+        taken = {a.credential for a in out}
+        if auth.credential in taken:
+            name = python_identifier(auth.parameter or auth.scheme)
+            auth = Auth(auth.method, auth.parameter, auth.scheme, name, index)
+        out.append(auth)
+    return out
+
+
+def _scheme(scheme: RawSecurity, index: int) -> Auth | None:
+    """One scheme: HTTP bearer and OAuth 2 / OpenID Connect tokens are bearer (RFC 6750)."""
+    if scheme.type == "http" and scheme.scheme == "basic":
+        return Auth("basic", "", scheme.name, "username", index)
+    if (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in (
+            "oauth2", "openIdConnect"):
+        return Auth("bearer", "", scheme.name, "api_key", index)
+    if scheme.type == "apiKey" and scheme.location in ("header", "query") and scheme.parameter:
+        return Auth(scheme.location, scheme.parameter, scheme.name, "api_key",  # type: ignore[arg-type]
+                    index)
+    return None
+
+
+def _dedupe(found: list[Auth]) -> tuple[Auth, ...]:
+    """Requirements that send the same thing only once, renumbered in order."""
+    groups: dict[int, tuple[tuple[str, str, str], ...]] = {}
+    for auth in found:
+        groups[auth.requirement] = (*groups.get(auth.requirement, ()),
+                                    (auth.method, auth.parameter, auth.credential))
+    kept: list[int] = []
+    for index, sent in groups.items():
+        if all(groups[k] != sent for k in kept):
+            kept.append(index)
+    return tuple(Auth(a.method, a.parameter, a.scheme, a.credential, kept.index(a.requirement))
+                 for a in found if a.requirement in kept)
+
+
+def api_idempotency(
+    header_names: Iterable[str], overrides: Overrides
+) -> tuple[str, str]:
+    """The idempotency header and why ("" when there is none: POST/PATCH are not retried)."""
+    if overrides.idempotency_header is not None:
+        return overrides.idempotency_header, "configured (idempotency_header)"
+    declared = sorted({n for n in header_names if "idempotency" in n.lower()})
+    if declared:
+        return declared[0], f"declared header parameter {declared[0]}"
+    return "", "none declared: POST and PATCH are retried only when the request never left"
+
+
+def operation_wire(
+    op: Operation, raw: RawPage, default: WireStyle, objects: Mapping[str, Object],
+    reporter: Reporter,
+) -> Operation:  # fmt: skip
+    """``op`` with the wire style of each query parameter and each form or multipart field."""
+    declared = {p.name: p for p in raw.parameters if p.location == "query"}
+
+    def query(p: Parameter) -> Parameter:
+        given = declared.get(p.name)
+        if given is None or not raw.declared:
+            return replace(p, wire=default)
+        wire = wire_style(given.style, given.explode, WireStyle())
+        if wire is None:
+            reporter.warning(raw.file, given.line, f"parameter '{p.name}': style "
+                             f"'{given.style}' is not a query style; form is used",
+                             code="wire-style")
+            wire = WireStyle()
+        return replace(p, wire=wire)
+
+    body = op.body
+    if body is not None and media(body.media_type) in (FORM, MULTIPART):
+        obj = objects.get(body.shape.name) if isinstance(body.shape, Ref) else None
+        if obj is not None:
+            body = replace(body, encoding=_encoding(obj, raw, default, reporter))
+    return replace(op, query_params=tuple(query(p) for p in op.query_params), body=body)
+
+
+def _encoding(
+    obj: Object, raw: RawPage, default: WireStyle, reporter: Reporter
+) -> tuple[Encoding, ...]:
+    given = {e.name: e for e in raw.encoding}
+    out: list[Encoding] = []
+    for f in sorted(obj.fields, key=lambda f: f.wire_name):
+        entry = given.get(f.wire_name)
+        wire = default if entry is None else wire_style(entry.style, entry.explode, default)
+        if wire is None:
+            assert entry is not None
+            reporter.warning(raw.file, raw.line, f"encoding of '{f.wire_name}': style "
+                             f"'{entry.style}' is not a form style; {default.style} is used",
+                             code="wire-style")
+            wire = default
+        out.append(Encoding(f.wire_name, wire))
+    return tuple(out)

@@ -1,0 +1,86 @@
+"""The pipeline: find the APIs in a specs path, scrape, normalise, render, format.
+
+``build`` is the whole run minus writing: it returns the output tree as bytes, keyed
+by POSIX paths relative to the output folder, and reports every problem to the
+reporter. One bad page costs its operation, never the run.
+
+The modules, by job: ``sources`` (what the specs path holds, which pages are selected),
+``loading`` (pages scraped and normalised, kept in the memo), ``workers`` (scraping in
+forked processes), ``rendering`` (``render_api`` with the memo active), ``formatting``
+(the formatter over pieces of modules, kept), ``replay`` (an unchanged run answered from
+its manifest). The stages themselves are plain functions of their inputs; with a ``Cache``
+(``generator/cache.py``) the one ``Memo`` (``generator/memo.py``) around them keeps what
+did not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.cache import Cache, code_fingerprint
+from generator.diagnostics import Reporter
+from generator.memo import Memo
+from generator.options import Options, RunStats
+from generator.pipeline.formatting import format_kept, split_pieces
+from generator.pipeline.loading import load, load_api, load_apis
+from generator.pipeline.rendering import render, render_kept
+from generator.pipeline.replay import record, replay, run_key
+from generator.pipeline.sources import ApiSource, display_path, find_sources
+from generator.progress import Progress
+
+__all__ = [
+    "ApiSource",
+    "build",
+    "display_path",
+    "find_sources",
+    "format_kept",
+    "load_api",
+    "load_apis",
+    "render",
+    "split_pieces",
+]
+
+
+def build(
+    jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats | None = None,
+    *, cache: Cache | None = None, progress: Progress | None = None,
+) -> dict[str, bytes]:  # fmt: skip
+    """The whole output tree for every (specs path, options) job, without writing it.
+
+    With an enabled ``cache``, unchanged work is reused (the output is the same either way).
+    """
+    cache = cache if cache is not None else Cache(None)
+    progress = progress if progress is not None else Progress(enabled=False)
+    stats = stats if stats is not None else RunStats()
+    if not cache.enabled:
+        return _build(jobs, reporter, stats, Memo(None), progress)
+    key = run_key(jobs)
+    replayed = replay(cache, key, reporter, stats)
+    if replayed is not None:
+        return replayed
+    start, apis = len(reporter.items), len(stats.apis)
+    files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
+    record(cache, key, files, reporter.items[start:], stats.apis[apis:])
+    return files
+
+
+def _build(
+    jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
+    progress: Progress,
+) -> dict[str, bytes]:  # fmt: skip
+    by_formatter: dict[str, dict[str, str]] = {}
+    for spec, options in jobs:
+        for source in find_sources(spec, reporter, name=options.name):
+            loaded = load(source, reporter, options, memo, progress)
+            if loaded is None:
+                continue
+            api, model_key = loaded
+            stats.apis.append((api.name, len(api.operations), len(api.shapes)))
+            progress.stage(f"rendering {api.name}")
+            files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
+            by_formatter.setdefault(options.formatter, {}).update(files)
+    out: dict[str, str] = {}
+    for formatter, files in sorted(by_formatter.items()):
+        out.update(format_kept(files, reporter, memo, progress, formatter=formatter))
+    return {rel: text.encode("utf-8") for rel, text in sorted(out.items())}

@@ -1,0 +1,146 @@
+"""Cached loading: an API's pages scraped (or its OpenAPI document read), then normalised.
+
+Each step is a plain function of its input wrapped in the run's ``Memo``: a page whose bytes
+did not change is not scraped again, an unchanged set of records not normalised again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.diagnostics import Reporter
+from generator.memo import Memo
+from generator.options import Options
+from generator.pipeline.sources import (
+    ApiSource,
+    display_path,
+    find_sources,
+    read_bytes,
+    selected,
+)
+from generator.pipeline.workers import Scraped, scrape_many
+from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator.model.shapes import Api
+    from generator.scrape.openapi import OpenApiInput
+    from generator.scrape.records import RawPage
+
+
+def load_api(source: ApiSource, reporter: Reporter, options: Options) -> Api | None:
+    """Scrape and normalise one API (nothing kept)."""
+    loaded = load(source, reporter, options, Memo(None), Progress(enabled=False))
+    return loaded[0] if loaded is not None else None
+
+
+def load_apis(
+    spec: Path, reporter: Reporter, options: Options, *, only: str | None = None
+) -> dict[str, Api | None]:
+    """The APIs found at ``spec`` by name (``None`` where one failed to load).
+
+    ``only``: where ``spec`` holds several APIs, just the one of that name (an error when
+    there is none).
+    """
+    sources = find_sources(spec, reporter, name=options.name)
+    if only is not None and len(sources) > 1:
+        sources = [s for s in sources if s.name == only]
+        if not sources:
+            reporter.error(display_path(spec), 0, f"no API named {only!r} here")
+    return {s.name: load_api(s, reporter, options) for s in sources}
+
+
+def load(
+    source: ApiSource, reporter: Reporter, options: Options, memo: Memo, progress: Progress
+) -> tuple[Api, str] | None:
+    """Scrape (page by page, kept) and normalise (kept); the model and its memo key."""
+    from generator.model import normalise
+
+    base_url = options.base_url
+    name = source.name
+    if source.openapi is not None:
+        from generator.model.naming import api_name
+
+        doc, key = _read_document(source.openapi, reporter, memo)
+        if doc is None:
+            return None
+        pages: list[RawPage] = list(doc.pages)
+        keys = [key]
+        if base_url is None and doc.servers:
+            base_url = doc.servers[0].rstrip("/")
+        name = name if source.named else api_name(doc.title, fallback=name)
+    else:  # an excluded page is not even read: --exclude also skips a page that is broken
+        from generator.scrape.page import operation_id_from_name
+
+        wanted = [p for p in source.pages if selected(operation_id_from_name(p.name), options)]
+        pages, keys = scrape_pages(wanted, reporter, memo, progress)
+    pages = [p for p in pages if selected(p.operation_id, options)]
+    overrides = options.overrides_for(name)
+    parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
+             repr(overrides), *keys]  # fmt: skip
+    progress.stage("modelling")
+    api = memo.reported("model", parts, reporter, lambda r: normalise(
+        name, pages, r, base_url=base_url, overrides=overrides))  # fmt: skip
+    return api, memo.key("model", parts)
+
+
+def _read_document(
+    doc_path: Path, reporter: Reporter, memo: Memo
+) -> tuple[OpenApiInput | None, str]:
+    """An OpenAPI document read (or kept), and its memo key.
+
+    A kept read holds only while the other files its ``$ref``s named are unchanged: the key
+    is first the document's own bytes, then also the digests of the files a kept read
+    listed, until a read agrees with the files as they are.
+    """
+    from generator.scrape import read_openapi
+    from generator.scrape.openapi import file_digest
+
+    parts = _input_parts(memo, doc_path)
+    for _ in range(3):
+        scratch = Reporter()
+        doc = memo.reported("openapi", parts, scratch, lambda r: read_openapi(doc_path, r))
+        listed = [] if doc is None else [f"{n}\0{d}" for n, d in doc.files]
+        current = [] if doc is None else [
+            f"{n}\0{file_digest(doc_path.parent / n)}" for n, _ in doc.files]
+        if current == listed:
+            break
+        parts = [*parts, *current]
+    reporter.extend(scratch)
+    return doc, memo.key("openapi", parts)
+
+
+def _input_parts(memo: Memo, path: Path) -> list[str | bytes]:
+    """What an input file's result depends on: its name as shown and its bytes."""
+    return [display_path(path), read_bytes(path)] if memo.enabled else []
+
+
+def scrape_pages(
+    paths: Sequence[Path], reporter: Reporter, memo: Memo, progress: Progress
+) -> tuple[list[RawPage], list[str]]:
+    """Every page scraped, or taken from the memo; the pages not kept in parallel processes.
+
+    Also returns each page's memo key (empty strings without a memo).
+    """
+    progress.stage("scraping pages", len(paths))
+    shown = [display_path(p) for p in paths]
+    parts = [_input_parts(memo, p) for p in paths]
+    results: dict[int, Scraped] = {}
+    for i, part in enumerate(parts):
+        hit = memo.get("page", part)
+        if hit is not None:
+            results[i] = hit[0]
+            progress.advance()
+    missing = [i for i in range(len(paths)) if i not in results]
+    fresh = scrape_many([(paths[i], shown[i]) for i in missing], progress)
+    for i, result in zip(missing, fresh, strict=True):
+        results[i] = result
+        memo.put("page", parts[i], result)
+    pages: list[RawPage] = []
+    for i in range(len(paths)):
+        page, items = results[i]
+        reporter.items.extend(items)
+        if page is not None:
+            pages.append(page)
+    return pages, [memo.key("page", part) for part in parts]

@@ -1,0 +1,110 @@
+"""Names are never fatal: operator suffixes, one name in two locations, names that collide once
+converted, and names the generated method body uses (issue 11, item 5)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Reporter
+from tests.openapi_client import build_api, imported, write_package
+from tests.runtime_server import running_server
+
+DOCUMENT = """
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+servers: [{url: "https://api.example.com/v1"}]
+paths:
+  /pets/{name}:
+    get:
+      operationId: RetrievePet
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: name, in: query, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /documents/{document}/convert:
+    post:
+      operationId: ConvertDocument
+      parameters:
+        - {name: document, in: path, required: true, schema: {type: string}}
+        - {name: format_path, in: query, schema: {type: string}}
+      responses: {"200": {description: ok}}
+  /calls:
+    get:
+      operationId: ListCalls
+      parameters:
+        - {name: StartTime, in: query, schema: {type: string}}
+        - {name: StartTime<, in: query, schema: {type: string}}
+        - {name: StartTime>, in: query, schema: {type: string}}
+        - {name: Price>=, in: query, schema: {type: integer}}
+        - {name: Status!=, in: query, schema: {type: string}}
+      responses: {"200": {description: ok}}
+    post:
+      operationId: CreateCall
+      parameters:
+        - {name: id, in: query, schema: {type: string}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                id: {type: string}
+                _id: {type: string}
+                banType: {type: string}
+                ban_type: {type: string}
+      responses: {"200": {description: ok}}
+"""
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Reporter]:
+    folder = tmp_path_factory.mktemp("names")
+    reporter = Reporter()
+    api = build_api(folder, DOCUMENT, "names", reporter)
+    return write_package(folder, api), reporter
+
+
+def test_clashes_are_warnings_naming_the_rule(generated: tuple[Path, Reporter]) -> None:
+    _, reporter = generated
+    assert not reporter.has_errors
+    messages = sorted(d.message for d in reporter.items if d.code == "name-clash")
+    assert messages == [
+        "parameters renamed ('id_' is taken by another parameter or body field): "
+        "'id' in query -> id_query",
+        "parameters renamed ('name' is taken by another parameter or body field): "
+        "'name' in query -> name_query",
+        "properties renamed (they clash as Python names): 'ban_type' -> ban_type, "
+        "'banType' -> ban_type_2",
+        "properties renamed (they clash as Python names): 'id' -> id_, '_id' -> id_2",
+    ]
+
+
+def test_generated_package_passes_mypy_strict(generated: tuple[Path, Reporter]) -> None:
+    root, _ = generated
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "names_client"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_name_reaches_its_place_on_the_wire(generated: tuple[Path, Reporter]) -> None:
+    root, _ = generated
+    with running_server() as server, imported(root, "names_client") as package:
+        client = package.Client(api_key="k", base_url=server.url, max_retries=0)
+        client.pets.retrieve("rex", name_query="max")
+        client.documents.convert("d 1", format_path_="pdf")
+        client.calls.list(start_time="a", start_time_before="b", start_time_after="c",
+                          price_gte=3, status_ne="x")
+        client.calls.create(id_query="q", id_="1", id_2="2", ban_type="b", ban_type_2="B")
+        first, second, third, fourth = server.requests
+    assert first.target == "/pets/rex?name=max"
+    assert second.target == "/documents/d%201/convert?format_path=pdf"
+    assert third.raw_query == ("StartTime=a&StartTime%3C=b&StartTime%3E=c&Price%3E%3D=3"
+                               "&Status%21%3D=x")
+    assert fourth.target == "/calls?id=q"
+    assert fourth.body == b'{"id": "1", "_id": "2", "banType": "B", "ban_type": "b"}'

@@ -1,0 +1,180 @@
+"""Responses in the model: each status with its media type and shape (issue 13, item 1)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import Reporter
+from generator.model import normalise
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Integer,
+    Object,
+    Operation,
+    Ref,
+    String,
+    Union,
+)
+from generator.scrape import read_openapi, scrape_page
+
+
+def read_document(tmp_path: Path, doc: dict[str, Any]) -> tuple[Api, Reporter]:
+    path = tmp_path / "openapi.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    reporter = Reporter()
+    read = read_openapi(path, reporter)
+    assert read is not None
+    return normalise("demo", read.pages, reporter), reporter
+
+
+def operation(api: Api, op_id: str) -> Operation:
+    return next(op for op in api.operations if op.operation_id == op_id)
+
+
+def shape(api: Api, name: str) -> Object:
+    return next(s for s in api.shapes if s.name == name)
+
+
+NODE = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "name": {"type": "string"},
+        "secret": {"type": "string", "writeOnly": True},
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/node"}},
+    },
+}
+PET = {"type": "object", "properties": {"kind": {"type": "string"}, "age": {"type": "integer"}}}
+
+
+def document() -> dict[str, Any]:
+    json_content = {"application/json": {"schema": {"$ref": "#/components/schemas/node"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Demo", "version": "1"},
+        "paths": {
+            "/nodes": {
+                "post": {
+                    "operationId": "createNode",
+                    "requestBody": {"content": json_content},
+                    "responses": {
+                        "201": {"description": "Created", "content": json_content},
+                        "4XX": {"description": "Client error", "content": {
+                            "application/problem+json": {"schema": {
+                                "$ref": "#/components/schemas/problem"}},
+                            "text/plain": {"schema": {"type": "string"}}}},
+                        "204": {"description": "Nothing"},
+                    },
+                },
+            },
+            "/pets": {
+                "post": {
+                    "operationId": "createPet",
+                    "requestBody": {"content": {"application/json": {"schema": PET}}},
+                    "responses": {"200": {"description": "OK", "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/pet"}}}}},
+                },
+            },
+        },
+        "components": {"schemas": {
+            "node": NODE,
+            "pet": PET,
+            "problem": {"type": "object", "properties": {"title": {"type": "string"}}},
+        }},
+    }  # fmt: skip
+
+
+def test_each_status_has_its_media_type_and_shape(tmp_path: Path) -> None:
+    api, _ = read_document(tmp_path, document())
+    op = operation(api, "createNode")
+    statuses = [(r.status, r.description, r.media_type) for r in op.responses]
+    assert statuses == [
+        ("201", "Created", "application/json"),
+        ("4XX", "Client error", "application/problem+json"),  # JSON preferred over text/plain
+        ("204", "Nothing", ""),
+    ]
+    created, problem, nothing = (r.shape for r in op.responses)
+    assert created == Ref("Node") and problem == Ref("Problem") and nothing is None
+
+
+def test_read_only_in_write_only_out_and_recursion_named(tmp_path: Path) -> None:
+    api, reporter = read_document(tmp_path, document())
+    node = shape(api, "Node")
+    fields = {f.wire_name: f for f in node.fields}
+    assert set(fields) == {"id", "name", "children"}  # writeOnly "secret" is never returned
+    assert fields["id"].required and fields["id"].shape == String()
+    assert fields["children"].shape == Array(Ref("Node"))  # the recursion is the named type
+    assert not [d for d in reporter.items if "/responses/" in d.pointer]
+
+
+def test_request_leaves_read_only_out(tmp_path: Path) -> None:
+    api, _ = read_document(tmp_path, document())
+    body = operation(api, "createNode").body
+    assert body is not None and isinstance(body.shape, Ref)
+    request = shape(api, body.shape.name)
+    assert {f.wire_name for f in request.fields} == {"name", "secret", "children"}
+
+
+def test_response_shares_the_request_shape_where_equal(tmp_path: Path) -> None:
+    api, _ = read_document(tmp_path, document())
+    op = operation(api, "createPet")
+    assert op.body is not None and op.responses[0].shape == op.body.shape == Ref("Pet")
+    assert [f.shape for f in shape(api, "Pet").fields] == [String(), Integer()]
+
+
+def test_unresolvable_response_ref_is_any_with_a_located_warning(tmp_path: Path) -> None:
+    doc = document()
+    doc["paths"]["/pets"]["post"]["responses"]["200"]["content"]["application/json"] = {
+        "schema": {"$ref": "#/components/schemas/missing"}}
+    api, reporter = read_document(tmp_path, doc)
+    assert operation(api, "createPet").responses[0].shape == AnyShape()
+    [warning] = [d for d in reporter.items if "missing" in d.message]
+    assert warning.pointer == (
+        "/paths/~1pets/post/responses/200/content/application~1json/schema/$ref")
+
+
+def test_pages_give_media_types_only(corpus: Path) -> None:
+    page = scrape_page(corpus / "pages" / "stripe" / "GetCustomersCustomer.html", Reporter())
+    assert page is not None
+    api = normalise("stripe", [page], Reporter())
+    [op] = api.operations
+    assert [(r.status, r.media_type, r.shape) for r in op.responses] == [
+        ("200", "application/json", None), ("default", "application/json", None)]
+
+
+@pytest.fixture(scope="module")
+def stripe(corpus: Path) -> Api:
+    reporter = Reporter()
+    read = read_openapi(corpus / "stripe-openapi" / "spec3.json", reporter)
+    assert read is not None
+    return normalise("stripe", read.pages, reporter)
+
+
+def test_stripe_responses(stripe: Api) -> None:
+    retrieve = operation(stripe, "GetCustomersCustomer")
+    assert [r.status for r in retrieve.responses] == ["200", "default"]
+    assert retrieve.responses[0].shape == Union((Ref("Customer"), Ref("DeletedCustomer")))
+    assert retrieve.responses[1].shape == Ref("Error")
+    assert operation(stripe, "PostCustomersCustomer").responses[0].shape == Ref("Customer")
+    listed = operation(stripe, "GetCustomers").responses[0].shape
+    assert isinstance(listed, Ref)
+    data = next(f for f in shape(stripe, listed.name).fields if f.wire_name == "data")
+    assert data.required and data.shape == Array(Ref("Customer"))
+    customer = {f.wire_name: f.shape for f in shape(stripe, "Customer").fields}
+    source = customer["default_source"]  # expandable: the id, or the object when expanded
+    assert isinstance(source, Union) and isinstance(source.variants[0], String)
+    assert Ref("Card") in source.variants
+
+
+def test_every_stripe_operation_has_a_typed_success_response(stripe: Api) -> None:
+    untyped = [op.operation_id for op in stripe.operations
+               if not any(r.status.startswith("2") and r.shape not in (None, AnyShape())
+                          for r in op.responses)]  # fmt: skip
+    assert untyped == []
