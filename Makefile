@@ -8,11 +8,14 @@ OUT    := generated
 
 .PHONY: generate test check bench fuzz clean chromium
 
+# pip's and the build backend's chatter goes to .venv/install.log, shown only when it fails.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "setting up $(VENV) (first run only: about a minute; log in $(VENV)/install.log)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --upgrade pip > $(VENV)/install.log 2>&1 \
+	  && $(BIN)/python -m pip install -e '.[dev]' >> $(VENV)/install.log 2>&1 \
+	  || (tail -n 40 $(VENV)/install.log; exit 1)
+	@touch $(STAMP)
 
 generate: $(STAMP)
 	$(BIN)/doc2client generate $(SPECS) -o $(OUT)

@@ -19,9 +19,10 @@ import fastjsonschema
 import jsonschema  # type: ignore[import-untyped]
 
 from generator.diagnostics import Reporter
-from generator.emit.validators import render_validators, validator_name
+from generator.emit.validators import validator_name
 from generator.model.normalise import normalise
 from generator.scrape.page import scrape_page
+from tests.conftest import load_validators
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,8 +111,7 @@ def load_stripe(pages: Path) -> tuple[dict[str, Any], dict[str, Callable[[Any], 
     scraped = (scrape_page(f, reporter) for f in sorted(pages.glob("*.html")))
     raw = [page for page in scraped if page is not None]
     api = normalise("stripe", raw, reporter)
-    namespace: dict[str, Any] = {"__name__": "_validators"}
-    exec(compile(render_validators(api, "# bench"), "_validators.py", "exec"), namespace)
+    namespace = load_validators(api, "# bench")
     schemas = {p.operation_id: bypass_open(p.schema) for p in raw if p.schema is not None}
     ops = [op for op in api.operations if op.body is not None]
     validators = {op.operation_id: namespace[validator_name(op)] for op in ops}

@@ -40,15 +40,42 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="generate one client package per API")
     gen.add_argument(
         "specs",
-        type=Path,
+        type=_spec,
         nargs="?",
-        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document",
+        help="a folder of API folders of pages, a folder of pages, or an OpenAPI document; "
+        "or an http(s) URL of an index page, one page or an OpenAPI document",
+    )
+    gen.add_argument(
+        "--save-pages",
+        type=Path,
+        metavar="DIR",
+        help="keep what was fetched from a URL in DIR (to commit under specs/)",
+    )
+    gen.add_argument(
+        "--fetch-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up on a URL that does not answer within this time (default: 30)",
     )
     gen.add_argument("-o", "--output", type=Path, help="output folder (replaced atomically)")
     gen.add_argument(
         "--check",
         action="store_true",
-        help="compare instead of writing: exit 1 if the output would change",
+        help="compare instead of writing: list what would change and print a unified diff "
+        "on stdout; exit 1 if the output would change",
+    )
+    gen.add_argument(
+        "--diff",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with --check: print the diff after the list of files (default), or only the list",
+    )
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="write even when the output folder holds files doc2client did not write "
+        "(they are kept)",
     )
     _common(gen)
     gen.add_argument(
@@ -135,6 +162,10 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+def _say(message: str) -> None:
+    print(f"doc2client: {message}", file=sys.stderr, flush=True)
+
+
 def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
     for item in items:
         if item.level == "error" or not quiet:
@@ -143,8 +174,9 @@ def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
 
 def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     apis = ", ".join(
-        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes in stats.apis
+        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
+    conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.items)
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
@@ -153,10 +185,18 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
+        + conventions
     )
 
 
-def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | None]:
+def _spec(value: str) -> Path | str:
+    """A SPECS argument: an http(s) URL stays text, anything else is a path."""
+    from generator.web import is_url
+
+    return value if is_url(value) else Path(value)
+
+
+def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
     config = load_config(args.config)
     output = args.output or (config.output if config else None)
@@ -166,7 +206,7 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path, Options]], Path | 
             templates = options.templates or config.templates
             formatter = getattr(args, "formatter", None) or config.formatter
             options = replace(options, formatter=formatter, templates=templates,
-                              overrides=config.overrides)
+                              overrides=config.overrides, root=config.root)  # fmt: skip
         return [(args.specs, options)], output
     if config is None or not config.jobs:
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
@@ -178,17 +218,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
-    from generator.write import OutputError, diff_tree, write_tree
+    from generator.web import Limits, fetched_jobs
+    from generator.write import OutputError, write_tree
 
     jobs, output = _jobs(args)
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
+    if any(options.formatter == "ruff" for _, options in jobs):
+        _require_ruff()
     reporter, stats = Reporter(), RunStats()
     cache, warning = open_cache(None if args.no_cache else args.cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
-    with Progress(enabled=False if args.quiet else None) as progress:  # None: on a terminal
-        files = build(jobs, reporter, stats, cache=cache, progress=progress)
+    limits = Limits(timeout=args.fetch_timeout)
+    with (
+        Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
+        fetched_jobs(jobs, reporter, cache_root=cache.root, save_to=args.save_pages,
+                     limits=limits, progress=progress) as local,  # fmt: skip
+    ):
+        files = build(local, reporter, stats, cache=cache, progress=progress)
     if cache.root is not None:
         maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet)
@@ -196,14 +244,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR
     if args.check:
-        diff = diff_tree(output, files)
-        sys.stderr.writelines(diff)
-        state = "would change" if diff else "up to date"
-        if not args.quiet or diff:
-            print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
-        return EXIT_CHANGED if diff else EXIT_OK
+        return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files)
+        result = write_tree(output, files, force=args.force, on_wait=_say)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -214,6 +257,45 @@ def cmd_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _require_ruff() -> None:
+    """Stop with one line saying how to install ruff when ``--formatter ruff`` cannot find it."""
+    import shutil
+
+    from generator.emit.format_ruff import ruff_binary
+
+    if shutil.which(ruff_binary()) is None:
+        raise ConfigError(
+            "--formatter ruff needs ruff, which is not installed: "
+            "pip install 'doc2client[ruff]' (or pip install ruff), or use --formatter black"
+        )
+
+
+def _check(
+    args: argparse.Namespace, output: Path, files: dict[str, bytes], reporter: Reporter,
+    stats: RunStats,
+) -> int:  # fmt: skip
+    """``--check``: the files that would change, then the diff, on stdout (like black)."""
+    from generator.write import ForeignFilesError, diff_tree, foreign_files, read_tree
+
+    foreign = foreign_files(output, read_tree(output), files)
+    if foreign and not args.force:
+        print(f"doc2client: error: {ForeignFilesError(output, foreign)}", file=sys.stderr)
+        return EXIT_ERROR
+    diff = diff_tree(output, files)
+    for verb, paths in (("change", diff.changed), ("add", diff.added), ("remove", diff.removed)):
+        sys.stdout.writelines(f"would {verb} {output / rel}\n" for rel in paths)
+    if args.diff:
+        sys.stdout.writelines(diff.lines)
+    sys.stdout.flush()
+    if not args.quiet or diff:
+        counts = (
+            f"{len(diff.changed)} changed, {len(diff.added)} added, {len(diff.removed)} removed"
+        )
+        state = f"would change ({counts})" if diff else "up to date"
+        print(_summary(reporter, stats, f"{output} {state}"), file=sys.stderr)
+    return EXIT_CHANGED if diff else EXIT_OK
 
 
 def cmd_cache(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ templates = ["my_templates"]         # searched before the built-in templates
 formatter = "black"                  # or "ruff"
 
 [tool.doc2client.apis.stripe]        # one table per API; the key names the package stripe_client
-source = "specs/stripe"              # a folder of pages or an OpenAPI document
+source = "specs/stripe"              # a folder of pages or an OpenAPI document, or a URL
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
@@ -15,6 +15,7 @@ wire_style = "deepObject"            # optional conventions (docs/conventions.md
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
 idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
+pagination = {style = "cursor", parameter = "page_token", next = "next_page_token"}
 ```
 
 A table for an API also applies when the API's source is given on the command line.
@@ -30,9 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.diagnostics import did_you_mean
 from generator.options import Options, Overrides
+from generator.web import is_url
 
-CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header")
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
+PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
+PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backward", "has_more"})
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
@@ -48,7 +53,7 @@ class ConfigError(Exception):
 class Job:
     """One API to generate: where it comes from and how."""
 
-    source: Path
+    source: Path | str  # a path, or an http(s) URL
     options: Options
 
 
@@ -58,6 +63,7 @@ class Config:
     jobs: tuple[Job, ...]
     formatter: str
     templates: tuple[Path, ...] = ()
+    root: Path | None = None  # the pyproject.toml's folder: paths and source labels start here
 
     @property
     def overrides(self) -> tuple[tuple[str, Overrides], ...]:
@@ -96,7 +102,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     )
     output = table.get("output")
     _expect(output is None or isinstance(output, str), where, f"{section} output must be a path")
-    return Config(root / output if output else None, jobs, formatter, templates)
+    return Config(root / output if output else None, jobs, formatter, templates, root)
 
 
 def _job(
@@ -116,8 +122,10 @@ def _job(
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
         overrides=((name, _overrides(api, where, section)),),
+        root=root,
     )
-    return Job(root / api["source"], options)
+    source = api["source"]
+    return Job(source if is_url(source) else root / source, options)
 
 
 def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
@@ -133,7 +141,20 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
-    return Overrides(style, explode, words, header)
+    return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
+                                                                 section))
+
+
+def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:
+    if value is None:
+        return None
+    what = f"{section} pagination"
+    _expect(isinstance(value, dict), where, f"{what} must be a table")
+    _unknown(value, PAGING_KEYS, where, what)
+    _expect(value.get("style") in PAGING_STYLES, where,
+            f"{what} style must be one of {', '.join(PAGING_STYLES)}")
+    _expect(all(isinstance(v, str) for v in value.values()), where, f"{what}: strings only")
+    return tuple(sorted(value.items()))
 
 
 def _auth_word(word: str) -> bool:
@@ -144,7 +165,7 @@ def _auth_word(word: str) -> bool:
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:
     extra = sorted(set(table) - known)
     if extra:
-        names = ", ".join(extra)
+        names = ", ".join(f"{key}{did_you_mean(key, known)}" for key in extra)
         raise ConfigError(f"{where}: error: unknown key(s) in {section}: {names}")
 
 

@@ -7,7 +7,9 @@ and carries on with what it can. The CLI prints them all at the end as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from typing import Literal
 
 Level = Literal["error", "warning"]
@@ -53,3 +55,9 @@ class Reporter:
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items))
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """``" (did you mean 'servers'?)"`` for the closest of ``known`` (difflib), else ``""``."""
+    close = get_close_matches(word, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -11,7 +11,8 @@ Keys are ``digest(salt, kind, *parts)``; the salt holds the generator's code fin
 (and, while rendering, the templates and every API-wide value a template sees). The model
 is plain frozen data, so an equal ``repr`` means equal input, and equal input renders the
 same text: a hit gives exactly what computing would. The store (``generator.cache.Cache``)
-checks every entry's SHA-256, so a damaged entry is a miss.
+checks every entry's HMAC under this user's key, so a damaged or planted entry is a miss and
+nothing is unpickled that this user's doc2client did not write.
 """
 
 from __future__ import annotations

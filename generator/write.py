@@ -7,7 +7,11 @@ rest are written fresh. Then the two folders are exchanged in one step
 half-finished swap on the next run). A failed or killed run leaves the target as it was.
 
 A target folder is ours when it holds the ``MARKER`` file; we refuse to replace a
-non-empty folder that is not, so a mistyped ``-o`` never deletes someone's work.
+non-empty folder that is not, so a mistyped ``-o`` never deletes someone's work. The marker
+is also the manifest: it lists every file doc2client wrote. Only those are ever replaced
+or removed. Build leftovers (``LEFTOVERS``: ``build/``, ``*.egg-info``, ``__pycache__``, ...)
+are carried over untouched and ignored by ``--check``; any other file not in the manifest
+is the user's: a run stops (``ForeignFilesError``) unless forced, and a forced run keeps it.
 """
 
 from __future__ import annotations
@@ -18,18 +22,40 @@ import difflib
 import os
 import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".doc2client"
+LOCK_WAIT = 600.0  # seconds a run waits for another one writing the same output folder
+MANIFEST_HEADER = (
+    "This folder is written by doc2client. The files listed below are replaced on every run;\n"
+    "doc2client never removes any other file.\n\n"
+)
+# Folders that building, installing or testing a generated project leaves inside it.
+LEFTOVER_DIRS = frozenset({"build", "dist", "__pycache__", ".pytest_cache", ".mypy_cache",
+                           ".ruff_cache", ".hypothesis", ".tox", ".venv"})  # fmt: skip
+LEFTOVER_SUFFIXES = (".egg-info",)
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
 class OutputError(Exception):
     """The output folder cannot be written (the message says why and where)."""
+
+
+class ForeignFilesError(OutputError):
+    """Files in the output folder that doc2client did not write; ``paths`` lists them."""
+
+    def __init__(self, target: Path, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+        listed = "".join(f"\n  {target / rel}" for rel in self.paths)
+        super().__init__(
+            f"{target}: {len(self.paths)} file(s) not written by doc2client (not in {MARKER}):"
+            f"{listed}\nmove them elsewhere, or pass --force to keep them and write the rest"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +65,78 @@ class WriteResult:
     removed: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TreeDiff:
+    """What writing would change: file lists (relative POSIX paths) and a unified diff."""
+
+    changed: tuple[str, ...]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    lines: tuple[str, ...]  # complete unified diff, ``a/``/``b/`` prefixed like ``git diff``
+
+    def __bool__(self) -> bool:
+        return bool(self.changed or self.added or self.removed)
+
+
+def is_leftover(rel: str) -> bool:
+    """Whether ``rel`` lies in a build, test or cache folder (``LEFTOVER_DIRS``, ``*.egg-info``)."""
+    folders = rel.split("/")[:-1]
+    return any(p in LEFTOVER_DIRS or p.endswith(LEFTOVER_SUFFIXES) for p in folders)
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
-    """Every file below ``root`` (relative POSIX path → bytes); empty if it does not exist."""
+    """Every file below ``root`` (relative POSIX path → bytes) but build leftovers."""
     if not root.is_dir():
         return {}
     out: dict[str, bytes] = {}
-    for dirpath, _dirs, names in os.walk(root):
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in LEFTOVER_DIRS and not d.endswith(LEFTOVER_SUFFIXES)]
         for name in names:
             path = Path(dirpath, name)
             out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out
+
+
+def leftovers(root: Path) -> list[str]:
+    """The leftover folders below ``root`` (relative POSIX paths), outermost only."""
+    found: list[str] = []
+    for dirpath, dirs, _names in os.walk(root):
+        for d in sorted(dirs):
+            if d in LEFTOVER_DIRS or d.endswith(LEFTOVER_SUFFIXES):
+                found.append(Path(dirpath, d).relative_to(root).as_posix())
+        dirs[:] = [d for d in dirs if d not in LEFTOVER_DIRS and not d.endswith(LEFTOVER_SUFFIXES)]
+    return found
+
+
+def read_manifest(target: Path) -> frozenset[str] | None:
+    """The files doc2client wrote into ``target`` (None: a marker from before manifests)."""
+    try:
+        text = (target / MARKER).read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    if not text.startswith(MANIFEST_HEADER):
+        return None  # an older doc2client wrote every file in the folder
+    return frozenset(line for line in text[len(MANIFEST_HEADER) :].splitlines() if line)
+
+
+def manifest_text(files: Iterable[str]) -> str:
+    return MANIFEST_HEADER + "".join(f"{rel}\n" for rel in sorted(files))
+
+
+def foreign_files(
+    target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes] | None = None
+) -> list[str]:
+    """Files in ``old`` (read from ``target``) that are not in its manifest, but for those
+    ``files`` holds byte for byte (writing them loses nothing: a merged generated tree)."""
+    manifest = read_manifest(target)
+    if manifest is None:
+        return []
+    same = files or {}
+    return sorted(
+        rel
+        for rel in old
+        if rel not in manifest and rel != MARKER and same.get(rel) != old[rel]
+    )
 
 
 def _check_ours(target: Path) -> None:
@@ -104,10 +192,25 @@ def _fill(
         else:
             written.append(rel)
         dest.write_bytes(files[rel])
-    (staging / MARKER).write_text(
-        "This folder is written by doc2client; it is replaced on every run.\n"
-    )
+    (staging / MARKER).write_text(manifest_text(files), encoding="utf-8")
     return written
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _carry_over(staging: Path, target: Path, kept: Iterable[str]) -> None:
+    """Put the user's files and the build leftovers of ``target`` into ``staging`` unchanged."""
+    for rel in sorted(kept):
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(str(target / rel), str(staging / rel))
+    for rel in leftovers(target):
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(target / rel, staging / rel, symlinks=True, copy_function=_link_or_copy)
 
 
 def _staging_prefix(target: Path) -> str:
@@ -148,45 +251,128 @@ def _staging_dir(target: Path) -> Iterator[Path]:
     prefix = f"{_staging_prefix(target)}{os.getpid()}-"
     staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
     try:
+        staging.chmod(_folder_mode(target))  # mkdtemp makes it 0700
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_tree(target: Path, files: Mapping[str, bytes]) -> WriteResult:
-    """Replace ``target`` with exactly ``files`` (plus the marker), atomically."""
+def _folder_mode(target: Path) -> int:
+    """The permission bits the output folder keeps: its own, or for a new folder what
+    ``mkdir`` gives under the process's umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of an output folder: beside it (the folder itself is swapped)."""
+    return target.with_name(f".{target.name}.doc2client.lock")
+
+
+@contextlib.contextmanager
+def output_lock(
+    target: Path, *, wait: float = LOCK_WAIT, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold ``target``'s lock: one run at a time writes an output folder.
+
+    Another run holding it is waited for, at most ``wait`` seconds (``on_wait`` is told
+    first), then ``OutputError``. The lock is ``filelock.FileLock`` (``flock``/``fcntl`` on
+    POSIX, ``msvcrt`` on Windows): the kernel releases it when its process ends, however.
+    """
+    from filelock import FileLock, Timeout
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path(target))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(f"another run is writing {target}; waiting for it (at most {wait:.0f} s)")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            message = f"{target}: another doc2client run is still writing it ({lock_path(target)})"
+            raise OutputError(message) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_tree(
+    target: Path, files: Mapping[str, bytes], *, force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> WriteResult:  # fmt: skip
+    """Make the files doc2client writes in ``target`` exactly ``files``, atomically, holding
+    ``target``'s lock (``output_lock``: ``on_wait`` hears when another run holds it). The
+    folder keeps its permission bits.
+
+    Raises ``ForeignFilesError`` when ``target`` holds files that are not in its manifest
+    (unless ``force``: then they are kept, as are build leftovers), ``OutputError`` when
+    ``target`` is not a folder doc2client wrote or another run holds the lock too long.
+    """
+    with output_lock(target, on_wait=on_wait):
+        return _write_locked(target, files, force=force)
+
+
+def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> WriteResult:
     recover(target)
     _check_ours(target)
     old = read_tree(target)
     old.pop(MARKER, None)
-    if old == dict(files) and (target / MARKER).exists():
+    foreign = foreign_files(target, old, files)
+    if foreign and not force:
+        raise ForeignFilesError(target, foreign)
+    kept = [rel for rel in foreign if rel not in files]
+    ours = {rel: data for rel, data in old.items() if rel not in kept}
+    if ours == dict(files) and read_manifest(target) == frozenset(files):
         return WriteResult((), len(files), ())
     with _staging_dir(target) as staging:
-        written = _fill(staging, target, files, old)
+        written = _fill(staging, target, files, ours)
+        _carry_over(staging, target, kept)
         _exchange(staging, target)
     recover(target)
-    removed = tuple(sorted(set(old) - set(files)))
+    removed = tuple(sorted(set(ours) - set(files)))
     return WriteResult(tuple(written), len(files) - len(written), removed)
 
 
-def diff_tree(target: Path, files: Mapping[str, bytes], *, max_lines: int = 60) -> list[str]:
-    """A short unified diff between what is on disk and ``files`` (empty when equal)."""
+def diff_tree(target: Path, files: Mapping[str, bytes]) -> TreeDiff:
+    """What ``write_tree(target, files, force=True)`` would change, with a complete diff.
+
+    Build leftovers and files not in the manifest (which a write keeps) are not compared.
+    """
     old = read_tree(target)
     old.pop(MARKER, None)
+    kept = set(foreign_files(target, old)) - set(files)
+    ours = {rel: data for rel, data in old.items() if rel not in kept}
+    changed: list[str] = []
+    added: list[str] = []
+    removed: list[str] = []
     lines: list[str] = []
-    for rel in sorted(set(old) | set(files)):
-        before, after = old.get(rel), files.get(rel)
+    for rel in sorted(set(ours) | set(files)):
+        before, after = ours.get(rel), files.get(rel)
         if before == after:
             continue
-        a = (
-            before.decode("utf-8", "replace").splitlines(keepends=True)
-            if before is not None
-            else []
-        )
-        b = after.decode("utf-8", "replace").splitlines(keepends=True) if after is not None else []
-        name_a = f"a/{rel}" if before is not None else "/dev/null"
-        name_b = f"b/{rel}" if after is not None else "/dev/null"
-        lines.extend(difflib.unified_diff(a, b, name_a, name_b, n=1))
-    if len(lines) > max_lines:
-        lines = [*lines[:max_lines], f"... ({len(lines) - max_lines} more diff lines)\n"]
-    return lines
+        (added if before is None else removed if after is None else changed).append(rel)
+        lines.extend(_file_diff(rel, before, after))
+    return TreeDiff(tuple(changed), tuple(added), tuple(removed), tuple(lines))
+
+
+def _file_diff(rel: str, before: bytes | None, after: bytes | None) -> list[str]:
+    """The unified diff of one file, for ``patch -p1`` or ``git apply`` (``/dev/null``: absent)."""
+    a = _lines(before)
+    b = _lines(after)
+    name_a = f"a/{rel}" if before is not None else "/dev/null"
+    name_b = f"b/{rel}" if after is not None else "/dev/null"
+    out: list[str] = []
+    for line in difflib.unified_diff(a, b, name_a, name_b, n=3):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return out
+
+
+def _lines(data: bytes | None) -> list[str]:
+    return data.decode("utf-8", "replace").splitlines(keepends=True) if data is not None else []

@@ -29,7 +29,7 @@ def build_api(folder: Path, document: str, name: str, reporter: Reporter, **opti
 def write_package(folder: Path, api: Api) -> Path:
     """The generated package of ``api`` written under ``folder``; the folder to import from."""
     root = folder / "out"
-    for rel, text in render_api(api).items():
+    for rel, text in render_api(api, source_label=f"{api.name}.yaml").items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root

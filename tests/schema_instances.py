@@ -84,7 +84,7 @@ class Builder:
             case Ref():
                 return self._object(self.objects[shape.name], depth)
             case Binary():
-                return "file contents"
+                return b"file contents"
             case AnyShape():
                 return {"any": 1}
         raise AssertionError(shape)
@@ -231,6 +231,7 @@ def _object_breaks(builder: Builder, obj: Object, value: Any, where: tuple[Any, 
 def plain_schema(schema: Any, *, openapi_30: bool) -> Any:
     """An OpenAPI request schema as plain JSON Schema 2020-12, read as the model reads it.
 
+    A ``format: binary`` string is a file upload: any value there (the client checks files).
     ``nullable`` (3.0) adds null: to the type list beside a ``type``, else around the whole
     schema; boolean exclusive bounds become numbers; ``readOnly`` properties are not sent
     (OpenAPI 3.x), so they leave ``properties`` and ``required``; patterns are written in
@@ -269,6 +270,8 @@ def _plain(node: Any, v30: bool, defs: dict[str, Any]) -> Any:  # noqa: PLR0912
             out["pattern"] = ("(?a)" if translated.ascii else "") + translated.python
     if out.get("x-stripeBypassValidation") is True:
         out.pop("enum", None)
+    if out.get("format") == "binary" or ("contentMediaType" in out and "contentEncoding" not in out):
+        return {}  # a file part: the client sends a file (bytes, a path ...), not JSON text
     if v30:
         out = _plain_30(out)
     recursive = out.pop(RECURSIVE, None)

@@ -40,8 +40,8 @@ def test_check_reports_a_change_with_a_diff(
     client.write_text(client.read_text() + "# edited by hand\n")
     capsys.readouterr()
     assert main(["generate", str(specs), "-o", str(out), "--check"]) == 1
-    err = capsys.readouterr().err
-    assert "-# edited by hand" in err and "would change" in err
+    captured = capsys.readouterr()
+    assert "-# edited by hand" in captured.out and "would change" in captured.err
 
 
 def test_errors_exit_2_and_leave_output_as_it_was(

@@ -41,6 +41,7 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
+    Paging,
     Parameter,
     Ref,
     Response,
@@ -144,6 +145,8 @@ def _list_sources() -> Operation:
         ("customers", "sources"), "list", summary='List "sources" \\ of a """customer"""',
         path_params=(Parameter("customer", "customer", "path", S5000, True),),
         query_params=params, source=Source("specs/stripe/GetCustomersCustomerSources.html"),
+        paging=Paging("cursor_id", "starting_after", items="data", size="limit",
+                      backward="ending_before", has_more="has_more"),
     )  # fmt: skip
 
 

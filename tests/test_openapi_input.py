@@ -221,8 +221,15 @@ def test_unresolvable_ref_skips_the_operation(tmp_path: Path) -> None:
     assert errors == [
         f"{tmp_path / 'api.yaml'}:9: error: unresolvable $ref '#/components/schemas/Nope': no 'Nope' "
         "in the document; operation skipped "
-        "[/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/tag]"
+        "[/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/tag]",
+        f"{tmp_path / 'api.yaml'}:{_line_of(text, 'Nope')}: error: unresolvable $ref "
+        "'#/components/schemas/Nope': no 'Nope' in the document "
+        "[/components/schemas/Item/properties/tag/$ref]",  # where the $ref itself stands
     ]
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
 
 
 def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:

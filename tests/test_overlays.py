@@ -24,8 +24,8 @@ from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.emit.overlays import output_path
-from generator.emit.python import class_name
 from generator.model.ir import api_to_json, ir_json_schema
+from generator.model.naming import class_name
 from generator.model.shapes import MODEL_VERSION, Api
 from generator.options import Options
 from generator.pipeline import build, find_sources, load_api

@@ -1,4 +1,5 @@
-"""The distribution lists every generator subpackage (the list is explicit, for templates/)."""
+"""The distribution lists every generator subpackage and templates folder (the list is
+explicit, for templates/; a folder left out is a build warning and, worse, a missing file)."""
 
 from __future__ import annotations
 
@@ -14,5 +15,10 @@ def test_every_generator_package_is_in_the_distribution() -> None:
         ".".join(p.parent.relative_to(ROOT).parts)
         for p in (ROOT / "generator").rglob("__init__.py")
     }
-    assert on_disk | {"generator.templates"} == set(config["packages"])
+    templates = {
+        ".".join(("generator", *p.relative_to(ROOT).parts))
+        for p in [ROOT / "templates", *(ROOT / "templates").rglob("*")]
+        if p.is_dir() and "__pycache__" not in p.parts
+    }
+    assert on_disk | templates == set(config["packages"])
     assert config["package-dir"]["generator.templates"] == "templates"

@@ -6,14 +6,31 @@ Every test runs the rendered runtime (tests/test_runtime.py's `pkg`) against ser
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
+from generator.model.shapes import Auth, Conventions
 from tests.runtime_server import Reply, running_server
-from tests.test_runtime import KEY, KINDS, invoke, pkg, raises, server, srv, update
+from tests.test_runtime import (
+    KEY,
+    KINDS,
+    STRIPE_LIKE,
+    invoke,
+    pkg,
+    raises,
+    render_runtime,
+    server,
+    srv,
+    update,
+)
 
 __all__ = ["pkg", "server", "srv"]  # fixtures used here by name
 
@@ -79,6 +96,41 @@ def test_a_redirect_to_another_origin_gets_no_credentials(pkg, srv, kind, auth):
     assert moved.path == "/v1/elsewhere"
     sent = {name: value for name, value in moved.headers.items() if KEY in value or name == "cookie"}
     assert sent == {}
+
+
+@pytest.fixture(scope="module")
+def keyed(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.ModuleType]:
+    """The runtime of an API whose key goes in an `X-Api-Key` header and a `key` query
+    parameter together (OpenAPI apiKey schemes), imported as `keyed_client`."""
+    api = replace(STRIPE_LIKE, conventions=Conventions(auth=(
+        Auth("header", "X-Api-Key"), Auth("query", "key"))))
+    root = tmp_path_factory.mktemp("keyed")
+    render_runtime(root, "keyed_client", server.url, api)
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("keyed_client")
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n.split(".")[0] == "keyed_client"]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_redirect_to_another_origin_gets_no_header_or_query_key(keyed, srv, kind):
+    with running_server() as other:
+        echo = f"{other.url}/v1/elsewhere?key={KEY}&echo={KEY}&page=2"
+        srv.play(Reply(307, headers={"Location": echo}))
+
+        def op(client: Any) -> Any:
+            return client.request("GET", "/v1/customers")
+
+        http = httpx.Client(follow_redirects=True) if kind == "sync" else httpx.AsyncClient(follow_redirects=True)
+        invoke(keyed, kind, op, http_client=http)
+        (moved,) = other.requests
+    first = srv.requests[0]
+    assert (first.headers["x-api-key"], first.query["key"]) == (KEY, KEY)
+    assert moved.query == {"page": "2"}
+    assert [name for name, value in moved.headers.items() if KEY in value] == []
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -36,11 +36,11 @@ import jsonschema
 import pytest
 
 from generator.diagnostics import Reporter
-from generator.emit.validators import render_validators, validator_name
+from generator.emit.validators import validator_name
 from generator.memo import object_refs, operation_refs
 from generator.model import Api, normalise, shape_schema
 from generator.scrape import read_openapi
-from tests.conftest import require_corpus
+from tests.conftest import load_validators, require_corpus
 from tests.schema_instances import Builder, mutations, plain_schema
 
 LONG = os.environ.get("DOC2CLIENT_FUZZ") == "long"
@@ -135,8 +135,7 @@ def sampled(document: str) -> tuple[Api, dict[str, Any], dict[str, Any], bool]:
     keep = _reachable(api, [n for op in ops for n in operation_refs(op)])
     small = replace(api, operations=tuple(ops),
                     shapes=tuple(o for o in api.shapes if o.name in keep))  # fmt: skip
-    namespace: dict[str, Any] = {"__name__": "_validators"}
-    exec(compile(render_validators(small, "# test"), "_validators.py", "exec"), namespace)
+    namespace = load_validators(small, "# test")
     validators = {op.operation_id: namespace[validator_name(op)] for op in ops}
     return small, schemas, validators, openapi_30
 

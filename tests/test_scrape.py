@@ -530,7 +530,7 @@ def test_a_folder_is_not_a_page(tmp_path: Path) -> None:
     reporter = Reporter()
     assert scrape_page(tmp_path / "Folder.html", reporter, display="Folder.html") is None
     assert [str(d) for d in reporter.items] == [
-        "Folder.html: error: cannot read file: Is a directory"
+        "Folder.html: error: a folder, not a regular file"
     ]
 
 

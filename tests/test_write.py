@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import MARKER, OutputError, diff_tree, read_tree, write_tree
+from generator.write import (
+    MARKER,
+    ForeignFilesError,
+    OutputError,
+    diff_tree,
+    read_manifest,
+    read_tree,
+    write_tree,
+)
 
 
 def test_write_creates_tree_with_marker(tmp_path: Path) -> None:
@@ -59,6 +67,64 @@ def test_recovers_a_half_done_two_rename_swap(tmp_path: Path) -> None:
 def test_diff_tree_lists_changes_and_is_empty_when_current(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_tree(out, {"a.py": b"x = 1\n"})
-    assert diff_tree(out, {"a.py": b"x = 1\n"}) == []
-    diff = "".join(diff_tree(out, {"a.py": b"x = 2\n", "b.py": b"new\n"}))
+    assert not diff_tree(out, {"a.py": b"x = 1\n"})
+    result = diff_tree(out, {"a.py": b"x = 2\n", "b.py": b"new\n"})
+    assert (result.changed, result.added, result.removed) == (("a.py",), ("b.py",), ())
+    diff = "".join(result.lines)
     assert "-x = 1" in diff and "+x = 2" in diff and "+++ b/b.py" in diff
+
+
+def test_the_marker_is_a_manifest_of_what_was_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"p/a.py": b"a\n", "b.txt": b"b\n"})
+    assert read_manifest(out) == {"p/a.py", "b.txt"}
+    assert (out / MARKER).read_text().splitlines()[-2:] == ["b.txt", "p/a.py"]
+
+
+def test_a_users_file_stops_the_run_and_force_keeps_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"p/a.py": b"a\n", "p/old.py": b"o\n"})
+    (out / "p" / "notes.md").write_text("mine")
+    with pytest.raises(ForeignFilesError) as info:
+        write_tree(out, {"p/a.py": b"a2\n"})
+    assert info.value.paths == ("p/notes.md",) and str(out / "p" / "notes.md") in str(info.value)
+    assert (out / "p" / "a.py").read_bytes() == b"a\n"  # nothing written
+    result = write_tree(out, {"p/a.py": b"a2\n"}, force=True)
+    assert (out / "p" / "notes.md").read_text() == "mine"
+    assert result.removed == ("p/old.py",) and not (out / "p" / "old.py").exists()
+    assert "p/notes.md" not in read_manifest(out)  # still the user's, never removed
+
+
+@pytest.mark.parametrize(
+    "leftover",
+    ["p/build/lib/p/a.py", "p/p.egg-info/PKG-INFO", "p/p/__pycache__/a.cpython-311.pyc",
+     "p/.pytest_cache/v/x", "p/.mypy_cache/3.11/a.json"],
+)
+def test_build_leftovers_are_kept_and_not_compared(tmp_path: Path, leftover: str) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"p/a.py": b"a\n"})
+    (out / leftover).parent.mkdir(parents=True, exist_ok=True)
+    (out / leftover).write_bytes(b"built")
+    assert not diff_tree(out, {"p/a.py": b"a\n"})
+    write_tree(out, {"p/a.py": b"a2\n"})  # no ForeignFilesError, no --force needed
+    assert (out / leftover).read_bytes() == b"built"
+    assert not diff_tree(out, {"p/a.py": b"a2\n"})
+
+
+def test_a_marker_without_a_manifest_counts_every_file_as_ours(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("This folder is written by doc2client; it is replaced on every run.\n")
+    (out / "old.py").write_text("x")
+    assert write_tree(out, {"new.py": b"n\n"}).removed == ("old.py",)
+
+
+def test_an_unlisted_file_with_the_bytes_doc2client_writes_is_not_the_users(tmp_path: Path) -> None:
+    out = tmp_path / "out"  # as after merging a generated tree from another branch
+    write_tree(out, {"a.py": b"a\n"})
+    (out / "b.py").write_bytes(b"b\n")
+    assert write_tree(out, {"a.py": b"a\n", "b.py": b"b\n"}).written == ()
+    assert read_manifest(out) == {"a.py", "b.py"}
+    (out / "c.py").write_bytes(b"mine\n")
+    with pytest.raises(ForeignFilesError):  # same name, other bytes: the user's
+        write_tree(out, {"a.py": b"a\n", "b.py": b"b\n", "c.py": b"generated\n"})

@@ -17,10 +17,11 @@ from functools import cached_property, partial
 
 import jinja2
 
-from generator.emit.page import Header, Planned, file_stem, render_files, render_pages
+from generator.emit.page import Header, Planned, render_files, render_pages
 from generator.emit.python import TypeWriter, class_names, method_text, object_shape
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
 from generator.memo import operation_keys
+from generator.model.naming import file_stem
 from generator.model.shapes import (
     AnyShape,
     Api,

@@ -28,8 +28,8 @@ import jinja2
 from markupsafe import Markup
 
 from generator.emit.environment import header_line, is_html
-from generator.emit.python import class_name, python_identifier
 from generator.model.ir import api_to_json
+from generator.model.naming import class_name, python_identifier
 from generator.model.shapes import MODEL_VERSION, Api
 
 KINDS = ("api", "operation")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -23,6 +22,7 @@ from generator.emit.environment import comment
 from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
 from generator.memo import memoised, operation_keys
+from generator.model.naming import file_stem
 from generator.model.shapes import (
     Api,
     Array,
@@ -247,12 +247,6 @@ class _LazyPage(Mapping[str, object]):
 
     def __len__(self) -> int:
         return 1
-
-
-def file_stem(name: str) -> str:
-    """A name safe as a file name on every system (``..`` and separators replaced)."""
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")
-    return stem or "_"
 
 
 def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:

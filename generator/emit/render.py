@@ -36,16 +36,16 @@ from generator.emit.python import (
     TypeWriter,
     auth_doc,
     auth_literal,
-    class_name,
     class_names,
+    error_body_annotation,
     import_lines,
     method_text,
     pyrepr,
-    python_identifier,
     style_token,
 )
 from generator.emit.validators import has_validator, render_validators, validator_name
 from generator.memo import memoised, operation_keys
+from generator.model.naming import attribute_name, class_name
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -79,7 +79,7 @@ def render_api(
     files.update(resource_files(env, api, base, names))
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
-    files[validators] = render_validators(api, header_line(validators, source_label))
+    files[validators] = render_validators(api, header_line(validators, source_label), env)
     files.update(render_docs(api, env, header=header_line))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
@@ -128,8 +128,9 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
     writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
+    error_body = error_body_annotation(api, writer)
     resources = [
-        {"attr": top, "module": python_identifier(top), "cls": resource_class((top,))}
+        {"attr": top, "module": attribute_name(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
     ]
     modules = writer.imports("")
@@ -146,6 +147,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         "resource_imports": import_lines(lazy),
         "typed_dicts": tds,
         "types_imports": import_lines(modules),
+        "error_body": error_body,
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
              "call": ".".join((*op.resource, op.method_name))}
@@ -162,7 +164,7 @@ def pep440_version(version: str) -> str:
 
 def resource_class(path: tuple[str, ...], is_async: bool = False) -> str:
     """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path."""
-    name = "".join(class_name(part) for part in path) + "Resource"
+    name = class_name("_".join((*path, "resource")))
     return f"Async{name}" if is_async else name
 
 
@@ -189,7 +191,7 @@ def resource_files(
         groups.setdefault(op.resource[0] if op.resource else "default", []).append(op)
     files: dict[str, str] = {}
     for top, ops in sorted(groups.items()):
-        target = f"{api.package}/resources/{python_identifier(top)}.py"
+        target = f"{api.package}/resources/{attribute_name(top)}.py"
         files[target] = resource_module(env, base, target, (api, top, ops, names))
     return files
 
@@ -224,10 +226,15 @@ def resource_context(
             by_path.setdefault(path[:i], [])
         by_path[path].append(op)
     nodes = [resource_node(api, path, by_path, writer) for path in sorted(by_path)]
+    modules = module_imports(writer, nodes)
+    types = {".._types": modules.pop(".._types")} if ".._types" in modules else {}
+    if types:
+        modules.setdefault("typing", []).append("TYPE_CHECKING")
     return {
         "module": top,
         "nodes": nodes,
-        "imports": import_lines(module_imports(writer, nodes)),
+        "imports": import_lines(modules),
+        "type_imports": import_lines(types),  # only for annotations: never imported at run time
         "types_imported": sorted(writer.used),
     }
 
@@ -249,23 +256,22 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     """Every import a resource module needs, by module."""
     modules = writer.imports(".._types")
     methods = [m for node in nodes for m in node.methods]
-    base = {"AsyncResource", "SyncResource"}
+    base = {"AsyncResource", "SyncResource", "async_raw_method", "raw_method"}
     if any(m.paged for m in methods):
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
     if any(m.body or m.query for m in methods):
         base.add("strip_not_given")
-    if any(not m.paged for m in methods) and "Any" not in writer.used:
-        modules.setdefault("typing", []).append("Any")
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
+    if any(m.paged for m in methods):
+        modules[".._pages"] = ["PagingSpec"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]
-    if any(node.children for node in nodes):
-        modules["functools"] = ["cached_property"]
+    modules["functools"] = ["cached_property"]  # with_raw_response
     return modules
 
 

@@ -15,6 +15,7 @@ Each function returns its choice and the reason, which the run summary prints
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import get_args
@@ -22,6 +23,7 @@ from typing import get_args
 from generator.diagnostics import Reporter
 from generator.model.naming import python_identifier
 from generator.model.shapes import (
+    Api,
     Array,
     Auth,
     Emptyable,
@@ -53,12 +55,15 @@ def media(media_type: str) -> str:
 
 def wire_style(style: str, explode: bool | None, default: WireStyle) -> WireStyle | None:
     """A declared ``style``/``explode`` pair; ``explode`` defaults as the specification says
-    (true for ``form`` only); None when ``style`` is not a style a query or form takes."""
+    (true for ``form`` only), and ``deepObject`` is always exploded (its only defined form);
+    None when ``style`` is not a style a query or form takes."""
     if not style:
         return default if explode is None else WireStyle(default.style, explode)
     if style not in QUERY_STYLES:
         return None
     checked: StyleName = style  # type: ignore[assignment]  # checked against QUERY_STYLES
+    if checked == "deepObject":
+        return WireStyle(checked, True)
     return WireStyle(checked, style == "form" if explode is None else explode)
 
 
@@ -235,3 +240,23 @@ def _encoding(
             wire = default
         out.append(Encoding(f.wire_name, wire))
     return tuple(out)
+
+
+def summary(api: Api) -> str:
+    """One line of the run summary: each convention the API got, and why."""
+    c = api.conventions
+    wire = f"{c.wire.style}{'' if c.wire.explode else ', not exploded'}"
+    groups: dict[int, list[str]] = {}
+    for a in c.auth:
+        groups.setdefault(a.requirement, []).append(a.method + (f" {a.parameter}" if a.parameter
+                                                                 else ""))  # fmt: skip
+    ways = [" and ".join(group) for _, group in sorted(groups.items())]
+    retry = (f"POST/PATCH retried with {c.idempotency_header} ({c.idempotency_reason})"
+             if c.idempotency_header else f"POST/PATCH not retried ({c.idempotency_reason})")
+    styles = Counter(op.paging.style for op in api.operations if op.paging is not None)
+    paged = ", ".join(f"{style} {n}" for style, n in sorted(styles.items()))
+    return (f"wire style {wire} ({c.wire_reason}); auth {' or '.join(ways)} ({c.auth_reason}); "
+            f"{retry}; paging: {sum(styles.values())} lists" + (f" ({paged})" if paged else "")
+            + (f"; base URL {api.base_url} ({c.base_url_reason})" if api.base_url else
+               "; no base URL (the input names no server): pass base_url= to the Client or set "
+               "base_url in [tool.doc2client.apis.NAME]"))

@@ -25,7 +25,7 @@ _CLASSES: tuple[type[Any], ...] = (
     shapes.Null, shapes.Const, shapes.Enum, shapes.Array, shapes.Map, shapes.Union,
     shapes.Emptyable, shapes.Binary, shapes.AnyShape, shapes.Ref, shapes.Bounds, shapes.Keys,
     shapes.PatternField, shapes.Discriminator, shapes.WireStyle, shapes.Encoding, shapes.Auth,
-    shapes.Conventions,
+    shapes.Conventions, shapes.Paging,
 )
 
 

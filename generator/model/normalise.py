@@ -29,6 +29,7 @@ from generator.model.naming import (
     unique_methods,
     unique_names,
 )
+from generator.model.paging import configured_paging, detect_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
     ANY_KEYS,
@@ -49,6 +50,7 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
+    Paging,
     Parameter,
     ParameterLocation,
     Ref,
@@ -96,6 +98,8 @@ def normalise(
     conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
     drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
               for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
+    drafts = [replace(op, paging=_paging(op, page.raw, registry, overrides or Overrides()))
+              for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
     names = _component_names(
         shape_names({k: o.title for k, o in registry.objects.items()}, registry.uses), registry
     )
@@ -128,7 +132,22 @@ def _conventions(
     auth, auth_reason = api_auth(raws, overrides, first, reporter)
     headers = (p.name for op in drafts for p in op.header_params)
     idempotency, idempotency_reason = api_idempotency(headers, overrides)
-    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason)
+    where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
+             "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
+             "or --base-url to add a path")  # fmt: skip
+    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
+                       where)
+
+
+def _paging(
+    op: Operation, raw: RawPage, registry: Registry, overrides: Overrides
+) -> Paging | None:
+    """The configured paging where it applies, else the detected (``generator.model.paging``)."""
+    if overrides.pagination is not None:
+        configured = configured_paging(op, dict(overrides.pagination))
+        if configured is not None:
+            return configured
+    return detect_paging(op, raw, registry.objects)
 
 
 def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str]:
@@ -170,8 +189,7 @@ def _report_duplicate(
 ) -> None:
     other_id, other_file = first
     same = f"is also used by {other_file}" if other_id == op_id else (
-        f"names the same files as {other_id!r} ({other_file}): "
-        f"docs/operations/{file_stem(op_id)}.md")
+        f"names the same files as {other_id!r} ({other_file}): both are {file_stem(op_id)!r}")
     reporter.error(page.file, page.line, f"operation id {op_id!r} {same}; this operation is "
                    "skipped", code="duplicate-id")
 
@@ -181,7 +199,8 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=pointer, code=code)
+        where = raw.schema_pointer + pointer
+        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader)

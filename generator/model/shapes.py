@@ -295,6 +295,31 @@ class Response:
     shape: Shape | None = None
 
 
+PagingStyle: TypeAlias = Literal["cursor_id", "cursor", "next_url", "link_header", "page", "offset"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """How a list operation reaches its next page (docs/conventions.md, "Paging").
+
+    ``parameter`` is the query parameter that moves (``starting_after``, ``page_token``,
+    ``page``, ``offset``; empty for ``next_url`` and ``link_header``); ``next`` the dotted path
+    of the next cursor or URL in the body; ``items`` the dotted path of the list in the body
+    (empty: the body is the list, or the runtime takes ``data``, ``items`` or the only list);
+    ``size`` the page-size parameter; ``backward`` the parameter of a ``cursor_id`` list that
+    pages backwards (``ending_before``); ``has_more`` a boolean field saying more follow.
+    """
+
+    style: PagingStyle
+    parameter: str = ""
+    next: str = ""
+    items: str = ""
+    size: str = ""
+    backward: str = ""
+    has_more: str = ""
+    reason: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
@@ -310,6 +335,7 @@ class Operation:
     body: Body | None = None
     responses: tuple[Response, ...] = ()
     source: Source = field(default_factory=lambda: Source(""))
+    paging: Paging | None = None  # None: not a list this client can page through
 
 
 AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
@@ -340,6 +366,7 @@ class Conventions:
     auth_reason: str = ""
     idempotency_header: str = ""  # POST/PATCH are retried only when this is set
     idempotency_reason: str = ""
+    base_url_reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,3 +199,29 @@ def _enum(shape: Enum, values: tuple[str, ...]) -> dict[str, Any]:
 
 def _sorted(**items: Any) -> dict[str, Any]:
     return {k: v for k, v in sorted(items.items()) if v is not None}
+
+
+def defs_schema(shape: Shape, api: Api) -> dict[str, Any]:
+    """The JSON Schema of ``shape`` with each named object once, under ``$defs``.
+
+    ``shape_schema`` inlines every object where it is used, which never ends for a recursive
+    shape and grows with every path through shapes that share objects (response types); here
+    a ``Ref`` is ``{"$ref": "#/$defs/<name>"}``.
+    """
+    writer = _DefsWriter({o.name: o for o in api.shapes})
+    root = writer.schema(shape)
+    return {**root, "$defs": dict(sorted(writer.defs.items()))} if writer.defs else root
+
+
+class _DefsWriter(_Writer):
+    def __init__(self, objects: Mapping[str, Object]) -> None:
+        super().__init__(objects)
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def schema(self, shape: Shape) -> dict[str, Any]:
+        if not isinstance(shape, Ref):
+            return super().schema(shape)
+        if shape.name not in self.defs:
+            self.defs[shape.name] = {}  # a cycle back to it finds the name taken
+            self.defs[shape.name] = self._object(self.objects[shape.name])
+        return {"$ref": f"#/$defs/{shape.name}"}

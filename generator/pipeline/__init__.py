@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cache import Cache, code_fingerprint
 from generator.diagnostics import Reporter
@@ -28,6 +29,9 @@ from generator.pipeline.rendering import render, render_kept
 from generator.pipeline.replay import record, replay, run_key
 from generator.pipeline.sources import ApiSource, display_path, find_sources
 from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator.model.shapes import Api
 
 __all__ = [
     "ApiSource",
@@ -65,18 +69,29 @@ def build(
     return files
 
 
+def conventions_summary(api: Api) -> str:
+    """The run summary's line on ``api``'s conventions (``generator.model.conventions``)."""
+    from generator.model.conventions import summary
+
+    return summary(api)
+
+
 def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
     progress: Progress,
 ) -> dict[str, bytes]:  # fmt: skip
     by_formatter: dict[str, dict[str, str]] = {}
     for spec, options in jobs:
-        for source in find_sources(spec, reporter, name=options.name):
+        found = find_sources(
+            spec, reporter, name=options.name, root=options.root, label=options.label
+        )
+        for source in found:
             loaded = load(source, reporter, options, memo, progress)
             if loaded is None:
                 continue
             api, model_key = loaded
-            stats.apis.append((api.name, len(api.operations), len(api.shapes)))
+            stats.apis.append((api.name, len(api.operations), len(api.shapes),
+                               conventions_summary(api)))  # fmt: skip
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
             by_formatter.setdefault(options.formatter, {}).update(files)

@@ -6,36 +6,19 @@ text and the formatter's name and version, so editing one function formats one p
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.progress import Progress
 
-_TOP_LEVEL = re.compile(r"\n\n\n+(?=(?:async def|def|class) )")  # as format.split_module
 GROUP_LINES = 400  # a kept piece ends at a content-chosen cut, or after about this many lines
 
 
 def split_pieces(text: str) -> list[str]:
-    """``text`` cut before top-level ``def``/``class`` statements that follow two blank lines.
+    """``text`` in the pieces that are formatted and kept one by one (content-chosen cuts)."""
+    from generator.emit.format import split_module
 
-    Which cuts are used depends only on the text just before each (its CRC), so editing
-    one function changes one piece and leaves the others, and their cache entries, alone.
-    black formats each piece as within the module (see ``format.split_module``).
-    """
-    from zlib import crc32
-
-    pieces: list[str] = []
-    start = last = 0
-    for match in _TOP_LEVEL.finditer(text):
-        fine = text[last : match.start()]
-        last = match.end()
-        if crc32(fine.encode()) % 4 == 0 or text.count("\n", start, match.start()) >= GROUP_LINES:
-            pieces.append(text[start : match.start()] + "\n")
-            start = match.end()
-    return [*pieces, text[start:]]
+    return split_module(text, GROUP_LINES, by_content=True)
 
 
 def format_kept(
@@ -43,6 +26,8 @@ def format_kept(
     *, formatter: str = "black",
 ) -> dict[str, str]:  # fmt: skip
     """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted."""
+    from generator.emit.format import join_pieces
+
     memo = memo.salted(formatter_id(formatter))
     out = dict(files)
     plans: dict[str, list[str]] = {}  # path → its pieces
@@ -60,13 +45,26 @@ def format_kept(
                 known[piece] = hit[0]
             else:
                 todo.setdefault(piece, path)
-    progress.stage(f"formatting {len(todo)} pieces")
-    known.update(_format_pieces(todo, reporter, memo, formatter))
+    progress.stage("formatting pieces", len(todo))
+    for batch in _batches(list(todo)):
+        done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
+        known.update(done)
+        progress.advance(len(batch))
     for path, pieces in plans.items():
         if all(p in known for p in pieces):
-            out[path] = _join([known[p] for p in pieces])
+            out[path] = join_pieces([known[p] for p in pieces])
             memo.put("format", [files[path]], out[path])
     return out
+
+
+BATCHES = 12  # the formatter is run this many times, so progress can count pieces done
+
+
+def _batches(pieces: list[str]) -> list[list[str]]:
+    """``pieces`` in about ``BATCHES`` runs of the formatter (each run is parallel itself;
+    a run of fewer than 16 pieces would cost more to start than it saves)."""
+    size = max(16, -(-len(pieces) // BATCHES))
+    return [pieces[i : i + size] for i in range(0, len(pieces), size)]
 
 
 def _format_pieces(
@@ -91,10 +89,3 @@ def _format_pieces(
     for piece, text in result.items():
         memo.put("format", [piece], text)
     return result
-
-
-def _join(pieces: Sequence[str]) -> str:
-    """Formatted pieces of one module joined back, two blank lines between them."""
-    if len(pieces) == 1:
-        return pieces[0]
-    return "\n\n\n".join(p.rstrip("\n") for p in pieces) + "\n"

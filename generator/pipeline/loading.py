@@ -15,10 +15,13 @@ from generator.memo import Memo
 from generator.options import Options
 from generator.pipeline.sources import (
     ApiSource,
+    check_globs,
     display_path,
+    filters,
     find_sources,
     read_bytes,
     selected,
+    where,
 )
 from generator.pipeline.workers import Scraped, scrape_many
 from generator.progress import Progress
@@ -73,9 +76,16 @@ def load(
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
 
-        wanted = [p for p in source.pages if selected(operation_id_from_name(p.name), options)]
+        names = [operation_id_from_name(p.name) for p in source.pages]
+        wanted = [p for p, n in zip(source.pages, names, strict=True) if selected(n, options)]
         pages, keys = scrape_pages(wanted, reporter, memo, progress)
+        check_globs(source, [*names, *(p.operation_id for p in pages)], options, reporter)
+    if source.openapi is not None:
+        check_globs(source, [p.operation_id for p in pages], options, reporter)
     pages = [p for p in pages if selected(p.operation_id, options)]
+    if not pages and not reporter.has_errors:
+        message = "no operations left to generate" + filters(options)
+        reporter.error(where(source), 0, message, code="no-operations")
     overrides = options.overrides_for(name)
     parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
              repr(overrides), *keys]  # fmt: skip

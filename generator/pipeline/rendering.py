@@ -8,7 +8,7 @@ from generator.cache import tree_fingerprint
 from generator.diagnostics import Reporter
 from generator.memo import Memo, remembering
 from generator.options import Options
-from generator.pipeline.sources import ApiSource
+from generator.pipeline.sources import ApiSource, display_path
 
 if TYPE_CHECKING:
     from generator.model.shapes import Api
@@ -24,6 +24,7 @@ def render(
     from generator.emit import render_api
     from generator.emit.overlays import template_error
 
+    api = _labelled(api, source)
     try:
         files = render_api(api, templates=options.templates, source_label=source.label)
     except TemplateError as exc:
@@ -32,6 +33,22 @@ def render(
         reporter.error(*template_error(exc))
         return {}
     return {f"{api.package}/{rel}": text for rel, text in files.items()}
+
+
+def _labelled(api: Api, source: ApiSource) -> Api:
+    """``api`` with each operation's source file named as ``source.label`` names it, so that
+    generated files say the same whichever folder doc2client ran from."""
+    from dataclasses import replace
+
+    if source.openapi is not None:
+        names = {str(source.openapi): source.label, display_path(source.openapi): source.label}
+    else:
+        names = {display_path(p): f"{source.label}/{p.name}" for p in source.pages}
+    operations = tuple(
+        replace(op, source=replace(op.source, file=names.get(op.source.file, op.source.file)))
+        for op in api.operations
+    )
+    return replace(api, operations=operations)
 
 
 def render_kept(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from generator.diagnostics import Reporter
+from generator.diagnostics import Reporter, did_you_mean
 from generator.options import Options
 
 OPENAPI_SUFFIXES = (".json", ".yaml", ".yml")
@@ -32,13 +33,40 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> list[ApiSource]:
-    """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself."""
-    from generator.scrape import discover
+def project_root(spec: Path) -> Path:
+    """The folder generated files name their sources from: the nearest one at or above
+    ``spec`` holding a ``pyproject.toml`` or ``.git`` (as black finds a project), else the
+    folder holding ``spec``. It never depends on the working folder."""
+    start = spec.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else start.parents:
+        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+            return folder
+    return start.parent
 
+
+def source_label(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, as a POSIX path (``specs/stripe``)."""
+    return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+
+
+def find_sources(
+    spec: Path, reporter: Reporter, *, name: str | None = None, root: Path | None = None,
+    label: str | None = None,
+) -> list[ApiSource]:  # fmt: skip
+    """The APIs under ``spec``: page folders, OpenAPI documents, or ``spec`` itself.
+
+    Sources are labelled ``label`` when given (a fetched source: its URL), else relative to
+    ``root`` (default: ``project_root(spec)``).
+    """
+    from generator.cache import INPUT_SUFFIXES
+    from generator.scrape import discover
+    from generator.scrape.discover import skipped_in
+
+    root = root if root is not None else project_root(spec)
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
-            return [ApiSource(name or _api_name(spec.stem), display_path(spec), openapi=spec,
+            shown = label or source_label(spec, root)
+            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec,
                               named=name is not None)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
@@ -48,18 +76,35 @@ def find_sources(spec: Path, reporter: Reporter, *, name: str | None = None) -> 
         reporter.error(display_path(spec), 0, "no such file or folder")
         return []
     sources = [
-        ApiSource(name or api, display_path(paths[0].parent), pages=tuple(paths))
+        ApiSource(name or api, label or source_label(paths[0].parent, root), pages=tuple(paths))
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), display_path(doc), openapi=doc,
+        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc,
                   named=name is not None)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
+    for path, reason in skipped_in(spec, INPUT_SUFFIXES):
+        reporter.warning(display_path(path), 0, f"skipped: {reason}", code="special-file")
     if not sources:
         reporter.error(display_path(spec), 0, "no pages (*.html) or OpenAPI documents found")
-    return sources
+    return _one_package_each(sources, reporter)
+
+
+def _one_package_each(sources: list[ApiSource], reporter: Reporter) -> list[ApiSource]:
+    """``sources``, or none after an error when two of them would give the same package
+    (``my-api`` and ``my_api`` are both ``my_api_client``: one would hide the other)."""
+    by_name: dict[str, list[ApiSource]] = {}
+    for source in sources:
+        by_name.setdefault(source.name, []).append(source)
+    clashes = [found for found in by_name.values() if len(found) > 1]
+    for found in clashes:
+        labels = sorted(where(s) for s in found)
+        listed = " and ".join([", ".join(labels[:-1]), labels[-1]])
+        message = f"{listed} both give the package {found[0].name}_client: rename one of them"
+        reporter.error(labels[-1], 0, message, code="same-package")
+    return [] if clashes else sources
 
 
 def _api_name(stem: str) -> str:
@@ -75,9 +120,40 @@ def selected(operation_id: str, options: Options) -> bool:
     return not any(fnmatchcase(operation_id, pat) for pat in options.exclude)
 
 
+def check_globs(
+    source: ApiSource, ids: Sequence[str], options: Options, reporter: Reporter
+) -> None:
+    """Warn about each ``include``/``exclude`` glob that matches no operation of ``source``."""
+    for kind, globs in (("include", options.include), ("exclude", options.exclude)):
+        for glob in globs:
+            if not any(fnmatchcase(op_id, glob) for op_id in ids if op_id):
+                closest = did_you_mean(glob, {i for i in ids if i})
+                message = f"{kind} {glob!r} matches no operation{closest}"
+                reporter.warning(where(source), 0, message, code="unmatched-glob")
+
+
+def filters(options: Options) -> str:
+    """`` (after include [...], exclude [...])``, or ``""`` with neither."""
+    said = [f"{k} {list(v)}" for k, v in (("include", options.include),
+                                          ("exclude", options.exclude)) if v]  # fmt: skip
+    return f" (after {', '.join(said)})" if said else ""
+
+
+def where(source: ApiSource) -> str:
+    """How diagnostics name an API source: its folder or document, from the working folder."""
+    if source.openapi is not None:
+        return display_path(source.openapi)
+    return display_path(source.pages[0].parent) if source.pages else source.label
+
+
 def read_bytes(path: Path) -> bytes:
-    """The bytes of an input file, for its cache key (an unreadable one the scraper reports)."""
+    """The bytes of an input file, for its cache key (an unreadable one the scraper reports).
+
+    Only a regular file within ``MAX_DOCUMENT_BYTES`` is read (``generator.files``).
+    """
+    from generator.files import MAX_DOCUMENT_BYTES, read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_DOCUMENT_BYTES)
     except OSError:
         return b"\0unreadable"

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.diagnostics import Reporter
+from generator.files import MAX_DOCUMENT_BYTES
+from generator.scrape.lint import PointerLines, find_key, lint_document
 from generator.scrape.records import (
     RawEncoding,
     RawPage,
@@ -33,7 +35,6 @@ from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
 DEFAULT_PORTS = {"https": 443, "http": 80}
-_KEY_END = re.compile(r"([\"']?)[ \t]*:[ \t]*(?:\{|\r?$)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,9 @@ def read_openapi(path: Path, reporter: Reporter) -> OpenApiInput | None:
 
 
 def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
-    text = read_source(path, file, reporter, expected="an OpenAPI document")
+    text = read_source(
+        path, file, reporter, expected="an OpenAPI document", max_bytes=MAX_DOCUMENT_BYTES
+    )
     if text is None:
         return None
     doc = _load(text, path, file, reporter)
@@ -77,12 +80,15 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
         return None
     info = _dict(doc.get("info"))
     servers = tuple(server_url(s) for s in _list(doc.get("servers")) if isinstance(s, dict))
+    lines = PointerLines(text)
     refs = Resolver(doc, file, reporter, root=path, load=_load_file)
-    reader = _Reader(file, reporter, refs, _Locator(text))
+    reader = _Reader(file, reporter, refs, _Locator(text), lines)
     reader.host = _host(servers[0]) if servers else ""
     reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
     reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
+    reported = frozenset(d.pointer for d in reporter.items if d.file == file and d.pointer)
+    lint_document(doc, lines, file, reporter, reported=reported)
     files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.files))
     title, version = str(info.get("title", "")), str(info.get("version", ""))
     return OpenApiInput(title, version, servers, pages, files)
@@ -205,25 +211,7 @@ class _Locator:
         return bisect.bisect_right(self.newlines, (found if at is None else at) - 1) + 1
 
     def _key(self, key: str, start: int) -> int | None:
-        """Offset of ``key`` written as a mapping key (JSON or YAML, quoted or not)."""
-        text = self.text
-        at = text.find(key, start)
-        while at >= 0:
-            quote = text[at - 1] if at > 0 and text[at - 1] in "\"'" else ""
-            begin = at - len(quote)
-            after = _KEY_END.match(text, at + len(key))
-            if after and after.group(1) == quote and _starts_key(text, begin):
-                return begin
-            at = text.find(key, at + 1)
-        return None
-
-
-def _starts_key(text: str, begin: int) -> bool:
-    """Whether only blanks stand between ``begin`` and a line start, ``{`` or ``,``."""
-    k = begin - 1
-    while k >= 0 and text[k] in " \t\r":
-        k -= 1
-    return k < 0 or text[k] in "\n{,"
+        return find_key(self.text, key, start, objects_only=True)
 
 
 @dataclass(slots=True)
@@ -234,6 +222,7 @@ class _Reader:
     reporter: Reporter
     refs: Resolver
     locate: _Locator
+    pointer_lines: PointerLines
     host: str = ""
     schemes: dict[str, RawSecurity] = field(default_factory=dict)
     security: Any = None  # the document's top-level ``security``
@@ -273,6 +262,7 @@ class _Reader:
         op = _dict(self.refs.follow(item[method], ptr))  # a $ref here is not OpenAPI, but used
         params = self._parameters(item, op, ptr, line)
         media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
+        schema_pointer = f"{ptr}/requestBody/content/{escape(media_type)}/schema"
         responses = self._responses(op.get("responses"), ptr, line)
         operation_id = str(op.get("operationId") or "")
         headers = self._headers(responses[1], media_type)
@@ -292,6 +282,8 @@ class _Reader:
             schema=schema,
             responses=responses[0],
             line=line,
+            schema_line=self.pointer_lines.line(schema_pointer) if schema is not None else 0,
+            schema_pointer=schema_pointer if schema is not None else "",
             lines={"operation": line},
             has_body=body_types,
             encoding=encoding,
@@ -428,8 +420,10 @@ class _Reader:
             pointer = f"{where}/content/{escape(media)}/schema" if media else ""
             if isinstance(schema, dict):
                 self._define(schema, pointer)
+            headers = tuple(sorted(str(h).lower() for h in _dict(response.get("headers"))))
             found.append(RawResponse(str(status), str(response.get("description") or ""),
-                                     media, schema if isinstance(schema, dict) else None, pointer))
+                                     media, schema if isinstance(schema, dict) else None, pointer,
+                                     headers))
             accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
 

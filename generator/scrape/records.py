@@ -56,6 +56,7 @@ class RawResponse:
     media_type: str = ""  # "" when the source names none
     schema: dict[str, Any] | None = None
     pointer: str = ""  # JSON pointer of the schema in its document
+    headers: tuple[str, ...] = ()  # response header names, lower case (OpenAPI ``headers``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ class RawPage:
     responses: tuple[RawResponse, ...]
     line: int = 1  # line of the request line
     schema_line: int = 0  # line where the schema text starts
+    schema_pointer: str = ""  # the schema's JSON pointer in its document (OpenAPI input)
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
     encoding: tuple[RawEncoding, ...] = ()  # the body's ``encoding`` map (OpenAPI only)

@@ -9,6 +9,7 @@ Any one of these (the input declares no security: bearer by default):
 from __future__ import annotations
 
 import base64
+import logging
 import os
 from collections.abc import Mapping
 from typing import Final
@@ -37,6 +38,25 @@ CREDENTIALS: Final = tuple(
 """Every credential name; each also read from the environment as `ENV_PREFIX + NAME`."""
 
 
+class _Redact(logging.Filter):
+    """Replaces keys sent in the query string in `httpx`'s records, which show each URL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, ()
+        return True
+
+
+_REDACT = _Redact()
+
+
 class Credentials:
     """The credentials of one client. Never shown: its repr hides every value."""
 
@@ -49,6 +69,10 @@ class Credentials:
             for name, value in values.items()
         }
         self._values = {name: value for name, value in self._values.items() if value}
+        in_query = {c for way in AUTH for kind, _, c in way if kind == "query"}
+        if in_query & set(self._values):
+            _REDACT.secrets.update(self._values[c] for c in in_query & set(self._values))
+            logging.getLogger("httpx").addFilter(_REDACT)  # a filter is added only once
 
     def __repr__(self) -> str:
         return f"Credentials({', '.join(sorted(self._values))})"
