@@ -59,7 +59,7 @@ class Builder:
         self.objects = {o.name: o for o in api.shapes}
         self.rng = random.Random(seed)
 
-    def value(self, shape: Shape, depth: int = 0) -> Any:  # noqa: PLR0911
+    def value(self, shape: Shape, depth: int = 0) -> Any:
         match shape:
             case String():
                 return self._string(shape)
@@ -160,7 +160,7 @@ def mutations(builder: Builder, shape: Shape, value: Any) -> Iterator[tuple[str,
 _MISSING = object()
 
 
-def _breaks(builder: Builder, shape: Shape, value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:  # noqa: E501, PLR0912
+def _breaks(builder: Builder, shape: Shape, value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
     if isinstance(shape, Emptyable):
         shape = shape.shape
     yield where, 12345 if not isinstance(value, int) or isinstance(value, bool) else "x"
@@ -215,7 +215,7 @@ def _breaks(builder: Builder, shape: Shape, value: Any, where: tuple[Any, ...]) 
             pass
 
 
-def _object_breaks(builder: Builder, obj: Object, value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:  # noqa: E501
+def _object_breaks(builder: Builder, obj: Object, value: Any, where: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
     if not isinstance(value, dict) or len(where) > 2 * MAX_DEPTH:
         return
     if not obj.additional:
@@ -248,7 +248,7 @@ def _def_name(ref: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", ref)
 
 
-def _plain(node: Any, v30: bool, defs: dict[str, Any]) -> Any:  # noqa: PLR0912
+def _plain(node: Any, v30: bool, defs: dict[str, Any]) -> Any:
     if isinstance(node, list):
         return [_plain(v, v30, defs) for v in node]
     if not isinstance(node, dict):

@@ -29,7 +29,6 @@ import random
 import re
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
