@@ -168,7 +168,7 @@ def _cases(document: str) -> list[tuple[str, str, Any]]:
 @pytest.mark.slow
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_validator_agrees_with_jsonschema(document: str) -> None:
-    api, schemas, validators, openapi_30 = sampled(document)
+    _api, schemas, validators, openapi_30 = sampled(document)
     checker = format_checker()
     plain = {op: jsonschema.Draft202012Validator(plain_schema(schemas[op], openapi_30=openapi_30),
                                                  format_checker=checker)
@@ -194,7 +194,7 @@ def test_validator_agrees_with_jsonschema(document: str) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_round_trip_2_implied_schema_agrees_with_the_source(document: str) -> None:
-    api, schemas, validators, openapi_30 = sampled(document)
+    api, schemas, _validators, openapi_30 = sampled(document)
     checker = format_checker()
     ops = {op.operation_id: op for op in api.operations}
     disagreements = []
