@@ -166,6 +166,7 @@ def _cases(document: str) -> list[tuple[str, str, Any]]:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_validator_agrees_with_jsonschema(document: str) -> None:
     _api, schemas, validators, openapi_30 = sampled(document)
@@ -192,6 +193,7 @@ def test_validator_agrees_with_jsonschema(document: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_round_trip_2_implied_schema_agrees_with_the_source(document: str) -> None:
     api, schemas, _validators, openapi_30 = sampled(document)
