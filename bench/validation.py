@@ -19,7 +19,6 @@ import fastjsonschema
 import jsonschema  # type: ignore[import-untyped]
 
 from generator.diagnostics import Reporter
-from generator.emit.validators import validator_name
 from generator.model.normalise import normalise
 from generator.scrape.page import scrape_page
 from tests.conftest import load_validators
@@ -114,7 +113,7 @@ def load_stripe(pages: Path) -> tuple[dict[str, Any], dict[str, Callable[[Any], 
     namespace = load_validators(api, "# bench")
     schemas = {p.operation_id: bypass_open(p.schema) for p in raw if p.schema is not None}
     ops = [op for op in api.operations if op.body is not None]
-    validators = {op.operation_id: namespace[validator_name(op)] for op in ops}
+    validators = {op.operation_id: namespace[op.validator] for op in ops}
     return schemas, validators
 
 

@@ -115,7 +115,7 @@ def test_user_program_type_checks(package: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_wrong_values_are_type_errors(package: Path, tmp_path: Path, case: str) -> None:
-    program = GOOD.split("client.pets.create(")[0] + BAD[case] + "\n"
+    program = GOOD.split("client.pets.create(", maxsplit=1)[0] + BAD[case] + "\n"
     done = mypy(package, program, tmp_path)
     assert done.returncode == 1 and "error:" in done.stdout, done.stdout
 

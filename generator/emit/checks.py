@@ -351,7 +351,9 @@ def operation_plan(op: Operation, name: str, check_names: dict[str, str]) -> Fun
         body = _check(op.body.shape, At("value", '""', "problems"), (), p)
     source = "query" if op.body is not None else "value"
     query = tuple(m for q in op.query_params if (m := _member(q, source, p)) is not None)
-    signature = "value: Mapping[str, Any]"
+    # a body that is not a named object is passed whole (None when not given): any value
+    whole = op.body is not None and not isinstance(op.body.shape, Ref)
+    signature = "value: Any" if whole else "value: Mapping[str, Any]"
     if op.body is not None and op.query_params:
         signature += ", query: Mapping[str, Any] | None = None"
     return FunctionPlan("operation", name, signature, _operation_doc(op), body=body,

@@ -346,8 +346,8 @@ def is_union(annotation: str) -> bool:
     return False
 
 
-def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | None) -> MethodText:
-    """The code fragments of ``op``'s method; ``validator`` is its ``_validators`` function."""
+def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
+    """The code fragments of ``op``'s method (which calls its validator, ``op.validator``)."""
     args = _Args()
     path_names = [(p.name, args.add_positional(p.python_name)) for p in op.path_params]
     positional = [
@@ -375,7 +375,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
         returns, async_returns = f"Page[{item}]", f"AsyncPage[{item}]"
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
-        validate=_validate_call(validator, op, names, has_body, bool(query)),
+        validate=_validate_call(op.validator, op, names, has_body, bool(query)),
         request=_request_call(op, path, names, has_body, bool(query), paged=paged,
                               styles=styles_expr(api, op, has_body)),
         path=path, paged=paged,
@@ -511,10 +511,10 @@ def _statements(
 
 
 def _validate_call(
-    validator: str | None, op: Operation, names: _Locals, body: bool, query: bool
+    validator: str, op: Operation, names: _Locals, body: bool, query: bool
 ) -> str | None:
     """The validator call; its arguments follow the validators' signature for ``op``."""
-    if validator is None or not (body or query):
+    if not validator or not (body or query):
         return None
     values = [names.body if body else "{}"] if op.body is not None else []
     if query:

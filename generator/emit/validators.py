@@ -39,16 +39,6 @@ HELPER_IMPORTS = {  # modules helpers use
 }
 
 
-def has_validator(op: Operation) -> bool:
-    """True when ``render_validators`` writes a function for ``op`` (a body or query params)."""
-    return op.body is not None or bool(op.query_params)
-
-
-def validator_name(op: Operation) -> str:
-    """The public function name for ``op``: resource path and method, ``customers_update``."""
-    return python_identifier("_".join((*op.resource, op.method_name)), fallback="op")
-
-
 def render_validators(api: Api, header: str, env: jinja2.Environment | None = None) -> str:
     """The full text of ``_validators.py`` for ``api`` (unformatted, deterministic).
 
@@ -61,8 +51,7 @@ def render_validators(api: Api, header: str, env: jinja2.Environment | None = No
         env = make_environment()
     check_names = _check_names(api)
     chunks = [_object_chunk(env, obj, check_names) for obj in api.shapes]
-    chunks += [_operation_chunk(env, op, check_names)
-               for op in api.operations if has_validator(op)]  # fmt: skip
+    chunks += [_operation_chunk(env, op, check_names) for op in api.operations if op.validator]
     module = _Module()
     functions = [_place(chunk, module) for chunk in chunks]
     helpers = _helpers_needed({name for chunk in chunks for name in chunk.needs.helpers})
@@ -120,7 +109,7 @@ def _operation_key(
 
 @memoised(_operation_key)
 def _operation_chunk(env: jinja2.Environment, op: Operation, check_names: dict[str, str]) -> Chunk:
-    return _render(env, operation_plan(op, validator_name(op), check_names))
+    return _render(env, operation_plan(op, op.validator, check_names))
 
 
 def _check_names(api: Api) -> dict[str, str]:

@@ -17,7 +17,6 @@ from typing import Any, assert_never
 from generator.diagnostics import Reporter
 from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
-    PAGING_PARAMS,
     class_name,
     collections_of,
     derived_operation_id,
@@ -28,8 +27,9 @@ from generator.model.naming import (
     shape_names,
     unique_methods,
     unique_names,
+    validator_name,
 )
-from generator.model.paging import configured_paging, detect_paging
+from generator.model.paging import configured_paging, detect_paging, takes_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
     ANY_KEYS,
@@ -90,8 +90,12 @@ class _Page:
 def normalise(
     name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
     overrides: Overrides | None = None,
+    page_layout: str = "",
 ) -> Api:  # fmt: skip
-    """The model of one API from its page records (see the module docstring)."""
+    """The model of one API from its page records (see the module docstring).
+
+    ``page_layout`` is the layout its pages are written back in ("": each page's own).
+    """
     settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
@@ -113,6 +117,7 @@ def normalise(
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
+        page_layout=page_layout,
         conventions=conventions,
     )
 
@@ -203,7 +208,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
-    body = _body(raw, reader)
+    body = _body(raw, reader, reporter)
     params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
     return Operation(
         operation_id=page.op_id,
@@ -218,21 +223,22 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         header_params=params["header"],
         body=body,
         responses=_responses(page, registry, reporter),
-        source=Source(raw.file, raw.line),
+        source=Source(raw.file, raw.line, layout=raw.layout),
     )
 
 
-def _body(raw: RawPage, reader: Reader) -> Body | None:
-    if raw.schema is None:
-        if raw.has_body or raw.media_type:
-            return Body(raw.media_type, AnyShape())
+def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
+    if raw.schema is None and not raw.has_body and not raw.media_type:
         return None
+    media_type = raw.media_type or _default_media_type(raw, reporter)
+    if raw.schema is None:
+        return Body(media_type, AnyShape())
     schema = raw.schema
-    if raw.media_type.split(";")[0].strip().lower() == MULTIPART:
+    if media_type.split(";")[0].strip().lower() == MULTIPART:
         schema = _file_or_text(schema)
     shape = reader.shape(schema, "", ())
     required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
-    return Body(raw.media_type, shape, required=required)
+    return Body(media_type, shape, required=required)
 
 
 def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
@@ -269,6 +275,17 @@ def _response_shape(
 
 
 MULTIPART = "multipart/form-data"
+# A body whose page names no content type (the older page tool never wrote one) is sent as
+# JSON: the one encoding that carries any value; a form carries only flat keys and strings.
+DEFAULT_BODY_MEDIA_TYPE = "application/json"
+
+
+def _default_media_type(raw: RawPage, reporter: Reporter) -> str:
+    message = (f"the request body has no content type; it is sent as {DEFAULT_BODY_MEDIA_TYPE}")
+    reporter.warning(raw.file, raw.schema_line or raw.line, message, code="no-content-type")
+    return DEFAULT_BODY_MEDIA_TYPE
+
+
 _PLAIN_STRING_KEYS = frozenset({"type", "description", "title", "x-stripeBypassValidation"})
 
 
@@ -428,14 +445,19 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
     paths = Counter(op.path for op in operations)
     collections = collections_of(
         ((op.method, op.path) for op in operations),
-        paged=((op.method, op.path) for op in operations
-               if any(p.name in PAGING_PARAMS for p in op.query_params)),
+        paged=((op.method, op.path) for op in operations if takes_paging(op)),
     )
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
-    return [replace(op, resource=placed[op.operation_id][0],
-                    method_name=placed[op.operation_id][1]) for op in operations]
+    return [_placed(op, *placed[op.operation_id]) for op in operations]
+
+
+def _placed(op: Operation, resource: tuple[str, ...], method_name: str) -> Operation:
+    """``op`` on its resource, with its method name and (for a body or query) validator's."""
+    validated = op.body is not None or bool(op.query_params)
+    validator = validator_name(resource, method_name) if validated else ""
+    return replace(op, resource=resource, method_name=method_name, validator=validator)
 
 
 def _base_url(pages: list[_Page], reporter: Reporter) -> str:

@@ -50,7 +50,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from generator.model.merge import merge_all_of
@@ -406,7 +406,6 @@ class Reader:
         return self._checked_pattern(shape, s, ptr)
 
     def _checked_pattern(self, shape: Shape, s: dict[str, Any], ptr: str) -> Shape:
-        from dataclasses import replace
 
         from generator.model.shapes import String
 
@@ -416,7 +415,7 @@ class Reader:
         if not problem:
             return shape
         self.warn(f"pattern {_short(shape.pattern)} is not checked: {problem}", f"{ptr}/pattern",
-                  "pattern")
+                  "bad-pattern")
         return replace(shape, pattern=None)
 
     def _untyped(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
@@ -450,7 +449,7 @@ class Reader:
             problem = translate(pattern).problem
             if problem:
                 self.warn(f"patternProperties {_short(pattern)} is not checked: {problem}",
-                          f"{ptr}/patternProperties/{_esc(pattern)}", "pattern")
+                          f"{ptr}/patternProperties/{_esc(pattern)}", "bad-pattern")
                 continue
             found.append(PatternField(pattern, self.shape(
                 sub, f"{ptr}/patternProperties/{_esc(pattern)}", (*path, "\x00*"))))

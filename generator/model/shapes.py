@@ -25,6 +25,7 @@ class Source:
     file: str
     line: int = 0
     pointer: str = ""  # JSON pointer inside the schema, where there is one
+    layout: str = ""  # the page layout it was read from (generator/scrape/layout.py); "" if none
 
 
 Scalar: TypeAlias = str | int | float | bool | None  # a JSON scalar value
@@ -336,6 +337,7 @@ class Operation:
     responses: tuple[Response, ...] = ()
     source: Source = field(default_factory=lambda: Source(""))
     paging: Paging | None = None  # None: not a list this client can page through
+    validator: str = ""  # the ``_validators`` function checking its body and query ("": none)
 
 
 AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
@@ -378,6 +380,9 @@ class Api:
     title: str = ""
     version: str = ""
     conventions: Conventions = Conventions()
+    # the layout pages are written back in (generator/scrape/layout.py LAYOUTS); "" for the
+    # layout each operation was read from (configuration: page_layout)
+    page_layout: str = ""
 
     @property
     def package(self) -> str:

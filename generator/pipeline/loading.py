@@ -88,10 +88,11 @@ def load(
         reporter.error(where(source), 0, message, code="no-operations")
     overrides = options.overrides_for(name)
     parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
-             repr(overrides), *keys]  # fmt: skip
+             repr(overrides), options.page_layout, *keys]  # fmt: skip
     progress.stage("modelling")
     api = memo.reported("model", parts, reporter, lambda r: normalise(
-        name, pages, r, base_url=base_url, overrides=overrides))  # fmt: skip
+        name, pages, r, base_url=base_url, overrides=overrides,
+        page_layout=options.page_layout))  # fmt: skip
     return api, memo.key("model", parts)
 
 
