@@ -35,7 +35,6 @@ import jsonschema
 import pytest
 
 from generator.diagnostics import Reporter
-from generator.emit.validators import validator_name
 from generator.memo import object_refs, operation_refs
 from generator.model import Api, normalise, shape_schema
 from generator.scrape import read_openapi
@@ -135,7 +134,7 @@ def sampled(document: str) -> tuple[Api, dict[str, Any], dict[str, Any], bool]:
     small = replace(api, operations=tuple(ops),
                     shapes=tuple(o for o in api.shapes if o.name in keep))  # fmt: skip
     namespace = load_validators(small, "# test")
-    validators = {op.operation_id: namespace[validator_name(op)] for op in ops}
+    validators = {op.operation_id: namespace[op.validator] for op in ops}
     return small, schemas, validators, openapi_30
 
 
