@@ -613,31 +613,27 @@ def _bounds(
     return tuple(limits)
 
 
-def _array_limits(shape: Array, at: At, p: _Planner) -> tuple[Limit, ...]:
+def _size_limits(
+    low: int | None, high: int | None, what: str, at: At, p: _Planner
+) -> list[Limit]:
+    """``minItems``/``maxItems``, ``minProperties``/``maxProperties``: the size of a value."""
     v = at.value
-    limits = []
-    if shape.min_items:
-        n = shape.min_items
-        limits.append(_limit(f"len({v}) < {n}", f"fewer than {n} items", p))
-    if shape.max_items is not None:
-        n = shape.max_items
-        limits.append(_limit(f"len({v}) > {n}", f"more than {n} items", p))
+    limits = [_limit(f"len({v}) < {low}", f"fewer than {low} {what}", p)] if low else []
+    if high is not None:
+        limits.append(_limit(f"len({v}) > {high}", f"more than {high} {what}", p))
+    return limits
+
+
+def _array_limits(shape: Array, at: At, p: _Planner) -> tuple[Limit, ...]:
+    limits = _size_limits(shape.min_items, shape.max_items, "items", at, p)
     if shape.unique_items:
         p.use("_has_duplicates")
-        limits.append(_limit(f"_has_duplicates({v})", "has duplicate items", p))
+        limits.append(_limit(f"_has_duplicates({at.value})", "has duplicate items", p))
     return tuple(limits)
 
 
 def _count_limits(keys: Keys, at: At, p: _Planner) -> tuple[Limit, ...]:
-    v = at.value
-    limits = []
-    if keys.min_properties:
-        n = keys.min_properties
-        limits.append(_limit(f"len({v}) < {n}", f"fewer than {n} properties", p))
-    if keys.max_properties is not None:
-        n = keys.max_properties
-        limits.append(_limit(f"len({v}) > {n}", f"more than {n} properties", p))
-    return tuple(limits)
+    return tuple(_size_limits(keys.min_properties, keys.max_properties, "properties", at, p))
 
 
 def _const_test(shape: Const, v: str, stem: str, p: _Planner) -> str:
