@@ -33,7 +33,10 @@ from generator.model.shapes import Api, Object, Operation
 MODULE_TEMPLATE = "package/_validators.py.jinja"
 FUNCTION_TEMPLATE = "package/validators/function.py.jinja"
 LINE_LENGTH = 100  # of the generated code; a longer constant line is exempt from E501
-HELPER_IMPORTS = {"_is_time": "datetime", "_is_number": "numbers"}  # modules helpers use
+HELPER_IMPORTS = {  # modules helpers use
+    "_is_time": ("datetime",), "_is_number": ("numbers",), "_is_date": ("datetime", "re"),
+    "_is_date_time": ("re",), "_is_uuid": ("uuid",), "_is_byte": ("re",), "_is_uri": ("re",),
+}
 
 
 def render_validators(api: Api, header: str, env: jinja2.Environment | None = None) -> str:
@@ -53,7 +56,7 @@ def render_validators(api: Api, header: str, env: jinja2.Environment | None = No
     functions = [_place(chunk, module) for chunk in chunks]
     helpers = _helpers_needed({name for chunk in chunks for name in chunk.needs.helpers})
     imports = {name for chunk in chunks for name in chunk.needs.imports}
-    imports |= {HELPER_IMPORTS[h] for h in helpers if h in HELPER_IMPORTS}
+    imports |= {m for h in helpers for m in HELPER_IMPORTS.get(h, ())}
     context = {
         "version_line": header.rstrip("\n"),
         "imports": _import_lines(imports),
