@@ -162,6 +162,10 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+def _say(message: str) -> None:
+    print(f"doc2client: {message}", file=sys.stderr, flush=True)
+
+
 def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
     for item in items:
         if item.level == "error" or not quiet:
@@ -170,8 +174,9 @@ def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
 
 def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     apis = ", ".join(
-        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes in stats.apis
+        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
+    conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.items)
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
@@ -180,6 +185,7 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
+        + conventions
     )
 
 
@@ -240,7 +246,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files, force=args.force)
+        result = write_tree(output, files, force=args.force, on_wait=_say)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -11,10 +11,12 @@ source = "specs/stripe"              # a folder of pages or an OpenAPI document,
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
+page_layout = "61aca2d"              # optional: layout of the pages written back
 wire_style = "deepObject"            # optional conventions (docs/conventions.md): the style of
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
 idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
+pagination = {style = "cursor", parameter = "page_token", next = "next_page_token"}
 ```
 
 A table for an API also applies when the API's source is given on the command line.
@@ -32,13 +34,17 @@ from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.options import Options, Overrides
+from generator.scrape.layout import is_layout, layouts_text
 from generator.web import is_url
 
-CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header")
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
+PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
+PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backward", "has_more"})
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude", *CONVENTION_KEYS})
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout",
+                      *CONVENTION_KEYS})
 FORMATTERS = ("black", "ruff")
 
 
@@ -111,6 +117,9 @@ def _job(
     _expect(isinstance(api.get("source"), str), where, f"{section} needs source = PATH")
     base_url = api.get("base_url")
     _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
+    layout = api.get("page_layout", "")
+    _expect(is_layout(layout) or layout == "", where,
+            f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
     options = Options(
         templates=templates,
         name=name,
@@ -118,6 +127,7 @@ def _job(
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
+        page_layout=layout,
         overrides=((name, _overrides(api, where, section)),),
         root=root,
     )
@@ -138,7 +148,20 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
-    return Overrides(style, explode, words, header)
+    return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
+                                                                 section))
+
+
+def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:
+    if value is None:
+        return None
+    what = f"{section} pagination"
+    _expect(isinstance(value, dict), where, f"{what} must be a table")
+    _unknown(value, PAGING_KEYS, where, what)
+    _expect(value.get("style") in PAGING_STYLES, where,
+            f"{what} style must be one of {', '.join(PAGING_STYLES)}")
+    _expect(all(isinstance(v, str) for v in value.values()), where, f"{what}: strings only")
+    return tuple(sorted(value.items()))
 
 
 def _auth_word(word: str) -> bool:

@@ -15,6 +15,7 @@ class Overrides:
     wire_explode: bool | None = None
     auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
     idempotency_header: str | None = None  # "" turns a declared one off
+    pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,7 @@ class Options:
     label: str | None = None  # how generated files name the source (a URL it was fetched from)
     root: Path | None = None  # sources are named relative to it (the configuration's folder)
     overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
+    page_layout: str = ""  # layout of the pages written back ("": each page's own)
 
     def overrides_for(self, api: str) -> Overrides:
         """The configured conventions of ``api`` (none configured: all None)."""
@@ -36,4 +38,5 @@ class Options:
 
 @dataclass(slots=True)
 class RunStats:
-    apis: list[tuple[str, int, int]] = field(default_factory=list)  # name, operations, shapes
+    # name, operations, shapes, and the conventions line of the run summary
+    apis: list[tuple[str, int, int, str]] = field(default_factory=list)

@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 from tests.cli_run import doc2client
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
+from tests.conftest import SEED_PAGE
 
 DOC = """\
 openapi: 3.0.3
@@ -50,7 +48,7 @@ def _line(text: str, needle: str) -> int:
 def _pages(tmp_path: Path) -> Path:
     folder = tmp_path / "specs" / "stripe"
     folder.mkdir(parents=True)
-    shutil.copy(SEED, folder)
+    shutil.copy(SEED_PAGE, folder)
     return tmp_path / "specs"
 
 

@@ -13,7 +13,7 @@ import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
 from generator.model.naming import class_name
 from generator.model.shapes import (
@@ -23,14 +23,18 @@ from generator.model.shapes import (
     Auth,
     Binary,
     Boolean,
+    Const,
     Emptyable,
     Enum,
     Integer,
     Map,
+    Null,
     Number,
     Object,
     Operation,
+    Paging,
     Ref,
+    Response,
     Shape,
     String,
     Union,
@@ -43,10 +47,11 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 # Names the generated modules bind at top level; a TypedDict class may not take one of them.
 RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
     {
-        "Any", "AsyncPage", "AsyncResource", "Decimal", "FileInput", "Literal", "Mapping",
-        "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required", "Resource",
-        "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
-        "cached_property", "datetime", "format_path", "strip_not_given", "ValidationError",
+        "Any", "AsyncPage", "AsyncResource", "Decimal", "ErrorBody", "FileInput", "Literal",
+        "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
+        "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
+        "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
+        "ValidationError",
     }
 )  # fmt: skip
 
@@ -58,6 +63,8 @@ IMPORT_SOURCES = {
     "Sequence": "collections.abc",
     "Decimal": "decimal",
     "datetime": "datetime",
+    "date": "datetime",
+    "UUID": "uuid",
 }
 
 
@@ -125,12 +132,19 @@ class TypeWriter:
         self.used.add(name)
         return name
 
+    def any(self) -> str:
+        return self._use("Any")
+
     def _parts(self, shape: Shape, context: Context) -> list[str]:
         """The members of the union this shape's annotation is (one for most shapes)."""
         match shape:
             case String(format="decimal") | Number(format="decimal"):
                 base = "str" if isinstance(shape, String) else "float"
                 return [base, self._use("Decimal")]
+            case String(format="date"):
+                return ["str", self._use("date")]
+            case String(format="uuid"):
+                return ["str", self._use("UUID")]
             case String():
                 return ["str"]
             case Integer(format="unix-time"):
@@ -141,16 +155,22 @@ class TypeWriter:
                 return ["float"]
             case Boolean():
                 return ["bool"]
+            case Null():
+                return ["None"]
+            case Const():
+                return self._const(shape)
             case Enum():
                 return self._enum(shape)
             case Emptyable():
                 return [*self._parts(shape.shape, context), self._literal(("",))]
             case Union():
                 return [part for v in shape.variants for part in self._parts(v, context)]
-            case _:
+            case Array() | Map() | Binary() | Ref() | AnyShape():
                 return [self._container(shape, context)]
+            case _:
+                assert_never(shape)
 
-    def _container(self, shape: Shape, context: Context) -> str:
+    def _container(self, shape: Array | Map | Binary | Ref | AnyShape, context: Context) -> str:
         match shape:
             case Array():
                 outer = "list" if context == "field" else self._use("Sequence")
@@ -164,7 +184,14 @@ class TypeWriter:
                 return self._use(name) if name else self._use("Any")
             case AnyShape():
                 return self._use("Any")
-        return self._use("Any")
+            case _:
+                assert_never(shape)
+
+    def _const(self, shape: Const) -> list[str]:
+        """``Literal`` of the values Python's typing allows there (not floats: ``float``)."""
+        exact = [v for v in shape.values if not isinstance(v, float)]
+        parts = [f"{self._use('Literal')}[{', '.join(map(repr, exact))}]"] if exact else []
+        return parts + (["float"] if len(exact) < len(shape.values) else [])
 
     def _enum(self, shape: Enum) -> list[str]:
         if not shape.values:
@@ -260,9 +287,11 @@ class MethodText:
     body: bool
     query: bool
     problems: str  # the local name for the validator's result
+    result: str  # the local name for the call's result, typed by ``returns``
+    returns: str  # the return annotation: the response type, ``Page[Item]`` for a list
+    async_returns: str  # the same for the async method (``AsyncPage[Item]``)
 
 
-PAGE_PARAMS = frozenset({"limit", "starting_after", "ending_before"})
 NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 
 
@@ -317,8 +346,8 @@ def is_union(annotation: str) -> bool:
     return False
 
 
-def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | None) -> MethodText:
-    """The code fragments of ``op``'s method; ``validator`` is its ``_validators`` function."""
+def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
+    """The code fragments of ``op``'s method (which calls its validator, ``op.validator``)."""
     args = _Args()
     path_names = [(p.name, args.add_positional(p.python_name)) for p in op.path_params]
     positional = [
@@ -332,7 +361,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
-    paged = op.method == "GET" and PAGE_PARAMS <= {p.name for p in op.query_params} and not has_body
+    paged = op.paging is not None and not has_body
     names = _Locals(args.taken)
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
@@ -340,15 +369,92 @@ def method_text(api: Api, op: Operation, writer: TypeWriter, validator: str | No
     path = pyrepr(op.path)
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
+    returns = async_returns = response_annotation(api, op, writer)
+    if paged:
+        item = page_item_annotation(api, op, writer)
+        returns, async_returns = f"Page[{item}]", f"AsyncPage[{item}]"
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
-        validate=_validate_call(validator, op, names, has_body, bool(query)),
+        validate=_validate_call(op.validator, op, names, has_body, bool(query)),
         request=_request_call(op, path, names, has_body, bool(query), paged=paged,
                               styles=styles_expr(api, op, has_body)),
         path=path, paged=paged,
         kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
-        problems=names.problems,
+        problems=names.problems, result=names.result, returns=returns, async_returns=async_returns,
     )  # fmt: skip
+
+
+def is_json(media_type: str) -> bool:
+    """``application/json`` and the ``+json`` types (RFC 6839): what the client parses."""
+    kind = media_type.split(";", maxsplit=1)[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/")
+                                          and kind.endswith("+json"))  # fmt: skip
+
+
+def success_responses(op: Operation) -> list[Response]:
+    """The 2xx responses (``200``, ``2XX`` ...): what a call returns."""
+    return [r for r in op.responses if r.status.startswith("2")]
+
+
+def error_responses(op: Operation) -> list[Response]:
+    """The responses a call raises for: 4xx, 5xx, ``4XX``, ``default``."""
+    return [r for r in op.responses if r.status[:1] in ("4", "5") or r.status == "default"]
+
+
+def typed_shape(response: Response) -> Shape | None:
+    """The shape the client gives for ``response``: its schema where it is parsed JSON."""
+    if response.shape is None or not is_json(response.media_type):
+        return None
+    return None if isinstance(response.shape, AnyShape) else response.shape
+
+
+def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
+    """What a call returns: its 2xx responses' types (``None`` for 204 and 205, which have no
+    content: RFC 9110, 15.3.5-6); ``Any`` where one of them has no schema (pages), or when
+    the operation lists no 2xx response."""
+    parts: list[str] = []
+    for response in success_responses(op):
+        shape = typed_shape(response)
+        if shape is None and response.status not in NO_CONTENT:
+            return writer.any()
+        parts.append("None" if shape is None else writer.annotation(shape, "field"))
+    return " | ".join(unique(parts)) if parts else writer.any()
+
+
+NO_CONTENT = frozenset({"204", "205"})
+
+
+def error_body_annotation(api: Api, writer: TypeWriter) -> str:
+    """``APIError.body``: the union of every declared error response's type; ``Any`` when one
+    has none (or no operation declares any)."""
+    parts: list[str] = []
+    for op in api.operations:
+        for response in error_responses(op):
+            shape = typed_shape(response)
+            if shape is None:
+                return writer.any()
+            parts.append(writer.annotation(shape, "field"))
+    return " | ".join(sorted(set(parts))) if parts else writer.any()
+
+
+def page_item_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
+    """The item type of a list call: the array at the paging's ``items`` path of its 2xx
+    type (without one: the body itself, or its only array field)."""
+    shapes = [typed_shape(r) for r in success_responses(op)]
+    path = op.paging.items if op.paging is not None else ""
+    items = _page_items(api, shapes[0] if len(shapes) == 1 else None, path)
+    return writer.annotation(items, "field") if items is not None else writer.any()
+
+
+def _page_items(api: Api, shape: Shape | None, path: str) -> Shape | None:
+    for key in path.split(".") if path else ():
+        obj = object_shape(api, shape) if shape is not None else None
+        shape = next((f.shape for f in obj.fields if f.wire_name == key), None) if obj else None
+    page = object_shape(api, shape) if shape is not None and not path else None
+    if page is not None:
+        arrays = [f.shape for f in page.fields if isinstance(f.shape, Array)]
+        shape = arrays[0] if len(arrays) == 1 else None
+    return shape.items if isinstance(shape, Array) else None
 
 
 @dataclass
@@ -359,12 +465,14 @@ class _Locals:
     body: str = ""
     query: str = ""
     problems: str = ""
+    result: str = ""
     options: str = "request_options"
 
     def __post_init__(self) -> None:
         self.body = free_name("body", self.taken)
         self.query = free_name("query", self.taken)
         self.problems = free_name("problems", self.taken)
+        self.result = free_name("result", self.taken)
 
 
 def _body_args(
@@ -403,10 +511,10 @@ def _statements(
 
 
 def _validate_call(
-    validator: str | None, op: Operation, names: _Locals, body: bool, query: bool
+    validator: str, op: Operation, names: _Locals, body: bool, query: bool
 ) -> str | None:
     """The validator call; its arguments follow the validators' signature for ``op``."""
-    if validator is None or not (body or query):
+    if not validator or not (body or query):
         return None
     values = [names.body if body else "{}"] if op.body is not None else []
     if query:
@@ -440,6 +548,16 @@ def auth_doc(auth: Sequence[Auth], reason: str) -> str:
     return "\n".join([f"Any one of these ({reason}):", "", *lines])
 
 
+def paging_expr(paging: Paging) -> str:
+    """``PagingSpec("cursor", parameter="page_token", ...)``: the runtime's spec of ``paging``."""
+    values = [(name, getattr(paging, name)) for name in PAGING_FIELDS]
+    given = [f"{name}={pyrepr(value)}" for name, value in values if value]
+    return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
+
+
+PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+
+
 def style_token(wire: WireStyle) -> str:
     """The runtime's name of a wire style: the OpenAPI style, ``*`` when exploded."""
     return wire.style + ("*" if wire.explode else "")
@@ -461,8 +579,10 @@ def _request_call(
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
-    if paged:
-        parts = [method, path, f"query={names.query}", f"options={names.options}", *tail]
+    if paged and op.paging is not None:
+        query_arg = names.query if query else "{}"
+        parts = [method, path, f"query={query_arg}", f"options={names.options}", *tail,
+                 f"paging={paging_expr(op.paging)}", "raw=self._raw"]  # fmt: skip
         return f"request_page({', '.join(parts)})"
     parts = [method, path]
     if query:

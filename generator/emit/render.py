@@ -37,12 +37,13 @@ from generator.emit.python import (
     auth_doc,
     auth_literal,
     class_names,
+    error_body_annotation,
     import_lines,
     method_text,
     pyrepr,
     style_token,
 )
-from generator.emit.validators import has_validator, render_validators, validator_name
+from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
 from generator.model.naming import attribute_name, class_name
 from generator.model.shapes import Api, Object, Operation
@@ -78,7 +79,7 @@ def render_api(
     files.update(resource_files(env, api, base, names))
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
-    files[validators] = render_validators(api, header_line(validators, source_label))
+    files[validators] = render_validators(api, header_line(validators, source_label), env)
     files.update(render_docs(api, env, header=header_line))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
@@ -127,6 +128,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
     """Context for the package-wide templates: resources, TypedDicts, imports."""
     writer = TypeWriter(names)
     tds = typed_dicts(api, writer)
+    error_body = error_body_annotation(api, writer)
     resources = [
         {"attr": top, "module": attribute_name(top), "cls": resource_class((top,))}
         for top in sorted({op.resource[0] for op in api.operations if op.resource})
@@ -145,6 +147,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         "resource_imports": import_lines(lazy),
         "typed_dicts": tds,
         "types_imports": import_lines(modules),
+        "error_body": error_body,
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
              "call": ".".join((*op.resource, op.method_name))}
@@ -223,10 +226,15 @@ def resource_context(
             by_path.setdefault(path[:i], [])
         by_path[path].append(op)
     nodes = [resource_node(api, path, by_path, writer) for path in sorted(by_path)]
+    modules = module_imports(writer, nodes)
+    types = {".._types": modules.pop(".._types")} if ".._types" in modules else {}
+    if types:
+        modules.setdefault("typing", []).append("TYPE_CHECKING")
     return {
         "module": top,
         "nodes": nodes,
-        "imports": import_lines(module_imports(writer, nodes)),
+        "imports": import_lines(modules),
+        "type_imports": import_lines(types),  # only for annotations: never imported at run time
         "types_imported": sorted(writer.used),
     }
 
@@ -239,7 +247,7 @@ def resource_node(
         (child[-1], resource_class(child))
         for child in sorted(by_path) if len(child) == len(path) + 1 and child[:-1] == path
     )  # fmt: skip
-    methods = tuple(method_text(api, op, writer, validator_for(op)) for op in by_path[path])
+    methods = tuple(method_text(api, op, writer) for op in by_path[path])
     doc = f"Operations on {'.'.join(path)}."
     return ResourceNode(path, doc, children, tuple(sorted(methods, key=lambda m: m.name)))
 
@@ -248,23 +256,22 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     """Every import a resource module needs, by module."""
     modules = writer.imports(".._types")
     methods = [m for node in nodes for m in node.methods]
-    base = {"AsyncResource", "SyncResource"}
+    base = {"AsyncResource", "SyncResource", "async_raw_method", "raw_method"}
     if any(m.paged for m in methods):
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
     if any(m.body or m.query for m in methods):
         base.add("strip_not_given")
-    if any(not m.paged for m in methods) and "Any" not in writer.used:
-        modules.setdefault("typing", []).append("Any")
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]
+    if any(m.paged for m in methods):
+        modules[".._pages"] = ["PagingSpec"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]
-    if any(node.children for node in nodes):
-        modules["functools"] = ["cached_property"]
+    modules["functools"] = ["cached_property"]  # with_raw_response
     return modules
 
 
@@ -331,8 +338,3 @@ def typed_dict(shape: Object, writer: TypeWriter) -> dict[str, Any]:
         "functional": needed or shadows,
         "noqa": "" if needed else "  # noqa: UP013",
     }
-
-
-def validator_for(op: Operation) -> str | None:
-    """The ``_validators`` function that checks ``op``'s arguments, or None."""
-    return validator_name(op) if has_validator(op) else None

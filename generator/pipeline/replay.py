@@ -53,7 +53,7 @@ def replay(cache: Cache, key: str, reporter: Reporter, stats: RunStats) -> dict[
 
 def record(
     cache: Cache, key: str, files: dict[str, bytes], items: Sequence[Diagnostic],
-    apis: Sequence[tuple[str, int, int]],
+    apis: Sequence[tuple[str, int, int, str]],
 ) -> None:  # fmt: skip
     """Keep the run's files (by content) and a manifest of them for ``replay``."""
     names = [(rel, cache.put_blob(data)) for rel, data in files.items()]

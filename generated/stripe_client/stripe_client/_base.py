@@ -11,14 +11,14 @@ import random
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypedDict
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
 
-from ._auth import API_KEY_HEADERS, Credentials
+from ._auth import API_KEY_HEADERS, AUTH, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import (
     APIConnectionError,
@@ -28,7 +28,7 @@ from ._errors import (
     RequestBuildError,
     error_for_status,
 )
-from ._pages import AsyncPage, Page
+from ._pages import BY_ID, AsyncPage, Page, PagingSpec
 
 
 class _LazyModule(ModuleType):
@@ -61,6 +61,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "SyncResource",
+    "async_raw_method",
+    "raw_method",
     "strip_not_given",
 ]
 
@@ -78,6 +80,7 @@ _KEYED_METHODS = frozenset({"POST", "PATCH"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 _NO_BODY_STATUSES = frozenset({204, 304})  # RFC 9110 sections 15.3.5 and 15.4.5
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
@@ -97,7 +100,8 @@ def strip_not_given(pairs: Mapping[str, object]) -> dict[str, object]:
 
 
 def _jsonable(value: Any) -> Any:
-    """`value` ready for `json.dumps`: NOT_GIVEN dropped, datetime as seconds, Decimal as str."""
+    """`value` ready for `json.dumps`: NOT_GIVEN dropped, datetime as seconds, Decimal as str,
+    a date (`format: date`) as `YYYY-MM-DD` and a UUID (`format: uuid`) as its text."""
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}
     if isinstance(value, list | tuple):
@@ -105,13 +109,22 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         aware = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
         return int(aware.timestamp() // 1)
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
+_TEXT_MEDIA = re.compile(
+    r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
+    re.IGNORECASE,
+)
+
+
 def _parse_body(response: httpx.Response) -> Any:
-    """A 2xx body: JSON parsed, empty as None, anything else as text.
+    """A 2xx body by its media type: JSON parsed, `text/*` (and XML, YAML) as `str`, anything
+    else (audio, images, PDF, zip, octet-stream) as the exact `bytes`; empty as None.
 
     Raises `InvalidResponseError` (with the response as `http_response`) when the body
     claims JSON (a `Content-Type` with `json`, or none at all) but does not parse.
@@ -130,7 +143,16 @@ def _parse_body(response: httpx.Response) -> Any:
                     method=response.request.method,
                     url=str(response.request.url),
                 ) from None
-    return response.text
+        return response.text
+    if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
+        return response.text
+    return response.content
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    """The `Link` header's `rel="next"` URL (RFC 8288), if any."""
+    url = response.links.get("next", {}).get("url")
+    return url if isinstance(url, str) else None
 
 
 def _request_id(headers: httpx.Headers) -> str | None:
@@ -138,11 +160,19 @@ def _request_id(headers: httpx.Headers) -> str | None:
     return found
 
 
-class RawResponse:
-    """The HTTP response of a call made through `with_raw_response`."""
+T = TypeVar("T")
+P = ParamSpec("P")
 
-    def __init__(self, http_response: httpx.Response) -> None:
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
+    the method returns without it."""
+
+    def __init__(
+        self, http_response: httpx.Response, parse: Callable[[httpx.Response], T] | None = None
+    ) -> None:
         self.http_response = http_response
+        self._parse = parse
 
     @property
     def status_code(self) -> int:
@@ -156,12 +186,27 @@ class RawResponse:
     def request_id(self) -> str | None:
         return _request_id(self.http_response.headers)
 
-    def parse(self) -> Any:
+    def parse(self) -> T:
         """The body as the method would have returned it."""
-        return _parse_body(self.http_response)
+        if self._parse is not None:
+            return self._parse(self.http_response)
+        parsed: T = _parse_body(self.http_response)
+        return parsed
 
     def __repr__(self) -> str:
         return f"RawResponse(status_code={self.status_code}, request_id={self.request_id!r})"
+
+
+def raw_method(method: Callable[P, T]) -> Callable[P, RawResponse[T]]:
+    """`method` of a resource made with `raw=True`, typed as what it then returns."""
+    return cast("Callable[P, RawResponse[T]]", method)
+
+
+def async_raw_method(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[RawResponse[T]]]:
+    """`raw_method` for an async method."""
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)
 
 
 @dataclass(slots=True)
@@ -212,6 +257,7 @@ class _Body:
         self.limit = limit
         self.chunks: list[bytes] = []
         self.size = 0
+        self.whole = False  # the response itself holds the whole body
         declared = response.headers.get("content-length", "")
         if declared.isdigit():
             self._check_size(int(declared))
@@ -240,9 +286,23 @@ class _Body:
         announced = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
         return self.response.status_code in _NO_BODY_STATUSES and announced
 
+    def preloaded(self) -> bool:
+        """Whether the transport gave the body already read (`httpx.MockTransport` does);
+        then it is only checked against the size limit."""
+        try:
+            content = self.response.content
+        except httpx.ResponseNotRead:
+            return False
+        self._check_size(len(content))
+        self.chunks = [content]
+        self.whole = True
+        return True
+
     def result(self) -> httpx.Response:
         """The response with its whole body, as `httpx` would have read it."""
         source = self.response
+        if self.whole:
+            return source
         return httpx.Response(
             source.status_code,
             headers=source.headers,
@@ -251,6 +311,11 @@ class _Body:
             extensions=source.extensions,
             history=source.history,
         )
+
+
+async def _no_chunks() -> AsyncIterator[bytes]:
+    return
+    yield b""  # an async generator of nothing
 
 
 class _Core:
@@ -277,7 +342,8 @@ class _Core:
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._api_key = _clean_key(api_key if api_key is not None else os.environ.get(API_KEY_ENV))
-        given = {**(credentials or {}), "username": username, "password": password}
+        keys = {name: _clean_key(value) for name, value in (credentials or {}).items()}
+        given = {**keys, "username": username, "password": password}
         self._credentials = Credentials({**given, "api_key": self._api_key})
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         if not self.base_url.startswith(("http://", "https://")):
@@ -330,7 +396,9 @@ class _Core:
 
         Credentials are dropped when the redirect leaves the origin: RFC 9110 section 15.4
         lets a client follow a redirect, and a credential belongs to its origin (RFC 9110
-        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`.
+        section 11.6.2), so `X-Api-Key` is dropped as `httpx` drops `Authorization`, and so
+        is a query parameter that carries a key (by its name, or by its value echoed back in
+        the `Location`).
         """
         target = response.next_request
         if target is None or not http.follow_redirects or hops >= http.max_redirects:
@@ -338,6 +406,10 @@ class _Core:
         if _origin(target.url) != _origin(response.request.url):
             for name in self._credential_headers():
                 target.headers.pop(name, None)
+            secrets = set(self._credentials.secrets())
+            for name, value in target.url.params.multi_items():
+                if name in _CREDENTIAL_QUERY or value in secrets:
+                    target.url = target.url.copy_remove_param(name)
         return target
 
     def _prepare(
@@ -636,7 +708,7 @@ class BaseClient(_Core):
             hops += 1
         body = _Body(response, deadline, self.max_response_bytes)
         try:
-            for chunk in response.iter_raw():
+            for chunk in () if body.preloaded() else response.iter_raw():
                 body.add(chunk)
             stream = response.extensions.get("network_stream")
             if body.unframed() and stream is not None:
@@ -653,18 +725,27 @@ class BaseClient(_Core):
         query: Mapping[str, object],
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
-    ) -> Page:
-        """One page of a list; `Page.auto_paging_iter()` walks the rest."""
-        result = self.request(method, path, query=query, options=options, styles=styles)
-        return Page(
-            result,
-            client=self,
-            method=method,
-            path=path,
-            query=query,
-            options=options,
-            styles=styles,
-        )
+        paging: PagingSpec = BY_ID,
+        raw: bool = False,
+    ) -> Any:
+        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
+
+        def page(http_response: httpx.Response) -> Page[Any]:
+            return Page(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     def close(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -776,7 +857,8 @@ class AsyncBaseClient(_Core):
             hops += 1
         body = _Body(response, deadline, self.max_response_bytes)
         try:
-            async for chunk in response.aiter_raw():
+            chunks = _no_chunks() if body.preloaded() else response.aiter_raw()
+            async for chunk in chunks:
                 body.add(chunk)
             stream = response.extensions.get("network_stream")
             if body.unframed() and stream is not None:
@@ -793,18 +875,29 @@ class AsyncBaseClient(_Core):
         query: Mapping[str, object],
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
-    ) -> AsyncPage:
-        """One page of a list; `AsyncPage.auto_paging_iter()` walks the rest."""
-        result = await self.request(method, path, query=query, options=options, styles=styles)
-        return AsyncPage(
-            result,
-            client=self,
-            method=method,
-            path=path,
-            query=query,
-            options=options,
-            styles=styles,
+        paging: PagingSpec = BY_ID,
+        raw: bool = False,
+    ) -> Any:
+        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest as `paging` says);
+        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        response = await self.request(
+            method, path, query=query, options=options, styles=styles, raw=True
         )
+
+        def page(http_response: httpx.Response) -> AsyncPage[Any]:
+            return AsyncPage(
+                _parse_body(http_response),
+                client=self,
+                method=method,
+                path=path,
+                query=query,
+                options=options,
+                styles=styles,
+                paging=paging,
+                next_link=_next_link(http_response),
+            )
+
+        return RawResponse(response.http_response, page) if raw else page(response.http_response)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
@@ -821,26 +914,16 @@ class AsyncBaseClient(_Core):
 
 
 class SyncResource:
-    """Base of generated resource classes."""
+    """Base of generated resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: BaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
 
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)
-
 
 class AsyncResource:
-    """Base of generated async resource classes."""
+    """Base of generated async resource classes (each has a typed `with_raw_response`)."""
 
     def __init__(self, client: AsyncBaseClient, raw: bool = False) -> None:
         self._client = client
         self._raw = raw
-
-    @property
-    def with_raw_response(self) -> Self:
-        """A copy of this resource whose methods return `RawResponse`."""
-        return type(self)(self._client, raw=True)

@@ -8,7 +8,10 @@ key cannot leak through an exception message or its repr.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._types import ErrorBody
 
 __all__ = [
     "APIConnectionError",
@@ -100,7 +103,8 @@ class APIError(ClientError):
     ) -> None:
         self.message = message
         self.status_code = status_code
-        self.body = body
+        # the parsed JSON, typed as the error schemas the document declares; text otherwise
+        self.body: ErrorBody | str = body
         self.request_id = request_id
         self.method = method
         self.url = url

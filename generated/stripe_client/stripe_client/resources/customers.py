@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
 from .. import _validators
 from .._base import (
@@ -13,23 +14,32 @@ from .._base import (
     NotGiven,
     RequestOptions,
     SyncResource,
+    async_raw_method,
+    raw_method,
     strip_not_given,
 )
 from .._encoding import format_path
 from .._errors import ValidationError
-from .._types import (
-    CashBalanceParam,
-    CustomerParam,
-    CustomerPaymentSourceBankAccount,
-    CustomerPaymentSourceCard,
-    CustomerShipping,
-    OptionalFieldsAddress,
-    TaxParam,
-)
+
+if TYPE_CHECKING:
+    from .._types import (
+        CashBalanceParam,
+        CustomerParam,
+        CustomerPaymentSourceBankAccount,
+        CustomerPaymentSourceCard,
+        CustomerShipping,
+        OptionalFieldsAddress,
+        TaxParam,
+    )
 
 
 class CustomersResource(SyncResource):
     """Operations on customers."""
+
+    @cached_property
+    def with_raw_response(self) -> CustomersResourceWithRawResponse:
+        """The same methods, each returning a `RawResponse` of what it returns."""
+        return CustomersResourceWithRawResponse(type(self)(self._client, raw=True))
 
     def update(
         self,
@@ -109,7 +119,7 @@ class CustomersResource(SyncResource):
         )
         if self._client.validate and (problems := _validators.customers_update(body)):
             raise ValidationError(problems)
-        return self._client.request(
+        result: Any = self._client.request(
             "POST",
             format_path("/v1/customers/{customer}", customer=customer),
             body=body,
@@ -117,10 +127,24 @@ class CustomersResource(SyncResource):
             options=request_options,
             raw=self._raw,
         )
+        return result
+
+
+class CustomersResourceWithRawResponse:
+    """`CustomersResource`'s methods, each returning a `RawResponse` of its result."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.update = raw_method(resource.update)
 
 
 class AsyncCustomersResource(AsyncResource):
     """Operations on customers."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
+        """The same methods, each returning a `RawResponse` of what it returns."""
+        return AsyncCustomersResourceWithRawResponse(type(self)(self._client, raw=True))
 
     async def update(
         self,
@@ -200,7 +224,7 @@ class AsyncCustomersResource(AsyncResource):
         )
         if self._client.validate and (problems := _validators.customers_update(body)):
             raise ValidationError(problems)
-        return await self._client.request(
+        result: Any = await self._client.request(
             "POST",
             format_path("/v1/customers/{customer}", customer=customer),
             body=body,
@@ -208,3 +232,12 @@ class AsyncCustomersResource(AsyncResource):
             options=request_options,
             raw=self._raw,
         )
+        return result
+
+
+class AsyncCustomersResourceWithRawResponse:
+    """`AsyncCustomersResource`'s methods, each returning a `RawResponse` of its result."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.update = async_raw_method(resource.update)

@@ -1,0 +1,175 @@
+"""Paging as data: how a list operation reaches its next page (``detect_paging``).
+
+The rules, in order (docs/conventions.md, "Paging"), for a GET without a body:
+
+1. ``starting_after`` among the query parameters: a cursor by the last item's id
+   (``cursor_id``), ``ending_before`` pages backwards, ``has_more`` says more follow.
+2. A cursor parameter (``cursor``, ``page_token``, ``marker``, ``after`` ...) whose next value
+   the response names (``next_cursor``, ``next_page_token``, ``next_marker``, ``cursors.after``,
+   up to three levels deep): ``cursor``. Pages have no response schema: the usual field
+   (``next_<parameter>``) is assumed. ``after`` without such a field, on a list of items, is a
+   cursor by the last item's id.
+3. A next-page URL in the response (``next_page_uri``, ``next_url``, ``next``,
+   ``links.pages.next`` ...): ``next_url``.
+4. A ``Link`` response header: ``link_header`` (RFC 8288, ``rel="next"``).
+5. ``page`` among the query parameters: ``page``; 6. ``offset``: ``offset``.
+
+Anything else is no list this client pages through: its method returns the response as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import fields
+
+from generator.model.shapes import (
+    Array,
+    Emptyable,
+    Object,
+    Operation,
+    Paging,
+    Ref,
+    Shape,
+    Union,
+)
+from generator.scrape.records import RawPage
+
+CURSOR_FIELDS: dict[str, tuple[str, ...]] = {
+    "cursor": ("next_cursor", "nextCursor", "cursor"),
+    "page_token": ("next_page_token",),
+    "pageToken": ("nextPageToken",),
+    "marker": ("next_marker",),
+    "after": ("after", "next_cursor"),
+    "next_token": ("next_token",),
+    "continuation_token": ("continuation_token", "next_continuation_token"),
+}
+"""A cursor parameter and the response fields that may carry its next value."""
+
+NEXT_URL_FIELDS = ("next_page_uri", "next_page_url", "next_url", "nextPageUrl", "next_link",
+                   "nextLink", "next")
+ITEM_FIELDS = ("data", "items", "results", "entries", "records")
+SIZE_PARAMETERS = ("limit", "per_page", "page_size", "pageSize", "PageSize", "size")
+PAGE_PARAMETERS = ("page", "Page", "page_number", "pageNumber")
+MAX_DEPTH = 3
+
+
+def takes_paging(op: Operation) -> bool:
+    """Whether ``op`` returns one page of a list: it pages (``op.paging``), or it takes a
+    page-size parameter (``SIZE_PARAMETERS``) though how it pages is not known."""
+    return op.paging is not None or any(p.name in SIZE_PARAMETERS for p in op.query_params)
+
+
+def detect_paging(
+    op: Operation, raw: RawPage, objects: Mapping[str, Object]
+) -> Paging | None:
+    """``op``'s paging by the rules of the module docstring, or None."""
+    if op.method != "GET" or op.body is not None:
+        return None
+    names = [p.name for p in op.query_params]
+    response = _list_response(op)
+    found = dict(_walk(response, objects, "", 0)) if response is not None else {}
+    items = _items(response, found)
+    size = next((n for n in SIZE_PARAMETERS if n in names), "")
+    if "starting_after" in names:
+        has_more = "has_more" if "has_more" in found or response is None else ""
+        return Paging("cursor_id", "starting_after", items=items or "data", size=size,
+                      backward="ending_before" if "ending_before" in names else "",
+                      has_more=has_more, reason="starting_after")  # fmt: skip
+    for parameter, candidates in CURSOR_FIELDS.items():
+        if parameter in names:
+            paging = _cursor(parameter, candidates, found, response, items=items, size=size)
+            if paging is not None:
+                return paging
+    return _by_url_or_number(names, raw, found, items=items, size=size)
+
+
+def _cursor(
+    parameter: str, candidates: tuple[str, ...], found: dict[str, Shape], response: Shape | None,
+    *, items: str, size: str,
+) -> Paging | None:  # fmt: skip
+    path = next((p for p in found if p.rsplit(".", 1)[-1] in candidates
+                 and _scalar(found[p])), "")  # fmt: skip
+    if path:
+        return Paging("cursor", parameter, next=path, items=items, size=size,
+                      reason=f"{parameter} -> {path}")  # fmt: skip
+    if response is None:
+        return Paging("cursor", parameter, next=candidates[0], size=size,
+                      reason=f"{parameter} (assumed -> {candidates[0]})")  # fmt: skip
+    if parameter == "after" and (items or isinstance(response, Array)):
+        return Paging("cursor_id", "after", items=items, size=size, reason="after (last id)")
+    return None
+
+
+def _by_url_or_number(
+    names: list[str], raw: RawPage, found: dict[str, Shape], *, items: str, size: str
+) -> Paging | None:  # fmt: skip
+    url = next((p for p in found if p.rsplit(".", 1)[-1] in NEXT_URL_FIELDS
+                and _scalar(found[p])), "")  # fmt: skip
+    if url and (items or size):
+        return Paging("next_url", next=url, items=items, size=size, reason=url)
+    if any("link" in r.headers for r in raw.responses if r.status.startswith("2")):
+        return Paging("link_header", items=items, size=size, reason="Link header")
+    page = next((n for n in PAGE_PARAMETERS if n in names), "")
+    if page:
+        return Paging("page", page, items=items, size=size, reason=page)
+    if "offset" in names:
+        return Paging("offset", "offset", items=items, size=size, reason="offset")
+    return None
+
+
+def _list_response(op: Operation) -> Shape | None:
+    """The shape of the first 2xx response that has one."""
+    return next((r.shape for r in op.responses
+                 if r.status.startswith("2") and r.shape is not None), None)  # fmt: skip
+
+
+def _items(response: Shape | None, found: dict[str, Shape]) -> str:
+    """The dotted path of the item list ("" when the body is the list or none is found)."""
+    if response is None or isinstance(response, Array):
+        return ""
+    lists = [p for p, s in found.items() if isinstance(_plain(s), Array)]
+    named = [p for p in lists if p.rsplit(".", 1)[-1] in ITEM_FIELDS]
+    top = [p for p in lists if "." not in p]
+    return (named or top or [""])[0]
+
+
+def _walk(
+    shape: Shape, objects: Mapping[str, Object], prefix: str, depth: int
+) -> Iterator[tuple[str, Shape]]:
+    """Every (dotted wire path, shape) of an object response, breadth first within a level."""
+    shape = _plain(shape)
+    if not isinstance(shape, Ref) or depth >= MAX_DEPTH or shape.name not in objects:
+        return
+    obj = objects[shape.name]
+    for f in obj.fields:
+        yield f"{prefix}{f.wire_name}", f.shape
+    for f in obj.fields:
+        yield from _walk(f.shape, objects, f"{prefix}{f.wire_name}.", depth + 1)
+
+
+def _plain(shape: Shape) -> Shape:
+    """The shape without ``Emptyable`` and with a nullable union's one other variant."""
+    if isinstance(shape, Emptyable):
+        return _plain(shape.shape)
+    if isinstance(shape, Union):
+        refs = [v for v in shape.variants if isinstance(v, Ref | Array)]
+        if len(refs) == 1:
+            return refs[0]
+    return shape
+
+
+def _scalar(shape: Shape) -> bool:
+    return not isinstance(_plain(shape), Ref | Array)
+
+
+def configured_paging(op: Operation, settings: Mapping[str, str]) -> Paging | None:
+    """The configured ``pagination`` for ``op`` when it has the configured parameter (or,
+    for a style without one, the page-size parameter); None otherwise."""
+    names = {p.name for p in op.query_params}
+    known = {f.name for f in fields(Paging)} - {"style", "reason"}
+    values = {k: v for k, v in settings.items() if k in known}
+    key = values.get("parameter") or values.get("size", "")
+    if op.method != "GET" or key not in names:
+        return None
+    return Paging(settings["style"], reason="configured (pagination)",  # type: ignore[arg-type]
+                  **values)
