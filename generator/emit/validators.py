@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-from generator.emit.python import pyrepr
+from generator.emit.python import pyrepr, request_shapes
 from generator.memo import memoised, operation_refs, shape_key
 from generator.model.naming import python_identifier
 from generator.model.shapes import (
@@ -174,7 +174,8 @@ def render_validators(api: Api, header: str) -> str:
     in order; an unchanged shape's or operation's chunk is kept (``@memoised``).
     """
     check_names = _check_names(api)
-    chunks = [_object_chunk(obj, check_names) for obj in api.shapes]
+    checked = request_shapes(api)  # response types are not validated
+    chunks = [_object_chunk(obj, check_names) for obj in api.shapes if obj.name in checked]
     chunks += [_operation_chunk(op, check_names)
                for op in api.operations if has_validator(op)]  # fmt: skip
     module = _Module()
