@@ -185,7 +185,8 @@ def _escape_query_name(name: str) -> str:
 
 def page_headers(op: Operation, api: Api) -> tuple[tuple[str, str], ...]:
     headers = [("host", host)] if (host := host_line(api.base_url)) else []
-    headers += [("eTag", '"23423432"'), ("accept", "application/json")]
+    accept = ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
+    headers += [("eTag", '"23423432"'), *([("accept", accept)] if accept else [])]
     if op.body is not None:
         headers.append(("content-type", op.body.media_type))
     return tuple(headers)
