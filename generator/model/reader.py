@@ -307,7 +307,7 @@ class Reader:
         if not isinstance(props, dict):
             self.warn("'properties' is not an object", f"{ptr}/properties", "bad-schema")
             props = {}
-        props = self._directed(props)
+        listed, props = props, self._directed(props)
         if not props and extra is not None and extra is not False:
             value = AnyShape() if extra is True else self.shape(
                 extra, f"{ptr}/additionalProperties", path)
@@ -319,7 +319,7 @@ class Reader:
         title = s.get("title", "") if isinstance(s.get("title"), str) else ""
         obj = Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
-            fields=self._fields(props, self._required(s, props, ptr), ptr, path),
+            fields=self._fields(props, self._required(s, listed, ptr), ptr, path),
             additional=extra is not False,
             title=title,
         )
