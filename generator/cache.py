@@ -61,12 +61,21 @@ def tree_fingerprint(roots: Iterable[Path], suffixes: Sequence[str] | None = Non
         parts.append(str(root))
         paths = [root] if root.is_file() else list(_files_under(root, suffixes))
         for path in paths:
-            try:
-                data = path.read_bytes()
-            except OSError:
-                data = b"\0unreadable"
-            parts += [path.relative_to(root).as_posix() if path != root else "", data]
+            parts += [path.relative_to(root).as_posix() if path != root else "", _input(path)]
     return digest(*parts)
+
+
+def _input(path: Path) -> bytes:
+    """The bytes of an input file, or a marker for one that is not read (a FIFO, a link to
+    ``/dev/zero``, a file over the size limit): nothing here blocks or reads without end."""
+    from generator.files import MAX_DOCUMENT_BYTES, NotReadable, read_regular
+
+    try:
+        return read_regular(path, MAX_DOCUMENT_BYTES)
+    except NotReadable as exc:
+        return b"\0not read: " + exc.reason.encode()
+    except OSError:
+        return b"\0unreadable"
 
 
 def code_fingerprint() -> str:

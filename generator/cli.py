@@ -162,6 +162,10 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+def _say(message: str) -> None:
+    print(f"doc2client: {message}", file=sys.stderr, flush=True)
+
+
 def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
     for item in items:
         if item.level == "error" or not quiet:
@@ -242,7 +246,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files, force=args.force)
+        result = write_tree(output, files, force=args.force, on_wait=_say)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

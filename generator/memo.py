@@ -11,7 +11,8 @@ Keys are ``digest(salt, kind, *parts)``; the salt holds the generator's code fin
 (and, while rendering, the templates and every API-wide value a template sees). The model
 is plain frozen data, so an equal ``repr`` means equal input, and equal input renders the
 same text: a hit gives exactly what computing would. The store (``generator.cache.Cache``)
-checks every entry's SHA-256, so a damaged entry is a miss.
+checks every entry's HMAC under this user's key, so a damaged or planted entry is a miss and
+nothing is unpickled that this user's doc2client did not write.
 """
 
 from __future__ import annotations
@@ -21,13 +22,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, assert_never
 
 from generator.cache import digest
 from generator.diagnostics import Diagnostic, Reporter
 
 if TYPE_CHECKING:
-    from generator.model.shapes import Api, Object, Operation, Shape
+    from generator.model.shapes import Api, Keys, Object, Operation, Shape
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -213,7 +214,22 @@ def shape_key(obj: Object, names: Mapping[str, str]) -> str:
 
 def shape_refs(shape: Shape) -> Iterator[str]:
     """Names of the named shapes ``shape`` refers to directly (not through them)."""
-    from generator.model.shapes import Array, Emptyable, Map, Ref, Union
+    from generator.model.shapes import (
+        AnyShape,
+        Array,
+        Binary,
+        Boolean,
+        Const,
+        Emptyable,
+        Enum,
+        Integer,
+        Map,
+        Null,
+        Number,
+        Ref,
+        String,
+        Union,
+    )
 
     match shape:
         case Ref():
@@ -222,15 +238,30 @@ def shape_refs(shape: Shape) -> Iterator[str]:
             yield from shape_refs(shape.items)
         case Map():
             yield from shape_refs(shape.values)
+            yield from _keys_refs(shape.keys)
         case Emptyable():
             yield from shape_refs(shape.shape)
         case Union():
             for variant in shape.variants:
                 yield from shape_refs(variant)
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape():
+            return
+        case _:
+            assert_never(shape)
+
+
+def _keys_refs(keys: Keys) -> Iterator[str]:
+    if keys.names is not None:
+        yield from shape_refs(keys.names)
+    for rule in keys.patterns:
+        yield from shape_refs(rule.shape)
 
 
 def object_refs(obj: Object) -> list[str]:
-    return sorted({name for f in obj.fields for name in shape_refs(f.shape)})
+    found = {name for f in obj.fields for name in shape_refs(f.shape)}
+    found |= set(shape_refs(obj.extra)) if obj.extra is not None else set()
+    return sorted(found | set(_keys_refs(obj.keys)))
 
 
 def operation_refs(op: Operation) -> list[str]:

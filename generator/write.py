@@ -22,12 +22,14 @@ import difflib
 import os
 import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 MARKER = ".doc2client"
+LOCK_WAIT = 600.0  # seconds a run waits for another one writing the same output folder
 MANIFEST_HEADER = (
     "This folder is written by doc2client. The files listed below are replaced on every run;\n"
     "doc2client never removes any other file.\n\n"
@@ -249,18 +251,75 @@ def _staging_dir(target: Path) -> Iterator[Path]:
     prefix = f"{_staging_prefix(target)}{os.getpid()}-"
     staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
     try:
+        staging.chmod(_folder_mode(target))  # mkdtemp makes it 0700
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_tree(target: Path, files: Mapping[str, bytes], *, force: bool = False) -> WriteResult:
-    """Make the files doc2client writes in ``target`` exactly ``files``, atomically.
+def _folder_mode(target: Path) -> int:
+    """The permission bits the output folder keeps: its own, or for a new folder what
+    ``mkdir`` gives under the process's umask."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o777 & ~umask
+
+
+def lock_path(target: Path) -> Path:
+    """The lock file of an output folder: beside it (the folder itself is swapped)."""
+    return target.with_name(f".{target.name}.doc2client.lock")
+
+
+@contextlib.contextmanager
+def output_lock(
+    target: Path, *, wait: float = LOCK_WAIT, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold ``target``'s lock: one run at a time writes an output folder.
+
+    Another run holding it is waited for, at most ``wait`` seconds (``on_wait`` is told
+    first), then ``OutputError``. The lock is ``filelock.FileLock`` (``flock``/``fcntl`` on
+    POSIX, ``msvcrt`` on Windows): the kernel releases it when its process ends, however.
+    """
+    from filelock import FileLock, Timeout
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path(target))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(f"another run is writing {target}; waiting for it (at most {wait:.0f} s)")
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            message = f"{target}: another doc2client run is still writing it ({lock_path(target)})"
+            raise OutputError(message) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def write_tree(
+    target: Path, files: Mapping[str, bytes], *, force: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> WriteResult:  # fmt: skip
+    """Make the files doc2client writes in ``target`` exactly ``files``, atomically, holding
+    ``target``'s lock (``output_lock``: ``on_wait`` hears when another run holds it). The
+    folder keeps its permission bits.
 
     Raises ``ForeignFilesError`` when ``target`` holds files that are not in its manifest
     (unless ``force``: then they are kept, as are build leftovers), ``OutputError`` when
-    ``target`` is not a folder doc2client wrote.
+    ``target`` is not a folder doc2client wrote or another run holds the lock too long.
     """
+    with output_lock(target, on_wait=on_wait):
+        return _write_locked(target, files, force=force)
+
+
+def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> WriteResult:
     recover(target)
     _check_ours(target)
     old = read_tree(target)

@@ -6,14 +6,31 @@ Every test runs the rendered runtime (tests/test_runtime.py's `pkg`) against ser
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
+import types
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
 import pytest
 
+from generator.model.shapes import Auth, Conventions
 from tests.runtime_server import Reply, running_server
-from tests.test_runtime import KEY, KINDS, invoke, pkg, raises, server, srv, update
+from tests.test_runtime import (
+    KEY,
+    KINDS,
+    STRIPE_LIKE,
+    invoke,
+    pkg,
+    raises,
+    render_runtime,
+    server,
+    srv,
+    update,
+)
 
 __all__ = ["pkg", "server", "srv"]  # fixtures used here by name
 
@@ -79,6 +96,41 @@ def test_a_redirect_to_another_origin_gets_no_credentials(pkg, srv, kind, auth):
     assert moved.path == "/v1/elsewhere"
     sent = {name: value for name, value in moved.headers.items() if KEY in value or name == "cookie"}
     assert sent == {}
+
+
+@pytest.fixture(scope="module")
+def keyed(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[types.ModuleType]:
+    """The runtime of an API whose key goes in an `X-Api-Key` header and a `key` query
+    parameter together (OpenAPI apiKey schemes), imported as `keyed_client`."""
+    api = replace(STRIPE_LIKE, conventions=Conventions(auth=(
+        Auth("header", "X-Api-Key"), Auth("query", "key"))))
+    root = tmp_path_factory.mktemp("keyed")
+    render_runtime(root, "keyed_client", server.url, api)
+    sys.path.insert(0, str(root))
+    try:
+        yield importlib.import_module("keyed_client")
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n.split(".")[0] == "keyed_client"]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_redirect_to_another_origin_gets_no_header_or_query_key(keyed, srv, kind):
+    with running_server() as other:
+        echo = f"{other.url}/v1/elsewhere?key={KEY}&echo={KEY}&page=2"
+        srv.play(Reply(307, headers={"Location": echo}))
+
+        def op(client: Any) -> Any:
+            return client.request("GET", "/v1/customers")
+
+        http = httpx.Client(follow_redirects=True) if kind == "sync" else httpx.AsyncClient(follow_redirects=True)
+        invoke(keyed, kind, op, http_client=http)
+        (moved,) = other.requests
+    first = srv.requests[0]
+    assert (first.headers["x-api-key"], first.query["key"]) == (KEY, KEY)
+    assert moved.query == {"page": "2"}
+    assert [name for name, value in moved.headers.items() if KEY in value] == []
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -158,7 +210,7 @@ def test_a_2xx_that_claims_json_but_is_not_raises_with_the_response(pkg, srv, ki
 def test_a_raw_response_that_claims_json_but_is_not_raises_on_parse(pkg, srv):
     srv.play(Reply(200, raw=b"{oops", headers={"Content-Type": "application/json; charset=utf-8"}))
     with pkg.Client(KEY) as client:
-        raw = client.customers.with_raw_response.update("cus_1")
+        raw = client.request("POST", "/v1/customers/cus_1", raw=True)
         with pytest.raises(pkg.InvalidResponseError):
             raw.parse()
     assert raw.http_response.text == "{oops"
@@ -229,3 +281,14 @@ def test_multipart_without_a_file_is_still_multipart(pkg, srv, kind, body, parts
     assert sent.body.count(b"Content-Disposition: form-data;") == len(parts)
     assert all(part in sent.body for part in parts)
     assert b"filename=" not in sent.body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_body_the_transport_gives_already_read_is_served_and_capped(pkg, kind):
+    def http() -> Any:
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "x" * 50}))
+        return httpx.Client(transport=transport) if kind == "sync" else httpx.AsyncClient(transport=transport)
+
+    assert invoke(pkg, kind, update, http_client=http()) == {"id": "x" * 50}
+    error = raises(pkg, kind, update, http_client=http(), max_response_bytes=10)
+    assert type(error) is pkg.InvalidResponseError

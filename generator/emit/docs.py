@@ -302,7 +302,7 @@ def example_call(op: Operation, api: Api) -> str:
 
 def signature(op: Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
-    text = method_text(typer.api, op, typer.writer, None)
+    text = method_text(typer.api, op, typer.writer)
     return _call(call_path(op), list(text.params)) + f" -> {text.returns}"
 
 
@@ -322,7 +322,7 @@ class Returns:
 
 def returns(op: Operation, typer: Typer) -> Returns:
     """The 2xx response of ``op`` (the first with a schema) for the "Returns" section."""
-    text = method_text(typer.api, op, typer.writer, None)
+    text = method_text(typer.api, op, typer.writer)
     typed = [r for r in success_responses(op) if typed_shape(r) is not None]
     media = next((r.media_type for r in success_responses(op) if r.media_type), "")
     if not typed:

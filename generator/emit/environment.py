@@ -38,7 +38,8 @@ class MemoBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in the active memo's store (``generator/memo.py``), if any.
 
     Each entry is named by the template's name, file and source checksum; the store checks
-    every payload's SHA-256, so a damaged entry is a miss and the template is compiled again.
+    every payload's HMAC under this user's key, so a damaged or planted entry is a miss and
+    the template is compiled again (bytecode is code: only this user's own is ever loaded).
     """
 
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from zlib import crc32
 
 import black
@@ -73,7 +72,9 @@ def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
     """Format in ``count`` processes, biggest jobs spread first; results in job order."""
     ordered = sorted(range(len(jobs)), key=lambda i: (-len(jobs[i][2]), i))
     chunks = [[jobs[i] for i in ordered[k::count]] for k in range(count)]
-    with ProcessPoolExecutor(max_workers=count) as pool:
+    from generator.processes import worker_pool
+
+    with worker_pool(count) as pool:
         futures = [pool.submit(format_chunk, chunk) for chunk in chunks]
         done = {(r[0], r[1]): r for f in futures for r in f.result()}
     return [done[(path, i)] for path, i, _ in jobs]
@@ -82,12 +83,13 @@ def _in_pool(jobs: Sequence[Job], count: int) -> list[Result]:
 def split_module(text: str, lines: int | None = None, *, by_content: bool = False) -> list[str]:
     """``text`` cut before top-level ``def``/``class`` statements that follow two blank lines.
 
-    A piece ends at the first such cut after ``lines`` lines (default ``PIECE_LINES``); ``by_content`` also cuts where
-    the text since the previous candidate has a CRC divisible by 4, so which cuts are used
-    depends only on the text just before each: editing one function changes one piece and
-    leaves the others (and their cache entries) alone. black formats such a statement alone
-    as it does within its module, and puts exactly two blank lines before it, so
-    ``join_pieces`` of the formatted pieces is the formatted module.
+    A piece ends at the first such cut after ``lines`` lines (default ``PIECE_LINES``);
+    ``by_content`` also cuts where the text since the previous candidate has a CRC divisible
+    by 4, so which cuts are used depends only on the text just before each: editing one
+    function changes one piece and leaves the others (and their cache entries) alone.
+
+    black formats such a statement alone as it does within its module, and puts exactly two
+    blank lines before it, so ``join_pieces`` of the formatted pieces is the formatted module.
     """
     limit = PIECE_LINES if lines is None else lines
     pieces: list[str] = []

@@ -62,6 +62,12 @@ def _empty_body(op: Operation, objects: Mapping[str, Object]) -> bool:
     return found is not None and not found.fields
 
 
+def takes_paging(op: Operation) -> bool:
+    """Whether ``op`` returns one page of a list: it pages (``op.paging``), or it takes a
+    page-size parameter (``SIZE_PARAMETERS``) though how it pages is not known."""
+    return op.paging is not None or any(p.name in SIZE_PARAMETERS for p in op.query_params)
+
+
 def detect_paging(
     op: Operation, raw: RawPage, objects: Mapping[str, Object]
 ) -> Paging | None:

@@ -22,6 +22,7 @@ class ApiSource:
     label: str  # how generated files name their source ("specs/stripe")
     pages: tuple[Path, ...] = ()
     openapi: Path | None = None
+    named: bool = True  # False: an OpenAPI document's name comes from its info.title
 
 
 def display_path(path: Path) -> str:
@@ -57,13 +58,16 @@ def find_sources(
     Sources are labelled ``label`` when given (a fetched source: its URL), else relative to
     ``root`` (default: ``project_root(spec)``).
     """
+    from generator.cache import INPUT_SUFFIXES
     from generator.scrape import discover
+    from generator.scrape.discover import skipped_in
 
     root = root if root is not None else project_root(spec)
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
             shown = label or source_label(spec, root)
-            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec)]
+            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec,
+                              named=name is not None)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
         )
@@ -76,13 +80,31 @@ def find_sources(
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc)
+        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc,
+                  named=name is not None)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]
+    for path, reason in skipped_in(spec, INPUT_SUFFIXES):
+        reporter.warning(display_path(path), 0, f"skipped: {reason}", code="special-file")
     if not sources:
         reporter.error(display_path(spec), 0, "no pages (*.html) or OpenAPI documents found")
-    return sources
+    return _one_package_each(sources, reporter)
+
+
+def _one_package_each(sources: list[ApiSource], reporter: Reporter) -> list[ApiSource]:
+    """``sources``, or none after an error when two of them would give the same package
+    (``my-api`` and ``my_api`` are both ``my_api_client``: one would hide the other)."""
+    by_name: dict[str, list[ApiSource]] = {}
+    for source in sources:
+        by_name.setdefault(source.name, []).append(source)
+    clashes = [found for found in by_name.values() if len(found) > 1]
+    for found in clashes:
+        labels = sorted(where(s) for s in found)
+        listed = " and ".join([", ".join(labels[:-1]), labels[-1]])
+        message = f"{listed} both give the package {found[0].name}_client: rename one of them"
+        reporter.error(labels[-1], 0, message, code="same-package")
+    return [] if clashes else sources
 
 
 def _api_name(stem: str) -> str:
@@ -125,8 +147,13 @@ def where(source: ApiSource) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of an input file, for its cache key (an unreadable one the scraper reports)."""
+    """The bytes of an input file, for its cache key (an unreadable one the scraper reports).
+
+    Only a regular file within ``MAX_DOCUMENT_BYTES`` is read (``generator.files``).
+    """
+    from generator.files import MAX_DOCUMENT_BYTES, read_regular
+
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_DOCUMENT_BYTES)
     except OSError:
         return b"\0unreadable"

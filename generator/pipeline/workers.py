@@ -23,15 +23,15 @@ def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Sc
     if len(jobs) < PARALLEL_PAGES or workers < 2 or not _can_fork():
         return [scraped for job in jobs for scraped in _scrape_counted([job], progress)]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     import generator.scrape  # noqa: F401  (imported once, before the fork)
+    from generator.processes import worker_pool
 
     size = max(8, len(jobs) // (workers * 4))
     chunks = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
     out: list[Scraped] = []
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_pool(workers, context) as pool:
         for done in pool.map(scrape_chunk, chunks):
             out.extend(done)
             progress.advance(len(done))

@@ -6,6 +6,8 @@ import keyword
 import re
 from pathlib import Path
 
+from generator.files import special_reason
+
 PAGE_SUFFIX = ".html"
 
 
@@ -29,6 +31,37 @@ def pages_in(folder: Path) -> list[Path]:
     return sorted(pages, key=lambda p: p.name)
 
 
+def skipped_in(specs_dir: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
+    """Input-named entries (``suffixes``, lower case) that are not regular files, with why.
+
+    They are the ones ``discover`` and the OpenAPI search leave out: a FIFO, a link to a
+    device, a folder named ``x.html``. Looked for where inputs are looked for: in
+    ``specs_dir`` and in its API folders.
+    """
+    folders = [specs_dir]
+    if not pages_in(specs_dir):
+        try:
+            folders += sorted(p for p in specs_dir.iterdir() if p.is_dir() and _is_api_folder(p))
+        except OSError:
+            pass
+    found = []
+    for folder in folders:
+        try:
+            names = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError:
+            continue
+        for path in names:
+            named = path.name.lower().endswith(suffixes) and not path.name.startswith(".")
+            reason = special_reason(path) if named and not path.is_dir() else None
+            if reason is not None:
+                found.append((path, reason))
+    return found
+
+
+def _is_api_folder(folder: Path) -> bool:
+    return not folder.name.startswith(("_", "."))
+
+
 def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
     """``(api name, pages)`` per API, sorted by name.
 
@@ -43,5 +76,5 @@ def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
         folders = sorted((p for p in specs_dir.iterdir() if p.is_dir()), key=lambda p: p.name)
     except OSError:
         return []
-    found = ((api_name(f.name), pages_in(f)) for f in folders if not f.name.startswith(("_", ".")))
+    found = ((api_name(f.name), pages_in(f)) for f in folders if _is_api_folder(f))
     return sorted((entry for entry in found if entry[1]), key=lambda entry: entry[0])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Reporter
+from generator.files import NotReadable, read_regular
 
 MAX_SCHEMA_DEPTH = 100  # JSON nesting levels; Stripe's deepest request schema has 18
 MAX_PAGE_BYTES = 4 * 1024 * 1024  # one operation page; Stripe's largest is 86 kB
@@ -43,15 +44,14 @@ def read_source(
     """The page's text, or ``None`` after reporting why it cannot be read.
 
     A file larger than ``max_bytes`` is refused unread (a hostile page must not cost
-    minutes of generation and a client of hundreds of megabytes).
+    minutes of generation and a client of hundreds of megabytes), and so is anything
+    that is not a regular file (``generator.files.read_regular``).
     """
     try:
-        size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:
-            message = f"file is too large: {size:,} bytes, over the limit of {max_bytes:,}"
-            reporter.error(file, 0, message, code="too-large")
-            return None
-        data = path.read_bytes()
+        data = read_regular(path, max_bytes)
+    except NotReadable as exc:
+        reporter.error(file, 0, exc.reason, code=exc.code)
+        return None
     except OSError as exc:
         reporter.error(file, 0, f"cannot read file: {exc.strerror or exc}", code="unreadable")
         return None
