@@ -11,6 +11,7 @@ source = "specs/stripe"              # a folder of pages or an OpenAPI document,
 base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
+page_layout = "61aca2d"              # optional: layout of the pages written back
 wire_style = "deepObject"            # optional conventions (docs/conventions.md): the style of
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
@@ -33,6 +34,7 @@ from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.options import Options, Overrides
+from generator.scrape.layout import is_layout, layouts_text
 from generator.web import is_url
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
@@ -41,7 +43,8 @@ PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backwar
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude", *CONVENTION_KEYS})
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout",
+                      *CONVENTION_KEYS})
 FORMATTERS = ("black", "ruff")
 
 
@@ -114,6 +117,9 @@ def _job(
     _expect(isinstance(api.get("source"), str), where, f"{section} needs source = PATH")
     base_url = api.get("base_url")
     _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
+    layout = api.get("page_layout", "")
+    _expect(is_layout(layout) or layout == "", where,
+            f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
     options = Options(
         templates=templates,
         name=name,
@@ -121,6 +127,7 @@ def _job(
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
+        page_layout=layout,
         overrides=((name, _overrides(api, where, section)),),
         root=root,
     )

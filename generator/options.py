@@ -29,6 +29,7 @@ class Options:
     label: str | None = None  # how generated files name the source (a URL it was fetched from)
     root: Path | None = None  # sources are named relative to it (the configuration's folder)
     overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
+    page_layout: str = ""  # layout of the pages written back ("": each page's own)
 
     def overrides_for(self, api: str) -> Overrides:
         """The configured conventions of ``api`` (none configured: all None)."""

@@ -23,6 +23,7 @@ from generator.model.shapes import (
     Api,
     Array,
     Binary,
+    Const,
     Emptyable,
     Enum,
     Integer,
@@ -64,6 +65,7 @@ MESSAGES = {
     "max-length-raised": "maximum length raised from {before} to {after}",
     "format-changed": "format changed from {before} to {after}",
     "pattern-changed": "pattern changed from {before} to {after}",
+    "limit-changed": "limit changed from {before} to {after}",
     "additional-changed": "other keys {after}",
     "description-changed": "description changed",
     "operation-description-changed": "summary or description changed",
@@ -174,6 +176,8 @@ def _compare(w: _Walk, old: Shape, new: Shape, path: str) -> None:
 def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
     if isinstance(old, Union) or isinstance(new, Union):
         _compare_variants(w, _variants(old), _variants(new), path)
+    elif isinstance(old, Map | Ref) and isinstance(new, Map | Ref) and type(old) is not type(new):
+        _compare_objects(w, _as_object(w.old_shapes, old), _as_object(w.new_shapes, new), path)
     elif type(old) is not type(new):
         widening = _widens(old, new)
         w.add("type-changed", path, describe(old), describe(new), breaking=not widening)
@@ -185,6 +189,51 @@ def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         _compare(w, old.values, new.values, _join(path, "*"))
     else:
         _compare_scalars(w, old, new, path)
+        _compare_limits(w, _limits(old), _limits(new), path)
+
+
+def _as_object(shapes: dict[str, Object], shape: Map | Ref) -> Object:
+    """A map as the object without fields it is (any keys), to compare with an object."""
+    if isinstance(shape, Ref) and shape.name in shapes:
+        return shapes[shape.name]
+    return Object("", ())
+
+
+# keyword -> whether a larger value is stricter
+_LIMITS = {
+    "min_length": True, "minimum": True, "exclusive_minimum": True, "min_items": True,
+    "max_items": False, "maximum": False, "exclusive_maximum": False, "multiple_of": True,
+}
+
+
+def _limits(shape: Shape) -> dict[str, float]:
+    """The numeric limits of a shape that the report compares (not ``max_length``: above)."""
+    found: dict[str, object] = {}
+    if isinstance(shape, String):
+        found = {"min_length": shape.min_length}
+    elif isinstance(shape, Integer | Number):
+        b = shape.bounds
+        found = {"minimum": b.minimum, "maximum": b.maximum, "multiple_of": b.multiple_of,
+                 "exclusive_minimum": b.exclusive_minimum, "exclusive_maximum": b.exclusive_maximum}
+    elif isinstance(shape, Array):
+        found = {"min_items": shape.min_items, "max_items": shape.max_items}
+    return {k: float(v) for k, v in found.items() if isinstance(v, int | float)}
+
+
+def _compare_limits(w: _Walk, old: dict[str, float], new: dict[str, float], path: str) -> None:
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        stricter = after is not None and (before is None or (after > before) == _LIMITS[key])
+        w.add("limit-changed", path, f"{key} {_number(before)}", f"{key} {_number(after)}",
+              breaking=stricter)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def _widens(old: Shape, new: Shape) -> bool:
@@ -197,7 +246,9 @@ def _widens(old: Shape, new: Shape) -> bool:
 
 
 def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
-    if isinstance(old, Enum) and isinstance(new, Enum):
+    if isinstance(old, Const) and isinstance(new, Const):
+        _compare_values(w, old.values, new.values, path, closed=True)
+    elif isinstance(old, Enum) and isinstance(new, Enum):
         _compare_enums(w, old, new, path)
         _compare_max_length(w, old.max_length, new.max_length, path)
     elif isinstance(old, String) and isinstance(new, String):
@@ -211,11 +262,18 @@ def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         _compare_format(w, old.format, new.format, path)
 
 
+def _compare_values(
+    w: _Walk, old: Sequence[object], new: Sequence[object], path: str, *, closed: bool
+) -> None:
+    """Values of an enum (or ``const``) added and removed; a removal breaks a closed set."""
+    for value in sorted({repr(v) for v in new} - {repr(v) for v in old}):
+        w.add("enum-value-added", path, None, value, breaking=False)
+    for value in sorted({repr(v) for v in old} - {repr(v) for v in new}):
+        w.add("enum-value-removed", path, value, None, breaking=closed)
+
+
 def _compare_enums(w: _Walk, old: Enum, new: Enum, path: str) -> None:
-    for value in sorted(set(new.values) - set(old.values)):
-        w.add("enum-value-added", path, None, repr(value), breaking=False)
-    for value in sorted(set(old.values) - set(new.values)):
-        w.add("enum-value-removed", path, repr(value), None, breaking=not new.open)
+    _compare_values(w, old.values, new.values, path, closed=not new.open)
     if old.open != new.open:
         w.add("type-changed", path, describe(old), describe(new), breaking=old.open)
 
@@ -244,6 +302,8 @@ def _family(shape: Shape) -> str:
         return "string"
     if isinstance(inner, Integer | Number):
         return "number"
+    if isinstance(inner, Map):
+        return "ref"  # a map is compared with an object as an object without fields
     return inner.kind
 
 

@@ -295,7 +295,7 @@ def example_call(op: Operation, api: Api) -> str:
 
 def signature(op: Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
-    text = method_text(typer.api, op, typer.writer, None)
+    text = method_text(typer.api, op, typer.writer)
     returns = "Page" if text.paged else "Any"
     return _call(call_path(op), list(text.params)) + f" -> {returns}"
 

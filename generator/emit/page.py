@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import assert_never, cast
 from urllib.parse import quote, urlsplit
 
 import jinja2
@@ -33,10 +35,12 @@ from generator.model.shapes import (
     Number,
     Operation,
     Ref,
+    Response,
     Shape,
     String,
 )
 from generator.model.to_schema import body_schema
+from generator.scrape.layout import DEFAULT_LAYOUT, Layout, is_layout
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
 # (template, context, source, the memo keys of the operations the file shows)
@@ -106,60 +110,141 @@ def page_description(fragment: str) -> Markup:
 @dataclass(frozen=True, slots=True)
 class PageParameter:
     name: Markup
-    location: str
+    location: str  # as the layout writes it: "path", or "Path" in the older build
     type: str
     description: Markup
     required: bool
 
 
 @dataclass(frozen=True, slots=True)
-class PageView:
-    """Everything the source-layout page shows, each piece ready to place."""
+class PageResponse:
+    status: Markup
+    description: Markup
+    media_type: Markup  # "" when the model names none (then no content-type line is written)
+    example: Markup  # what follows the content-type line (the newest layout only)
 
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """Everything a page of one layout shows, each piece ready to place."""
+
+    layout: Layout
     title: Markup
-    heading: Markup
+    heading: Markup  # "" only in the newest layout, which leaves the <h1> out then
     description: Markup
     method: str
-    target: Markup
+    target: Markup  # the whole request target (every layout but the prototype)
+    path: Markup  # the prototype's httpPath: forward slashes
+    query: Markup  # the prototype's httpQuery: "?{a,b}", "" without query parameters
     headers: tuple[tuple[Markup, Markup], ...]
-    example: Markup | None
+    example: Markup | None  # the request body example, None when the layout writes none
     parameters: tuple[PageParameter, ...]
-    schema: Markup | None
-    responses: tuple[tuple[Markup, Markup], ...]
+    schema: Markup | None  # the request body schema section, None without a body
+    responses: tuple[PageResponse, ...]
+
+
+def page_layout(op: Operation, api: Api) -> Layout:
+    """The layout ``op`` is written back in: configured, else the one it was read from."""
+    for name in (api.page_layout, op.source.layout):
+        if is_layout(name):
+            return cast(Layout, name)
+    return DEFAULT_LAYOUT
+
+
+def page_template(layout: Layout) -> str:
+    """The template that writes pages of ``layout`` (``templates/pages/``)."""
+    match layout:
+        case "b56c85d" | "34ca9f8" | "34ca9f8-raw":
+            return "pages/operation.html.jinja"
+        case "61aca2d":
+            return "pages/operation-61aca2d.html.jinja"
+        case "prototype":
+            return "pages/operation-prototype.html.jinja"
+        case _:
+            assert_never(layout)
 
 
 def page_view(op: Operation, api: Api) -> PageView:
+    layout = page_layout(op, api)
+    text = encoded if layout == "61aca2d" else text_node
+    heading = op.summary if layout == "61aca2d" else op.summary or op.operation_id
+    target = op.path.replace("/", "\\") + query_template(op)
     return PageView(
-        title=text_node("" if op.summary == op.operation_id else op.summary),
-        heading=text_node(op.summary or op.operation_id),
+        layout=layout,
+        title=text("" if op.summary == op.operation_id else op.summary),
+        heading=text(heading),
         description=page_description(op.description),
         method=op.method.upper(),
-        target=text_node(op.path.replace("/", "\\") + query_template(op)),
-        headers=tuple((text_node(k), text_node(v)) for k, v in page_headers(op, api)),
-        example=None if op.body is None else Markup(dotnet_html_encode(PAGE_EXAMPLE)),
-        parameters=page_parameters(op),
-        schema=page_schema(op, api),
-        responses=tuple((text_node(r.status), text_node(r.description)) for r in op.responses),
+        target=text(("+{baseUrl}" if layout == "b56c85d" else "") + target),
+        path=text(op.path),
+        query=text("?{" + ",".join(query_names(op)) + "}" if op.query_params else ""),
+        headers=tuple((text(k), text(v)) for k, v in page_headers(op, api, layout)),
+        example=request_example(op, layout),
+        parameters=page_parameters(op, layout),
+        schema=page_schema(op, api, layout),
+        responses=tuple(page_response(r, text) for r in op.responses),
     )
 
 
-def page_parameters(op: Operation) -> tuple[PageParameter, ...]:
+def page_response(response: Response, text: Callable[[str], Markup]) -> PageResponse:
+    media_type = response.media_type
+    return PageResponse(
+        text(response.status), text(response.description), text(media_type),
+        Markup("&#xA;null") if media_type else Markup(""),
+    )  # fmt: skip
+
+
+def request_example(op: Operation, layout: Layout) -> Markup | None:
+    """The example after the request headers: the middle Stripe build's placeholder, the
+    newest build's ``null`` (the model keeps no examples); the other layouts write none."""
+    if op.body is None:
+        return None
+    match layout:
+        case "34ca9f8":
+            return Markup(dotnet_html_encode(PAGE_EXAMPLE))
+        case "61aca2d":
+            return Markup("null")
+        case "b56c85d" | "34ca9f8-raw" | "prototype":
+            return None
+        case _:
+            assert_never(layout)
+
+
+def page_parameters(op: Operation, layout: Layout) -> tuple[PageParameter, ...]:
     params = (*op.path_params, *op.query_params, *op.header_params)
+    capital = layout in ("b56c85d", "prototype")  # the older build writes "in: Path"
     return tuple(
-        PageParameter(text_node(p.name), p.location, page_type(p.shape), text_node(p.description),
-                      p.required)
+        PageParameter(text_node(p.name), p.location.capitalize() if capital else p.location,
+                      page_type(p.shape), text_node(p.description), p.required)
         for p in params
-    )
+    )  # fmt: skip
 
 
-def page_schema(op: Operation, api: Api) -> Markup | None:
-    """The body's JSON schema, entity-encoded as the page tool writes it; ``None`` without one."""
+def page_schema(op: Operation, api: Api, layout: Layout = DEFAULT_LAYOUT) -> Markup | None:
+    """The body's JSON schema as the layout writes it; ``None`` without a body.
+
+    Entity-encoded as the page tool encodes it (Stripe's middle build, the newest build); raw
+    JSON with ``<``, ``>`` and ``&`` written as JSON escapes (``\\u003c``: the same JSON, and
+    nothing HTML could read as markup) for the middle build of other APIs; empty in the older
+    build and its prototypes, which never wrote the schema.
+    """
     if op.body is None:
         return None
     text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
-    # The page tool entity-encodes the schema itself; the encoder escapes every character
-    # that HTML gives a meaning to, so the result is marked safe rather than escaped twice.
-    return Markup(dotnet_html_encode(text))
+    match layout:
+        case "34ca9f8" | "61aca2d":
+            # The page tool entity-encodes the schema itself; the encoder escapes every
+            # character HTML gives a meaning to, so the result is marked safe as it is.
+            return Markup(dotnet_html_encode(visible(text)))
+        case "34ca9f8-raw":
+            return Markup(_JSON_HTML.sub(lambda m: f"\\u{ord(m.group()):04x}", visible(text)))
+        case "b56c85d" | "prototype":
+            return Markup("")
+        case _:
+            assert_never(layout)
+
+
+_JSON_HTML = re.compile("[<>&]")
 
 
 def text_node(text: str) -> Markup:
@@ -170,12 +255,21 @@ def text_node(text: str) -> Markup:
     return Markup(html.escape(visible(text), quote=False))
 
 
+def encoded(text: str) -> Markup:
+    """Text as the newest page tool writes it: .NET's ``HtmlEncoder.Default``."""
+    return Markup(dotnet_html_encode(visible(text)))
+
+
 def query_template(op: Operation) -> str:
     """``{?a*,b*}`` with names escaped as .NET's ``Uri.EscapeDataString`` and Kiota do."""
     if not op.query_params:
         return ""
-    names = dict.fromkeys(_escape_query_name(p.name) for p in op.query_params)
-    return "{?" + ",".join(f"{n}*" for n in names) + "}"
+    return "{?" + ",".join(f"{n}*" for n in query_names(op)) + "}"
+
+
+def query_names(op: Operation) -> list[str]:
+    """The query parameter names, escaped for a URI template, each once."""
+    return list(dict.fromkeys(_escape_query_name(p.name) for p in op.query_params))
 
 
 def _escape_query_name(name: str) -> str:
@@ -183,12 +277,21 @@ def _escape_query_name(name: str) -> str:
     return escaped.replace("-", "%2D").replace(".", "%2E").replace("~", "%7E")
 
 
-def page_headers(op: Operation, api: Api) -> tuple[tuple[str, str], ...]:
+def page_headers(op: Operation, api: Api, layout: Layout) -> tuple[tuple[str, str], ...]:
+    """The request's header lines as ``layout`` writes them (corpus pages/GENERATOR.md)."""
     headers = [("host", host)] if (host := host_line(api.base_url)) else []
-    headers += [("eTag", '"23423432"'), ("accept", "application/json")]
-    if op.body is not None:
+    if layout == "34ca9f8":
+        headers.append(("eTag", '"23423432"'))
+    if accepted := accept(op):  # left out when no response names a media type
+        headers.append(("accept", accepted))
+    if op.body is not None and layout not in ("b56c85d", "prototype"):
         headers.append(("content-type", op.body.media_type))
     return tuple(headers)
+
+
+def accept(op: Operation) -> str:
+    """The responses' media types, each once, joined by ``,`` (the tool's ``accept`` line)."""
+    return ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
 
 
 def host_line(base_url: str) -> str:
@@ -222,10 +325,11 @@ def render_pages(
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
     names = class_names(api)
-    files: Planned = {
+    layouts = {op.operation_id: page_layout(op, api) for op in api.operations}
+    files: Planned = {  # the layout in the keys: three layouts share one template
         f"pages/{file_stem(op.operation_id)}.html": (
-            "pages/operation.html.jinja", _LazyPage(op, api), op.source.file,
-            operation_keys(api, (op,), names))
+            page_template(layouts[op.operation_id]), _LazyPage(op, api), op.source.file,
+            (*operation_keys(api, (op,), names), layouts[op.operation_id]))
         for op in api.operations
     }  # fmt: skip
     return render_files(files, env, header)

@@ -12,12 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, assert_never
 
 from generator.diagnostics import Reporter
 from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
 from generator.model.naming import (
-    PAGING_PARAMS,
     class_name,
     collections_of,
     derived_operation_id,
@@ -28,20 +27,28 @@ from generator.model.naming import (
     shape_names,
     unique_methods,
     unique_names,
+    validator_name,
 )
-from generator.model.paging import configured_paging, detect_paging
+from generator.model.paging import configured_paging, detect_paging, takes_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
+    ANY_KEYS,
     AnyShape,
     Api,
     Array,
+    Binary,
     Body,
     Boolean,
+    Const,
     Conventions,
     Emptyable,
+    Enum,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
+    Object,
     Operation,
     Paging,
     Parameter,
@@ -83,8 +90,12 @@ class _Page:
 def normalise(
     name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
     overrides: Overrides | None = None,
+    page_layout: str = "",
 ) -> Api:  # fmt: skip
-    """The model of one API from its page records (see the module docstring)."""
+    """The model of one API from its page records (see the module docstring).
+
+    ``page_layout`` is the layout its pages are written back in ("": each page's own).
+    """
     settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
@@ -98,9 +109,7 @@ def normalise(
     )
     operations = _place_methods([_rename_op(op, names) for op in drafts])
     shapes = sorted(
-        (replace(o, name=names[k], fields=tuple(
-            replace(f, shape=_rename(f.shape, names)) for f in o.fields))
-         for k, o in registry.objects.items()),
+        (_rename_object(o, names[k], names) for k, o in registry.objects.items()),
         key=lambda o: o.name,
     )
     return Api(
@@ -108,6 +117,7 @@ def normalise(
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
+        page_layout=page_layout,
         conventions=conventions,
     )
 
@@ -198,7 +208,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
 
     reader = Reader(registry, page.op_id, report)
-    body = _body(raw, reader)
+    body = _body(raw, reader, reporter)
     params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
     return Operation(
         operation_id=page.op_id,
@@ -213,21 +223,22 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
         header_params=params["header"],
         body=body,
         responses=_responses(page, registry, reporter),
-        source=Source(raw.file, raw.line),
+        source=Source(raw.file, raw.line, layout=raw.layout),
     )
 
 
-def _body(raw: RawPage, reader: Reader) -> Body | None:
-    if raw.schema is None:
-        if raw.has_body or raw.media_type:
-            return Body(raw.media_type, AnyShape())
+def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
+    if raw.schema is None and not raw.has_body and not raw.media_type:
         return None
+    media_type = raw.media_type or _default_media_type(raw, reporter)
+    if raw.schema is None:
+        return Body(media_type, AnyShape())
     schema = raw.schema
-    if raw.media_type.split(";")[0].strip().lower() == MULTIPART:
+    if media_type.split(";")[0].strip().lower() == MULTIPART:
         schema = _file_or_text(schema)
     shape = reader.shape(schema, "", ())
     required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
-    return Body(raw.media_type, shape, required=required)
+    return Body(media_type, shape, required=required)
 
 
 def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
@@ -264,6 +275,17 @@ def _response_shape(
 
 
 MULTIPART = "multipart/form-data"
+# A body whose page names no content type (the older page tool never wrote one) is sent as
+# JSON: the one encoding that carries any value; a form carries only flat keys and strings.
+DEFAULT_BODY_MEDIA_TYPE = "application/json"
+
+
+def _default_media_type(raw: RawPage, reporter: Reporter) -> str:
+    message = (f"the request body has no content type; it is sent as {DEFAULT_BODY_MEDIA_TYPE}")
+    reporter.warning(raw.file, raw.schema_line or raw.line, message, code="no-content-type")
+    return DEFAULT_BODY_MEDIA_TYPE
+
+
 _PLAIN_STRING_KEYS = frozenset({"type", "description", "title", "x-stripeBypassValidation"})
 
 
@@ -423,14 +445,19 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
     paths = Counter(op.path for op in operations)
     collections = collections_of(
         ((op.method, op.path) for op in operations),
-        paged=((op.method, op.path) for op in operations
-               if any(p.name in PAGING_PARAMS for p in op.query_params)),
+        paged=((op.method, op.path) for op in operations if takes_paging(op)),
     )
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
-    return [replace(op, resource=placed[op.operation_id][0],
-                    method_name=placed[op.operation_id][1]) for op in operations]
+    return [_placed(op, *placed[op.operation_id]) for op in operations]
+
+
+def _placed(op: Operation, resource: tuple[str, ...], method_name: str) -> Operation:
+    """``op`` on its resource, with its method name and (for a body or query) validator's."""
+    validated = op.body is not None or bool(op.query_params)
+    validator = validator_name(resource, method_name) if validated else ""
+    return replace(op, resource=resource, method_name=method_name, validator=validator)
 
 
 def _base_url(pages: list[_Page], reporter: Reporter) -> str:
@@ -455,17 +482,42 @@ def _base_url(pages: list[_Page], reporter: Reporter) -> str:
 
 def _rename(shape: Shape, names: Mapping[str, str]) -> Shape:
     """``shape`` with every content-key ``Ref`` replaced by the shape's final name."""
-    if isinstance(shape, Ref):
-        return Ref(names[shape.name])
-    if isinstance(shape, Array):
-        return Array(_rename(shape.items, names))
-    if isinstance(shape, Map):
-        return Map(_rename(shape.values, names))
-    if isinstance(shape, Union):
-        return Union(tuple(_rename(v, names) for v in shape.variants))
-    if isinstance(shape, Emptyable):
-        return Emptyable(_rename(shape.shape, names))
-    return shape
+    match shape:
+        case Ref():
+            return Ref(names[shape.name])
+        case Array():
+            return replace(shape, items=_rename(shape.items, names))
+        case Map():
+            return replace(shape, values=_rename(shape.values, names),
+                           keys=_rename_keys(shape.keys, names))
+        case Union():
+            return replace(shape, variants=tuple(_rename(v, names) for v in shape.variants))
+        case Emptyable():
+            return Emptyable(_rename(shape.shape, names))
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape():
+            return shape
+        case _:
+            assert_never(shape)
+
+
+def _rename_keys(keys: Keys, names: Mapping[str, str]) -> Keys:
+    if keys == ANY_KEYS:
+        return keys
+    return replace(
+        keys,
+        names=None if keys.names is None else _rename(keys.names, names),
+        patterns=tuple(replace(p, shape=_rename(p.shape, names)) for p in keys.patterns),
+    )
+
+
+def _rename_object(obj: Object, name: str, names: Mapping[str, str]) -> Object:
+    return replace(
+        obj, name=name,
+        fields=tuple(replace(f, shape=_rename(f.shape, names)) for f in obj.fields),
+        extra=None if obj.extra is None else _rename(obj.extra, names),
+        keys=_rename_keys(obj.keys, names),
+    )
 
 
 def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:

@@ -53,6 +53,12 @@ PAGE_PARAMETERS = ("page", "Page", "page_number", "pageNumber")
 MAX_DEPTH = 3
 
 
+def takes_paging(op: Operation) -> bool:
+    """Whether ``op`` returns one page of a list: it pages (``op.paging``), or it takes a
+    page-size parameter (``SIZE_PARAMETERS``) though how it pages is not known."""
+    return op.paging is not None or any(p.name in SIZE_PARAMETERS for p in op.query_params)
+
+
 def detect_paging(
     op: Operation, raw: RawPage, objects: Mapping[str, Object]
 ) -> Paging | None:

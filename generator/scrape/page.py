@@ -17,6 +17,17 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup, Tag
 
 from generator.diagnostics import Reporter
+from generator.scrape.elements import (
+    Index,
+    PageSource,
+    all_class,
+    child,
+    descendants,
+    find_class,
+    index_classes,
+    inside,
+)
+from generator.scrape.layout import KEBAB_CLASSES, detect_layout
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 from generator.scrape.refs import RefError, Resolver, escape
 from generator.scrape.source import (
@@ -25,14 +36,19 @@ from generator.scrape.source import (
     cut_schema,
     json_depth,
     line_at,
+    looks_encoded,
     parse_schema,
     read_source,
 )
 
 LOCATIONS = ("path", "query", "header")
-_QUERY_TEMPLATE = re.compile(r"\{\?([^}]*)\}\s*$")
+# RFC 9110 section 9.3: content in these requests has no defined semantics (TRACE: none allowed)
+NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "TRACE", "CONNECT"})
+_TEMPLATE_GROUP = re.compile(r"\{([^}]*)\}")
 _METHOD = re.compile(r"[A-Z]+")
-_DESCRIPTION_OPEN = re.compile(r"<p\b[^>]*\bclass\s*=\s*\"requestDescription\"[^>]*>", re.I)
+_DESCRIPTION_OPEN = re.compile(
+    r"<p\b[^>]*\bclass\s*=\s*\"request-?description\"[^>]*>", re.IGNORECASE
+)
 _DESCRIPTION_CLOSE = re.compile(r"</p\s*>\s*</section\s*>", re.I)
 
 
@@ -45,16 +61,18 @@ class PageError(Exception):
         self.code = code
 
 
-Index = dict[str, list[Tag]]
-
-
 @dataclass(slots=True)
 class _Context:
     file: str
-    text: str
+    source: PageSource
     reporter: Reporter
     index: Index
+    kebab: bool  # the page spells its classes in kebab case (the newest build)
     lines: dict[str, int] = field(default_factory=dict)
+
+    def css(self, camel: str) -> str:
+        """A class name as this page spells it, for messages."""
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", "-", camel).lower() if self.kebab else camel
 
 
 def scrape_page(
@@ -91,19 +109,26 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     soup = BeautifulSoup(rest, "html.parser")
     if soup.find() is None:
         raise PageError(1, "not an HTML page: no tags found", "not-html")
-    ctx = _Context(file, text, reporter, index_classes(soup))
+    index, spelt = index_classes(soup)
+    ctx = _Context(file, PageSource(rest), reporter, index, bool(KEBAB_CLASSES & spelt))
     summary = _summary(ctx)
-    method, target, line = _request_line(ctx)
+    request = _request_example(ctx)
+    method, target, line = _request_line(ctx, request)
     path, query = _split_target(target)
-    headers = _headers(ctx.index)
+    headers = _headers(ctx, request)
     parameters = _parameters(ctx)
-    has_body, schema = _body(cut, headers, ctx)
+    has_body, schema = _body(cut, method, headers, ctx)
     if has_body and schema is False:
         return None
+    layout = detect_layout(
+        spelt, target=target, locations=[p.location_as_written for p in parameters],
+        etag=any(k.lower() == "etag" for k, _ in headers),
+        raw_schema=bool(cut.raw and cut.raw.strip()) and not looks_encoded(cut.raw or ""),
+    )  # fmt: skip
     return RawPage(
         file=file,
         operation_id=operation_id_from_name(name),
-        title=_text(soup.title),
+        title=ctx.source.text_of(soup.title) if soup.title else "",
         summary=summary,
         description=_description(ctx, description, description_line),
         method=method,
@@ -111,7 +136,7 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
         query_template=query,
         host=_header(headers, "host"),
         headers=headers,
-        parameters=parameters,
+        parameters=tuple(p.record for p in parameters),
         media_type=_header(headers, "content-type"),
         schema=schema,
         responses=_responses(ctx),
@@ -119,68 +144,69 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
         schema_line=cut.line,
         lines=ctx.lines,
         has_body=has_body,
+        layout=layout,
+        example=ctx.source.example_in(request) if has_body else None,
     )
 
 
-def _text(tag: Any) -> str:
-    return tag.get_text() if isinstance(tag, Tag) else ""
-
-
-def index_classes(root: BeautifulSoup | Tag) -> dict[str, list[Tag]]:
-    """Every tag under ``root`` by CSS class, in document order (one pass, no searches)."""
-    index: dict[str, list[Tag]] = {}
-    for node in root.descendants:
-        if isinstance(node, Tag):
-            for css in node.get_attribute_list("class"):
-                index.setdefault(css, []).append(node)
-    return index
-
-
-def _find_class(index: dict[str, list[Tag]], name: str, css: str) -> Tag | None:
-    return next((tag for tag in index.get(css, ()) if tag.name == name), None)
-
-
-def _all_class(index: dict[str, list[Tag]], name: str, css: str) -> list[Tag]:
-    return [tag for tag in index.get(css, ()) if tag.name == name]
-
-
-def _child(tag: Tag | None, css: str) -> Tag | None:
-    """The first tag under ``tag`` with class ``css``."""
-    if tag is None:
-        return None
-    for node in tag.descendants:
-        if isinstance(node, Tag) and css in node.get_attribute_list("class"):
-            return node
-    return None
-
-
 def _summary(ctx: _Context) -> str:
-    h1 = _find_class(ctx.index, "h1", "requestSummary")
+    """The ``<h1>``; the newest build leaves it out when the operation has no summary or id."""
+    h1 = find_class(ctx.index, "h1", "requestsummary")
     if h1 is None:
-        if "request-summary" in ctx.index:
-            message = "unsupported page layout: kebab-case classes of the newest page tool"
-            raise PageError(1, message, "unsupported-layout")
+        if ctx.kebab:
+            return ""
         raise PageError(1, 'not an operation page: no <h1 class="requestSummary">', "no-summary")
     ctx.lines["h1"] = h1.sourceline or 0
-    return h1.get_text().strip()
+    return ctx.source.text_of(h1).strip()
 
 
-def _request_line(ctx: _Context) -> tuple[str, str, int]:
-    """Method, target and line of the request line."""
-    example = _find_class(ctx.index, "pre", "httpExample")
+def _request_example(ctx: _Context) -> Tag | None:
+    """The request's ``<pre class="httpExample">`` (the newest build has one per response too)."""
+    pres = (pre for pre in all_class(ctx.index, "pre", "httpexample") if not inside(pre, "li"))
+    return next(pres, None)
+
+
+def _request_line(ctx: _Context, example: Tag | None) -> tuple[str, str, int]:
+    """Method, target (path and query template as written) and line of the request line."""
     where = (example.sourceline or 1) if example else ctx.lines.get("h1", 1)
-    method_tag = _find_class(ctx.index, "span", "requestLine")
+    method_tag = _request_span(ctx, example, "requestline")
     if method_tag is None:
-        raise PageError(where, 'no request line (<span class="requestLine">)', "no-request-line")
+        message = f'no request line (<span class="{ctx.css("requestLine")}">)'
+        raise PageError(where, message, "no-request-line")
     line = method_tag.sourceline or where
-    method = method_tag.get_text().strip().upper()
+    method = ctx.source.text_of(method_tag).strip().upper()
     if not _METHOD.fullmatch(method):
         raise PageError(line, f"bad HTTP method {method!r} in the request line", "bad-method")
-    target_tag = _find_class(ctx.index, "span", "httpTarget")
-    target = target_tag.get_text().strip() if target_tag else ""
+    target_tag = _request_span(ctx, example, "httptarget")
+    if target_tag is not None:
+        target = ctx.source.text_of(target_tag).strip()
+    else:
+        target = _prototype_target(ctx, example, line)
     if not target:
-        raise PageError(line, 'no request target (<span class="httpTarget">)', "no-target")
+        message = f'no request target (<span class="{ctx.css("httpTarget")}">)'
+        raise PageError(line, message, "no-target")
     return method, target, line
+
+
+def _request_span(ctx: _Context, example: Tag | None, key: str) -> Tag | None:
+    """A span of the request message: inside its ``<pre>`` when there is one."""
+    found = child(example, key) if example is not None else None
+    return found if found is not None else find_class(ctx.index, "span", key)
+
+
+def _prototype_target(ctx: _Context, example: Tag | None, line: int) -> str:
+    """``httpPath`` + ``httpQuery`` of a hand-run prototype page; ``""`` when neither is there."""
+    path_tag = _request_span(ctx, example, "httppath")
+    query_tag = _request_span(ctx, example, "httpquery")
+    if path_tag is None and query_tag is None:
+        return ""
+    path = ctx.source.text_of(path_tag).strip()
+    if not path:
+        message = 'prototype page without a request path (<span class="httpPath">)'
+        raise PageError(line, message, "no-target")
+    query = ctx.source.text_of(query_tag).strip()
+    names = ",".join(_query_names(query))
+    return path + ("{?" + names + "}" if names else "")
 
 
 def _split_target(target: str) -> tuple[str, tuple[str, ...]]:
@@ -188,21 +214,51 @@ def _split_target(target: str) -> tuple[str, tuple[str, ...]]:
     path = target.replace("\\", "/")
     path = path.removeprefix("+{baseUrl}").removeprefix("{+baseUrl}")
     names: tuple[str, ...] = ()
-    match = _QUERY_TEMPLATE.search(path)
-    if match:
-        path = path[: match.start()]
-        items = (item.strip().rstrip("*") for item in match.group(1).split(","))
-        names = tuple(unquote(item) for item in items if item)
+    query_at = _query_start(path)
+    if query_at >= 0:
+        path, names = path[:query_at], _query_names(path[query_at:])
     if not path.startswith("/"):
         path = "/" + path
     return path, names
 
 
-def _headers(index: Index) -> tuple[tuple[str, str], ...]:
-    names = _all_class(index, "span", "headerLine")
-    values = _all_class(index, "span", "headerValue")
+def _query_start(target: str) -> int:
+    """Where the query part of a target starts (``{?``, ``?{`` or ``?``); -1 when none."""
+    found = [i for i in (target.find("{?"), target.find("?")) if i >= 0]
+    return min(found) if found else -1
+
+
+def _query_names(query: str) -> tuple[str, ...]:
+    """Parameter names of a query template: ``{?a*,b}``, ``?{a,b}`` or ``?a={a}&b={b}``.
+
+    Names are percent-decoded (the tool escapes them as ``Uri.EscapeDataString`` does);
+    ``*`` (explode) and ``:N`` (prefix) modifiers of RFC 6570 are dropped.
+    """
+    groups = _TEMPLATE_GROUP.findall(query)
+    plain = "=" in query
+    if plain:
+        items = [part.split("=", 1)[0] for part in query.lstrip("?").split("&")]
+    else:
+        items = [item for group in groups for item in group.lstrip("?&").split(",")]
+    names = (unquote(item.strip().rstrip("*").split(":", 1)[0]) for item in items)
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def _headers(ctx: _Context, request: Tag | None) -> tuple[tuple[str, str], ...]:
+    """The request's header lines, in order (the newest build also has them per response)."""
+    if request is not None:
+        names = list(descendants(request, "headerline"))
+        values = list(descendants(request, "headervalue"))
+    else:
+        names = [t for t in all_class(ctx.index, "span", "headerline") if not inside(t, "li")]
+        values = [t for t in all_class(ctx.index, "span", "headervalue") if not inside(t, "li")]
+    return _pairs(ctx, names, values)
+
+
+def _pairs(ctx: _Context, names: list[Tag], values: list[Tag]) -> tuple[tuple[str, str], ...]:
+    text = ctx.source.text_of
     return tuple(
-        (n.get_text().strip(), v.get_text().strip()) for n, v in zip(names, values, strict=False)
+        (text(n).strip(), text(v).strip()) for n, v in zip(names, values, strict=False)
     )
 
 
@@ -228,7 +284,7 @@ def cut_description(text: str) -> tuple[str, str | None, int]:
 
 def _description(ctx: _Context, sliced: str | None, line: int) -> str:
     """The sliced description, or the parsed one when the source slice failed."""
-    tag = _find_class(ctx.index, "p", "requestDescription")
+    tag = find_class(ctx.index, "p", "requestdescription")
     if sliced is not None:
         ctx.lines["description"] = line
         return sliced
@@ -238,51 +294,81 @@ def _description(ctx: _Context, sliced: str | None, line: int) -> str:
     return str(tag.decode_contents())
 
 
-def _parameters(ctx: _Context) -> tuple[RawParameter, ...]:
-    section = _find_class(ctx.index, "dl", "parameters")
+@dataclass(frozen=True, slots=True)
+class _Parameter:
+    record: RawParameter
+    location_as_written: str
+
+
+def _parameters(ctx: _Context) -> list[_Parameter]:
+    section = find_class(ctx.index, "dl", "parameters")
     if section is not None:
         ctx.lines["parameters"] = section.sourceline or 0
-    found = (_parameter(dt, ctx) for dt in _all_class(ctx.index, "dt", "parameter"))
-    return tuple(p for p in found if p is not None)
+    found = (_parameter(dt, ctx) for dt in all_class(ctx.index, "dt", "parameter"))
+    return [p for p in found if p is not None]
 
 
-def _parameter(dt: Tag, ctx: _Context) -> RawParameter | None:
+def _parameter(dt: Tag, ctx: _Context) -> _Parameter | None:
     line = dt.sourceline or 0
-    name = _text(_child(dt, "parameterName"))
-    location = _text(_child(dt, "parameterLocation")).strip().lower()
+    text = ctx.source.text_of
+    name = text(child(dt, "parametername"))
+    written = text(child(dt, "parameterlocation")).strip()
+    location = written.lower()
     if location not in LOCATIONS:
         message = f"parameter {name!r}: unknown location {location!r}; parameter skipped"
         ctx.reporter.warning(ctx.file, line, message, code="unknown-location")
         return None
     dd = dt.find_next_sibling("dd")
     dd = dd if isinstance(dd, Tag) else None
-    required = _text(_child(dd, "parameterRequired")).strip().lower()
+    required = text(child(dd, "parameterrequired")).strip().lower()
     if required not in ("required", "optional"):
         message = f"parameter {name!r}: {required!r} is neither required nor optional"
         ctx.reporter.warning(ctx.file, line, message + "; taken as optional", code="bad-required")
-    return RawParameter(
+    description = child(dd, "parameterdescription")
+    record = RawParameter(
         name=name,
         location=location,
-        type=_text(_child(dt, "parameterType")).strip(),
+        type=text(child(dt, "parametertype")).strip(),
         required=required == "required",
-        description=_text(_child(dd, "parameterDescription")),
+        description=description.get_text() if description is not None else "",
         line=line,
     )
+    return _Parameter(record, written)
 
 
 def _responses(ctx: _Context) -> tuple[RawResponse, ...]:
-    section = _find_class(ctx.index, "ul", "responses")
+    section = find_class(ctx.index, "ul", "responses")
     if section is not None:
         ctx.lines["responses"] = section.sourceline or 0
-    return tuple(
-        RawResponse(_text(_child(li, "statusLine")).strip(), _text(_child(li, "statusDescription")))
-        for li in _all_class(ctx.index, "li", "response")
+    return tuple(_response(ctx, li) for li in all_class(ctx.index, "li", "response"))
+
+
+def _response(ctx: _Context, li: Tag) -> RawResponse:
+    """One ``<li class="response">``: status and description; in the newest build also the
+    content type and an example, inside the item's own ``<pre class="http-example">``."""
+    text = ctx.source.text_of
+    headers = _pairs(ctx, list(descendants(li, "headerline")), list(descendants(li, "headervalue")))
+    pre = next((t for t in descendants(li, "httpexample") if t.name == "pre"), None)
+    return RawResponse(
+        status=text(child(li, "statusline")).strip(),
+        description=text(child(li, "statusdescription")),
+        media_type=_header(headers, "content-type"),
+        example=ctx.source.example_in(pre),
     )
 
 
-def _body(cut: SchemaCut, headers: tuple[tuple[str, str], ...], ctx: _Context) -> tuple[bool, Any]:
-    """``(has_body, schema)``: schema is a dict, ``None`` (empty) or ``False`` (error reported)."""
+def _body(
+    cut: SchemaCut, method: str, headers: tuple[tuple[str, str], ...], ctx: _Context
+) -> tuple[bool, Any]:
+    """``(has_body, schema)``: schema is a dict, ``None`` (empty) or ``False`` (error reported).
+
+    An empty schema section with no content type on a method whose content has no defined
+    semantics (``NO_BODY_METHODS``: some prototypes show one on a GET) means no body.
+    """
     content_type = _header(headers, "content-type")
+    if cut.raw is not None and not cut.raw.strip() and cut.closed:
+        if not content_type and method in NO_BODY_METHODS:
+            return False, None
     if cut.raw is None:
         if content_type:
             where = ctx.lines.get("parameters", 1)

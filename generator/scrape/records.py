@@ -46,6 +46,19 @@ class RawSecurity:
 
 
 @dataclass(frozen=True, slots=True)
+class RawExample:
+    """An example body as a page shows it (the newest layout synthesises one per message).
+
+    ``text`` is the example with entities decoded; ``value`` its parsed JSON where ``json``
+    is true. A page's ``null`` example (the tool found nothing to show) is no example at all.
+    """
+
+    text: str
+    value: Any = None
+    json: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RawResponse:
     """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
     its source says of it. Pages give no schema; an OpenAPI document gives the first media
@@ -57,6 +70,7 @@ class RawResponse:
     schema: dict[str, Any] | None = None
     pointer: str = ""  # JSON pointer of the schema in its document
     headers: tuple[str, ...] = ()  # response header names, lower case (OpenAPI ``headers``)
+    example: RawExample | None = None  # newest page layout only; None for "null" or none
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +100,8 @@ class RawPage:
     # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page
+    layout: str = ""  # the page layout (generator/scrape/layout.py); "" for an OpenAPI document
+    example: RawExample | None = None  # the request body example, where the page gives one
     # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
     # one mapping shared by every record of a document, so it is left out of repr and ==
     definitions: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
