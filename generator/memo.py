@@ -267,4 +267,5 @@ def object_refs(obj: Object) -> list[str]:
 def operation_refs(op: Operation) -> list[str]:
     shapes = [p.shape for p in (*op.path_params, *op.query_params, *op.header_params)]
     shapes += [op.body.shape] if op.body is not None else []
+    shapes += [r.shape for r in op.responses if r.shape is not None]
     return sorted({name for shape in shapes for name in shape_refs(shape)})

@@ -117,3 +117,15 @@ def test_unknown_configuration_keys_suggest_the_right_one(tmp_path: Path) -> Non
         "pyproject.toml: error: unknown key(s) in [tool.doc2client]: formater "
         "(did you mean 'formatter'?)"
     ]
+
+
+def test_an_object_that_is_a_ref_is_not_checked_for_keys(tmp_path: Path) -> None:
+    from generator.diagnostics import Reporter
+    from generator.scrape import read_openapi
+
+    doc = DOC.replace("      operationId: updateItem\n", "      $ref: 'ops.yaml#/update'\n      operationId: updateItem\n")
+    (tmp_path / "shop.yaml").write_text(doc)
+    reporter = Reporter()
+    read_openapi(tmp_path / "shop.yaml", reporter)
+    unknown = [d.pointer for d in reporter.items if d.code == "unknown-key"]
+    assert unknown == ["/sevrers"]  # the operation's 'sumary' stands beside a $ref

@@ -9,6 +9,11 @@ old version: a change is breaking when such code may stop working with the new o
 or value it could send is gone, a field it may leave out is now required, a type is
 narrower). Widening (a field or value added, ``""`` accepted to clear, a type that accepts
 more) is not breaking. Descriptions and titles are reported but never breaking.
+
+Responses are judged from the reader's side, the other way round: code that reads a
+response breaks when a field it reads is gone or may now be missing (removed, or required
+becoming optional), or when a value may now be of a type or enum value it does not expect
+(widening). A field added, a field becoming required, a type narrowed, are not breaking.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from generator.model.shapes import (
     Operation,
     Parameter,
     Ref,
+    Response,
     Shape,
     String,
     Union,
@@ -70,7 +76,12 @@ MESSAGES = {
     "description-changed": "description changed",
     "operation-description-changed": "summary or description changed",
     "title-changed": "title changed from {before} to {after}",
+    "response-added": "response {after} added",
+    "response-removed": "response {before} removed",
+    "response-media-type-changed": "response media type changed from {before} to {after}",
 }
+ALWAYS_BREAKING = frozenset({"field-removed"})  # on either side
+Direction = str  # "request" (what the client sends) or "response" (what it reads)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -112,8 +123,16 @@ class _Walk:
     op: Operation
     out: list[Change]
     active: set[tuple[str, str]] = field(default_factory=set)  # refs being compared
+    direction: Direction = "request"
 
-    def add(self, kind: str, path: str, before: object, after: object, *, breaking: bool) -> None:
+    def add(
+        self, kind: str, path: str, before: object, after: object, *, breaking: bool,
+        reading: bool | None = None,
+    ) -> None:  # fmt: skip
+        """One change; ``breaking`` for a sender. In a response the reader's verdict holds:
+        ``reading`` where given, else the opposite (a widening breaks a reader)."""
+        if self.direction == "response" and kind not in DOC_KINDS:
+            breaking = kind in ALWAYS_BREAKING or (not breaking if reading is None else reading)
         before_text, after_text = _text(before), _text(after)
         text = MESSAGES[kind].format(before=before_text or "none", after=after_text or "none")
         where = f"{self.op.method} {self.op.path}" + (f" {path}" if path else "")
@@ -179,8 +198,9 @@ def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
     elif isinstance(old, Map | Ref) and isinstance(new, Map | Ref) and type(old) is not type(new):
         _compare_objects(w, _as_object(w.old_shapes, old), _as_object(w.new_shapes, new), path)
     elif type(old) is not type(new):
-        widening = _widens(old, new)
-        w.add("type-changed", path, describe(old), describe(new), breaking=not widening)
+        widening, narrowing = _widens(old, new), _widens(new, old)
+        w.add("type-changed", path, describe(old), describe(new), breaking=not widening,
+              reading=not narrowing)
     elif isinstance(old, Ref) and isinstance(new, Ref):
         _compare_refs(w, old, new, path)
     elif isinstance(old, Array) and isinstance(new, Array):
@@ -377,7 +397,7 @@ def _compare_members(
             w.add("field-removed", path, describe(old[name][0]), None, breaking=True)
         elif name not in old:
             required = new[name][1]
-            w.add("field-added", path, None, _text(required), breaking=required)
+            w.add("field-added", path, None, _text(required), breaking=required, reading=False)
         else:
             _compare_member(w, old[name], new[name], path)
 
@@ -409,6 +429,33 @@ def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
         after = _parameters(getattr(new, f"{location}_params"))
         _compare_members(w, before, after, f"{location}:")
     _compare_body(w, old, new)
+    _compare_responses(w, old, new)
+
+
+def _compare_responses(w: _Walk, old: Operation, new: Operation) -> None:
+    """Responses paired by status; their shapes compared from the reader's side."""
+    before = {r.status: r for r in old.responses}
+    after = {r.status: r for r in new.responses}
+    for status in sorted(set(before) | set(after)):
+        if status not in after:
+            w.add("response-removed", "", status, None, breaking=False, reading=False)
+        elif status not in before:
+            w.add("response-added", "", None, status, breaking=False, reading=False)
+        else:
+            _compare_response(w, before[status], after[status], f"response {status}")
+
+
+def _compare_response(w: _Walk, old: Response, new: Response, path: str) -> None:
+    if old.media_type != new.media_type and old.media_type and new.media_type:
+        w.add("response-media-type-changed", path, old.media_type, new.media_type,
+              breaking=True, reading=True)  # fmt: skip
+    if old.shape is None or new.shape is None:
+        return
+    w.direction = "response"
+    try:
+        _compare(w, old.shape, new.shape, path)
+    finally:
+        w.direction = "request"
 
 
 def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
+from generator.memo import object_refs, shape_refs
 from generator.model.naming import class_name
 from generator.model.shapes import (
     AnyShape,
@@ -226,6 +227,27 @@ def object_shape(api: Api, shape: Shape) -> Object | None:
     if not isinstance(shape, Ref):
         return None
     return next((s for s in api.shapes if s.name == shape.name), None)
+
+
+def reachable(api: Api, roots: Iterable[Shape]) -> set[str]:
+    """The names of the objects that ``roots`` reach, through fields and ``Ref``s."""
+    objects = {o.name: o for o in api.shapes}
+    found: set[str] = set()
+    todo = [name for shape in roots for name in shape_refs(shape)]
+    while todo:
+        name = todo.pop()
+        if name not in found and name in objects:
+            found.add(name)
+            todo.extend(object_refs(objects[name]))
+    return found
+
+
+def request_shapes(api: Api) -> set[str]:
+    """The objects that requests use (parameters and bodies): what validators check."""
+    roots = [p.shape for op in api.operations
+             for p in (*op.path_params, *op.query_params, *op.header_params)]  # fmt: skip
+    roots += [op.body.shape for op in api.operations if op.body is not None]
+    return reachable(api, roots)
 
 
 def import_lines(modules: Mapping[str, Iterable[str]]) -> str:

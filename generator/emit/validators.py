@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import jinja2
 
 from generator.emit.checks import HELPERS, Chunk, FunctionPlan, object_plan, operation_plan
+from generator.emit.python import request_shapes
 from generator.memo import memoised, operation_refs, shape_key
 from generator.model.naming import python_identifier
 from generator.model.shapes import Api, Object, Operation
@@ -50,7 +51,8 @@ def render_validators(api: Api, header: str, env: jinja2.Environment | None = No
 
         env = make_environment()
     check_names = _check_names(api)
-    chunks = [_object_chunk(env, obj, check_names) for obj in api.shapes]
+    checked = request_shapes(api)  # response types are not validated
+    chunks = [_object_chunk(env, obj, check_names) for obj in api.shapes if obj.name in checked]
     chunks += [_operation_chunk(env, op, check_names) for op in api.operations if op.validator]
     module = _Module()
     functions = [_place(chunk, module) for chunk in chunks]

@@ -244,13 +244,15 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
 def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
     """Each response with its media type and shape.
 
-    Pages name no media type per response, only the ``accept`` header: each response gets
-    its first type (records that name media types per response have no use for it).
+    Pages name no media type per response, only the ``accept`` header (every response's
+    types together): where it names one type, each response gets it; where it names
+    several, which response has which is unknown and none gets one.
     """
     raw = page.raw
-    accept = next((v for k, v in raw.headers if k.lower() == "accept"), "")
+    accept = [t.strip() for t in next((v for k, v in raw.headers if k.lower() == "accept"),
+                                      "").split(",") if t.strip()]  # fmt: skip
     per_response = any(r.media_type for r in raw.responses)
-    fallback = "" if per_response else accept.split(",")[0].strip()
+    fallback = accept[0] if len(accept) == 1 and not per_response else ""
     return tuple(
         Response(r.status, r.description, r.media_type or fallback,
                  _response_shape(page, r, registry, reporter))

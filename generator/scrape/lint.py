@@ -116,7 +116,10 @@ class _Linter:
                 self.keys(item[method], OPERATION_KEYS, f"{at}/{method}", what)
 
     def keys(self, node: dict[str, Any], known: frozenset[str], at: str, what: str) -> None:
-        """A warning for each key of ``node`` not in ``known`` (``x-`` extensions aside)."""
+        """A warning for each key of ``node`` not in ``known`` (``x-`` extensions aside); an
+        object holding a ``$ref`` stands for what it refers to, and is not checked."""
+        if "$ref" in node:
+            return
         for key in sorted(str(k) for k in node):
             if key in known or key.startswith("x-"):
                 continue

@@ -728,7 +728,7 @@ class BaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
     ) -> Any:
-        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest as `paging` says);
+        """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
 
@@ -878,7 +878,7 @@ class AsyncBaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
     ) -> Any:
-        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest as `paging` says);
+        """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = await self.request(
             method, path, query=query, options=options, styles=styles, raw=True
