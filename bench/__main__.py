@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import encoding, generation, imports, validation
+from bench import documents, encoding, generation, imports, scale, validation
 
 SECTIONS: list[Callable[[], None]] = [
     validation.main,
     encoding.main,
     generation.main,
+    documents.main,
+    scale.main,
     imports.main,
 ]
 

@@ -1,10 +1,21 @@
-"""Shared fixtures. The corpus is test data read from DOC2CLIENT_CORPUS (never copied here)."""
+"""Shared tools of the tests: paths, the corpus, loading generated code, static checks.
+
+The corpus is test data read from DOC2CLIENT_CORPUS (never copied here). Every generated
+project a test writes is handed to ``static_checks``; at the end of the session (of each
+worker, under xdist) one ``mypy --strict`` run and one ``ruff check`` run go over all of them,
+ruff with the rule set each project's own ``pyproject.toml`` declares.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
+import subprocess
 import sys
-import types
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +25,10 @@ if TYPE_CHECKING:
     from generator.model.shapes import Api
 
 ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"  # the committed input of generated/
+SEED_PAGE = SPECS / "stripe" / "PostCustomersCustomer.html"  # the one page of specs/
+GENERATED = ROOT / "generated"  # the golden record
+BIN = Path(sys.executable).parent
 
 
 def corpus_path() -> Path:
@@ -42,20 +57,99 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
-    """``_validators.py`` of ``api`` loaded as a module of a package (with the runtime module
-    ``_encoding.py`` beside it, which it imports): its namespace."""
+    """``_validators.py`` of ``api`` imported from a package of its own, beside the runtime
+    modules (it imports ``_encoding``): the module's namespace. The package stays imported
+    for the session, under a name of its own."""
+    from dataclasses import replace
+
     from generator.emit.environment import make_environment
+    from generator.emit.render import base_context, runtime_files
     from generator.emit.validators import render_validators
 
-    package = f"validators_{len(sys.modules)}"
-    sys.modules[package] = types.ModuleType(package)
-    sys.modules[package].__path__ = []
-    encoding = make_environment().get_template("runtime/_encoding.py.jinja").render(
-        version_line="# test"
-    )
-    for name, text in (("_encoding", encoding), ("_validators", render_validators(api, header))):
-        module = types.ModuleType(f"{package}.{name}")
-        module.__package__ = package
-        sys.modules[module.__name__] = module
-        exec(compile(text, f"{name}.py", "exec"), module.__dict__)
-    return sys.modules[f"{package}._validators"].__dict__
+    api = replace(api, name=f"validators_{len(sys.modules)}")
+    env = make_environment()
+    files = runtime_files(env, api, base_context(api, "test"))
+    files[f"{api.package}/__init__.py"] = ""
+    files[f"{api.package}/_validators.py"] = render_validators(api, header, env)
+    root = write_files(Path(tempfile.mkdtemp(prefix="doc2client-validators-")), files)
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(f"{api.package}._validators").__dict__
+    finally:
+        sys.path.remove(str(root))
+
+
+class StaticChecks:
+    """Generated projects to check, each as (project folder, package name, ruff too)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.projects: list[tuple[Path, str, bool]] = []
+
+    def add(self, project: Path, package: str, *, ruff: bool = True) -> None:
+        """Check ``project/package`` with mypy; and with ruff when it is formatted output
+        (``ruff``: False for text straight from the templates)."""
+        self.projects.append((project, package, ruff))
+
+    def run(self) -> None:
+        """One mypy --strict over every package, one ruff check over every project."""
+        if not self.projects:
+            return
+        failures = [_mypy(self.root, self.projects), _ruff([p for p, _, r in self.projects if r])]
+        problems = "\n".join(f for f in failures if f)
+        assert not problems, problems
+
+
+def _mypy(root: Path, projects: list[tuple[Path, str, bool]]) -> str:
+    """Each package copied to ``root/p<n>/`` so equal names do not clash; one run."""
+    targets = []
+    for n, (project, package, _) in enumerate(projects):
+        target = root / f"p{n}" / package
+        shutil.copytree(project / package, target, ignore=shutil.ignore_patterns("__pycache__"))
+        targets.append(f"p{n}/{package}")
+    result = subprocess.run(
+        [BIN / "mypy", "--strict", "--explicit-package-bases", "--cache-dir", root / ".mypy",
+         *targets], cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return "" if result.returncode == 0 else "mypy --strict:\n" + result.stdout + result.stderr
+
+
+def _ruff(projects: list[Path]) -> str:
+    if not projects:
+        return ""
+    result = subprocess.run([BIN / "ruff", "check", "--no-cache", *map(str, projects)],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    return "" if result.returncode == 0 else "ruff check:\n" + result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def static_checks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticChecks]:
+    """Hand generated projects to the session's one mypy and one ruff run (at its end)."""
+    checks = StaticChecks(tmp_path_factory.mktemp("static"))
+    yield checks
+    checks.run()
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """``files`` (relative path → text) written under ``root``; ``root``."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+@contextmanager
+def imported(root: Path, package: str) -> Iterator[Any]:
+    """``package`` imported from ``root`` (a generated project); afterwards forgotten, and any
+    module of that name imported before (the committed generated one) put back."""
+    stashed = {n: sys.modules.pop(n) for n in list(sys.modules) if n.split(".")[0] == package}
+    sys.path.insert(0, str(root))
+    try:
+        module = importlib.import_module(package)
+        assert module.__file__ and module.__file__.startswith(str(root)), module.__file__
+        yield module
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n.split(".")[0] == package]:
+            del sys.modules[name]
+        sys.modules.update(stashed)

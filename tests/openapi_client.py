@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +10,9 @@ from generator.emit import render_api
 from generator.model import normalise
 from generator.model.shapes import Api
 from generator.scrape import read_openapi
+from tests.conftest import imported, write_files
+
+__all__ = ["build_api", "imported", "write_package"]
 
 
 def build_api(folder: Path, document: str, name: str, reporter: Reporter, **options: Any) -> Api:
@@ -28,20 +27,4 @@ def build_api(folder: Path, document: str, name: str, reporter: Reporter, **opti
 
 def write_package(folder: Path, api: Api) -> Path:
     """The generated package of ``api`` written under ``folder``; the folder to import from."""
-    root = folder / "out"
-    for rel, text in render_api(api, source_label=f"{api.name}.yaml").items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
-
-
-@contextmanager
-def imported(root: Path, package: str) -> Iterator[Any]:
-    """``package`` imported from ``root``, forgotten again afterwards."""
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module(package)
-    finally:
-        sys.path.remove(str(root))
-        for name in [n for n in sys.modules if n.split(".")[0] == package]:
-            del sys.modules[name]
+    return write_files(folder / "out", render_api(api, source_label=f"{api.name}.yaml"))

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from generator.write import clean_stale_staging, read_tree
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 NEW_PAGES, OLD_PAGES = 100, 20
 COLD_KILLS, WARM_KILLS, WRITE_KILLS = 3, 10, 15
 SEED = 20240607

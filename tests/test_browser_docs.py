@@ -38,13 +38,14 @@ from generator.emit.environment import make_environment
 from generator.model.shapes import Api
 from generator.options import Options
 from generator.pipeline import find_sources, load_api
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--remote-debugging-port=0",
 )  # fmt: skip
+
 TIMEOUT = 20.0
 
 

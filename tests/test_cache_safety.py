@@ -18,8 +18,8 @@ from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.options import Options, RunStats
 from generator.pipeline import build
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "specs"
 
 

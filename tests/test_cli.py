@@ -8,16 +8,14 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
+from tests.conftest import SEED_PAGE
 
 
 @pytest.fixture
 def specs(tmp_path: Path) -> Path:
     folder = tmp_path / "specs" / "stripe"
     folder.mkdir(parents=True)
-    shutil.copy(SEED, folder)
+    shutil.copy(SEED_PAGE, folder)
     return tmp_path / "specs"
 
 

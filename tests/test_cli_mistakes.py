@@ -7,9 +7,7 @@ import shutil
 from pathlib import Path
 
 from tests.cli_run import doc2client
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
+from tests.conftest import SEED_PAGE
 
 DOC = """\
 openapi: 3.0.3
@@ -50,7 +48,7 @@ def _line(text: str, needle: str) -> int:
 def _pages(tmp_path: Path) -> Path:
     folder = tmp_path / "specs" / "stripe"
     folder.mkdir(parents=True)
-    shutil.copy(SEED, folder)
+    shutil.copy(SEED_PAGE, folder)
     return tmp_path / "specs"
 
 
@@ -119,3 +117,15 @@ def test_unknown_configuration_keys_suggest_the_right_one(tmp_path: Path) -> Non
         "pyproject.toml: error: unknown key(s) in [tool.doc2client]: formater "
         "(did you mean 'formatter'?)"
     ]
+
+
+def test_an_object_that_is_a_ref_is_not_checked_for_keys(tmp_path: Path) -> None:
+    from generator.diagnostics import Reporter
+    from generator.scrape import read_openapi
+
+    doc = DOC.replace("      operationId: updateItem\n", "      $ref: 'ops.yaml#/update'\n      operationId: updateItem\n")
+    (tmp_path / "shop.yaml").write_text(doc)
+    reporter = Reporter()
+    read_openapi(tmp_path / "shop.yaml", reporter)
+    unknown = [d.pointer for d in reporter.items if d.code == "unknown-key"]
+    assert unknown == ["/sevrers"]  # the operation's 'sumary' stands beside a $ref

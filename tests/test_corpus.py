@@ -27,13 +27,11 @@ and checked with ``mypy --strict`` and ``ruff check`` as subprocesses.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import os
 import random
 import re
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -66,11 +64,10 @@ from generator.options import RunStats
 from generator.pipeline import display_path, find_sources
 from generator.scrape import scrape_page
 from generator.scrape.records import RawPage
+from tests.conftest import BIN, StaticChecks, imported, write_files
 from tests.test_docs import assert_round_trip
 from tests.test_normalise import instances
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 FOLDERS = ("stripe", "sample", "apis-io-maintainers")
 VARIANT = Path("_variants") / "b56c85d"
 EXPLAINED = {  # every diagnostic code the corpus gives, and why it is a warning
@@ -250,9 +247,7 @@ def project(pages: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     rendered = time.perf_counter()
     big = {k: v for k, v in files.items() if k.endswith("/_validators.py")}
     formatted = {**format_files({k: v for k, v in files.items() if k not in big}), **big}
-    for rel, text in formatted.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    write_files(root, formatted)
     run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", *big, cwd=root)
     print(f"\nrender: {rendered - start:.1f} s, format: {time.perf_counter() - rendered:.1f} s")
     return root
@@ -267,33 +262,13 @@ def run(*args: str | Path, cwd: Path) -> str:
 
 @pytest.fixture(scope="module")
 def package(project: Path) -> Iterator[Any]:
-    drop_modules()
-    sys.path.insert(0, str(project))
-    try:
-        yield importlib.import_module("stripe_client")
-    finally:
-        sys.path.remove(str(project))
-        drop_modules()
+    with imported(project, "stripe_client") as module:
+        yield module
 
 
-def drop_modules() -> None:
-    for name in [n for n in sys.modules if n.split(".")[0] == "stripe_client"]:
-        del sys.modules[name]
-
-
-def test_client_passes_ruff(project: Path) -> None:
-    start = time.perf_counter()
-    run(BIN / "ruff", "check", "--no-cache", "--select", "E,F,I,UP,B", ".", cwd=project)
-    print(f"\nruff check: {time.perf_counter() - start:.1f} s")
-
-
-def test_client_passes_mypy_strict(project: Path) -> None:
-    start = time.perf_counter()
-    out = run(BIN / "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull,
-              "stripe_client", cwd=project)  # fmt: skip
-    modules = len(list((project / "stripe_client").rglob("*.py")))
-    assert f"Success: no issues found in {modules} source files" in out
-    print(f"\nmypy --strict: {time.perf_counter() - start:.1f} s, {out.strip()}")
+def test_client_is_checked(project: Path, static_checks: StaticChecks) -> None:
+    """mypy --strict and ruff (the project's own rule set) at the end of the session."""
+    static_checks.add(project, "stripe_client")
 
 
 def test_client_has_every_operation(package: Any, pages: Any) -> None:

@@ -23,8 +23,8 @@ from generator.diagnostics import Reporter
 from generator.options import Options
 from generator.pipeline import build
 from generator.write import MARKER, read_tree
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGES = Path("pages") / "stripe"  # relative to the working folder: headers name it
 NAMED = (
     "PostCustomers.html",

@@ -46,8 +46,7 @@ from generator.model.shapes import (
     String,
     Union,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 # --- hand-built models ------------------------------------------------------------------
 

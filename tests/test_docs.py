@@ -39,9 +39,8 @@ from generator.model.shapes import (
 )
 from generator.scrape.page import scrape_page
 from generator.scrape.records import RawPage
+from tests.conftest import SEED_PAGE
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
 VOID = {"meta", "link", "br", "hr", "img", "input"}
 
 
@@ -180,7 +179,7 @@ def env() -> jinja2.Environment:
 
 @pytest.fixture(scope="module")
 def seed_api() -> Api:
-    return model_of(SEED.parent, "stripe")
+    return model_of(SEED_PAGE.parent, "stripe")
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +218,7 @@ def test_every_file_starts_with_the_header_line(seed_api: Api, env: jinja2.Envir
 
 
 def test_every_body_field_is_listed_with_type(seed_md: str) -> None:
-    fields = schema_fields(page_schema(SEED))
+    fields = schema_fields(page_schema(SEED_PAGE))
     assert {"address.city", "invoice_settings.custom_fields[].name", "tax.ip_address"} <= set(fields)
     for name, prop in fields.items():
         line = field_line(seed_md, name)
@@ -234,12 +233,12 @@ def test_every_body_field_is_listed_with_type(seed_md: str) -> None:
 def _required_of(fields: dict[str, dict[str, Any]], name: str) -> list[str]:
     parent = name.rpartition(".")[0].removesuffix("[]")
     if not parent:
-        return page_schema(SEED).get("required", [])
+        return page_schema(SEED_PAGE).get("required", [])
     return [r for _, obj in _objects(fields[parent]) for r in obj.get("required", [])]
 
 
 def test_clearable_fields_match_the_schema(seed_md: str) -> None:
-    fields = schema_fields(page_schema(SEED))
+    fields = schema_fields(page_schema(SEED_PAGE))
     named = {"address", "metadata", "shipping", "invoice_settings.custom_fields",
              "invoice_settings.rendering_options", "tax.ip_address"}
     assert named <= {n for n, p in fields.items() if clearable(p)}
@@ -269,7 +268,7 @@ def test_example_call_is_valid_python_and_valid_body(seed_api: Api, seed_md: str
     assert [ast.literal_eval(a) for a in call.args] == ["customer_123"]
     body = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
     assert body, "the example should show some fields"
-    jsonschema.validate(body, page_schema(SEED))
+    jsonschema.validate(body, page_schema(SEED_PAGE))
     assert op.body is not None
 
 
@@ -411,12 +410,12 @@ def test_page_pieces_follow_the_page_tool() -> None:
 
 
 def test_seed_page_scrapes_back_to_an_equal_model(env: jinja2.Environment, tmp_path: Path) -> None:
-    assert_round_trip(SEED.parent, tmp_path, env)
+    assert_round_trip(SEED_PAGE.parent, tmp_path, env)
 
 
 def test_seed_page_keeps_the_source_layout(seed_files: dict[str, str]) -> None:
     written = seed_files["pages/PostCustomersCustomer.html"].split("\n", 1)[1]
-    source = SEED.read_text(encoding="utf-8")
+    source = SEED_PAGE.read_text(encoding="utf-8")
     cut = source.index('<pre  class="schema">')
     assert written[:cut] == source[:cut]  # all but the schema, whose key order may differ
     assert written.endswith(source[source.index("</pre></section><section  class=\"responses\""):])

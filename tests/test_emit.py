@@ -8,7 +8,6 @@ resource, to exercise pages and sub-resources.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import os
 import subprocess
 import sys
@@ -50,8 +49,8 @@ from generator.model.shapes import (
     Union,
     WireStyle,
 )
+from tests.conftest import ROOT, StaticChecks, imported, write_files
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 RUNTIME = ROOT / "templates" / "runtime"
 HAS_RUNTIME = all((RUNTIME / f"{m}.py.jinja").is_file() for m in ("_base", "_encoding", "_errors"))
@@ -130,7 +129,7 @@ def _update() -> Operation:
         summary="PostCustomersCustomer", description=DESCRIPTION, path_params=(path_param,),
         body=Body("application/x-www-form-urlencoded", Ref("customers_update_body")),
         responses=(Response("200", "Successful response."), Response("default", "Error response.")),
-        source=Source("specs/stripe/PostCustomersCustomer.html", 1),
+        source=Source("specs/stripe/PostCustomersCustomer.html", 1), validator="customers_update",
     )  # fmt: skip
 
 
@@ -147,6 +146,7 @@ def _list_sources() -> Operation:
         query_params=params, source=Source("specs/stripe/GetCustomersCustomerSources.html"),
         paging=Paging("cursor_id", "starting_after", items="data", size="limit",
                       backward="ending_before", has_more="has_more"),
+        validator="customers_sources_list",
     )  # fmt: skip
 
 
@@ -156,7 +156,7 @@ def _search() -> Operation:
               Parameter("Stripe-Account", "stripe_account", "header", String()))  # fmt: skip
     return Operation(
         "GetCustomersSearch", "GET", "/v1/customers/search", ("customers",), "search",
-        query_params=params[:2], header_params=params[2:],
+        query_params=params[:2], header_params=params[2:], validator="customers_search",
     )  # fmt: skip
 
 
@@ -175,11 +175,7 @@ def rendered() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def project(rendered: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("out") / "stripe_client"
-    for rel, text in format_files(rendered).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
+    return write_files(tmp_path_factory.mktemp("out") / "stripe_client", format_files(rendered))
 
 
 # --- the files --------------------------------------------------------------------------
@@ -347,27 +343,17 @@ def _run(tool: str, *args: str, cwd: Path) -> None:
 
 
 @needs_runtime
-def test_ruff_clean(project: Path) -> None:
-    _run("ruff", "check", "--no-cache", "--select", "E,F,I,UP,B", ".", cwd=project)
-
-
-@needs_runtime
-def test_mypy_strict_clean(project: Path) -> None:
-    _run("mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, "stripe_client",
-         cwd=project)  # fmt: skip
+def test_project_is_checked(project: Path, static_checks: StaticChecks) -> None:
+    """mypy --strict and ruff (the project's own rule set) at the end of the session."""
+    static_checks.add(project, "stripe_client")
 
 
 @pytest.fixture(scope="module")
 def client_module(project: Path) -> Iterator[Any]:
     if not HAS_RUNTIME:
         pytest.skip("templates/runtime not there yet")
-    sys.path.insert(0, str(project))
-    try:
-        yield importlib.import_module("stripe_client")
-    finally:
-        sys.path.remove(str(project))
-        for name in [n for n in sys.modules if n.split(".")[0] == "stripe_client"]:
-            del sys.modules[name]
+    with imported(project, "stripe_client") as module:
+        yield module
 
 
 Seen = list[httpx.Request]

@@ -24,9 +24,9 @@ from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.options import Options
 from generator.write import MARKER
+from tests.conftest import SEED_PAGE
 
 CASES = Path(__file__).parent / "pages_with_errors"
-SEED = Path(__file__).parents[1] / "specs" / "stripe" / "PostCustomersCustomer.html"
 GOOD_PAGES = ("GetWidgets.html", "PostCustomersCustomer.html")
 HUGE_BYTES = 20 * 1024 * 1024
 DEPTH = 500
@@ -59,7 +59,7 @@ def _deep_schema(work: Path) -> None:
 
 
 def _seed(work: Path) -> None:
-    shutil.copy(SEED, work / SEED.name)
+    shutil.copy(SEED_PAGE, work / SEED_PAGE.name)
 
 
 MAKE: dict[str, Callable[[Path], None]] = {

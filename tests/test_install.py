@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
+from tests.conftest import ROOT, SEED_PAGE
 
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
@@ -67,7 +66,7 @@ def test_installed_wheel_generates_a_client(wheel: Path, tmp_path: Path) -> None
     assert installed.returncode == 0, installed.stderr
     specs = tmp_path / "specs" / "stripe"
     specs.mkdir(parents=True)
-    shutil.copy(SEED, specs)
+    shutil.copy(SEED_PAGE, specs)
     env = {"PYTHONPATH": ""}
     done = _run(venv / "bin" / "doc2client", "generate", "specs", "-o", "out", "--no-cache",
                 cwd=tmp_path, env=env)  # fmt: skip
@@ -82,7 +81,7 @@ def test_installed_wheel_generates_a_client(wheel: Path, tmp_path: Path) -> None
 def test_ruff_formatter_without_ruff_is_one_line(tmp_path: Path) -> None:
     specs = tmp_path / "specs" / "stripe"
     specs.mkdir(parents=True)
-    shutil.copy(SEED, specs)
+    shutil.copy(SEED_PAGE, specs)
     bare = tmp_path / "bin"
     bare.mkdir()
     code = ("import sys, builtins; real = builtins.__import__\n"

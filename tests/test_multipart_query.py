@@ -7,8 +7,6 @@ it never meets another test's ``stripe_client`` in ``sys.modules``.
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from email.parser import BytesParser
@@ -24,6 +22,7 @@ from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.model import normalise
 from generator.scrape import scrape_page
+from tests.conftest import imported, write_files
 
 WANTED = ("GetCustomers", "PostFiles", "GetCustomersSearch", "GetInvoicesUpcoming")
 
@@ -35,16 +34,9 @@ def package(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     api = normalise("stripe", [p for p in scraped if p is not None], reporter)
     ops = tuple(op for op in api.operations if op.operation_id in WANTED)
     root = tmp_path_factory.mktemp("mq")
-    for rel, text in render_api(replace(api, name="corpus_mq", operations=ops), source_label="specs/stripe").items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    sys.path.insert(0, str(root))
-    try:
-        yield importlib.import_module("corpus_mq_client")
-    finally:
-        sys.path.remove(str(root))
-        for name in [n for n in sys.modules if n.split(".")[0] == "corpus_mq_client"]:
-            del sys.modules[name]
+    write_files(root, render_api(replace(api, name="corpus_mq", operations=ops), source_label="specs/stripe"))
+    with imported(root, "corpus_mq_client") as module:
+        yield module
 
 
 @pytest.fixture

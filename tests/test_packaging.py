@@ -4,9 +4,8 @@ explicit, for templates/; a folder left out is a build warning and, worse, a mis
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def test_every_generator_package_is_in_the_distribution() -> None:

@@ -210,7 +210,7 @@ def test_a_2xx_that_claims_json_but_is_not_raises_with_the_response(pkg, srv, ki
 def test_a_raw_response_that_claims_json_but_is_not_raises_on_parse(pkg, srv):
     srv.play(Reply(200, raw=b"{oops", headers={"Content-Type": "application/json; charset=utf-8"}))
     with pkg.Client(KEY) as client:
-        raw = client.customers.with_raw_response.update("cus_1")
+        raw = client.request("POST", "/v1/customers/cus_1", raw=True)
         with pytest.raises(pkg.InvalidResponseError):
             raw.parse()
     assert raw.http_response.text == "{oops"
@@ -281,3 +281,14 @@ def test_multipart_without_a_file_is_still_multipart(pkg, srv, kind, body, parts
     assert sent.body.count(b"Content-Disposition: form-data;") == len(parts)
     assert all(part in sent.body for part in parts)
     assert b"filename=" not in sent.body
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_body_the_transport_gives_already_read_is_served_and_capped(pkg, kind):
+    def http() -> Any:
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "x" * 50}))
+        return httpx.Client(transport=transport) if kind == "sync" else httpx.AsyncClient(transport=transport)
+
+    assert invoke(pkg, kind, update, http_client=http()) == {"id": "x" * 50}
+    error = raises(pkg, kind, update, http_client=http(), max_response_bytes=10)
+    assert type(error) is pkg.InvalidResponseError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 from generator.diagnostics import Reporter
 from generator.model import normalise
@@ -20,13 +19,12 @@ from generator.model.shapes import (
     Union,
 )
 from generator.scrape import scrape_page
-
-SEED = Path(__file__).resolve().parents[1] / "specs" / "stripe" / "PostCustomersCustomer.html"
+from tests.conftest import SEED_PAGE
 
 
 def _seed() -> Api:
     reporter = Reporter()
-    page = scrape_page(SEED, reporter)
+    page = scrape_page(SEED_PAGE, reporter)
     assert page is not None
     api = normalise("stripe", [page], reporter)
     assert reporter.items == []

@@ -14,7 +14,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, ClassVar
 
 import jsonschema
@@ -24,15 +23,14 @@ from hypothesis_jsonschema import from_schema
 
 from generator.diagnostics import Reporter
 from generator.scrape import scrape_page
+from tests.conftest import ROOT, SEED_PAGE
 from tests.wire import coerce, decode_form, stripe_bytes, wire_value
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
 PACKAGE_ROOT = ROOT / "generated" / "stripe_client"
 
 
 def _seed_schema() -> dict[str, Any]:
-    page = scrape_page(SEED, Reporter())
+    page = scrape_page(SEED_PAGE, Reporter())
     assert page is not None and page.schema is not None
     return page.schema
 

@@ -43,7 +43,7 @@ from generator.emit.python import (
     pyrepr,
     style_token,
 )
-from generator.emit.validators import has_validator, render_validators, validator_name
+from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
 from generator.model.naming import attribute_name, class_name
 from generator.model.shapes import Api, Object, Operation
@@ -247,7 +247,7 @@ def resource_node(
         (child[-1], resource_class(child))
         for child in sorted(by_path) if len(child) == len(path) + 1 and child[:-1] == path
     )  # fmt: skip
-    methods = tuple(method_text(api, op, writer, validator_for(op)) for op in by_path[path])
+    methods = tuple(method_text(api, op, writer) for op in by_path[path])
     doc = f"Operations on {'.'.join(path)}."
     return ResourceNode(path, doc, children, tuple(sorted(methods, key=lambda m: m.name)))
 
@@ -338,8 +338,3 @@ def typed_dict(shape: Object, writer: TypeWriter) -> dict[str, Any]:
         "functional": needed or shadows,
         "noqa": "" if needed else "  # noqa: UP013",
     }
-
-
-def validator_for(op: Operation) -> str | None:
-    """The ``_validators`` function that checks ``op``'s arguments, or None."""
-    return validator_name(op) if has_validator(op) else None

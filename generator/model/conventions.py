@@ -4,10 +4,11 @@ Each function returns its choice and the reason, which the run summary prints
 (``docs/conventions.md`` is the user's version of these rules).
 
 - Wire style (``api_wire``): the style of query parameters and form fields whose input declares
-  none. Form bodies that nest objects (a field that is an object, a map or a list of objects)
-  can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default, ``form`` with
-  ``explode``. Declared ``style``/``explode`` (OpenAPI) always win; query parameters of an
-  OpenAPI document without ``style`` get the specification's default, ``form``.
+  none. URL-encoded form bodies that nest objects (a field that is an object, a map or a list
+  of objects) can only mean brackets, ``deepObject`` (Stripe); otherwise the OpenAPI default,
+  ``form`` with ``explode`` (multipart carries an object as a JSON part). Declared
+  ``style``/``explode`` (OpenAPI) always win; query parameters of an OpenAPI document without
+  ``style`` get the specification's default, ``form``.
 - Authentication (``api_auth``): every scheme that some operation's ``security`` names;
   pages declare none, so bearer.
 - Idempotency (``api_idempotency``): a header parameter whose name holds ``idempotency``.
@@ -90,7 +91,7 @@ def api_wire(
         assert chosen is not None  # the configuration checks the name
         return chosen, "configured (wire_style)"
     for op_id, media_type, obj in bodies:
-        if media(media_type) not in (FORM, MULTIPART):
+        if media(media_type) != FORM:  # multipart has its own way for objects: a JSON part
             continue
         nested = next((f for f in obj.fields if nests(f.shape, objects)), None)
         if nested is not None:
@@ -109,11 +110,14 @@ def api_auth(
     if overrides.auth is not None:
         configured = tuple(_configured(word, i) for i, word in enumerate(overrides.auth))
         return configured, "configured (auth)"
-    requirements: list[tuple[RawSecurity, ...]] = []
+    uses: Counter[tuple[RawSecurity, ...]] = Counter()
     for page in pages:
-        for requirement in page.security:
-            if requirement and requirement not in requirements:
-                requirements.append(requirement)
+        uses.update(r for r in dict.fromkeys(page.security) if r)
+    first = {r: i for i, r in reversed(list(enumerate(r for p in pages for r in p.security)))}
+    # the way most operations accept comes first (the client uses the first it has credentials
+    # for); among equals a key in a header before one in the URL (which logs keep: RFC 6750
+    # section 5.3), then document order
+    requirements = sorted(uses, key=lambda r: (-uses[r], _in_query(r), first[r]))
     if not requirements:
         return (Auth("bearer"),), "the input declares no security: bearer by default"
     found: list[Auth] = []
@@ -123,6 +127,10 @@ def api_auth(
         return (Auth("bearer"),), "no declared scheme is supported: bearer by default"
     names = ", ".join(sorted({a.scheme for a in found}))
     return _dedupe(found), f"securitySchemes ({names})"
+
+
+def _in_query(requirement: tuple[RawSecurity, ...]) -> bool:
+    return any(s.type == "apiKey" and s.location == "query" for s in requirement)
 
 
 def _configured(word: str, index: int) -> Auth:
@@ -219,26 +227,27 @@ def operation_wire(
     body = op.body
     if body is not None and media(body.media_type) in (FORM, MULTIPART):
         obj = objects.get(body.shape.name) if isinstance(body.shape, Ref) else None
-        if obj is not None:
-            body = replace(body, encoding=_encoding(obj, raw, default, reporter))
+        names = [f.wire_name for f in obj.fields] if obj is not None else [
+            e.name for e in raw.encoding]  # a body the model cannot see into: what encoding names
+        body = replace(body, encoding=_encoding(names, raw, default, reporter))
     return replace(op, query_params=tuple(query(p) for p in op.query_params), body=body)
 
 
 def _encoding(
-    obj: Object, raw: RawPage, default: WireStyle, reporter: Reporter
+    names: Iterable[str], raw: RawPage, default: WireStyle, reporter: Reporter
 ) -> tuple[Encoding, ...]:
     given = {e.name: e for e in raw.encoding}
     out: list[Encoding] = []
-    for f in sorted(obj.fields, key=lambda f: f.wire_name):
-        entry = given.get(f.wire_name)
+    for name in sorted(set(names)):
+        entry = given.get(name)
         wire = default if entry is None else wire_style(entry.style, entry.explode, default)
         if wire is None:
             assert entry is not None
-            reporter.warning(raw.file, raw.line, f"encoding of '{f.wire_name}': style "
+            reporter.warning(raw.file, raw.line, f"encoding of '{name}': style "
                              f"'{entry.style}' is not a form style; {default.style} is used",
                              code="wire-style")
             wire = default
-        out.append(Encoding(f.wire_name, wire))
+        out.append(Encoding(name, wire))
     return tuple(out)
 
 

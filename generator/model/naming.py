@@ -10,7 +10,7 @@ Resource and method rule (``resource_method``), on the path with a leading versi
   segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
 - the path is a *collection* (some other path is this path plus ``/{param}``, or it is read
   with GET and its last segment looks plural, ``/speakers``; a plural segment right under a
-  parameter that also takes POST/PUT/PATCH/DELETE needs a paging parameter, ``limit`` ..., on
+  parameter that also takes POST/PUT/PATCH/DELETE needs paging (``Operation.paging``) on
   its GET: GET+POST ``/financial_accounts/{fa}/features`` is one object, not a list): GET
   ``list``, POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
 - a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
@@ -101,6 +101,14 @@ def python_identifier(text: str, *, fallback: str = "field_") -> str:
     return name
 
 
+def api_name(title: str, *, fallback: str) -> str:
+    """The API name (the package is ``<name>_client``) from a document's ``info.title``:
+    snake case, without parenthesised remarks and without the word "API"
+    (``"Discord HTTP API (Preview)"`` → ``discord_http``); ``fallback`` when nothing is left."""
+    words = [w for w in _words(re.sub(r"\([^()]*\)", " ", title)) if w.lower() != "api"]
+    return python_identifier(" ".join(words), fallback=fallback) if words else fallback
+
+
 def attribute_name(text: str, *, fallback: str = "call") -> str:
     """A snake_case attribute (method or resource) name: builtins are fine, keywords are not."""
     name = "_".join(w.lower() for w in _words(text)) or fallback
@@ -144,9 +152,6 @@ def _is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-PAGING_PARAMS = frozenset({"limit", "starting_after", "ending_before", "page", "cursor",
-                           "offset", "per_page", "page_size", "page_token"})
-"""Query parameters that say a GET returns one page of a list."""
 
 
 def collections_of(
@@ -157,7 +162,7 @@ def collections_of(
 
     A plural segment right under a parameter that is also written to
     (``GET``+``POST /financial_accounts/{fa}/features``) is a collection only when its GET is
-    in ``paged`` (takes a ``PAGING_PARAMS`` parameter): such a sub-resource of one object reads
+    in ``paged`` (``paging.takes_paging``): such a sub-resource of one object reads
     as plural as often as a list does, and a list is paged."""
     pairs = [(m.upper(), naming_path(p)) for m, p in paths]
     listed = {(m.upper(), naming_path(p)) for m, p in paged}
@@ -196,6 +201,11 @@ def resource_method(
     if path_methods == 1:
         return literal[:-1], literal[-1]
     return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
+
+
+def validator_name(resource: tuple[str, ...], method_name: str) -> str:
+    """The name of an operation's validator: resource path and method, ``customers_update``."""
+    return python_identifier("_".join((*resource, method_name)), fallback="op")
 
 
 def file_stem(name: str) -> str:

@@ -23,7 +23,7 @@ from generator.cache import Cache, code_fingerprint
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.options import Options, RunStats
-from generator.pipeline.formatting import format_kept, split_pieces
+from generator.pipeline.formatting import format_kept, split_pieces, user_written
 from generator.pipeline.loading import load, load_api, load_apis
 from generator.pipeline.rendering import render, render_kept
 from generator.pipeline.replay import record, replay, run_key
@@ -81,6 +81,7 @@ def _build(
     progress: Progress,
 ) -> dict[str, bytes]:  # fmt: skip
     by_formatter: dict[str, dict[str, str]] = {}
+    forced: set[str] = set()  # files black formats whatever their text
     for spec, options in jobs:
         found = find_sources(
             spec, reporter, name=options.name, root=options.root, label=options.label
@@ -94,8 +95,10 @@ def _build(
                                conventions_summary(api)))  # fmt: skip
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
+            forced |= user_written(api, options.templates, files)
             by_formatter.setdefault(options.formatter, {}).update(files)
     out: dict[str, str] = {}
     for formatter, files in sorted(by_formatter.items()):
-        out.update(format_kept(files, reporter, memo, progress, formatter=formatter))
-    return {rel: text.encode("utf-8") for rel, text in sorted(out.items())}
+        out.update(format_kept(files, reporter, memo, progress, formatter=formatter,
+                               forced=forced))  # fmt: skip
+    return {rel: out.pop(rel).encode("utf-8") for rel in sorted(out)}  # one copy at a time

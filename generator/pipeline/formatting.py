@@ -6,10 +6,17 @@ text and the formatter's name and version, so editing one function formats one p
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator.model.shapes import Api
 
 GROUP_LINES = 400  # a kept piece ends at a content-chosen cut, or after about this many lines
 
@@ -23,9 +30,15 @@ def split_pieces(text: str) -> list[str]:
 
 def format_kept(
     files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
-    *, formatter: str = "black",
+    *, formatter: str = "black", forced: Collection[str] = frozenset(),
 ) -> dict[str, str]:  # fmt: skip
-    """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted."""
+    """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted.
+
+    With black as the formatter, a piece of a module doc2client's emitters wrote (black's
+    style but for line length) is laid out by ``emit/layout.py`` (black's line splitting);
+    black formats the pieces outside its subset, the runtime modules and the ``forced``
+    paths (what user templates wrote, see ``user_written``).
+    """
     from generator.emit.format import join_pieces
 
     memo = memo.salted(formatter_id(formatter))
@@ -45,6 +58,10 @@ def format_kept(
                 known[piece] = hit[0]
             else:
                 todo.setdefault(piece, path)
+    if formatter == "black":
+        emitted = {p: path for p, path in todo.items() if path not in forced and _emitted(path)}
+        known.update(_layout_pieces(emitted))
+        todo = {piece: path for piece, path in todo.items() if piece not in known}
     progress.stage("formatting pieces", len(todo))
     for batch in _batches(list(todo)):
         done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
@@ -58,6 +75,60 @@ def format_kept(
 
 
 BATCHES = 12  # the formatter is run this many times, so progress can count pieces done
+
+
+def user_written(api: Api, templates: Sequence[Path], files: Mapping[str, str]) -> set[str]:
+    """The paths of ``files`` that user templates may have written.
+
+    Every file when a user folder holds a template other than an ``api/`` or ``operation/``
+    overlay (it may replace a built-in template or partial); else the overlays' outputs.
+    """
+    from generator.emit.overlays import is_overlay, output_path
+
+    names = sorted(
+        p.relative_to(folder).as_posix()
+        for folder in templates if folder.is_dir()
+        for p in folder.rglob("*.jinja")
+    )  # fmt: skip
+    if any(not is_overlay(name) and not _partial(name) for name in names):
+        return set(files)
+    paths: set[str] = set()
+    for name in filter(is_overlay, names):
+        kind, _, rest = name.partition("/")
+        ids = [op.operation_id for op in api.operations] if kind == "operation" else [""]
+        paths.update(f"{api.package}/{output_path(rest, api.package, i)}" for i in ids)
+    return paths
+
+
+def _partial(name: str) -> bool:
+    """An overlay partial (``api/**/_x.jinja``): rendered only inside overlays."""
+    kind = name.partition("/")[0]
+    return kind in ("api", "operation") and name.rpartition("/")[2].startswith("_")
+
+
+def _emitted(path: str) -> bool:
+    """Written by doc2client's emitters, not copied from a hand-written ``runtime/`` template.
+
+    The runtime modules are hand-written code (wrapped by hand, in any style), so black
+    formats them; everything else is written in black's style but for line length.
+    """
+    from generator.emit.environment import builtin_templates
+
+    name = path.rpartition("/")[2]
+    return not (builtin_templates() / "runtime" / f"{name}.jinja").is_file()
+
+
+def _layout_pieces(todo: dict[str, str]) -> dict[str, str]:
+    """Pieces split as black splits lines, where ``layout_module`` knows every long line."""
+    from generator.emit.layout import Unsupported, layout_module
+
+    done: dict[str, str] = {}
+    for piece in todo:
+        try:
+            done[piece] = layout_module(piece)
+        except Unsupported:
+            continue
+    return done
 
 
 def _batches(pieces: list[str]) -> list[list[str]]:

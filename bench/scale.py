@@ -1,0 +1,78 @@
+"""Cost per operation at scale: cold default runs on 500, 2,000 and 5,000 operations.
+
+The operations are the Stripe corpus pages cloned under new ids and paths (``PostCustomersC3``
+at ``/v1/c3customers``) into a temporary folder, so each size is the same mix of pages.
+Printed per size: wall and CPU time, peak resident memory of the process tree, and both
+per operation; then how much the per-operation figures vary across the sizes (goal: less
+than 20%) and whether the peak at 5,000 is within 300 MB.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from bench.generation import Figure, corpus, doc2client, measure
+
+SIZES = (500, 2000, 5000)
+PEAK_GOAL_MB = 300
+SPREAD_GOAL = 0.20
+_TARGET = 'class="httpTarget">\\v1\\'
+
+
+def clone_pages(pages: Path, out: Path, count: int) -> int:
+    """``count`` pages in ``out``: the corpus pages, then copies with new ids and paths."""
+    sources = sorted(pages.glob("*.html"))
+    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in sources]
+    out.mkdir(parents=True)
+    for i in range(count):
+        stem, text = texts[i % len(texts)]
+        copy = i // len(texts)
+        if copy:
+            stem = f"{stem}C{copy}"
+            text = text.replace(_TARGET, f"{_TARGET}c{copy}")
+        (out / f"{stem}.html").write_text(text, encoding="utf-8")
+    return count
+
+
+def spread(values: list[float]) -> float:
+    """(largest - smallest) / smallest."""
+    return (max(values) - min(values)) / min(values)
+
+
+def main() -> None:
+    pages = corpus() / "pages" / "stripe"
+    print("Scale: cold default runs (black) on cloned Stripe pages")
+    if not pages.is_dir():
+        print(f"  corpus not found at {pages}")
+        return
+    figures: dict[int, Figure] = {}
+    with tempfile.TemporaryDirectory(prefix="doc2client-scale-") as tmp:
+        for size in SIZES:
+            specs = Path(tmp) / f"specs{size}" / "api"
+            clone_pages(pages, specs, size)
+            cmd = doc2client(str(specs), "-o", str(Path(tmp) / f"out{size}"), "--no-cache")
+            figures[size] = measure(cmd, Path(tmp))
+    report(figures)
+
+
+def report(figures: dict[int, Figure]) -> None:
+    for size, f in figures.items():
+        status = "" if f.status == 0 else f"  (exit {f.status})"
+        print(
+            f"  {size:>5} operations {f.wall:7.2f} s wall {f.cpu:7.2f} s CPU {f.peak_mb:7.1f} MB"
+            f"  | {f.wall / size * 1000:6.2f} ms wall, {f.cpu / size * 1000:6.2f} ms CPU,"
+            f" {f.peak_mb * 1024 / size:6.1f} KB per operation{status}"
+        )
+    cpu = [f.cpu / size for size, f in figures.items()]
+    kb = [f.peak_mb / size for size, f in figures.items()]
+    for name, values in (("CPU ms per operation", cpu), ("KB per operation", kb)):
+        verdict = "met" if spread(values) < SPREAD_GOAL else "NOT met"
+        print(f"  spread of {name}: {spread(values):.0%} (goal < 20%: {verdict})")
+    peak = figures[max(figures)].peak_mb
+    verdict = "met" if peak <= PEAK_GOAL_MB else "NOT met"
+    print(f"  peak at {max(figures):,} operations: {peak:.0f} MB (goal <= 300 MB: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
