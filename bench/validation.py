@@ -87,6 +87,26 @@ CASES = [
     ("payment intent create, valid", "PostPaymentIntents", PAYMENT_INTENT_VALID),
 ]
 
+# Discord (OpenAPI 3.1: null in type lists, const, oneOf, integer enums, bounds, maxItems)
+GUILD_CHANNEL_VALID: dict[str, Any] = {
+    "name": "general-chat",
+    "type": 0,
+    "topic": None,
+    "position": 3,
+    "nsfw": False,
+    "rate_limit_per_user": 10,
+    "parent_id": None,
+    "permission_overwrites": [{"id": "123456789012345678", "type": 0, "allow": 1024}],
+}
+GUILD_ROLE_VALID: dict[str, Any] = {
+    "name": "moderators", "permissions": 8, "color": 16711680, "hoist": True,
+    "mentionable": False, "icon": None, "unicode_emoji": None,
+}  # fmt: skip
+DISCORD_CASES = [
+    ("discord channel create, valid", "create_guild_channel", GUILD_CHANNEL_VALID),
+    ("discord role create, valid", "create_guild_role", GUILD_ROLE_VALID),
+]
+
 
 def corpus_path() -> Path:
     return Path(os.environ.get("DOC2CLIENT_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
@@ -115,6 +135,22 @@ def load_stripe(pages: Path) -> tuple[dict[str, Any], dict[str, Callable[[Any], 
     ops = [op for op in api.operations if op.body is not None]
     validators = {op.operation_id: namespace[op.validator] for op in ops}
     return schemas, validators
+
+
+def load_discord(document: Path) -> tuple[dict[str, Any], dict[str, Callable[[Any], Any]]]:
+    """Request schema (as plain JSON Schema) and generated validator, by operation id."""
+    from generator.scrape import read_openapi
+    from tests.schema_instances import plain_schema
+
+    reporter = Reporter()
+    doc = read_openapi(document, reporter)
+    assert doc is not None, reporter.sorted()
+    wanted = {op_id for _, op_id, _ in DISCORD_CASES}
+    pages = [p for p in doc.pages if p.operation_id in wanted]
+    api = normalise("discord", pages, reporter)
+    namespace = load_validators(api, "# bench")
+    schemas = {p.operation_id: plain_schema(p.schema, openapi_30=False) for p in pages}
+    return schemas, {op.operation_id: namespace[op.validator] for op in api.operations}
 
 
 def per_call(function: Callable[[], object]) -> float:
@@ -157,7 +193,10 @@ def main() -> None:
     head = f"{'payload':<30} " + " ".join(f"{name:>{len(name) + 2}}" for name in names)
     print(head)
     print("-" * len(head))
-    for label, op_id, payload in CASES:
+    discord = corpus_path() / "openapi" / "discord" / "openapi.json"
+    more = load_discord(discord) if discord.is_file() else ({}, {})
+    schemas, validators = {**schemas, **more[0]}, {**validators, **more[1]}
+    for label, op_id, payload in [*CASES, *(c for c in DISCORD_CASES if c[1] in more[0])]:
         ours, theirs, fast = measure(schemas[op_id], validators[op_id], payload)
         cells = (f"{ours:.2f}", f"{theirs:.1f}", f"{fast:.2f}", f"{theirs / ours:.1f}x",
                  f"{fast / ours:.2f}x")

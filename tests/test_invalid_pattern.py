@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
 PATTERNS = {  # property (as written at the top level of the seed's schema) -> pattern
     "email": r"^\\p{L}+@",  # ECMA-262 property escape: re.error "bad escape \p"
-    "phone": r"(?<digits>[0-9]+)",  # ECMA-262 named group: re.error in Python
+    "phone": r"(?<digits>[0-9]+)",  # ECMA-262 named group: checked as (?P<digits>...)
     "description": r"^[a-z ]*$",  # valid: still checked
 }
 
@@ -40,7 +40,7 @@ def answer(request):
     return httpx.Response(200, json={"id": "cus_1"})
 
 client = Client("sk_test", base_url="http://127.0.0.1:9", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
-print(client.customers.update("cus_1", email="é@x", phone="x", description="quiet"))
+print(client.customers.update("cus_1", email="é@x", phone="555", description="quiet"))
 try:
     client.customers.update("cus_1", description="LOUD")
 except ValidationError as error:
@@ -57,14 +57,12 @@ def test_an_invalid_pattern_is_reported_and_the_client_works(tmp_path: Path, cap
     assert main(["generate", "specs", "-o", "out", "--no-cache", "--formatter", "ruff"]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if ": warning: pattern " in line]
-    assert "1 warning bad-pattern" not in err and "2 warning bad-pattern" in err
+    assert "1 warning bad-pattern" in err
     lines = SEED.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines, 1) if "&quot;properties&quot;" in line)
     assert sorted(w.split(": warning: ")[1] for w in warnings) == [
-        "pattern '(?<digits>[0-9]+)' is not a regular expression Python can use (unknown"
-        " extension ?<d at position 1); it is not checked [/properties/phone/pattern]",
-        r"pattern '^\\p{L}+@' is not a regular expression Python can use (bad escape \p at"
-        " position 1); it is not checked [/properties/email/pattern]",
+        r"pattern '^\\p{L}+@' is not checked: \p{...} is not read the same way by Python's re"
+        " [/properties/email/pattern]",
     ]
     assert all(w.startswith("specs/shop/PostCustomersCustomer.html:") for w in warnings)
     assert all(int(w.split(":")[1]) >= at for w in warnings)

@@ -26,7 +26,7 @@ def test_schema_carries_id_and_version() -> None:
     assert schema["version"] == MODEL_VERSION and MODEL_VERSION in schema["$id"]
     assert schema["$schema"].endswith("2020-12/schema")
     assert set(schema["$defs"]["Object"]["properties"]) == {
-        "kind", "name", "fields", "additional", "title", "description"}
+        "kind", "name", "fields", "additional", "title", "description", "extra", "keys"}
 
 
 def test_seed_round_trips_and_validates(corpus: Path) -> None:

@@ -20,10 +20,17 @@ from generator.model import (
     Array,
     Binary,
     Body,
+    Bounds,
+    Const,
+    Discriminator,
     Emptyable,
     Enum,
     Integer,
+    Keys,
     Map,
+    Null,
+    Number,
+    PatternField,
     Ref,
     String,
     Union,
@@ -131,8 +138,7 @@ def test_empty_objects_with_and_without_properties_agree() -> None:
     with_props, api1 = field_shape({"properties": {}, "title": "param", "type": "object"})
     _without, api2 = field_shape({"title": "param", "type": "object"})
     assert api1 == api2
-    obj = {o.name: o for o in api1.shapes}[with_props.name]  # type: ignore[union-attr]
-    assert obj.fields == () and obj.additional is True
+    assert with_props == Map(AnyShape())  # an open map (metadata: {type: object}), not an empty TypedDict
 
 
 def test_top_level_body_without_properties_takes_no_keys() -> None:
@@ -141,30 +147,111 @@ def test_top_level_body_without_properties_takes_no_keys() -> None:
 
 
 @pytest.mark.parametrize(
-    ("prop", "pointer"),
+    ("prop", "pointer", "expected"),
     [
-        ({"not": {"type": "string"}}, "/properties/f/not"),
-        ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, "/properties/f/oneOf"),
-        ({"const": "x"}, "/properties/f/const"),
-        ({"type": "strange"}, "/properties/f/type"),
-        ({"allOf": [{"type": "string"}, {"maxLength": 3}]}, "/properties/f/allOf"),
-        ({"anyOf": [{"type": "string"}, {"not": {}}]}, "/properties/f/anyOf/1/not"),
+        ({"not": {"type": "string"}}, "/properties/f/not", AnyShape()),
+        ({"type": "string", "if": {"maxLength": 1}}, "/properties/f/if", String()),
+        ({"type": "array", "contains": {"type": "string"}}, "/properties/f/contains",
+         Array(AnyShape())),
+        ({"type": "strange"}, "/properties/f/type", AnyShape()),
+        ({"anyOf": [{"type": "string"}, {"not": {}}]}, "/properties/f/anyOf/1/not",
+         Union((String(), AnyShape()))),
+        ({"type": "string", "pattern": "\\p{L}+"}, "/properties/f/pattern", String()),
     ],
 )
-def test_unknown_constructs_warn_with_pointer_and_give_any(prop: Any, pointer: str) -> None:
+def test_unchecked_constructs_warn_with_pointer(prop: Any, pointer: str, expected: Any) -> None:
     reporter = Reporter()
     shape, api = field_shape(prop, reporter)
     assert len(api.operations) == 1
-    assert shape == AnyShape() or AnyShape() in getattr(shape, "variants", ())
+    assert shape == expected
     [diag] = reporter.items
     assert (diag.level, diag.file, diag.line, diag.pointer) == ("warning", "PostThing.html", 7,
                                                                   pointer)
 
 
-def test_nullable_is_dropped_with_a_warning() -> None:
+@pytest.mark.parametrize(
+    ("prop", "expected"),
+    [
+        ({"type": "string", "nullable": True}, Union((String(), Null()))),
+        ({"type": ["string", "null"]}, Union((String(), Null()))),
+        ({"type": "null"}, Null()),
+        ({"oneOf": [{"type": "string"}, {"type": "integer"}]},
+         Union((String(), Integer()), exclusive=True)),
+        ({"const": "v1"}, Enum(("v1",))),
+        ({"const": 3}, Const((3,))),
+        ({"type": "integer", "enum": [512, 4096]}, Const((512, 4096))),
+        ({"enum": [1, True, "a", None]}, Union((Enum(("a",)), Const((1, True)), Null()))),
+        ({"type": "string", "enum": ["a", None], "nullable": True}, Union((Enum(("a",)), Null()))),
+        ({"type": "string", "enum": ["a", None]}, Enum(("a",))),  # null is not a string
+        ({"type": "integer", "minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2},
+         Integer(bounds=Bounds(minimum=0, exclusive_maximum=10, multiple_of=2))),
+        ({"type": "number", "minimum": 1.5, "exclusiveMinimum": True},  # OpenAPI 3.0 form
+         Number(bounds=Bounds(exclusive_minimum=1.5))),
+        ({"type": "string", "minLength": 2, "maxLength": 4, "format": "uuid"},
+         String(max_length=4, format="uuid", min_length=2)),
+        ({"type": "string", "contentMediaType": "image/png"}, Binary()),
+        ({"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 3,
+          "uniqueItems": True}, Array(String(), min_items=1, max_items=3, unique_items=True)),
+        ({"type": "object", "additionalProperties": {"type": "integer"}, "maxProperties": 2,
+          "propertyNames": {"pattern": "^[a-z]+$"}},
+         Map(Integer(), Keys(max_properties=2, names=String(pattern="^[a-z]+$")))),
+        ({"type": "object", "patternProperties": {"^x-": {"type": "string"}}},
+         Map(AnyShape(), Keys(patterns=(PatternField("^x-", String()),)))),
+        ({"allOf": [{"type": "string"}, {"maxLength": 3}]}, String(max_length=3)),
+        ({"allOf": [{"type": "integer", "minimum": 1}, {"minimum": 5, "maximum": 9}]},
+         Integer(bounds=Bounds(minimum=5, maximum=9))),
+        ({"allOf": [{"type": "string"}], "nullable": True}, Union((String(), Null()))),
+    ],
+)
+def test_json_schema_vocabulary(prop: dict[str, Any], expected: Any) -> None:
     reporter = Reporter()
-    assert field_shape({"type": "string", "nullable": True}, reporter)[0] == String()
-    assert [d.code for d in reporter.items] == ["nullable"]
+    assert field_shape(prop, reporter)[0] == expected
+    assert reporter.items == []
+
+
+def test_all_of_merges_objects_and_a_contradiction_is_a_located_error() -> None:
+    a = {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}
+    b = {"properties": {"b": {"type": "integer"}, "a": {"maxLength": 3}}}
+    shape, api = field_shape({"allOf": [a, b]})
+    [obj] = [o for o in api.shapes if Ref(o.name) == shape]
+    assert [(f.wire_name, f.shape, f.required) for f in obj.fields] == [
+        ("a", String(max_length=3), True), ("b", Integer(), False)]
+    reporter = Reporter()
+    shape, _ = field_shape({"allOf": [{"type": "string"}, {"type": "integer"}]}, reporter)
+    [diag] = reporter.items
+    assert (diag.level, diag.code, diag.pointer) == ("error", "all-of-conflict",
+                                                     "/properties/f/allOf/1/type")
+
+
+def test_discriminator_tags_variants_by_mapping_and_by_schema_name() -> None:
+    cat = {"type": "object", "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}},
+           "x-doc2client-ref": "#/components/schemas/Cat"}
+    dog = {"type": "object", "properties": {"kind": {"type": "string"}, "bark": {"type": "boolean"}},
+           "x-doc2client-ref": "#/components/schemas/Dog"}
+    prop = {"oneOf": [cat, dog], "discriminator": {
+        "propertyName": "kind", "mapping": {"kitty": "#/components/schemas/Cat"}}}
+    shape, _ = field_shape(prop)
+    assert isinstance(shape, Union) and shape.exclusive
+    assert shape.discriminator == Discriminator("kind", (("Dog", 1), ("kitty", 0)))
+
+
+def test_recursive_reference_is_a_named_recursive_type() -> None:
+    category = {"type": "object", "x-doc2client-recursive": "#/components/schemas/Category",
+                "properties": {"name": {"type": "string"},
+                               "parent": {"$ref": "#/components/schemas/Category"}}}
+    shape, api = field_shape(category)
+    assert isinstance(shape, Ref)
+    [obj] = [o for o in api.shapes if o.name == shape.name]
+    assert [f.shape for f in obj.fields] == [String(), shape]
+
+
+def test_read_only_out_of_requests_deprecated_and_default_kept_on_fields() -> None:
+    _, api = field_shape({"type": "object", "required": ["id"], "properties": {
+        "id": {"type": "string", "readOnly": True},
+        "old": {"type": "integer", "deprecated": True, "default": 3}}})
+    [obj] = [o for o in api.shapes if o.fields and o.fields[0].wire_name == "old"]
+    assert [(f.wire_name, f.required, f.deprecated, f.default) for f in obj.fields] == [
+        ("old", False, True, "3")]  # readOnly "id" is not sent, so not required either
 
 
 def test_field_clash_is_a_warning_and_disambiguated() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from generator.diagnostics import Reporter
 from generator.scrape import OpenApiInput, RawPage, read_openapi, scrape_page
+from generator.scrape.refs import RECURSIVE
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -203,11 +204,10 @@ def test_hand_written_document(tmp_path: Path) -> None:
             "parent": {"$ref": "#/components/schemas/Item", "description": "the parent"},
             "tag": {"type": "string", "maxLength": 10},
         },
+        RECURSIVE: "#/components/schemas/Item",  # the cut $ref above points back here
     }
     assert page.line == 9
     assert [str(d) for d in reporter.sorted()] == [
-        f"{tmp_path / 'api.yaml'}:9: warning: cyclic $ref '#/components/schemas/Item' cut: left "
-        "as a reference [/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/parent]",
         f"{tmp_path / 'api.yaml'}:9: warning: parameter 'session' in 'cookie' is not supported; "
         "parameter skipped [/paths/~1items~1{id}/post/parameters/2]",
     ]
@@ -346,3 +346,133 @@ def test_deep_schema_is_reported(tmp_path: Path) -> None:
 def test_record_type_is_the_page_record(tmp_path: Path) -> None:
     document, _ = read(tmp_path, DOC)
     assert document is not None and all(isinstance(p, RawPage) for p in document.pages)
+
+
+# --- documents as they are in the wild ----------------------------------------------------------
+
+MULTI_FILE = {
+    "root/api.yaml": """\
+openapi: 3.0.0
+info: {title: Droplet Cloud API (Beta), version: "1"}
+paths:
+  /v2/droplets/{droplet_id}:
+    $ref: "paths/droplet.yml"
+""",
+    "root/paths/droplet.yml": """\
+parameters:
+  - $ref: "../shared/parameters.yml#/droplet_id"
+get:
+  $ref: "../resources/droplets/get.yml"
+""",
+    "root/resources/droplets/get.yml": """\
+operationId: droplets_get
+parameters:
+  - {name: verbose, in: query, schema: {$ref: "models/flag.yml"}}
+responses:
+  "200":
+    $ref: "../../shared/responses.yml#/ok"
+""",
+    "root/resources/droplets/models/flag.yml": "type: boolean\n",
+    "root/shared/parameters.yml": """\
+droplet_id:
+  name: droplet_id
+  in: path
+  required: true
+  schema: {$ref: "#/id"}
+id: {type: integer, minimum: 1}
+""",
+    "root/shared/responses.yml": """\
+ok:
+  description: The droplet.
+  content:
+    application/json:
+      schema: {type: object}
+""",
+}
+
+
+def write_tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / next(iter(files))
+
+
+def test_external_refs_on_path_items_operations_parameters_and_responses(tmp_path: Path) -> None:
+    reporter = Reporter()
+    document = read_openapi(write_tree(tmp_path, MULTI_FILE), reporter)
+    assert document is not None and not reporter.items
+    [page] = document.pages
+    assert page.operation_id == "droplets_get"
+    assert [(p.name, p.location, p.schema) for p in page.parameters] == [
+        ("droplet_id", "path", {"type": "integer", "minimum": 1}),  # path item's, via two files
+        ("verbose", "query", {"type": "boolean"}),  # relative to the operation's file
+    ]
+    assert [(r.status, r.description) for r in page.responses] == [("200", "The droplet.")]
+    assert [name for name, _ in document.files] == [
+        "paths/droplet.yml", "resources/droplets/get.yml", "resources/droplets/models/flag.yml",
+        "shared/parameters.yml", "shared/responses.yml",
+    ]
+
+
+def test_missing_external_file_skips_the_operation_with_a_located_error(tmp_path: Path) -> None:
+    files = {**MULTI_FILE, "root/paths/droplet.yml": "get: {$ref: 'nowhere.yml'}\n"}
+    reporter = Reporter()
+    document = read_openapi(write_tree(tmp_path, files), reporter)
+    assert document is not None and document.pages == ()
+    [diagnostic] = reporter.items
+    assert (diagnostic.level, diagnostic.code) == ("error", "bad-ref")
+    assert "unresolvable $ref 'paths/nowhere.yml#': cannot read paths/nowhere.yml" in diagnostic.message
+    assert diagnostic.pointer == "/paths/~1v2~1droplets~1{droplet_id}/get"
+
+
+def test_package_is_named_after_the_title(tmp_path: Path) -> None:
+    from generator.options import Options
+    from generator.pipeline import find_sources, load_api
+
+    root = write_tree(tmp_path, MULTI_FILE)
+    reporter = Reporter()
+    [source] = find_sources(root, reporter)
+    api = load_api(source, reporter, Options())
+    assert api is not None and api.name == "droplet_cloud"
+    [named] = find_sources(root, reporter, name="mine")
+    api = load_api(named, reporter, Options())
+    assert api is not None and api.name == "mine"
+
+
+def test_ref_directly_under_content_is_followed_with_a_warning(tmp_path: Path) -> None:
+    text = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: A
+      requestBody:
+        content: {$ref: "#/components/mediaTypes/thing"}
+      responses:
+        "200":
+          description: OK
+          content:
+            $ref: "#/components/mediaTypes/thing"
+        "201":
+          description: Created
+          content:
+            json: {schema: {type: object}}
+components:
+  mediaTypes:
+    thing:
+      application/json:
+        schema: {type: object, properties: {n: {type: integer}}}
+"""
+    document, reporter = read(tmp_path, text)
+    assert document is not None
+    [page] = document.pages
+    assert page.media_type == "application/json"
+    assert page.schema == {"type": "object", "properties": {"n": {"type": "integer"}}}
+    assert ("accept", "application/json") in page.headers
+    assert [(d.line, d.code, d.pointer) for d in reporter.sorted()] == [
+        (5, "content-key", "/paths/~1a/post/responses/201/content/json"),
+        (5, "content-ref", "/paths/~1a/post/requestBody/content"),
+        (5, "content-ref", "/paths/~1a/post/responses/200/content"),
+    ]

@@ -40,6 +40,7 @@ PYTEST = EXAMPLES / "pytest-overlay"
 SCHEMA_HASHES = {
     "1.0": "76e891013f0cc3d62039f69c4e6c49aa332de6578663eb647214d529bbcafeaf",
     "1.1": "cd6c11125561b0f03902fd025a926f93c350b28748847ffcccf5b1492b286d56",
+    "2.0": "71b63cb28b115e92c5be0abff07bfb06494e25a7dd9acde282a5f4d15ce63b5c",
 }
 
 

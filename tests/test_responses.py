@@ -135,7 +135,7 @@ def test_unresolvable_response_ref_is_any_with_a_located_warning(tmp_path: Path)
         "schema": {"$ref": "#/components/schemas/missing"}}
     api, reporter = read_document(tmp_path, doc)
     assert operation(api, "createPet").responses[0].shape == AnyShape()
-    [warning] = [d for d in reporter.items if "missing" in d.message]
+    [warning] = [d for d in reporter.items if d.message.startswith("response 200: unresolvable")]
     assert warning.pointer == (
         "/paths/~1pets/post/responses/200/content/application~1json/schema/$ref")
 
@@ -178,3 +178,60 @@ def test_every_stripe_operation_has_a_typed_success_response(stripe: Api) -> Non
                if not any(r.status.startswith("2") and r.shape not in (None, AnyShape())
                           for r in op.responses)]  # fmt: skip
     assert untyped == []
+
+
+# --------------------------------------------------------------------------- diff of responses
+
+
+def changed_document(edit: Any) -> dict[str, Any]:
+    doc = json.loads(json.dumps(document()))
+    edit(doc["components"]["schemas"])
+    return doc
+
+
+def response_changes(tmp_path: Path, edit: Any) -> dict[tuple[str, str], bool]:
+    from generator.diff import diff_apis
+
+    (tmp_path / "old").mkdir(parents=True)
+    (tmp_path / "new").mkdir()
+    old, _ = read_document(tmp_path / "old", document())
+    new, _ = read_document(tmp_path / "new", changed_document(edit))
+    report = diff_apis(old, new)
+    return {(c.kind, c.field_path): c.breaking for c in report.changes
+            if c.operation_id == "createPet" and c.field_path.startswith("response")}  # fmt: skip
+
+
+def test_diff_judges_response_changes_from_the_reader_side(tmp_path: Path) -> None:
+    def edit(schemas: dict[str, Any]) -> None:
+        pet = schemas["pet"]
+        del pet["properties"]["kind"]  # a reader of `kind` breaks
+        pet["properties"]["age"] = {"type": "number"}  # widened: a reader of int breaks
+        pet["properties"]["name"] = {"type": "string"}  # added: nothing breaks
+
+    assert response_changes(tmp_path, edit) == {
+        ("field-removed", "response 200.kind"): True,
+        ("type-changed", "response 200.age"): True,
+        ("field-added", "response 200.name"): False,
+    }
+
+
+def test_diff_response_required_and_narrowed(tmp_path: Path) -> None:
+    def required(schemas: dict[str, Any]) -> None:
+        schemas["pet"]["required"] = ["kind"]  # now always there: not breaking for a reader
+        schemas["pet"]["properties"]["age"] = {"type": "integer", "enum": [1, 2]}
+
+    changes = response_changes(tmp_path / "a", required)
+    assert changes[("required-changed", "response 200.kind")] is False
+
+    def optional(schemas: dict[str, Any]) -> None:
+        schemas["node"]["required"] = []  # a reader counting on `id` may now miss it
+
+    (tmp_path / "b").mkdir()
+    old, _ = read_document(tmp_path / "b", document())
+    (tmp_path / "c").mkdir()
+    new, _ = read_document(tmp_path / "c", changed_document(optional))
+    from generator.diff import diff_apis
+
+    found = {(c.kind, c.field_path): c.breaking for c in diff_apis(old, new).changes
+             if c.operation_id == "createNode"}  # fmt: skip
+    assert found[("required-changed", "response 201.id")] is True

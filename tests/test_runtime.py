@@ -50,6 +50,10 @@ def customers_update(value: Any) -> list[tuple[str, str]]:
 
 
 class Customers(SyncResource):
+    @property
+    def with_raw_response(self) -> Customers:
+        return Customers(self._client, raw=True)
+
     def update(self, customer: str, /, *, email: Any = NOT_GIVEN, address: Any = NOT_GIVEN,
                metadata: Any = NOT_GIVEN, shipping: Any = NOT_GIVEN, tax_exempt: Any = NOT_GIVEN,
                request_options: RequestOptions | None = None) -> Any:
@@ -64,13 +68,19 @@ class Customers(SyncResource):
                                     options=request_options, raw=self._raw)
 
     def list(self, *, limit: Any = NOT_GIVEN, email: Any = NOT_GIVEN, starting_after: Any = NOT_GIVEN,
-             ending_before: Any = NOT_GIVEN, request_options: RequestOptions | None = None) -> Page:
+             ending_before: Any = NOT_GIVEN, request_options: RequestOptions | None = None) -> Page[Any]:
         query = strip_not_given({"limit": limit, "email": email, "starting_after": starting_after,
                                  "ending_before": ending_before})
-        return self._client.request_page("GET", "/v1/customers", query=query, options=request_options)
+        page: Page[Any] = self._client.request_page("GET", "/v1/customers", query=query,
+                                                    options=request_options, raw=self._raw)
+        return page
 
 
 class AsyncCustomers(AsyncResource):
+    @property
+    def with_raw_response(self) -> AsyncCustomers:
+        return AsyncCustomers(self._client, raw=True)
+
     async def update(self, customer: str, /, *, email: Any = NOT_GIVEN, address: Any = NOT_GIVEN,
                      metadata: Any = NOT_GIVEN, shipping: Any = NOT_GIVEN, tax_exempt: Any = NOT_GIVEN,
                      request_options: RequestOptions | None = None) -> Any:
@@ -85,10 +95,12 @@ class AsyncCustomers(AsyncResource):
                                           options=request_options, raw=self._raw)
 
     async def list(self, *, limit: Any = NOT_GIVEN, email: Any = NOT_GIVEN, starting_after: Any = NOT_GIVEN,
-                   ending_before: Any = NOT_GIVEN, request_options: RequestOptions | None = None) -> AsyncPage:
+                   ending_before: Any = NOT_GIVEN, request_options: RequestOptions | None = None) -> AsyncPage[Any]:
         query = strip_not_given({"limit": limit, "email": email, "starting_after": starting_after,
                                  "ending_before": ending_before})
-        return await self._client.request_page("GET", "/v1/customers", query=query, options=request_options)
+        page: AsyncPage[Any] = await self._client.request_page(
+            "GET", "/v1/customers", query=query, options=request_options, raw=self._raw)
+        return page
 
 
 class Client(BaseClient):
@@ -115,6 +127,8 @@ from ._errors import (
 '''
 
 
+FAKE_TYPES = "from typing import Any, TypeAlias\n\nErrorBody: TypeAlias = Any\n"
+
 STRIPE_LIKE = Api("stripe", "", (), (), conventions=Conventions(
     WireStyle("deepObject"), idempotency_header="Idempotency-Key"))
 """The conventions the runtime tests assume: Stripe's, as the project's configuration sets."""
@@ -139,6 +153,7 @@ def render_runtime(dest: Path, package: str, base_url: str, api: Api = STRIPE_LI
         (out / name).write_text(env.get_template(template.name).render(**context))
     (out / "_client.py").write_text(FAKE_CLIENT)
     (out / "__init__.py").write_text(FAKE_INIT)
+    (out / "_types.py").write_text(FAKE_TYPES)
     (out / "py.typed").write_text("")
     return out
 
@@ -715,7 +730,8 @@ def test_encoder_speed_against_stripe(pkg, capsys):
 def test_rendered_runtime_is_checked(tmp_path_factory, static_checks):
     """mypy --strict and ruff (the generated project's rule set) at the end of the session."""
     out = render_runtime(tmp_path_factory.mktemp("runtime_checked"), "stripe_client", "https://api.stripe.com")
-    runtime = sorted(p.name for p in out.glob("_*.py") if p.name not in ("_client.py", "__init__.py"))
+    fakes = ("_client.py", "__init__.py", "_types.py")
+    runtime = sorted(p.name for p in out.glob("_*.py") if p.name not in fakes)
     assert {"_base.py", "_encoding.py", "_errors.py", "_pages.py"} <= set(runtime)
     for name in runtime:
         first = (out / name).read_text().splitlines()[0]

@@ -9,6 +9,11 @@ old version: a change is breaking when such code may stop working with the new o
 or value it could send is gone, a field it may leave out is now required, a type is
 narrower). Widening (a field or value added, ``""`` accepted to clear, a type that accepts
 more) is not breaking. Descriptions and titles are reported but never breaking.
+
+Responses are judged from the reader's side, the other way round: code that reads a
+response breaks when a field it reads is gone or may now be missing (removed, or required
+becoming optional), or when a value may now be of a type or enum value it does not expect
+(widening). A field added, a field becoming required, a type narrowed, are not breaking.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from generator.model.shapes import (
     Api,
     Array,
     Binary,
+    Const,
     Emptyable,
     Enum,
     Integer,
@@ -32,6 +38,7 @@ from generator.model.shapes import (
     Operation,
     Parameter,
     Ref,
+    Response,
     Shape,
     String,
     Union,
@@ -64,11 +71,17 @@ MESSAGES = {
     "max-length-raised": "maximum length raised from {before} to {after}",
     "format-changed": "format changed from {before} to {after}",
     "pattern-changed": "pattern changed from {before} to {after}",
+    "limit-changed": "limit changed from {before} to {after}",
     "additional-changed": "other keys {after}",
     "description-changed": "description changed",
     "operation-description-changed": "summary or description changed",
     "title-changed": "title changed from {before} to {after}",
+    "response-added": "response {after} added",
+    "response-removed": "response {before} removed",
+    "response-media-type-changed": "response media type changed from {before} to {after}",
 }
+ALWAYS_BREAKING = frozenset({"field-removed"})  # on either side
+Direction = str  # "request" (what the client sends) or "response" (what it reads)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -110,8 +123,16 @@ class _Walk:
     op: Operation
     out: list[Change]
     active: set[tuple[str, str]] = field(default_factory=set)  # refs being compared
+    direction: Direction = "request"
 
-    def add(self, kind: str, path: str, before: object, after: object, *, breaking: bool) -> None:
+    def add(
+        self, kind: str, path: str, before: object, after: object, *, breaking: bool,
+        reading: bool | None = None,
+    ) -> None:  # fmt: skip
+        """One change; ``breaking`` for a sender. In a response the reader's verdict holds:
+        ``reading`` where given, else the opposite (a widening breaks a reader)."""
+        if self.direction == "response" and kind not in DOC_KINDS:
+            breaking = kind in ALWAYS_BREAKING or (not breaking if reading is None else reading)
         before_text, after_text = _text(before), _text(after)
         text = MESSAGES[kind].format(before=before_text or "none", after=after_text or "none")
         where = f"{self.op.method} {self.op.path}" + (f" {path}" if path else "")
@@ -174,9 +195,12 @@ def _compare(w: _Walk, old: Shape, new: Shape, path: str) -> None:
 def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
     if isinstance(old, Union) or isinstance(new, Union):
         _compare_variants(w, _variants(old), _variants(new), path)
+    elif isinstance(old, Map | Ref) and isinstance(new, Map | Ref) and type(old) is not type(new):
+        _compare_objects(w, _as_object(w.old_shapes, old), _as_object(w.new_shapes, new), path)
     elif type(old) is not type(new):
-        widening = _widens(old, new)
-        w.add("type-changed", path, describe(old), describe(new), breaking=not widening)
+        widening, narrowing = _widens(old, new), _widens(new, old)
+        w.add("type-changed", path, describe(old), describe(new), breaking=not widening,
+              reading=not narrowing)
     elif isinstance(old, Ref) and isinstance(new, Ref):
         _compare_refs(w, old, new, path)
     elif isinstance(old, Array) and isinstance(new, Array):
@@ -185,6 +209,51 @@ def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         _compare(w, old.values, new.values, _join(path, "*"))
     else:
         _compare_scalars(w, old, new, path)
+        _compare_limits(w, _limits(old), _limits(new), path)
+
+
+def _as_object(shapes: dict[str, Object], shape: Map | Ref) -> Object:
+    """A map as the object without fields it is (any keys), to compare with an object."""
+    if isinstance(shape, Ref) and shape.name in shapes:
+        return shapes[shape.name]
+    return Object("", ())
+
+
+# keyword -> whether a larger value is stricter
+_LIMITS = {
+    "min_length": True, "minimum": True, "exclusive_minimum": True, "min_items": True,
+    "max_items": False, "maximum": False, "exclusive_maximum": False, "multiple_of": True,
+}
+
+
+def _limits(shape: Shape) -> dict[str, float]:
+    """The numeric limits of a shape that the report compares (not ``max_length``: above)."""
+    found: dict[str, object] = {}
+    if isinstance(shape, String):
+        found = {"min_length": shape.min_length}
+    elif isinstance(shape, Integer | Number):
+        b = shape.bounds
+        found = {"minimum": b.minimum, "maximum": b.maximum, "multiple_of": b.multiple_of,
+                 "exclusive_minimum": b.exclusive_minimum, "exclusive_maximum": b.exclusive_maximum}
+    elif isinstance(shape, Array):
+        found = {"min_items": shape.min_items, "max_items": shape.max_items}
+    return {k: float(v) for k, v in found.items() if isinstance(v, int | float)}
+
+
+def _compare_limits(w: _Walk, old: dict[str, float], new: dict[str, float], path: str) -> None:
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        stricter = after is not None and (before is None or (after > before) == _LIMITS[key])
+        w.add("limit-changed", path, f"{key} {_number(before)}", f"{key} {_number(after)}",
+              breaking=stricter)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return str(int(value)) if value.is_integer() else str(value)
 
 
 def _widens(old: Shape, new: Shape) -> bool:
@@ -197,7 +266,9 @@ def _widens(old: Shape, new: Shape) -> bool:
 
 
 def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
-    if isinstance(old, Enum) and isinstance(new, Enum):
+    if isinstance(old, Const) and isinstance(new, Const):
+        _compare_values(w, old.values, new.values, path, closed=True)
+    elif isinstance(old, Enum) and isinstance(new, Enum):
         _compare_enums(w, old, new, path)
         _compare_max_length(w, old.max_length, new.max_length, path)
     elif isinstance(old, String) and isinstance(new, String):
@@ -211,11 +282,18 @@ def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         _compare_format(w, old.format, new.format, path)
 
 
+def _compare_values(
+    w: _Walk, old: Sequence[object], new: Sequence[object], path: str, *, closed: bool
+) -> None:
+    """Values of an enum (or ``const``) added and removed; a removal breaks a closed set."""
+    for value in sorted({repr(v) for v in new} - {repr(v) for v in old}):
+        w.add("enum-value-added", path, None, value, breaking=False)
+    for value in sorted({repr(v) for v in old} - {repr(v) for v in new}):
+        w.add("enum-value-removed", path, value, None, breaking=closed)
+
+
 def _compare_enums(w: _Walk, old: Enum, new: Enum, path: str) -> None:
-    for value in sorted(set(new.values) - set(old.values)):
-        w.add("enum-value-added", path, None, repr(value), breaking=False)
-    for value in sorted(set(old.values) - set(new.values)):
-        w.add("enum-value-removed", path, repr(value), None, breaking=not new.open)
+    _compare_values(w, old.values, new.values, path, closed=not new.open)
     if old.open != new.open:
         w.add("type-changed", path, describe(old), describe(new), breaking=old.open)
 
@@ -244,6 +322,8 @@ def _family(shape: Shape) -> str:
         return "string"
     if isinstance(inner, Integer | Number):
         return "number"
+    if isinstance(inner, Map):
+        return "ref"  # a map is compared with an object as an object without fields
     return inner.kind
 
 
@@ -317,7 +397,7 @@ def _compare_members(
             w.add("field-removed", path, describe(old[name][0]), None, breaking=True)
         elif name not in old:
             required = new[name][1]
-            w.add("field-added", path, None, _text(required), breaking=required)
+            w.add("field-added", path, None, _text(required), breaking=required, reading=False)
         else:
             _compare_member(w, old[name], new[name], path)
 
@@ -349,6 +429,33 @@ def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
         after = _parameters(getattr(new, f"{location}_params"))
         _compare_members(w, before, after, f"{location}:")
     _compare_body(w, old, new)
+    _compare_responses(w, old, new)
+
+
+def _compare_responses(w: _Walk, old: Operation, new: Operation) -> None:
+    """Responses paired by status; their shapes compared from the reader's side."""
+    before = {r.status: r for r in old.responses}
+    after = {r.status: r for r in new.responses}
+    for status in sorted(set(before) | set(after)):
+        if status not in after:
+            w.add("response-removed", "", status, None, breaking=False, reading=False)
+        elif status not in before:
+            w.add("response-added", "", None, status, breaking=False, reading=False)
+        else:
+            _compare_response(w, before[status], after[status], f"response {status}")
+
+
+def _compare_response(w: _Walk, old: Response, new: Response, path: str) -> None:
+    if old.media_type != new.media_type and old.media_type and new.media_type:
+        w.add("response-media-type-changed", path, old.media_type, new.media_type,
+              breaking=True, reading=True)  # fmt: skip
+    if old.shape is None or new.shape is None:
+        return
+    w.direction = "response"
+    try:
+        _compare(w, old.shape, new.shape, path)
+    finally:
+        w.direction = "request"
 
 
 def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:

@@ -14,21 +14,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, assert_never
 
 from generator.emit.python import pyrepr
 from generator.model.naming import python_identifier
+from generator.model.pattern import translate
 from generator.model.shapes import (
     AnyShape,
     Array,
     Binary,
     Boolean,
+    Bounds,
+    Const,
     Emptyable,
     Enum,
     Field,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -60,6 +65,21 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "_is_number": (),
     "_prefix": (),
     "_union": ("_expected",),
+    "_is_date": (),
+    "_is_date_time": ("_is_date",),
+    "_is_uuid": (),
+    "_is_byte": (),
+    "_is_uri": (),
+    "_json_key": (),
+    "_has_duplicates": ("_json_key",),
+}
+# The check each ``format`` the model checks calls, and what the message says it is not.
+FORMAT_CHECKS = {
+    "date-time": ("_is_date_time", "a date-time (RFC 3339)"),
+    "date": ("_is_date", "a date (RFC 3339 full-date)"),
+    "uuid": ("_is_uuid", "a UUID"),
+    "byte": ("_is_byte", "base64 text"),
+    "uri": ("_is_uri", "an absolute URI"),
 }
 # Names a local variable of a generated function may not take: the parameters, the locals
 # the partials use, and the modules and names the module imports.
@@ -79,18 +99,22 @@ class At:
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """One keyword checked on a value of the right type: ``test`` is true when it is broken,
+    ``message`` the problem (both Python expressions)."""
+
+    test: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class StringCheck:
     kind: ClassVar[str] = "string"
     at: At
     expected: str  # literal (or constant) for the message when ``value`` is no string
-    decimal: bool  # ``decimal.Decimal`` is accepted too (and measured as ``str(value)``)
-    max_length: int | None
-    pattern: str | None  # the compiled pattern's constant
-
-    @property
-    def text(self) -> str:
-        """The expression whose length and match are checked."""
-        return f"str({self.at.value})" if self.decimal else self.at.value
+    test: str  # the type test
+    limits: tuple[Limit, ...]  # lengths, pattern, format
+    objects: str = ""  # a test for the Python objects also accepted (``uuid.UUID``), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +126,15 @@ class EnumCheck:
 
 @dataclass(frozen=True, slots=True)
 class ScalarCheck:
-    """A type test only: ``integer``, ``unix_time``, ``number``, ``boolean``, ``binary``."""
+    """A type test, then limits: ``integer``, ``unix_time``, ``number``, ``boolean``,
+    ``binary``, ``null``, ``const`` (``test`` is the type or value test)."""
 
     at: At
     expected: str
     kind: str
+    test: str
+    limits: tuple[Limit, ...] = ()
+    objects: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,15 +144,36 @@ class ArrayCheck:
     index: str
     item: str
     items: Check | None
+    limits: tuple[Limit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PatternCheck:
+    """``patternProperties``: a key for which ``test`` holds has its value checked."""
+
+    test: str
+    check: Check | None
 
 
 @dataclass(frozen=True, slots=True)
 class MapCheck:
+    """Every entry: its key (``names``), the patterns it matches, and, when it is not a
+    field (``known``) nor matched, ``values`` (``None``: anything)."""
+
     kind: ClassVar[str] = "map"
     at: At
     key: str
     item: str
     values: Check | None
+    limits: tuple[Limit, ...] = ()
+    names: Check | None = None
+    patterns: tuple[PatternCheck, ...] = ()
+    unmatched: str = ""  # the test a key must pass for ``values`` to apply ("" : always)
+
+    @property
+    def entries(self) -> bool:
+        """Whether the entries are looked at one by one."""
+        return self.values is not None or self.names is not None or bool(self.patterns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +199,28 @@ class EmptyableCheck:
     inner: Check
 
 
+@dataclass(frozen=True, slots=True)
+class OneOfCheck:
+    """``oneOf``: every variant checks into a list of its own; exactly one must accept the
+    value. With a discriminator, the tag's variant's problems are reported when none does."""
+
+    kind: ClassVar[str] = "one_of"
+    at: At
+    description: str
+    variants: tuple[Check, ...]
+    count: str  # local: how many variants accept
+    passed: str  # expression: that count
+    many: str | None  # the problem when several accept (``None``: anyOf with a tag)
+    tag: str | None = None  # local for the tag's value
+    property: str | None = None  # literal: the tag property
+    tags: str | None = None  # constant: tag value -> variant index
+    lists: str = ""  # expression: the variants' problem lists, as a tuple
+    nested: bool = False
+
+
 Check = (
     StringCheck | EnumCheck | ScalarCheck | ArrayCheck | MapCheck | RefCheck | UnionCheck
-    | EmptyableCheck
+    | EmptyableCheck | OneOfCheck
 )  # fmt: skip
 
 
@@ -178,6 +246,8 @@ class FunctionPlan:
     doc: str
     members: tuple[Member, ...] = ()
     fields: str | None = None  # constant of the known keys of a closed object
+    limits: tuple[Limit, ...] = ()  # an object's property counts
+    others: MapCheck | None = None  # an object's other keys (names, patterns, extra)
     body: Check | None = None  # an operation's body check (on ``value``)
     query: tuple[Member, ...] = ()  # an operation's query parameters
     query_optional: bool = False  # ``query`` may be None (the operation has a body too)
@@ -256,9 +326,22 @@ def object_plan(obj: Object, check_names: dict[str, str]) -> FunctionPlan:
         keys = _frozenset(f.wire_name for f in obj.fields)
         fields = p.constant(f"_{p.owner}_FIELDS", keys)
         p.use("_unknown")
+    at = At("value", '""', "problems")
+    limits = _count_limits(obj.keys, at, p)
+    others = _others(obj, at, p) if fields is None else None
     doc = f"The problems of a ``{obj.name}`` object."
     signature = "value: Any, problems: _Problems"
-    return FunctionPlan("object", name, signature, doc, members, fields, needs=p.needs())
+    return FunctionPlan("object", name, signature, doc, members, fields, limits=limits,
+                        others=others, needs=p.needs())
+
+
+def _others(obj: Object, at: At, p: _Planner) -> MapCheck | None:
+    """The check of an open object's keys beside its fields, where the schema has one."""
+    if obj.extra is None and obj.keys.names is None and not obj.keys.patterns:
+        return None
+    known = p.constant(f"_{p.owner}_FIELDS", _frozenset(f.wire_name for f in obj.fields))
+    keys = replace(obj.keys, min_properties=None, max_properties=None)  # counted above
+    return _entries(Map(obj.extra or AnyShape(), keys), at, (), p, known=known)
 
 
 def operation_plan(op: Operation, name: str, check_names: dict[str, str]) -> FunctionPlan:
@@ -317,7 +400,7 @@ def _check(shape: Shape, at: At, path: tuple[Segment, ...], p: _Planner) -> Chec
             return _union(shape, at, p)
         case Array() | Map():
             return _container(shape, at, path, p)
-        case String() | Enum() | Integer() | Number() | Boolean() | Binary():
+        case String() | Enum() | Integer() | Number() | Boolean() | Binary() | Null() | Const():
             return _scalar(shape, at, path, p, empty=False)
         case Object():
             raise AssertionError("an object in a field is a Ref by normalisation")
@@ -330,7 +413,7 @@ def _emptyable(shape: Emptyable, at: At, path: tuple[Segment, ...], p: _Planner)
     if isinstance(inner, String | Enum):  # "" is one of their values already
         return _scalar(inner, at, path, p, empty=True)
     check: Check | None
-    if isinstance(inner, Integer | Number | Boolean | Binary):
+    if isinstance(inner, Integer | Number | Boolean | Binary | Null | Const):
         check = _scalar(inner, at, path, p, empty=True)
     else:
         check = _check(inner, at, path, p)
@@ -339,6 +422,8 @@ def _emptyable(shape: Emptyable, at: At, path: tuple[Segment, ...], p: _Planner)
 
 def _union(shape: Union, at: At, p: _Planner) -> Check | None:
     """Each variant checks into a list of its own; one problem when none accepts the value."""
+    if shape.exclusive or shape.discriminator is not None:
+        return _one_of(shape, at, p)
     p.use("_union")
     variants = []
     for n, variant in enumerate(shape.variants, start=1):
@@ -351,22 +436,66 @@ def _union(shape: Union, at: At, p: _Planner) -> Check | None:
     return UnionCheck(at, description, tuple(variants))
 
 
+def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
+    """``oneOf`` (JSON Schema 2020-12, 10.2.1.3), or any union tagged by a discriminator."""
+    p.use("_union")
+    variants = []
+    for n, variant in enumerate(shape.variants, start=1):
+        tried = At(at.value, '""', p.unique(f"{at.value.rstrip('_')}_variant_{n}"))
+        variants.append(_check(variant, tried, (), p) or ScalarCheck(tried, '""', "const", "True"))
+    description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
+    many = p.literal("matches more than one of: " + describe(shape), f"_{_stem(at, p)}_MANY") \
+        if shape.exclusive else None
+    lists = "(" + ", ".join(v.at.problems for v in variants) + ",)"
+    passed = " + ".join(f"(not {v.at.problems})" for v in variants)
+    check = OneOfCheck(at, description, tuple(variants), p.unique("accepted"), passed, many,
+                       lists=lists)  # fmt: skip
+    tagged = shape.discriminator
+    if tagged is None:
+        return check
+    p.use("_prefix")
+    tags = "{" + ", ".join(f"{pyrepr(t)}: {i}" for t, i in tagged.mapping) + "}"
+    return replace(check, tag=p.unique("tag"), property=pyrepr(tagged.property),
+                   tags=p.constant(f"_{_stem(at, p)}_TAGS", tags), nested=at.path != '""')
+
+
 def _container(
     shape: Array | Map, at: At, path: tuple[Segment, ...], p: _Planner
 ) -> ArrayCheck | MapCheck:
     p.use("_expected")
-    index, item = p.fresh("index" if isinstance(shape, Array) else "key"), p.fresh("item")
+    if isinstance(shape, Map):
+        return _entries(shape, at, path, p, known="")
+    index, item = p.fresh("index"), p.fresh("item")
     p.depth += 1
-    inner = shape.items if isinstance(shape, Array) else shape.values
-    check = _check(inner, At(item, "", at.problems), (*path, ("var", index)), p)
+    check = _check(shape.items, At(item, "", at.problems), (*path, ("var", index)), p)
     p.depth -= 1
-    if isinstance(shape, Array):
-        return ArrayCheck(at, index, item, check)
-    return MapCheck(at, index, item, check)
+    return ArrayCheck(at, index, item, check, _array_limits(shape, at, p))
+
+
+def _entries(
+    shape: Map, at: At, path: tuple[Segment, ...], p: _Planner, *, known: str
+) -> MapCheck:
+    """A map's entries (or an object's other keys, ``known`` naming its fields)."""
+    key, item = p.fresh("key"), p.fresh("item")
+    p.depth += 1
+    where = (*path, ("var", key))
+    values = _check(shape.values, At(item, "", at.problems), where, p)
+    names = None if shape.keys.names is None else _check(
+        shape.keys.names, At(key, "", at.problems), where, p)
+    patterns = []
+    skip = [f"{key} not in {known}"] if known else []
+    for rule in shape.keys.patterns:
+        regex = _compiled(rule.pattern, _stem(at, p), p)
+        test = f"isinstance({key}, str) and {regex}.search({key}) is not None"
+        patterns.append(PatternCheck(test, _check(rule.shape, At(item, "", at.problems), where, p)))
+        skip.append(f"not ({test})")
+    p.depth -= 1
+    limits = _count_limits(shape.keys, at, p)
+    return MapCheck(at, key, item, values, limits, names, tuple(patterns), " and ".join(skip))
 
 
 def _scalar(
-    shape: String | Enum | Integer | Number | Boolean | Binary, at: At,
+    shape: String | Enum | Integer | Number | Boolean | Binary | Null | Const, at: At,
     path: tuple[Segment, ...], p: _Planner, *, empty: bool,
 ) -> Check:  # fmt: skip
     """The check of a scalar; ``empty``: ``""`` is accepted as well."""
@@ -377,21 +506,29 @@ def _scalar(
         return EnumCheck(at, allowed)
     expected = p.literal(describe(shape) + (" or ''" if empty else ""), f"_{stem}_EXPECTED")
     p.use("_expected")
+    v = at.value
     match shape:
         case String() | Enum():
             return _string(shape, at, expected, stem, p)
         case Integer():
             kind = "unix_time" if shape.format == "unix-time" else "integer"
             p.use("_is_time" if kind == "unix_time" else "_is_int")
-            return ScalarCheck(at, expected, kind)
+            helper = "_is_time" if kind == "unix_time" else "_is_int"
+            limits = _bounds(shape.bounds, v, at, p, time=kind == "unix_time")
+            return ScalarCheck(at, expected, kind, f"type({v}) is int or {helper}({v})", limits)
         case Number():
             p.use("_is_number")
-            return ScalarCheck(at, expected, "number")
+            test = f"type({v}) is float or type({v}) is int or _is_number({v})"
+            return ScalarCheck(at, expected, "number", test, _bounds(shape.bounds, v, at, p))
         case Boolean():
-            return ScalarCheck(at, expected, "boolean")
+            return ScalarCheck(at, expected, "boolean", f"type({v}) is bool")
         case Binary():
             p.imports.add("_is_file")
-            return ScalarCheck(at, expected, "binary")
+            return ScalarCheck(at, expected, "binary", f"_is_file({v})")
+        case Null():
+            return ScalarCheck(at, expected, "null", f"{v} is None")
+        case Const():
+            return ScalarCheck(at, expected, "const", _const_test(shape, v, stem, p))
         case _:
             assert_never(shape)
 
@@ -400,17 +537,117 @@ def _string(shape: String | Enum, at: At, expected: str, stem: str, p: _Planner)
     if isinstance(shape, Enum):  # an open enum: any string (of at most ``max_length``)
         shape = String(max_length=shape.max_length)
     decimal = shape.format == "decimal"
+    v = at.value
+    test = f"type({v}) is str or isinstance({v}, str)"
     if decimal:
         p.imports.add("decimal")
+        test += f" or isinstance({v}, decimal.Decimal)"
+    text = f"str({v})" if decimal else v
+    limits: list[Limit] = []
+    if shape.min_length:
+        n = shape.min_length
+        limits.append(Limit(f"len({text}) < {n}", p.literal(f"shorter than {n} characters",
+                                                             f"_{stem}_TOO_SHORT")))
     if shape.max_length is not None:
         p.use("_too_long")
-    pattern = None
+        limits.append(Limit(f"len({text}) > {shape.max_length}", f"_too_long({shape.max_length})"))
     if shape.pattern is not None:
-        p.imports.add("re")
         p.use("_no_match")
-        source = p.literal(shape.pattern, f"_{stem}_PATTERN_TEXT")
-        pattern = p.constant(f"_{stem}_PATTERN", f"re.compile({source})")
-    return StringCheck(at, expected, decimal, shape.max_length, pattern)
+        pattern = _compiled(shape.pattern, stem, p)
+        limits.append(Limit(f"{pattern}.search({text}) is None", f"_no_match({pattern})"))
+    limits += _format(shape.format, text, stem, p)
+    objects = ""
+    if shape.format in ("date", "uuid"):
+        p.imports.add("datetime" if shape.format == "date" else "uuid")
+        objects = f"type({v}) is datetime.date" if shape.format == "date" else \
+            f"isinstance({v}, uuid.UUID)"
+    return StringCheck(at, expected, test, tuple(limits), objects)
+
+
+def _compiled(pattern: str, stem: str, p: _Planner) -> str:
+    """The constant holding ``pattern`` compiled in its Python reading (model/pattern.py)."""
+    p.imports.add("re")
+    translated = translate(pattern)
+    source = p.literal(translated.python, f"_{stem}_PATTERN_TEXT")
+    flags = ", re.ASCII" if translated.ascii else ""
+    return p.constant(f"_{stem}_PATTERN", f"re.compile({source}{flags})")
+
+
+def _format(fmt: str | None, text: str, stem: str, p: _Planner) -> list[Limit]:
+    if fmt == "email":  # what jsonschema checks of an email address
+        return [_limit(f'"@" not in {text}', "not an email address", p)]
+    if fmt not in FORMAT_CHECKS:
+        return []
+    helper, what = FORMAT_CHECKS[fmt]
+    p.use(helper)
+    return [Limit(f"not {helper}({text})", p.literal(f"not {what}", f"_{stem}_FORMAT"))]
+
+
+def _number_text(value: float) -> str:
+    return repr(value)
+
+
+def _limit(test: str, message: str, p: _Planner) -> Limit:
+    return Limit(test, p.literal(message, "_LIMIT_TEXT"))
+
+
+def _bounds(
+    bounds: Bounds, v: str, at: At, p: _Planner, *, time: bool = False
+) -> tuple[Limit, ...]:
+    """``minimum`` ... ``multipleOf`` (a float divisor: the quotient must be whole, as
+    ``jsonschema`` has it); a ``datetime`` (unix time) is not compared."""
+    guard = f"not isinstance({v}, datetime.datetime) and " if time else ""
+    limits = []
+    for limit, op, words in ((bounds.minimum, "<", "less than minimum"),
+                             (bounds.exclusive_minimum, "<=", "not greater than"),
+                             (bounds.maximum, ">", "greater than maximum"),
+                             (bounds.exclusive_maximum, ">=", "not less than")):  # fmt: skip
+        if limit is not None:
+            text = _number_text(limit)
+            limits.append(_limit(f"{guard}{v} {op} {text}", f"{words} {text}", p))
+    if bounds.multiple_of is not None:
+        m = _number_text(bounds.multiple_of)
+        test = f"int({v} / {m}) != {v} / {m}" if isinstance(bounds.multiple_of, float) \
+            else f"{v} % {m}"
+        limits.append(_limit(f"{guard}{test}", f"not a multiple of {m}", p))
+    return tuple(limits)
+
+
+def _size_limits(
+    low: int | None, high: int | None, what: str, at: At, p: _Planner
+) -> list[Limit]:
+    """``minItems``/``maxItems``, ``minProperties``/``maxProperties``: the size of a value."""
+    v = at.value
+    limits = [_limit(f"len({v}) < {low}", f"fewer than {low} {what}", p)] if low else []
+    if high is not None:
+        limits.append(_limit(f"len({v}) > {high}", f"more than {high} {what}", p))
+    return limits
+
+
+def _array_limits(shape: Array, at: At, p: _Planner) -> tuple[Limit, ...]:
+    limits = _size_limits(shape.min_items, shape.max_items, "items", at, p)
+    if shape.unique_items:
+        p.use("_has_duplicates")
+        limits.append(_limit(f"_has_duplicates({at.value})", "has duplicate items", p))
+    return tuple(limits)
+
+
+def _count_limits(keys: Keys, at: At, p: _Planner) -> tuple[Limit, ...]:
+    return tuple(_size_limits(keys.min_properties, keys.max_properties, "properties", at, p))
+
+
+def _const_test(shape: Const, v: str, stem: str, p: _Planner) -> str:
+    """A test that ``v`` is one of the values (JSON equality: ``True`` is not ``1``)."""
+    parts = [f"{v} is {x!r}" for x in shape.values if isinstance(x, bool) or x is None]
+    numbers = [x for x in shape.values if isinstance(x, int | float) and not isinstance(x, bool)]
+    strings = sorted(x for x in shape.values if isinstance(x, str))
+    if numbers:
+        values = p.constant(f"_{stem}_VALUES", "frozenset({" + ", ".join(map(repr, numbers)) + "})")
+        parts.append(f"((type({v}) is int or type({v}) is float) and {v} in {values})")
+    if strings:
+        values = p.constant(f"_{stem}_VALUES", "frozenset({" + ", ".join(map(repr, strings)) + "})")
+        parts.append(f"(isinstance({v}, str) and {v} in {values})")
+    return " or ".join(parts) or "False"
 
 
 def _stem(at: At, p: _Planner) -> str:
@@ -430,21 +667,38 @@ def enum_values(shape: Enum, empty: bool = False) -> list[str]:
 
 def describe(shape: Shape) -> str:
     """What a person should send, for messages: ``an object or a string``."""
-    if isinstance(shape, Emptyable):
-        return describe(shape.shape) + " or ''"
-    if isinstance(shape, Union):
-        parts = [describe(v) for v in shape.variants]
-        return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
-    if isinstance(shape, Enum) and not shape.open:
-        return "one of " + ", ".join(repr(v) for v in enum_values(shape))
-    return _DESCRIPTIONS.get(type(shape).__name__, "a string")
-
-
-_DESCRIPTIONS = {
-    "String": "a string", "Enum": "a string", "Integer": "an integer", "Number": "a number",
-    "Boolean": "a boolean", "Array": "a list", "Map": "an object", "Ref": "an object",
-    "Binary": "a file", "AnyShape": "anything",
-}  # fmt: skip
+    match shape:
+        case Emptyable():
+            return describe(shape.shape) + " or ''"
+        case Union():
+            parts = list(dict.fromkeys(describe(v) for v in shape.variants))
+            return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
+        case Enum() if not shape.open:
+            return "one of " + ", ".join(repr(v) for v in enum_values(shape))
+        case Const():
+            shown = ["null" if v is None else str(v).lower() if isinstance(v, bool) else repr(v)
+                     for v in shape.values]  # fmt: skip
+            return "one of " + ", ".join(shown) if len(shown) != 1 else "".join(shown)
+        case String() | Enum():
+            return "a string"
+        case Integer():
+            return "an integer"
+        case Number():
+            return "a number"
+        case Boolean():
+            return "a boolean"
+        case Null():
+            return "null"
+        case Array():
+            return "a list"
+        case Map() | Ref():
+            return "an object"
+        case Binary():
+            return "a file"
+        case AnyShape():
+            return "anything"
+        case _:
+            assert_never(shape)
 
 
 def _frozenset(values: Iterable[str]) -> str:

@@ -18,7 +18,14 @@ from functools import cached_property, partial
 import jinja2
 
 from generator.emit.page import Header, Planned, render_files, render_pages
-from generator.emit.python import TypeWriter, class_names, method_text, object_shape
+from generator.emit.python import (
+    TypeWriter,
+    class_names,
+    method_text,
+    object_shape,
+    success_responses,
+    typed_shape,
+)
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
 from generator.memo import operation_keys
 from generator.model.naming import file_stem
@@ -296,8 +303,36 @@ def example_call(op: Operation, api: Api) -> str:
 def signature(op: Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
     text = method_text(typer.api, op, typer.writer)
-    returns = "Page" if text.paged else "Any"
-    return _call(call_path(op), list(text.params)) + f" -> {returns}"
+    return _call(call_path(op), list(text.params)) + f" -> {text.returns}"
+
+
+@dataclass(frozen=True, slots=True)
+class Returns:
+    """What a call returns, as the docs show it: the type, the media type, the fields."""
+
+    python_type: str
+    media_type: str
+    shape_text: str  # "object Customer", "array of ..."; "" where the input gives no schema
+    fields: tuple[Row, ...]  # the returned object's own fields (not nested ones)
+
+    @property
+    def python_type_md(self) -> str:
+        return code_span(self.python_type)
+
+
+def returns(op: Operation, typer: Typer) -> Returns:
+    """The 2xx response of ``op`` (the first with a schema) for the "Returns" section."""
+    text = method_text(typer.api, op, typer.writer)
+    typed = [r for r in success_responses(op) if typed_shape(r) is not None]
+    media = next((r.media_type for r in success_responses(op) if r.media_type), "")
+    if not typed:
+        return Returns(text.returns, media, "", ())
+    shape = typed_shape(typed[0])
+    assert shape is not None
+    obj = object_shape(typer.api, shape)
+    rows = tuple(_row(f.wire_name, "response", f.shape, required=f.required, text=f.description,
+                      typer=typer) for f in obj.fields) if obj else ()  # fmt: skip
+    return Returns(text.returns, typed[0].media_type, typer.type_text(shape), rows)
 
 
 def _call(name: str, args: list[str]) -> str:
@@ -322,16 +357,20 @@ STATUS_ERRORS = {
 class ErrorRow:
     name: str
     when: Text
+    body: str = ""  # the type of the error's body where the document declares it
 
 
-def error_rows(op: Operation) -> list[ErrorRow]:
-    """The errors a call can raise: validation, each documented error status, connection."""
+def error_rows(op: Operation, typer: Typer) -> list[ErrorRow]:
+    """The errors a call can raise: validation, each documented error status (with the type
+    of its body where declared), connection."""
     rows = [ErrorRow("ValidationError", Text.plain("the arguments break the documented "
                                                     "schema; nothing is sent"))]
     for response in op.responses:
         if response.status[:1] not in ("1", "2", "3"):
             when = f"{response.status}: {response.description}".rstrip(": ")
-            rows.append(ErrorRow(status_error(response.status), Text.plain(when)))
+            shape = typed_shape(response)
+            body = typer.writer.annotation(shape, "field") if shape is not None else ""
+            rows.append(ErrorRow(status_error(response.status), Text.plain(when), body))
     rows.append(ErrorRow("APIConnectionError", Text.plain("no response (connection, timeout)")))
     return list(dict.fromkeys(rows))
 
@@ -385,7 +424,20 @@ class OperationView:
 
     @cached_property
     def errors(self) -> tuple[ErrorRow, ...]:
-        return tuple(error_rows(self.op))
+        return tuple(error_rows(self.op, self.typer))
+
+    @cached_property
+    def returns(self) -> Returns:
+        return returns(self.op, self.typer)
+
+    @property
+    def subtitle(self) -> bool:
+        """Whether the operation id is shown under the title (not when it is the title)."""
+        return bool(self.op.summary.strip()) and self.op.summary.strip() != self.operation_id
+
+    @property
+    def call_md(self) -> str:
+        return code_span(self.call)
 
     @property
     def id_md(self) -> str:

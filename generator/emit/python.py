@@ -13,8 +13,9 @@ import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
+from generator.memo import object_refs, shape_refs
 from generator.model.naming import class_name
 from generator.model.shapes import (
     AnyShape,
@@ -23,10 +24,12 @@ from generator.model.shapes import (
     Auth,
     Binary,
     Boolean,
+    Const,
     Emptyable,
     Enum,
     Integer,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -48,7 +51,8 @@ RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
         "Any", "AsyncPage", "AsyncResource", "Decimal", "ErrorBody", "FileInput", "Literal",
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
-        "cached_property", "datetime", "format_path", "strip_not_given", "ValidationError",
+        "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
+        "ValidationError",
     }
 )  # fmt: skip
 
@@ -60,6 +64,8 @@ IMPORT_SOURCES = {
     "Sequence": "collections.abc",
     "Decimal": "decimal",
     "datetime": "datetime",
+    "date": "datetime",
+    "UUID": "uuid",
 }
 
 
@@ -136,6 +142,10 @@ class TypeWriter:
             case String(format="decimal") | Number(format="decimal"):
                 base = "str" if isinstance(shape, String) else "float"
                 return [base, self._use("Decimal")]
+            case String(format="date"):
+                return ["str", self._use("date")]
+            case String(format="uuid"):
+                return ["str", self._use("UUID")]
             case String():
                 return ["str"]
             case Integer(format="unix-time"):
@@ -146,16 +156,22 @@ class TypeWriter:
                 return ["float"]
             case Boolean():
                 return ["bool"]
+            case Null():
+                return ["None"]
+            case Const():
+                return self._const(shape)
             case Enum():
                 return self._enum(shape)
             case Emptyable():
                 return [*self._parts(shape.shape, context), self._literal(("",))]
             case Union():
                 return [part for v in shape.variants for part in self._parts(v, context)]
-            case _:
+            case Array() | Map() | Binary() | Ref() | AnyShape():
                 return [self._container(shape, context)]
+            case _:
+                assert_never(shape)
 
-    def _container(self, shape: Shape, context: Context) -> str:
+    def _container(self, shape: Array | Map | Binary | Ref | AnyShape, context: Context) -> str:
         match shape:
             case Array():
                 outer = "list" if context == "field" else self._use("Sequence")
@@ -169,7 +185,14 @@ class TypeWriter:
                 return self._use(name) if name else self._use("Any")
             case AnyShape():
                 return self._use("Any")
-        return self._use("Any")
+            case _:
+                assert_never(shape)
+
+    def _const(self, shape: Const) -> list[str]:
+        """``Literal`` of the values Python's typing allows there (not floats: ``float``)."""
+        exact = [v for v in shape.values if not isinstance(v, float)]
+        parts = [f"{self._use('Literal')}[{', '.join(map(repr, exact))}]"] if exact else []
+        return parts + (["float"] if len(exact) < len(shape.values) else [])
 
     def _enum(self, shape: Enum) -> list[str]:
         if not shape.values:
@@ -204,6 +227,27 @@ def object_shape(api: Api, shape: Shape) -> Object | None:
     if not isinstance(shape, Ref):
         return None
     return next((s for s in api.shapes if s.name == shape.name), None)
+
+
+def reachable(api: Api, roots: Iterable[Shape]) -> set[str]:
+    """The names of the objects that ``roots`` reach, through fields and ``Ref``s."""
+    objects = {o.name: o for o in api.shapes}
+    found: set[str] = set()
+    todo = [name for shape in roots for name in shape_refs(shape)]
+    while todo:
+        name = todo.pop()
+        if name not in found and name in objects:
+            found.add(name)
+            todo.extend(object_refs(objects[name]))
+    return found
+
+
+def request_shapes(api: Api) -> set[str]:
+    """The objects that requests use (parameters and bodies): what validators check."""
+    roots = [p.shape for op in api.operations
+             for p in (*op.path_params, *op.query_params, *op.header_params)]  # fmt: skip
+    roots += [op.body.shape for op in api.operations if op.body is not None]
+    return reachable(api, roots)
 
 
 def import_lines(modules: Mapping[str, Iterable[str]]) -> str:

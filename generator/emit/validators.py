@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import jinja2
 
 from generator.emit.checks import HELPERS, Chunk, FunctionPlan, object_plan, operation_plan
+from generator.emit.python import request_shapes
 from generator.memo import memoised, operation_refs, shape_key
 from generator.model.naming import python_identifier
 from generator.model.shapes import Api, Object, Operation
@@ -33,7 +34,10 @@ from generator.model.shapes import Api, Object, Operation
 MODULE_TEMPLATE = "package/_validators.py.jinja"
 FUNCTION_TEMPLATE = "package/validators/function.py.jinja"
 LINE_LENGTH = 100  # of the generated code; a longer constant line is exempt from E501
-HELPER_IMPORTS = {"_is_time": "datetime", "_is_number": "numbers"}  # modules helpers use
+HELPER_IMPORTS = {  # modules helpers use
+    "_is_time": ("datetime",), "_is_number": ("numbers",), "_is_date": ("datetime", "re"),
+    "_is_date_time": ("re",), "_is_uuid": ("uuid",), "_is_byte": ("re",), "_is_uri": ("re",),
+}
 
 
 def render_validators(api: Api, header: str, env: jinja2.Environment | None = None) -> str:
@@ -47,13 +51,14 @@ def render_validators(api: Api, header: str, env: jinja2.Environment | None = No
 
         env = make_environment()
     check_names = _check_names(api)
-    chunks = [_object_chunk(env, obj, check_names) for obj in api.shapes]
+    checked = request_shapes(api)  # response types are not validated
+    chunks = [_object_chunk(env, obj, check_names) for obj in api.shapes if obj.name in checked]
     chunks += [_operation_chunk(env, op, check_names) for op in api.operations if op.validator]
     module = _Module()
     functions = [_place(chunk, module) for chunk in chunks]
     helpers = _helpers_needed({name for chunk in chunks for name in chunk.needs.helpers})
     imports = {name for chunk in chunks for name in chunk.needs.imports}
-    imports |= {HELPER_IMPORTS[h] for h in helpers if h in HELPER_IMPORTS}
+    imports |= {m for h in helpers for m in HELPER_IMPORTS.get(h, ())}
     context = {
         "version_line": header.rstrip("\n"),
         "imports": _import_lines(imports),

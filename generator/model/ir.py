@@ -22,8 +22,9 @@ SCHEMA_ID = f"https://doc2client.invalid/ir/{MODEL_VERSION}/schema.json"
 _CLASSES: tuple[type[Any], ...] = (
     shapes.Api, shapes.Operation, shapes.Parameter, shapes.Body, shapes.Response, shapes.Source,
     shapes.Field, shapes.Object, shapes.String, shapes.Integer, shapes.Number, shapes.Boolean,
-    shapes.Enum, shapes.Array, shapes.Map, shapes.Union, shapes.Emptyable, shapes.Binary,
-    shapes.AnyShape, shapes.Ref, shapes.WireStyle, shapes.Encoding, shapes.Auth,
+    shapes.Null, shapes.Const, shapes.Enum, shapes.Array, shapes.Map, shapes.Union,
+    shapes.Emptyable, shapes.Binary, shapes.AnyShape, shapes.Ref, shapes.Bounds, shapes.Keys,
+    shapes.PatternField, shapes.Discriminator, shapes.WireStyle, shapes.Encoding, shapes.Auth,
     shapes.Conventions, shapes.Paging,
 )
 
@@ -117,8 +118,11 @@ def _type_schema(hint: Any) -> dict[str, Any]:
         return {"$ref": f"#/$defs/{hint.__name__}"}
     if origin is Literal:
         return {"enum": list(args)}
-    if origin is tuple:
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return {"type": "array", "items": _type_schema(args[0])}
+    if origin is tuple:
+        return {"type": "array", "prefixItems": [_type_schema(a) for a in args],
+                "items": False, "minItems": len(args)}
     if origin in (types.UnionType, typing.Union):
         return {"anyOf": [_type_schema(a) for a in args]}
     raise TypeError(f"no JSON Schema for {hint!r}")
@@ -127,6 +131,7 @@ def _type_schema(hint: Any) -> dict[str, Any]:
 _SIMPLE: dict[Any, dict[str, Any]] = {
     str: {"type": "string"},
     int: {"type": "integer"},
+    float: {"type": "number"},
     bool: {"type": "boolean"},
     type(None): {"type": "null"},
 }

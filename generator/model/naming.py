@@ -101,6 +101,14 @@ def python_identifier(text: str, *, fallback: str = "field_") -> str:
     return name
 
 
+def api_name(title: str, *, fallback: str) -> str:
+    """The API name (the package is ``<name>_client``) from a document's ``info.title``:
+    snake case, without parenthesised remarks and without the word "API"
+    (``"Discord HTTP API (Preview)"`` → ``discord_http``); ``fallback`` when nothing is left."""
+    words = [w for w in _words(re.sub(r"\([^()]*\)", " ", title)) if w.lower() != "api"]
+    return python_identifier(" ".join(words), fallback=fallback) if words else fallback
+
+
 def attribute_name(text: str, *, fallback: str = "call") -> str:
     """A snake_case attribute (method or resource) name: builtins are fine, keywords are not."""
     name = "_".join(w.lower() for w in _words(text)) or fallback

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, assert_never
 
 from generator.diagnostics import Reporter
 from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
@@ -32,16 +32,23 @@ from generator.model.naming import (
 from generator.model.paging import configured_paging, detect_paging, takes_paging
 from generator.model.reader import Reader, Registry
 from generator.model.shapes import (
+    ANY_KEYS,
     AnyShape,
     Api,
     Array,
+    Binary,
     Body,
     Boolean,
+    Const,
     Conventions,
     Emptyable,
+    Enum,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
+    Object,
     Operation,
     Paging,
     Parameter,
@@ -102,9 +109,7 @@ def normalise(
     )
     operations = _place_methods([_rename_op(op, names) for op in drafts])
     shapes = sorted(
-        (replace(o, name=names[k], fields=tuple(
-            replace(f, shape=_rename(f.shape, names)) for f in o.fields))
-         for k, o in registry.objects.items()),
+        (_rename_object(o, names[k], names) for k, o in registry.objects.items()),
         key=lambda o: o.name,
     )
     return Api(
@@ -239,13 +244,15 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
 def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
     """Each response with its media type and shape.
 
-    Pages name no media type per response, only the ``accept`` header: each response gets
-    its first type (records that name media types per response have no use for it).
+    Pages name no media type per response, only the ``accept`` header (every response's
+    types together): where it names one type, each response gets it; where it names
+    several, which response has which is unknown and none gets one.
     """
     raw = page.raw
-    accept = next((v for k, v in raw.headers if k.lower() == "accept"), "")
+    accept = [t.strip() for t in next((v for k, v in raw.headers if k.lower() == "accept"),
+                                      "").split(",") if t.strip()]  # fmt: skip
     per_response = any(r.media_type for r in raw.responses)
-    fallback = "" if per_response else accept.split(",")[0].strip()
+    fallback = accept[0] if len(accept) == 1 and not per_response else ""
     return tuple(
         Response(r.status, r.description, r.media_type or fallback,
                  _response_shape(page, r, registry, reporter))
@@ -477,17 +484,42 @@ def _base_url(pages: list[_Page], reporter: Reporter) -> str:
 
 def _rename(shape: Shape, names: Mapping[str, str]) -> Shape:
     """``shape`` with every content-key ``Ref`` replaced by the shape's final name."""
-    if isinstance(shape, Ref):
-        return Ref(names[shape.name])
-    if isinstance(shape, Array):
-        return Array(_rename(shape.items, names))
-    if isinstance(shape, Map):
-        return Map(_rename(shape.values, names))
-    if isinstance(shape, Union):
-        return Union(tuple(_rename(v, names) for v in shape.variants))
-    if isinstance(shape, Emptyable):
-        return Emptyable(_rename(shape.shape, names))
-    return shape
+    match shape:
+        case Ref():
+            return Ref(names[shape.name])
+        case Array():
+            return replace(shape, items=_rename(shape.items, names))
+        case Map():
+            return replace(shape, values=_rename(shape.values, names),
+                           keys=_rename_keys(shape.keys, names))
+        case Union():
+            return replace(shape, variants=tuple(_rename(v, names) for v in shape.variants))
+        case Emptyable():
+            return Emptyable(_rename(shape.shape, names))
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape():
+            return shape
+        case _:
+            assert_never(shape)
+
+
+def _rename_keys(keys: Keys, names: Mapping[str, str]) -> Keys:
+    if keys == ANY_KEYS:
+        return keys
+    return replace(
+        keys,
+        names=None if keys.names is None else _rename(keys.names, names),
+        patterns=tuple(replace(p, shape=_rename(p.shape, names)) for p in keys.patterns),
+    )
+
+
+def _rename_object(obj: Object, name: str, names: Mapping[str, str]) -> Object:
+    return replace(
+        obj, name=name,
+        fields=tuple(replace(f, shape=_rename(f.shape, names)) for f in obj.fields),
+        extra=None if obj.extra is None else _rename(obj.extra, names),
+        keys=_rename_keys(obj.keys, names),
+    )
 
 
 def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:

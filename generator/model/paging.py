@@ -53,6 +53,15 @@ PAGE_PARAMETERS = ("page", "Page", "page_number", "pageNumber")
 MAX_DEPTH = 3
 
 
+def _empty_body(op: Operation, objects: Mapping[str, Object]) -> bool:
+    """No body, or one without fields (Stripe's documents give every GET an empty form)."""
+    body = op.body
+    if body is None:
+        return True
+    found = objects.get(body.shape.name) if isinstance(body.shape, Ref) else None
+    return found is not None and not found.fields
+
+
 def takes_paging(op: Operation) -> bool:
     """Whether ``op`` returns one page of a list: it pages (``op.paging``), or it takes a
     page-size parameter (``SIZE_PARAMETERS``) though how it pages is not known."""
@@ -63,7 +72,7 @@ def detect_paging(
     op: Operation, raw: RawPage, objects: Mapping[str, Object]
 ) -> Paging | None:
     """``op``'s paging by the rules of the module docstring, or None."""
-    if op.method != "GET" or op.body is not None:
+    if op.method != "GET" or not _empty_body(op, objects):
         return None
     names = [p.name for p in op.query_params]
     response = _list_response(op)

@@ -4,86 +4,106 @@ Idioms (see DESIGN.md, "Normalisation"):
 
 - ``anyOf`` with a branch ``{"type": "string", "enum": [""]}`` (any position) -> ``Emptyable``
   of the other branch, or of a ``Union`` of the others; any other ``anyOf`` -> ``Union``
-  (one branch: that branch).
-- ``enum`` holding ``""`` beside other values -> ``Emptyable(Enum(others))``; ``enum: [""]``
-  alone stays ``Enum(("",))``.
+  (one branch: that branch); ``oneOf`` -> an exclusive ``Union``, tagged by a
+  ``discriminator`` where there is one. Keywords beside ``anyOf``/``oneOf`` apply to every
+  branch (they are merged into each, as ``allOf``).
+- ``enum`` holding ``""`` beside other strings -> ``Emptyable(Enum(others))``; ``enum: [""]``
+  alone stays ``Enum(("",))``. Other values: strings -> ``Enum``, numbers and booleans ->
+  ``Const``, ``null`` -> ``Null`` (a ``Union`` of those present). ``const`` likewise.
 - ``x-stripeBypassValidation: true`` on an enum -> ``Enum(open=True)``; on an ``anyOf`` it opens
   the enums among its branches. On a plain string, integer or object it says nothing a client
   can check (a string already takes any string) and is ignored.
-- ``type: object``: ``additionalProperties`` alone -> ``Map`` (``true``/``{}`` -> ``Map(Any)``);
+- ``type: object``: without ``properties`` (and not closed by ``additionalProperties: false``)
+  -> an open ``Map`` (values: the ``additionalProperties`` schema, or anything);
   ``additionalProperties: false`` alone -> an ``Object`` without fields that takes no keys;
-  properties -> a named ``Object``. An object with neither (pages drop an empty
-  ``"properties": {}``) is an ``Object`` without fields that takes any keys, so ``{}``
-  (``card: {}`` enables a payment method) can still be sent and both spellings agree.
-- ``format``: ``binary`` -> ``Binary``; others kept on ``String``/``Integer``/``Number``.
-- ``nullable: true`` (3.0) and ``"null"`` in a type list (3.1): the model has no null (a form
-  cannot send one), so null is dropped with a warning; a type list of several types -> ``Union``.
-- ``allOf`` of one branch is that branch.
-- ``$ref`` (response schemas keep theirs; ``Reader.definitions`` holds the targets): each
-  target is read once per direction; an object that refers back to itself is a named
-  recursive shape (a ``Ref`` to itself).
+  properties -> a named ``Object`` (``additionalProperties`` as a schema is its ``extra``).
+  ``required`` names without a listed property become fields of any shape.
+- ``format``: ``binary`` (and 3.1's ``contentMediaType`` without ``contentEncoding``) ->
+  ``Binary``; others kept on ``String``/``Integer``/``Number``.
+- null: ``nullable: true`` (3.0), ``"null"`` in a type list or ``type: "null"`` (3.1) -> a
+  ``Union`` with ``Null``; a type list of several types -> ``Union``.
+- ``allOf`` -> merged into one schema first (``generator.model.merge``); a contradiction is an
+  error at the branch that contradicts.
+- a ``$ref`` left by the scraper (a cycle) -> a ``Ref`` to the named object it points back to
+  (a recursive type); the target carries ``generator.scrape.refs.RECURSIVE``. Response
+  schemas keep their ``$ref``s (``Reader.definitions`` holds the targets): each target is
+  read once per direction, and an object that refers back to itself is a named recursive
+  shape too.
 - ``readOnly`` properties are left out of requests, ``writeOnly`` ones out of responses
   (OpenAPI 3.x Schema Object).
+- ``pattern``: kept when Python's ``re`` reads it as ECMA-262 does (``generator.model.pattern``),
+  else dropped with a located warning.
 
 Keys ignored because they carry no validation meaning: ``description`` (kept on fields),
-``title`` (kept as a naming hint on objects, dropped elsewhere), ``default``, ``example``,
-``examples``, ``deprecated``, ``externalDocs``, ``xml``,
-``discriminator``, ``$schema``, ``$comment``, ``contentMediaType``, ``contentEncoding`` and
-every other ``x-`` extension (``x-expansionResources`` ...).
+``title`` (kept as a naming hint on objects, dropped elsewhere), ``default`` and
+``deprecated`` (kept on fields, for docs), ``readOnly`` (kept on response fields),
+``example``, ``examples``, ``writeOnly``, ``externalDocs, ``xml``, ``$schema``,
+``$comment``, ``contentEncoding`` and every ``x-`` extension.
 
-Validation keywords the model cannot carry (``minLength``, ``minimum``, ``maxItems`` ...)
-are dropped with a warning (the client checks less than the server). Structural constructs it
-does not know (``not``, ``oneOf``, ``allOf`` of several, ``const``, ``$ref``, unknown ``type``,
-``if``...) give ``AnyShape`` for that part, with a warning naming the JSON pointer.
+Keywords the model does not check (``not``, ``if``/``then``/``else``, ``contains``,
+``prefixItems``, ``dependentRequired`` ...) are reported as ``not-checked`` warnings; the rest
+of the schema is still read (the client then accepts more than the server, never less).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
+from generator.model.pattern import translate
+from generator.model.scalars import bounded_int, enum_shape, scalar_shape, union_of
 from generator.model.shapes import (
+    ANY_KEYS,
     AnyShape,
     Array,
-    Binary,
-    Boolean,
+    Discriminator,
     Emptyable,
     Enum,
     Field,
-    Integer,
+    Keys,
     Map,
-    Number,
+    Null,
     Object,
+    PatternField,
     Ref,
     Shape,
-    String,
     Union,
 )
+from generator.scrape.refs import RECURSIVE, REF_NAME
 
 IGNORED = frozenset(
     {
         "description", "title", "default", "example", "examples", "deprecated", "readOnly",
         "writeOnly", "externalDocs", "xml", "discriminator", "$schema", "$comment",
-        "contentMediaType", "contentEncoding", "x-stripeBypassValidation",
+        "contentEncoding", "contentMediaType", "x-stripeBypassValidation", "$id", "$anchor",
     }
 )
-DROPPED = frozenset(
+NOT_CHECKED = frozenset(
     {
-        "minLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-        "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-        "patternProperties", "propertyNames", "dependentRequired", "contains",
+        "not", "if", "then", "else", "contains", "minContains", "maxContains", "prefixItems",
+        "dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+        "$dynamicRef", "$defs", "definitions",
     }
 )
 KNOWN = frozenset(
     {
-        "type", "enum", "anyOf", "allOf", "format", "maxLength", "pattern", "items",
-        "properties", "required", "additionalProperties", "nullable",
+        "type", "enum", "const", "anyOf", "oneOf", "allOf", "format", "maxLength", "minLength",
+        "pattern", "items", "properties", "required", "additionalProperties", "nullable",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems",
+        "maxItems", "uniqueItems", "minProperties", "maxProperties", "patternProperties",
+        "propertyNames", "$ref",
     }
 )
+OBJECT_KEYS = frozenset({"properties", "additionalProperties", "patternProperties",
+                         "propertyNames", "minProperties", "maxProperties", "required"})
+ARRAY_KEYS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
+UNION_SIBLINGS_IGNORED = IGNORED | {"oneOf", "anyOf", "nullable"}
+INLINED = "x-doc2client-inlined"  # a kept $ref's target inlined to be merged (``_deref``)
 EMPTY_BRANCH: dict[str, Any] = {"enum": [""], "type": "string"}
 MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 4
 
@@ -127,6 +147,11 @@ def ref_key(ref: RefKey) -> str:
     return "#" + hashlib.sha1(repr(ref).encode()).hexdigest()[:20]
 
 
+def recursive_key(ref: str) -> str:
+    """The registry key of the object a cyclic ``$ref`` points back to."""
+    return "$" + ref
+
+
 @dataclass(slots=True)
 class Reader:
     """Reads the schemas of one operation; ``report`` reports with the page's location."""
@@ -135,6 +160,8 @@ class Reader:
     op_id: str
     report: Report
     depth: int = 0  # schema levels below the current object member (see ``shape``)
+    recursive: dict[str, bool] = field(default_factory=dict)  # enclosing targets: is an object
+    inlined: set[str] = field(default_factory=set)  # kept $refs inlined by the enclosing read
     definitions: Mapping[str, Any] = field(default_factory=dict)  # $ref -> target
     direction: Direction = "request"
     pending: RefKey | None = None  # the $ref whose target object is being read
@@ -156,30 +183,65 @@ class Reader:
             return AnyShape()
         self.depth += 1
         try:
-            return self._shape(s, ptr, path, open_enum=open_enum)
+            return self._target(s, ptr, path, open_enum)
         finally:
             self.depth -= 1
 
-    def _shape(self, s: Any, ptr: str, path: tuple[str, ...], *, open_enum: bool) -> Shape:
+    def _target(self, s: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
+        """``s``, and while it is read, whether it is the target of a cyclic ``$ref`` (and
+        which kept ``$ref``s it holds inlined, so that they are not inlined again)."""
+        inlined = s.get(INLINED) if isinstance(s, dict) else None
+        if isinstance(inlined, str) and inlined not in self.inlined:
+            self.inlined.add(inlined)
+            try:
+                return self._target({k: v for k, v in s.items() if k != INLINED}, ptr, path,
+                                    open_enum)
+            finally:
+                self.inlined.discard(inlined)
+        ref = s.get(RECURSIVE) if isinstance(s, dict) else None
+        if not isinstance(ref, str):
+            return self._shape(s, ptr, path, open_enum)
+        outer = self.recursive.get(ref)
+        self.recursive[ref] = _named_target(s)
+        try:
+            return self._shape(s, ptr, path, open_enum)
+        finally:
+            if outer is None:
+                del self.recursive[ref]
+            else:
+                self.recursive[ref] = outer
+
+    def _shape(self, s: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
         if not isinstance(s, dict):
             if s is True:
                 return AnyShape()
             self.warn(f"schema is not an object: {_short(s)}", ptr, "bad-schema")
             return AnyShape()
-        if isinstance(s.get("$ref"), str) and self.definitions:
-            return self._ref(s["$ref"], ptr, path)
+        if isinstance(s.get("$ref"), str):
+            ref = s["$ref"]
+            if ref in self.recursive or not self.definitions:
+                return self._cycle(ref, ptr)
+            return self._ref(ref, ptr, path)
         self._check_keys(s, ptr)
-        for construct in ("not", "oneOf", "const", "$ref", "if", "then", "else", "prefixItems"):
-            if construct in s:
-                self.warn(f"'{construct}' is not supported; any value is accepted here",
-                          f"{ptr}/{construct}", "unsupported")
-                return AnyShape()
-        if "anyOf" in s:
-            opened = open_enum or s.get("x-stripeBypassValidation") is True
-            return self._any_of(s, ptr, path, opened)
         if "allOf" in s:
-            return self._all_of(s, ptr, path)
+            merged = self._all_of(s, ptr)
+            if merged is None:
+                return AnyShape()
+            if isinstance(merged.get("$ref"), str):  # a branch that refers back (a cycle)
+                return self._shape(merged, ptr, path, open_enum)
+            s = merged
+        if "oneOf" in s or "anyOf" in s:
+            opened = open_enum or s.get("x-stripeBypassValidation") is True
+            return self._union(s, ptr, path, opened)
         return self._typed(s, ptr, path, open_enum)
+
+    def _cycle(self, ref: str, ptr: str) -> Shape:
+        if self.recursive.get(ref):
+            return Ref(recursive_key(ref))
+        reason = "points back to a schema that is not an object" if ref in self.recursive else \
+            "is not resolved"
+        self.warn(f"$ref {ref!r} {reason}; any value is accepted here", ptr, "recursive-ref")
+        return AnyShape()
 
     def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
         """A ``$ref``'s target, read once; a target being read (a cycle) is a ``Ref`` to it."""
@@ -210,110 +272,196 @@ class Reader:
 
     def _check_keys(self, s: dict[str, Any], ptr: str) -> None:
         for key in s:
-            if key in DROPPED:
-                self.warn(f"'{key}' is not modelled; the client does not check it",
-                          f"{ptr}/{key}", "dropped-keyword")
+            if key in NOT_CHECKED:
+                self.warn(f"'{key}' is not checked by the client (the server checks it)",
+                          f"{ptr}/{_esc(key)}", "not-checked")
             elif key not in KNOWN and key not in IGNORED and not key.startswith("x-"):
-                if key not in ("not", "oneOf", "const", "$ref", "if", "then", "else"):
-                    self.warn(f"unknown keyword '{key}' ignored", f"{ptr}/{_esc(key)}",
-                              "unknown-keyword")
+                self.warn(f"unknown keyword '{key}' ignored", f"{ptr}/{_esc(key)}",
+                          "unknown-keyword")
 
-    def _any_of(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        branches = s["anyOf"]
+    def _deref(self, branch: Any) -> Any:
+        """A kept ``$ref`` (response schemas) replaced by its target, to be merged; a target
+        being read (a cycle) stays a ``$ref``. The target is marked with its reference."""
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if not isinstance(ref, str) or ref not in self.definitions or ref in self.recursive:
+            return branch
+        if (ref, self.direction) in self.registry.reading or ref in self.inlined:
+            return branch
+        target = self.definitions[ref]
+        if not isinstance(target, dict):
+            return branch
+        rest = {k: v for k, v in branch.items() if k != "$ref"}
+        return {**target, **rest, REF_NAME: ref, INLINED: ref}
+
+    def _all_of(self, s: dict[str, Any], ptr: str) -> dict[str, Any] | None:
+        if self.definitions and isinstance(s.get("allOf"), list):
+            s = {**s, "allOf": [self._deref(b) for b in s["allOf"]]}
+        merged = merge_all_of(s, ptr)
+        for where, message in merged.conflicts:
+            self.report("error", f"allOf branches contradict each other: {message}", where,
+                        "all-of-conflict")
+        for where, message in merged.unmerged:
+            self.warn(message, where, "not-checked")
+        return None if merged.conflicts else merged.schema
+
+    def _union(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
+        key = "oneOf" if "oneOf" in s else "anyOf"
+        branches = s[key]
         if not isinstance(branches, list) or not branches:
-            self.warn("'anyOf' is not a non-empty list", f"{ptr}/anyOf", "bad-schema")
+            self.warn(f"'{key}' is not a non-empty list", f"{ptr}/{key}", "bad-schema")
             return AnyShape()
-        for key in sorted(set(s) & (KNOWN - {"anyOf"})):
-            self.warn(f"'{key}' beside 'anyOf' is ignored", f"{ptr}/{key}", "unsupported")
-        empty = [i for i, b in enumerate(branches) if b == EMPTY_BRANCH]
-        rest = [
-            self.shape(b, f"{ptr}/anyOf/{i}", (*path, f"\x00{i}") if len(branches) > 1 else path,
-                       open_enum=open_enum)
-            for i, b in enumerate(branches)
-            if i not in empty
-        ]
-        inner: Shape = rest[0] if len(rest) == 1 else Union(tuple(rest))
-        if not empty:
-            return inner
-        return Emptyable(inner) if rest else Enum(("",))
+        rest = {k: v for k, v in s.items()
+                if (k not in UNION_SIBLINGS_IGNORED and not k.startswith("x-")) or k == "anyOf"}
+        if key == "anyOf":
+            rest.pop("anyOf")
+        empty = [i for i, b in enumerate(branches) if b == EMPTY_BRANCH] if key == "anyOf" else []
+        many = len(branches) > 1
+        shapes: list[tuple[int, Shape]] = []
+        for i, branch in enumerate(branches):
+            if i in empty:
+                continue
+            where = f"{ptr}/{key}/{i}"
+            merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
+                else branch
+            shape = AnyShape() if merged is None else self.shape(
+                merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
+            shapes.append((i, shape))
+        return self._union_shape(s, ptr, key, [sh for _, sh in shapes], branches,
+                                 empty=bool(empty))
 
-    def _all_of(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
-        branches = s["allOf"]
-        if isinstance(branches, list) and len(branches) == 1 and len(set(s) & KNOWN) == 1:
-            return self.shape(branches[0], f"{ptr}/allOf/0", path)
-        self.warn("'allOf' that cannot be merged; any value is accepted here",
-                  f"{ptr}/allOf", "unsupported")
-        return AnyShape()
+    def _union_shape(
+        self, s: dict[str, Any], ptr: str, key: str, shapes: list[Shape], branches: list[Any],
+        *, empty: bool,
+    ) -> Shape:  # fmt: skip
+        nullable = s.get("nullable") is True
+        if empty:
+            inner = shapes[0] if len(shapes) == 1 else Union(tuple(shapes))
+            shape: Shape = Emptyable(inner) if shapes else Enum(("",))
+            return union_of([shape, Null()]) if nullable else shape
+        tagged = self._discriminator(s, ptr, branches) if key == "oneOf" or "discriminator" in s \
+            else None
+        if len(shapes) == 1 and tagged is None:
+            return union_of([shapes[0], Null()]) if nullable else shapes[0]
+        union = Union(tuple(shapes), exclusive=key == "oneOf", discriminator=tagged)
+        return Union((union, Null())) if nullable else union
+
+    def _discriminator(
+        self, s: dict[str, Any], ptr: str, branches: list[Any]
+    ) -> Discriminator | None:
+        spec = s.get("discriminator")
+        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+            return None
+        prop = spec["propertyName"]
+        mapping: dict[str, Any] = spec["mapping"] if isinstance(spec.get("mapping"), dict) else {}
+        by_ref = {_canonical(str(ref)): str(value) for value, ref in mapping.items()}
+        pairs: list[tuple[str, int]] = []
+        for i, branch in enumerate(branches):
+            tags = _tags(branch, prop, by_ref)
+            if not tags:
+                self.warn(f"discriminator: no value of '{prop}' names {key_of(branch, i)}; the "
+                          "union is checked without the tag", f"{ptr}/discriminator", "not-checked")
+                return None
+            pairs += [(tag, i) for tag in tags]
+        return Discriminator(prop, tuple(sorted(set(pairs))))
 
     def _typed(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
         typ = s.get("type")
-        nullable = s.get("nullable") is True
-        if isinstance(typ, list):
-            nullable = nullable or "null" in typ
-            types = [t for t in typ if t != "null"]
-        else:
-            types = [typ] if typ is not None else []
-        if nullable:
-            self.warn("null is not representable; it is dropped", ptr, "nullable")
-        if len(types) > 1:
-            return Union(tuple(self._one_type(s, t, ptr, path, open_enum) for t in types))
-        return self._one_type(s, types[0] if types else None, ptr, path, open_enum)
-
-    def _one_type(
-        self, s: dict[str, Any], typ: Any, ptr: str, path: tuple[str, ...], open_enum: bool
-    ) -> Shape:
-        if "enum" in s and typ in ("string", None):
-            return self._enum(s, ptr, open_enum)
+        types = [t for t in typ] if isinstance(typ, list) else ([typ] if typ is not None else [])
+        if s.get("nullable") is True and types and "null" not in types:
+            types.append("null")
+        if "const" in s:
+            return self._values([s["const"]], types, s, ptr, "const", open_enum=open_enum)
         if "enum" in s:
-            self.warn(f"enum on type {typ!r} is not modelled; not checked", f"{ptr}/enum",
-                      "unsupported")
-        if typ is None:
+            return self._values(s["enum"], types, s, ptr, "enum", open_enum=open_enum)
+        if not types:
             return self._untyped(s, ptr, path)
-        reader = _SCALARS.get(typ) if isinstance(typ, str) else None
-        if reader is not None:
-            return self._usable_pattern(reader(s), ptr)
-        if typ == "array":
-            items = s.get("items")
-            return Array(AnyShape() if items is None else self.shape(items, f"{ptr}/items", path))
-        if typ == "object":
-            return self._object(s, ptr, path)
-        self.warn(f"unknown type {_short(typ)}; any value is accepted here", f"{ptr}/type",
-                  "unsupported")
-        return AnyShape()
+        return union_of([self._one_type(s, t, ptr, path) for t in dict.fromkeys(types)])
 
-    def _usable_pattern(self, shape: Shape, ptr: str) -> Shape:
-        """``shape`` without a ``pattern`` that Python's ``re`` cannot compile (ECMA-262
-        syntax such as ``\\p{L}`` or ``(?<name>...)``, or a broken one): the client would
-        raise ``re.error`` when checking it. Such a pattern is warned about and not checked."""
-        if not isinstance(shape, String) or shape.pattern is None:
-            return shape
-        try:
-            re.compile(shape.pattern)
-        except (re.error, RecursionError, OverflowError) as exc:
-            self.warn(f"pattern {_short(shape.pattern)} is not a regular expression Python can"
-                      f" use ({exc}); it is not checked", f"{ptr}/pattern", "bad-pattern")
-            return replace(shape, pattern=None)
+    def _values(
+        self, values: Any, types: list[Any], s: dict[str, Any], ptr: str, key: str,
+        *, open_enum: bool,
+    ) -> Shape:  # fmt: skip
+        if not isinstance(values, list):
+            self.warn(f"'{key}' is not a list", f"{ptr}/{key}", "bad-schema")
+            return AnyShape()
+        opened = open_enum or s.get("x-stripeBypassValidation") is True
+        shape, dropped = enum_shape(values, types, s, opened)
+        if dropped:
+            self.warn(f"{key} values that are arrays or objects are not checked: "
+                      f"{_short(dropped)}", f"{ptr}/{key}", "not-checked")
         return shape
 
-    def _untyped(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
-        if "properties" in s or "additionalProperties" in s:
+    def _one_type(self, s: dict[str, Any], typ: Any, ptr: str, path: tuple[str, ...]) -> Shape:
+        if typ == "array":
+            return self._array(s, ptr, path)
+        if typ == "object":
             return self._object(s, ptr, path)
-        if "items" in s:
-            return Array(self.shape(s["items"], f"{ptr}/items", path))
-        return AnyShape()
-
-    def _enum(self, s: dict[str, Any], ptr: str, open_enum: bool) -> Shape:
-        values = s["enum"]
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            self.warn("enum with values that are not strings; not checked", f"{ptr}/enum",
+        if typ == "null":
+            return Null()
+        shape = scalar_shape(s, typ) if isinstance(typ, str) else None
+        if shape is None:
+            self.warn(f"unknown type {_short(typ)}; any value is accepted here", f"{ptr}/type",
                       "unsupported")
             return AnyShape()
-        max_length = _max_length(s)
-        opened = open_enum or s.get("x-stripeBypassValidation") is True
-        rest = tuple(v for v in values if v != "")
-        if not rest or len(rest) == len(values):
-            return Enum(tuple(values), open=opened, max_length=max_length)
-        return Emptyable(Enum(rest, open=opened, max_length=max_length))
+        return self._checked_pattern(shape, s, ptr)
+
+    def _checked_pattern(self, shape: Shape, s: dict[str, Any], ptr: str) -> Shape:
+
+        from generator.model.shapes import String
+
+        if not isinstance(shape, String) or shape.pattern is None:
+            return shape
+        problem = translate(shape.pattern).problem
+        if not problem:
+            return shape
+        self.warn(f"pattern {_short(shape.pattern)} is not checked: {problem}", f"{ptr}/pattern",
+                  "bad-pattern")
+        return replace(shape, pattern=None)
+
+    def _untyped(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
+        if OBJECT_KEYS & set(s):
+            return self._object(s, ptr, path)
+        if ARRAY_KEYS & set(s):
+            return self._array(s, ptr, path)
+        checked = sorted(set(s) & (KNOWN - {"type", "nullable"}))
+        if checked:
+            self.warn(f"{', '.join(checked)} without 'type' apply to some types only; not "
+                      "checked", ptr, "not-checked")
+        return AnyShape()
+
+    def _array(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
+        items = s.get("items")
+        if "prefixItems" in s:
+            items = None
+        return Array(
+            AnyShape() if items is None else self.shape(items, f"{ptr}/items", path),
+            min_items=bounded_int(s, "minItems"),
+            max_items=bounded_int(s, "maxItems"),
+            unique_items=s.get("uniqueItems") is True,
+        )
+
+    def _keys(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Keys:
+        names = s.get("propertyNames")
+        patterns: dict[str, Any] = s["patternProperties"] if isinstance(
+            s.get("patternProperties"), dict) else {}
+        found: list[PatternField] = []
+        for pattern, sub in patterns.items():
+            problem = translate(pattern).problem
+            if problem:
+                self.warn(f"patternProperties {_short(pattern)} is not checked: {problem}",
+                          f"{ptr}/patternProperties/{_esc(pattern)}", "bad-pattern")
+                continue
+            found.append(PatternField(pattern, self.shape(
+                sub, f"{ptr}/patternProperties/{_esc(pattern)}", (*path, "\x00*"))))
+        keys = Keys(
+            min_properties=bounded_int(s, "minProperties"),
+            max_properties=bounded_int(s, "maxProperties"),
+            names=None if names is None else self.shape(
+                {"type": "string", **names} if isinstance(names, dict) else names,
+                f"{ptr}/propertyNames", path),
+            patterns=tuple(found),
+        )
+        return ANY_KEYS if keys == ANY_KEYS else keys
 
     def _object(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
         named, self.pending = self.pending, None
@@ -322,23 +470,31 @@ class Reader:
         if not isinstance(props, dict):
             self.warn("'properties' is not an object", f"{ptr}/properties", "bad-schema")
             props = {}
+        required = self._required(s, ptr)
+        listed = {**props}
         props = self._directed(props)
-        if not props and extra is not None and extra is not False:
-            value = AnyShape() if extra is True else self.shape(
+        required = frozenset(r for r in required if r in props or r not in listed)
+        props = {**props, **{r: {} for r in required if r not in props}}
+        keys = self._keys(s, ptr, path)
+        if not props and extra is not False and RECURSIVE not in s and named is None:
+            value = AnyShape() if extra in (None, True) else self.shape(
                 extra, f"{ptr}/additionalProperties", path)
-            return Map(value)
-        if props and extra not in (None, True, False):
-            self.warn("'additionalProperties' schema beside 'properties' is not modelled; "
-                      "other keys are accepted unchecked", f"{ptr}/additionalProperties",
-                      "unsupported")
+            return Map(value, keys)
+        extra_shape = None if extra in (None, True, False, {}) else self.shape(
+            extra, f"{ptr}/additionalProperties", (*path, "\x00*"))
         title = s.get("title", "") if isinstance(s.get("title"), str) else ""
         obj = Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
-            fields=self._fields(props, self._required(s, props, ptr), ptr, path),
+            fields=self._fields(props, required, ptr, path),
             additional=extra is not False,
             title=title,
+            extra=extra_shape,
+            keys=keys,
         )
-        key = ref_key(named) if named is not None and named in self.registry.recursive else ""
+        marked = s.get(RECURSIVE)
+        key = recursive_key(marked) if isinstance(marked, str) else ""
+        if named is not None and named in self.registry.recursive:
+            key = ref_key(named)
         ref = self.registry.add(obj, (self.op_id, path), key)
         if named is not None:
             self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
@@ -350,7 +506,7 @@ class Reader:
         hidden = "readOnly" if self.direction == "request" else "writeOnly"
         return {k: v for k, v in props.items() if not (isinstance(v, dict) and v.get(hidden))}
 
-    def _required(self, s: dict[str, Any], props: dict[str, Any], ptr: str) -> frozenset[str]:
+    def _required(self, s: dict[str, Any], ptr: str) -> frozenset[str]:
         required = s.get("required", [])
         if not isinstance(required, list):
             self.warn("'required' is not a list", f"{ptr}/required", "bad-schema")
@@ -358,12 +514,7 @@ class Reader:
         if not all(isinstance(r, str) for r in required):
             self.warn("'required' holds a value that is not a string; it is ignored",
                       f"{ptr}/required", "bad-schema")
-        names = [r for r in required if isinstance(r, str)]
-        missing = [r for r in names if r not in props]
-        if missing:
-            self.warn(f"required names no listed property: {', '.join(missing)}",
-                      f"{ptr}/required", "unsupported")
-        return frozenset(names)
+        return frozenset(r for r in required if isinstance(r, str))
 
     def _fields(
         self, props: dict[str, Any], required: frozenset[str], ptr: str, path: tuple[str, ...]
@@ -375,24 +526,35 @@ class Reader:
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:
-            return self._field_tuple(props, names, required, ptr, path)
+            return tuple(self._field(wire, sub, names[wire], ptr, path, required=wire in required)
+                         for wire, sub in props.items())  # fmt: skip
         finally:
             self.depth = outer
 
-    def _field_tuple(
-        self, props: dict[str, Any], names: dict[str, str], required: frozenset[str], ptr: str,
-        path: tuple[str, ...],
-    ) -> tuple[Field, ...]:  # fmt: skip
-        return tuple(
-            Field(
-                wire_name=wire,
-                python_name=names[wire],
-                shape=self.shape(sub, f"{ptr}/properties/{_esc(wire)}", (*path, wire)),
-                required=wire in required,
-                description=_description(sub),
-            )
-            for wire, sub in props.items()
+    def _field(
+        self, wire: str, sub: Any, python: str, ptr: str, path: tuple[str, ...], *,
+        required: bool,
+    ) -> Field:
+        info = sub if isinstance(sub, dict) else {}
+        default = json.dumps(info["default"], sort_keys=True) if "default" in info else ""
+        return Field(
+            wire_name=wire,
+            python_name=python,
+            shape=self.shape(sub, f"{ptr}/properties/{_esc(wire)}", (*path, wire)),
+            required=required,
+            description=_description(sub),
+            read_only=info.get("readOnly") is True,
+            deprecated=info.get("deprecated") is True,
+            default=default,
         )
+
+
+def _named_target(s: dict[str, Any]) -> bool:
+    """Whether a schema reads as a named object (the target of a recursive ``Ref``)."""
+    typ = s.get("type")
+    types = typ if isinstance(typ, list) else [typ]
+    return ("object" in types or (typ is None and "properties" in s)) and not (
+        "oneOf" in s or "anyOf" in s)
 
 
 def _is_object(s: Any) -> bool:
@@ -401,30 +563,31 @@ def _is_object(s: Any) -> bool:
             and not {"anyOf", "allOf", "oneOf", "$ref"} & set(s))
 
 
-def _string(s: dict[str, Any]) -> Shape:
-    fmt = s.get("format") if isinstance(s.get("format"), str) else None
-    if fmt == "binary":
-        return Binary()
-    pattern = s.get("pattern") if isinstance(s.get("pattern"), str) else None
-    return String(max_length=_max_length(s), format=fmt, pattern=pattern)
+def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
+    """The discriminator values that name ``branch``: from the mapping, else its schema's
+    name (OpenAPI's implicit mapping), else a single ``enum``/``const`` of the property."""
+    if not isinstance(branch, dict):
+        return []
+    ref = branch.get(REF_NAME, branch.get("$ref"))
+    if isinstance(ref, str):
+        named = [v for r, v in by_ref.items() if r == ref]
+        return named or [ref.rsplit("/", 1)[-1]]
+    sub = (branch.get("properties") or {}).get(prop)
+    if isinstance(sub, dict):
+        values = sub.get("enum", [sub["const"]] if "const" in sub else [])
+        if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
+            return list(values)
+    return []
 
 
-def _format(s: dict[str, Any]) -> str | None:
-    fmt = s.get("format")
-    return fmt if isinstance(fmt, str) else None
+def _canonical(ref: str) -> str:
+    """A discriminator mapping value as a reference (a bare name names a component schema)."""
+    return ref if "#" in ref or "/" in ref or "." in ref else f"#/components/schemas/{ref}"
 
 
-_SCALARS: dict[str, Callable[[dict[str, Any]], Shape]] = {
-    "string": _string,
-    "integer": lambda s: Integer(format=_format(s)),
-    "number": lambda s: Number(format=_format(s)),
-    "boolean": lambda s: Boolean(),
-}
-
-
-def _max_length(s: dict[str, Any]) -> int | None:
-    value = s.get("maxLength")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def key_of(branch: Any, index: int) -> str:
+    ref = branch.get(REF_NAME) if isinstance(branch, dict) else None
+    return repr(ref) if isinstance(ref, str) else f"branch {index}"
 
 
 def _description(s: Any) -> str:

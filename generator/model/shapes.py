@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "1.1"
+MODEL_VERSION = "2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,24 +28,66 @@ class Source:
     layout: str = ""  # the page layout it was read from (generator/scrape/layout.py); "" if none
 
 
+Scalar: TypeAlias = str | int | float | bool | None  # a JSON scalar value
+Real: TypeAlias = int | float
+
+
 @dataclass(frozen=True, slots=True)
 class String:
+    """A string; ``pattern`` is an ECMA-262 regular expression that Python's ``re`` reads the
+    same way (checked at generation time), searched anywhere in the value (JSON Schema)."""
+
     max_length: int | None = None
-    format: str | None = None  # "decimal", "date-time", ... ("binary" becomes Binary)
+    format: str | None = None  # "decimal", "date-time", "uuid", ... ("binary" becomes Binary)
     pattern: str | None = None
+    min_length: int | None = None
     kind: Literal["string"] = "string"
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Numeric limits (JSON Schema 2020-12 forms; OpenAPI 3.0's boolean exclusive forms are
+    read into these): ``minimum <= x``, ``x < exclusive_maximum``, ``x / multiple_of`` whole."""
+
+    minimum: Real | None = None
+    maximum: Real | None = None
+    exclusive_minimum: Real | None = None
+    exclusive_maximum: Real | None = None
+    multiple_of: Real | None = None
+
+
+NO_BOUNDS = Bounds()
 
 
 @dataclass(frozen=True, slots=True)
 class Integer:
     format: str | None = None  # "unix-time": a datetime is also accepted
+    bounds: Bounds = NO_BOUNDS
     kind: Literal["integer"] = "integer"
 
 
 @dataclass(frozen=True, slots=True)
 class Number:
     format: str | None = None
+    bounds: Bounds = NO_BOUNDS
     kind: Literal["number"] = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Null:
+    """JSON ``null`` (Python ``None``): a value, distinct from an argument not given."""
+
+    kind: Literal["null"] = "null"
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A closed set of JSON scalar values of any type: ``const``, and enums of numbers,
+    booleans or mixed types (string-only enums are ``Enum``). Compared as JSON compares:
+    ``1`` equals ``1.0`` but not ``true``."""
+
+    values: tuple[Scalar, ...]
+    kind: Literal["const"] = "const"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,22 +108,65 @@ class Enum:
 @dataclass(frozen=True, slots=True)
 class Array:
     items: Shape
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
     kind: Literal["array"] = "array"
 
 
 @dataclass(frozen=True, slots=True)
+class PatternField:
+    """``patternProperties``: keys that match ``pattern`` (searched) have values of ``shape``."""
+
+    pattern: str
+    shape: Shape
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Rules on an object's keys as a whole: counts, ``propertyNames``, ``patternProperties``."""
+
+    min_properties: int | None = None
+    max_properties: int | None = None
+    names: Shape | None = None  # every key (a string) must match this shape
+    patterns: tuple[PatternField, ...] = ()
+
+
+ANY_KEYS = Keys()
+
+
+@dataclass(frozen=True, slots=True)
 class Map:
-    """An object whose keys are free and whose values share one shape (``metadata``)."""
+    """An object whose keys are free and whose values share one shape (``metadata``); a
+    key matched by one of ``keys.patterns`` has that pattern's shape instead."""
 
     values: Shape
+    keys: Keys = ANY_KEYS
     kind: Literal["map"] = "map"
 
 
 @dataclass(frozen=True, slots=True)
+class Discriminator:
+    """OpenAPI ``discriminator``: the member's ``property`` value names the variant.
+
+    ``mapping`` pairs each tag value with the index of its variant in the union (from the
+    ``mapping`` and, for variants it does not name, the variant's schema name)."""
+
+    property: str
+    mapping: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Union:
-    """One of several shapes (object-or-id, integer-or-"now", ...)."""
+    """One of several shapes (object-or-id, integer-or-"now", ...).
+
+    ``exclusive`` (``oneOf``): exactly one variant may accept the value; otherwise
+    (``anyOf``, type lists) at least one. With a ``discriminator`` the tag picks the variant.
+    """
 
     variants: tuple[Shape, ...]
+    exclusive: bool = False
+    discriminator: Discriminator | None = None
     kind: Literal["union"] = "union"
 
 
@@ -117,28 +202,39 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """A property; ``read_only`` ones are left out of request types (the server sets them),
+    ``default`` is the JSON text of the schema's default ("" when it gives none)."""
+
     wire_name: str
     python_name: str
     shape: Shape
     required: bool = False
     description: str = ""
+    read_only: bool = False
+    deprecated: bool = False
+    default: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Object:
-    """A named object shape; ``title`` is the hint it was named from (may be empty)."""
+    """A named object shape; ``title`` is the hint it was named from (may be empty).
+
+    Keys other than the fields: refused when ``additional`` is false, else checked against
+    ``extra`` (``additionalProperties`` as a schema; ``None``: any value)."""
 
     name: str
     fields: tuple[Field, ...]
     additional: bool = True  # False where the schema says additionalProperties: false
     title: str = ""
     description: str = ""
+    extra: Shape | None = None
+    keys: Keys = ANY_KEYS
     kind: Literal["object"] = "object"
 
 
 Shape: TypeAlias = (
-    String | Integer | Number | Boolean | Enum | Array | Map | Union | Emptyable | Binary
-    | AnyShape | Ref
+    String | Integer | Number | Boolean | Null | Const | Enum | Array | Map | Union | Emptyable
+    | Binary | AnyShape | Ref
 )
 
 ParameterLocation: TypeAlias = Literal["path", "query", "header"]

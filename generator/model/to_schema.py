@@ -4,13 +4,17 @@ Used to write an operation's page back (round trip 1: it normalises to an equal 
 check that the model accepts and rejects what the page's schema does (round trip 2). Keys are
 sorted as on Stripe's pages; an ``Emptyable`` puts its ``""`` branch last (an ``Emptyable(Enum)``
 becomes one ``enum`` with ``""`` first); a ``Ref`` is the object inlined with its title; an
-object without fields has no ``properties`` key (the pages drop an empty one).
+object without fields has no ``properties`` key (the pages drop an empty one). A ``Ref`` met
+again inside its own object (a recursive type) is ``{"$ref": "#<Name>"}``, and the object it
+points back to carries ``"$anchor": "<Name>"`` (JSON Schema 2020-12, 8.2.2) and the scraper's
+mark of a recursive target, so both ``jsonschema`` and the reader follow it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from generator.model.shapes import (
     AnyShape,
@@ -18,11 +22,15 @@ from generator.model.shapes import (
     Array,
     Binary,
     Boolean,
+    Bounds,
+    Const,
     Emptyable,
     Enum,
     Field,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -31,6 +39,7 @@ from generator.model.shapes import (
     String,
     Union,
 )
+from generator.scrape.refs import RECURSIVE, REF_NAME
 
 EMPTY: dict[str, Any] = {"enum": [""], "type": "string"}
 
@@ -48,32 +57,78 @@ def body_schema(op: Operation, api: Api) -> dict[str, Any] | None:
 class _Writer:
     def __init__(self, objects: Mapping[str, Object]) -> None:
         self.objects = objects
+        self.active: list[str] = []  # objects being written (outermost first)
+        self.recursive: set[str] = set()  # of those, the ones met again inside themselves
 
     def schema(self, shape: Shape) -> dict[str, Any]:
-        if isinstance(shape, Ref):
-            return self._object(self.objects[shape.name])
-        if isinstance(shape, Emptyable):
-            return self._emptyable(shape.shape)
-        if isinstance(shape, Union):
-            return {"anyOf": [self.schema(v) for v in shape.variants]}
-        if isinstance(shape, Array):
-            return {"items": self.schema(shape.items), "type": "array"}
-        if isinstance(shape, Map):
-            return {"additionalProperties": self.schema(shape.values), "type": "object"}
-        return _scalar(shape)
+        match shape:
+            case Ref():
+                return self._ref(shape.name)
+            case Emptyable():
+                return self._emptyable(shape.shape)
+            case Union():
+                return self._union(shape)
+            case Array():
+                return _sorted(items=self.schema(shape.items), maxItems=shape.max_items,
+                               minItems=shape.min_items, type="array",
+                               uniqueItems=True if shape.unique_items else None)
+            case Map():
+                values = self.schema(shape.values)
+                return {"additionalProperties": values, **self._keys(shape.keys), "type": "object"}
+            case (String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary()
+                  | AnyShape()):  # fmt: skip
+                return _scalar(shape)
+            case _:
+                assert_never(shape)
+
+    def _ref(self, name: str) -> dict[str, Any]:
+        if name in self.active:
+            self.recursive.add(name)
+            return {"$ref": f"#{_anchor(name)}"}
+        self.active.append(name)
+        try:
+            out = self._object(self.objects[name])
+        finally:
+            self.active.pop()
+        if name in self.recursive:
+            self.recursive.discard(name)
+            marks = {"$anchor": _anchor(name), RECURSIVE: f"#{_anchor(name)}"}
+            out = dict(sorted({**out, **marks}.items()))
+        return out
+
+    def _union(self, shape: Union) -> dict[str, Any]:
+        variants = [self.schema(v) for v in shape.variants]
+        if shape.discriminator is None:
+            return {"oneOf" if shape.exclusive else "anyOf": variants}
+        by_index = {i: tag for tag, i in shape.discriminator.mapping}
+        mapping = {tag: f"#/components/schemas/{tag}" for tag, _ in shape.discriminator.mapping}
+        named = [{**v, REF_NAME: f"#/components/schemas/{by_index[i]}"} if i in by_index else v
+                 for i, v in enumerate(variants)]  # fmt: skip
+        spec = {"mapping": mapping, "propertyName": shape.discriminator.property}
+        return {"discriminator": spec, "oneOf" if shape.exclusive else "anyOf": named}
 
     def _emptyable(self, inner: Shape) -> dict[str, Any]:
         if isinstance(inner, Enum):
             return _enum(inner, ("", *inner.values))
-        variants = inner.variants if isinstance(inner, Union) else (inner,)
+        variants = inner.variants if isinstance(inner, Union) and not inner.exclusive \
+            and inner.discriminator is None else (inner,)
         return {"anyOf": [*(self.schema(v) for v in variants), dict(EMPTY)]}
+
+    def _keys(self, keys: Keys) -> dict[str, Any]:
+        patterns = {p.pattern: self.schema(p.shape) for p in keys.patterns} or None
+        names = None if keys.names is None else self.schema(keys.names)
+        return _sorted(maxProperties=keys.max_properties, minProperties=keys.min_properties,
+                       patternProperties=patterns, propertyNames=names)
 
     def _object(self, obj: Object) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if not obj.additional:
             out["additionalProperties"] = False
+        elif obj.extra is not None:
+            out["additionalProperties"] = self.schema(obj.extra)
         if obj.description:
             out["description"] = obj.description
+        out.update(self._keys(obj.keys))
         if obj.fields:
             out["properties"] = {f.wire_name: self._field(f) for f in obj.fields}
         required = [f.wire_name for f in obj.fields if f.required]
@@ -82,29 +137,57 @@ class _Writer:
         if obj.title:
             out["title"] = obj.title
         out["type"] = "object"
-        return out
+        return dict(sorted(out.items()))
 
     def _field(self, f: Field) -> dict[str, Any]:
         out = self.schema(f.shape)
-        if f.description:
-            out = dict(sorted({**out, "description": f.description}.items()))
+        extra = _sorted(default=json.loads(f.default) if f.default else None,
+                        deprecated=True if f.deprecated else None,
+                        description=f.description or None,
+                        readOnly=True if f.read_only else None)
+        if extra:
+            out = dict(sorted({**out, **extra}.items()))
         return out
 
 
-def _scalar(shape: Shape) -> dict[str, Any]:
-    if isinstance(shape, String):
-        return _sorted(format=shape.format, maxLength=shape.max_length, pattern=shape.pattern,
-                       type="string")
-    if isinstance(shape, Integer | Number):
-        return _sorted(format=shape.format, type=shape.kind)
-    if isinstance(shape, Boolean):
-        return {"type": "boolean"}
-    if isinstance(shape, Enum):
-        return _enum(shape, shape.values)
-    if isinstance(shape, Binary):
-        return {"format": "binary", "type": "string"}
-    assert isinstance(shape, AnyShape), shape
-    return {}
+def _anchor(name: str) -> str:
+    """An ``$anchor`` for an object name (letters, digits, ``-``, ``_``, ``.``)."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in name)
+    return cleaned if cleaned[:1].isalpha() else f"S{cleaned}"
+
+
+def _bounds(b: Bounds) -> dict[str, Any]:
+    return _sorted(exclusiveMaximum=b.exclusive_maximum, exclusiveMinimum=b.exclusive_minimum,
+                   maximum=b.maximum, minimum=b.minimum, multipleOf=b.multiple_of)
+
+
+Scalar = String | Integer | Number | Boolean | Null | Const | Enum | Binary | AnyShape
+
+
+def _scalar(shape: Scalar) -> dict[str, Any]:
+    match shape:
+        case String():
+            return _sorted(format=shape.format, maxLength=shape.max_length,
+                           minLength=shape.min_length, pattern=shape.pattern, type="string")
+        case Integer() | Number():
+            return dict(sorted({**_sorted(format=shape.format, type=shape.kind),
+                                **_bounds(shape.bounds)}.items()))
+        case Boolean():
+            return {"type": "boolean"}
+        case Null():
+            return {"type": "null"}
+        case Const():
+            if len(shape.values) == 1:
+                return {"const": shape.values[0]}
+            return {"enum": list(shape.values)}
+        case Enum():
+            return _enum(shape, shape.values)
+        case Binary():
+            return {"format": "binary", "type": "string"}
+        case AnyShape():
+            return {}
+        case _:
+            assert_never(shape)
 
 
 def _enum(shape: Enum, values: tuple[str, ...]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from generator.progress import Progress
 
 if TYPE_CHECKING:
     from generator.model.shapes import Api
+    from generator.scrape.openapi import OpenApiInput
     from generator.scrape.records import RawPage
 
 
@@ -60,18 +61,18 @@ def load(
     from generator.model import normalise
 
     base_url = options.base_url
+    name = source.name
     if source.openapi is not None:
-        from generator.scrape import read_openapi
+        from generator.model.naming import api_name
 
-        doc_path = source.openapi
-        parts = _input_parts(memo, doc_path)
-        doc = memo.reported("openapi", parts, reporter, lambda r: read_openapi(doc_path, r))
+        doc, key = _read_document(source.openapi, reporter, memo)
         if doc is None:
             return None
         pages: list[RawPage] = list(doc.pages)
-        keys = [memo.key("openapi", parts)]
+        keys = [key]
         if base_url is None and doc.servers:
             base_url = doc.servers[0].rstrip("/")
+        name = name if source.named else api_name(doc.title, fallback=name)
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
 
@@ -85,14 +86,40 @@ def load(
     if not pages and not reporter.has_errors:
         message = "no operations left to generate" + filters(options)
         reporter.error(where(source), 0, message, code="no-operations")
-    overrides = options.overrides_for(source.name)
-    parts = [source.name, repr(base_url), repr(options.include), repr(options.exclude),
+    overrides = options.overrides_for(name)
+    parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
              repr(overrides), options.page_layout, *keys]  # fmt: skip
     progress.stage("modelling")
     api = memo.reported("model", parts, reporter, lambda r: normalise(
-        source.name, pages, r, base_url=base_url, overrides=overrides,
+        name, pages, r, base_url=base_url, overrides=overrides,
         page_layout=options.page_layout))  # fmt: skip
     return api, memo.key("model", parts)
+
+
+def _read_document(
+    doc_path: Path, reporter: Reporter, memo: Memo
+) -> tuple[OpenApiInput | None, str]:
+    """An OpenAPI document read (or kept), and its memo key.
+
+    A kept read holds only while the other files its ``$ref``s named are unchanged: the key
+    is first the document's own bytes, then also the digests of the files a kept read
+    listed, until a read agrees with the files as they are.
+    """
+    from generator.scrape import read_openapi
+    from generator.scrape.openapi import file_digest
+
+    parts = _input_parts(memo, doc_path)
+    for _ in range(3):
+        scratch = Reporter()
+        doc = memo.reported("openapi", parts, scratch, lambda r: read_openapi(doc_path, r))
+        listed = [] if doc is None else [f"{n}\0{d}" for n, d in doc.files]
+        current = [] if doc is None else [
+            f"{n}\0{file_digest(doc_path.parent / n)}" for n, _ in doc.files]
+        if current == listed:
+            break
+        parts = [*parts, *current]
+    reporter.extend(scratch)
+    return doc, memo.key("openapi", parts)
 
 
 def _input_parts(memo: Memo, path: Path) -> list[str | bytes]:

@@ -22,6 +22,7 @@ class ApiSource:
     label: str  # how generated files name their source ("specs/stripe")
     pages: tuple[Path, ...] = ()
     openapi: Path | None = None
+    named: bool = True  # False: an OpenAPI document's name comes from its info.title
 
 
 def display_path(path: Path) -> str:
@@ -65,7 +66,8 @@ def find_sources(
     if spec.is_file():
         if spec.suffix.lower() in OPENAPI_SUFFIXES:
             shown = label or source_label(spec, root)
-            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec)]
+            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec,
+                              named=name is not None)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
         )
@@ -78,7 +80,8 @@ def find_sources(
         for api, paths in discover(spec)
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc)
+        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc,
+                  named=name is not None)
         for doc in sorted(spec.iterdir())
         if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
     ]

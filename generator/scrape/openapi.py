@@ -9,6 +9,7 @@ ordered path, query, header. Unlike the page tool, path-item parameters are incl
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class OpenApiInput:
     version: str
     servers: tuple[str, ...]
     pages: tuple[RawPage, ...]
+    files: tuple[tuple[str, str], ...] = ()  # other files read for $refs: (path, sha256)
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -79,14 +81,37 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     info = _dict(doc.get("info"))
     servers = tuple(server_url(s) for s in _list(doc.get("servers")) if isinstance(s, dict))
     lines = PointerLines(text)
-    reader = _Reader(file, reporter, Resolver(doc, file, reporter), _Locator(text), lines)
+    refs = Resolver(doc, file, reporter, root=path, load=_load_file)
+    reader = _Reader(file, reporter, refs, _Locator(text), lines)
     reader.host = _host(servers[0]) if servers else ""
     reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
     reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
     reported = frozenset(d.pointer for d in reporter.items if d.file == file and d.pointer)
     lint_document(doc, lines, file, reporter, reported=reported)
-    return OpenApiInput(str(info.get("title", "")), str(info.get("version", "")), servers, pages)
+    files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.files))
+    title, version = str(info.get("title", "")), str(info.get("version", ""))
+    return OpenApiInput(title, version, servers, pages, files)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes ("" when it cannot be read): a cached read of a
+    document stays valid while the files it refers to keep their digests."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _load_file(path: Path) -> Any:
+    """A file that a ``$ref`` names, parsed as JSON or YAML (``ValueError`` when it is neither)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return json.loads(text)
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc).splitlines()[0]) from exc
 
 
 def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any] | None:
@@ -234,11 +259,11 @@ class _Reader:
         return None
 
     def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
-        op = _dict(item[method])
+        op = _dict(self.refs.follow(item[method], ptr))  # a $ref here is not OpenAPI, but used
         params = self._parameters(item, op, ptr, line)
         media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
         schema_pointer = f"{ptr}/requestBody/content/{escape(media_type)}/schema"
-        responses = self._responses(op.get("responses"), ptr)
+        responses = self._responses(op.get("responses"), ptr, line)
         operation_id = str(op.get("operationId") or "")
         headers = self._headers(responses[1], media_type)
         return RawPage(
@@ -328,7 +353,7 @@ class _Reader:
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
         if "schema" in param:
             return self._schema(param["schema"], f"{pointer}/schema", line)
-        for media, content in _dict(param.get("content")).items():
+        for media, content in self._content(param, pointer, line).items():
             where = f"{pointer}/content/{escape(str(media))}/schema"
             return self._schema(_dict(content).get("schema"), where, line)
         return None
@@ -350,20 +375,46 @@ class _Reader:
         if raw is None:
             return "", None, False, ()
         body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
-        for media, content in _dict(body.get("content")).items():
+        for media, content in self._content(body, f"{ptr}/requestBody", line).items():
             where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
             schema = self._schema(_dict(content).get("schema"), where, line)
             return str(media), schema, True, _encoding(_dict(content).get("encoding"))
         return "", None, True, ()
 
-    def _responses(self, raw: Any, ptr: str) -> tuple[tuple[RawResponse, ...], list[str]]:
+    def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
+        """``owner``'s ``content`` map, media type → media type object.
+
+        Two quirks of documents in the wild get a located warning and are read anyway: a
+        ``$ref`` directly under ``content`` (OpenAPI has no reusable content maps; followed),
+        and a key that is not a media type (``type/subtype``; skipped).
+        """
+        content = owner.get("content")
+        where = f"{ptr}/content"
+        if isinstance(content, dict) and isinstance(content.get("$ref"), str):
+            message = "a $ref directly under 'content' is not OpenAPI (content maps media " \
+                "types to media type objects); it is followed"
+            self.reporter.warning(self.file, line, message, pointer=where, code="content-ref")
+            content = self.refs.follow(content, where)
+        found: dict[str, Any] = {}
+        for media, value in _dict(content).items():
+            if "/" in str(media):
+                found[str(media)] = value
+                continue
+            message = f"{str(media)!r} under 'content' is not a media type; it is skipped"
+            self.reporter.warning(self.file, line, message, pointer=f"{where}/{escape(str(media))}",
+                                  code="content-key")
+        return found
+
+    def _responses(
+        self, raw: Any, ptr: str, line: int
+    ) -> tuple[tuple[RawResponse, ...], list[str]]:
         """The responses, and the distinct response media types (for ``accept``)."""
         found: list[RawResponse] = []
         accept: list[str] = []
         for status, value in _dict(raw).items():
             where = f"{ptr}/responses/{escape(str(status))}"
             response = _dict(self.refs.follow(value, where))
-            content = _dict(response.get("content"))
+            content = self._content(response, where, line)
             media = preferred_media_type([str(m) for m in content])
             schema = _dict(content.get(media)).get("schema") if media else None
             pointer = f"{where}/content/{escape(media)}/schema" if media else ""

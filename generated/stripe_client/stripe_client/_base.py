@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
@@ -100,7 +100,8 @@ def strip_not_given(pairs: Mapping[str, object]) -> dict[str, object]:
 
 
 def _jsonable(value: Any) -> Any:
-    """`value` ready for `json.dumps`: NOT_GIVEN dropped, datetime as seconds, Decimal as str."""
+    """`value` ready for `json.dumps`: NOT_GIVEN dropped, datetime as seconds, Decimal as str,
+    a date (`format: date`) as `YYYY-MM-DD` and a UUID (`format: uuid`) as its text."""
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items() if v is not NOT_GIVEN}
     if isinstance(value, list | tuple):
@@ -108,8 +109,10 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
         aware = value if value.utcoffset() is not None else value.replace(tzinfo=UTC)
         return int(aware.timestamp() // 1)
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
@@ -725,7 +728,7 @@ class BaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
     ) -> Any:
-        """One `Page` of a list (`Page.auto_paging_iter()` walks the rest as `paging` says);
+        """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
 
@@ -875,7 +878,7 @@ class AsyncBaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
     ) -> Any:
-        """One `AsyncPage` of a list (`AsyncPage.auto_paging_iter()` walks the rest as `paging` says);
+        """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = await self.request(
             method, path, query=query, options=options, styles=styles, raw=True

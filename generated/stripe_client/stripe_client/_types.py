@@ -13,10 +13,6 @@ FileInput: TypeAlias = (
 )
 """A file to upload: its bytes, an open binary file, a path, or (name, content[, media type])."""
 
-ErrorBody: TypeAlias = Any
-"""The body of an `APIError`: the error responses (`4XX`, `5XX`, `default`) the document
-declares, or `Any` where one of them has no schema."""
-
 
 class BalanceSettingsParam(TypedDict, total=False):
     """The ``balance_settings_param`` object."""
@@ -135,3 +131,7 @@ class TaxParam(TypedDict, total=False):
     """The ``tax_param`` object."""
 
     ip_address: str | Literal[""]
+
+ErrorBody: TypeAlias = Any
+"""The body of an `APIError`: the error responses (`4XX`, `5XX`, `default`) the document
+declares, or `Any` where one of them has no schema."""
