@@ -20,12 +20,15 @@ DOCUMENTS = {
 
 
 def first_errors(cmd: list[str], cwd: Path, lines: int = 3) -> str:
-    """The first ``lines`` lines a failed run printed (it is run again to read them)."""
+    """The first ``lines`` errors a failed run printed and its summary (it is run again)."""
     out = subprocess.run(
         cmd, cwd=cwd, env=bench_env(), capture_output=True, text=True, check=False
     )
     text = (out.stderr or out.stdout).strip().splitlines()
-    return "\n".join(f"      {line[:150]}" for line in text[:lines])
+    errors = [line for line in text if ": error:" in line]
+    count = f"      ({len(errors)} errors; the first {min(lines, len(errors))}, then the summary)"
+    shown = [*errors[:lines], *text[-1:]]
+    return "\n".join([count, *(f"      {line[:150]}" for line in shown)])
 
 
 def main() -> None:

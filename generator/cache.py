@@ -242,9 +242,12 @@ class Cache:
             self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def get_blob(self, name: str) -> bytes | None:
-        """File content stored with ``put_blob``, checked against its name."""
-        data = self.get("blobs", name)
-        return data if data is not None and _sha(data) == name else None
+        """File content stored with ``put_blob`` under its SHA-256 ``name``.
+
+        Not hashed again: the entry's HMAC covers its name and content, and only
+        ``put_blob`` (which names content by its SHA-256) writes this kind.
+        """
+        return self.get("blobs", name)
 
     def put_blob(self, data: bytes) -> str:
         """Store file content under its own SHA-256; returns that name."""

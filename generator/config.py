@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import did_you_mean
+from generator.layouts import is_layout, layouts_text
 from generator.options import Options, Overrides
-from generator.scrape.layout import is_layout, layouts_text
 from generator.web import is_url
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")

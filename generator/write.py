@@ -270,7 +270,7 @@ def _folder_mode(target: Path) -> int:
 
 def lock_path(target: Path) -> Path:
     """The lock file of an output folder: beside it (the folder itself is swapped)."""
-    return target.with_name(f".{target.name}.doc2client.lock")
+    return target.with_name(f".doc2client-{target.name}.lock")
 
 
 @contextlib.contextmanager

@@ -1,4 +1,4 @@
-"""Every generation of the page layout (generator/scrape/layout.py, corpus pages/GENERATOR.md).
+"""Every generation of the page layout (generator/layouts.py, corpus pages/GENERATOR.md).
 
 - The newest layout (``_variants/61aca2d/``) read completely, responses included; round trips 1
   and 4 over its Stripe pages.
@@ -35,11 +35,11 @@ from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.emit.environment import make_environment
 from generator.emit.page import render_pages
+from generator.layouts import LAYOUTS, Layout
 from generator.model import normalise
 from generator.model.normalise import DEFAULT_BODY_MEDIA_TYPE
 from generator.model.shapes import AnyShape, Api, Body, Operation, Response, Source
 from generator.scrape import RawPage, scrape_page
-from generator.scrape.layout import LAYOUTS, Layout
 from generator.scrape.page import NO_BODY_METHODS
 from tests.test_corpus import FORM, build, call, check_wire
 from tests.test_scrape import FORM as FORM_HEADERS

@@ -552,9 +552,9 @@ def _string(shape: String | Enum, at: At, expected: str, stem: str, p: _Planner)
         p.use("_too_long")
         limits.append(Limit(f"len({text}) > {shape.max_length}", f"_too_long({shape.max_length})"))
     if shape.pattern is not None:
-        p.use("_no_match")
-        pattern = _compiled(shape.pattern, stem, p)
-        limits.append(Limit(f"{pattern}.search({text}) is None", f"_no_match({pattern})"))
+        pattern = _compiled(shape.pattern, stem, p)  # the message quotes it as written
+        message = p.literal(f"does not match the pattern {shape.pattern!r}", f"_{stem}_NO_MATCH")
+        limits.append(Limit(f"{pattern}.search({text}) is None", message))
     limits += _format(shape.format, text, stem, p)
     objects = ""
     if shape.format in ("date", "uuid"):

@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from generator.emit.environment import comment
 from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
+from generator.layouts import DEFAULT_LAYOUT, Layout, is_layout
 from generator.memo import memoised, operation_keys
 from generator.model.naming import file_stem
 from generator.model.shapes import (
@@ -40,7 +41,6 @@ from generator.model.shapes import (
     String,
 )
 from generator.model.to_schema import body_schema
-from generator.scrape.layout import DEFAULT_LAYOUT, Layout, is_layout
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
 # (template, context, source, the memo keys of the operations the file shows)

@@ -45,12 +45,12 @@ class Translated:
 
 def translate(pattern: str) -> Translated:
     """``pattern`` (ECMA-262) for ``re.compile(python, flags)``, or the problem with it."""
-    found = _PYTHON_ONLY.search(pattern)
-    if found:
-        return Translated(problem=f"{found.group()!r} means something else in ECMA-262")
     tokens = _tokens(pattern)
     if isinstance(tokens, str):
         return Translated(problem=tokens)
+    found = _PYTHON_ONLY.search(pattern)
+    if found:
+        return Translated(problem=f"{found.group()!r} means something else in ECMA-262")
     ascii_flag = any(t[1:] in _ASCII_CLASSES for t, _ in tokens if t.startswith("\\"))
     if ascii_flag and ("\\S", True) in tokens:
         return Translated(problem="\\S inside a class with \\d, \\w or \\b has no equivalent in re")

@@ -343,7 +343,11 @@ class Reader:
         if len(shapes) == 1 and tagged is None:
             return union_of([shapes[0], Null()]) if nullable else shapes[0]
         union = Union(tuple(shapes), exclusive=key == "oneOf", discriminator=tagged)
-        return Union((union, Null())) if nullable else union
+        if not nullable:
+            return union
+        if union.exclusive or tagged is not None:
+            return Union((union, Null()))
+        return union_of([*shapes, Null()])
 
     def _discriminator(
         self, s: dict[str, Any], ptr: str, branches: list[Any]

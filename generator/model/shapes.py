@@ -25,7 +25,7 @@ class Source:
     file: str
     line: int = 0
     pointer: str = ""  # JSON pointer inside the schema, where there is one
-    layout: str = ""  # the page layout it was read from (generator/scrape/layout.py); "" if none
+    layout: str = ""  # the page layout it was read from (generator/layouts.py); "" if none
 
 
 Scalar: TypeAlias = str | int | float | bool | None  # a JSON scalar value
@@ -380,7 +380,7 @@ class Api:
     title: str = ""
     version: str = ""
     conventions: Conventions = Conventions()
-    # the layout pages are written back in (generator/scrape/layout.py LAYOUTS); "" for the
+    # the layout pages are written back in (generator/layouts.py LAYOUTS); "" for the
     # layout each operation was read from (configuration: page_layout)
     page_layout: str = ""
 

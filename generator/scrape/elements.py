@@ -18,7 +18,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from generator.scrape.layout import class_key
+from generator.layouts import class_key
 from generator.scrape.records import RawExample
 
 Index = dict[str, list[Tag]]

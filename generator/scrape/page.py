@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup, Tag
 
 from generator.diagnostics import Reporter
+from generator.layouts import KEBAB_CLASSES, detect_layout
 from generator.scrape.elements import (
     Index,
     PageSource,
@@ -27,7 +28,6 @@ from generator.scrape.elements import (
     index_classes,
     inside,
 )
-from generator.scrape.layout import KEBAB_CLASSES, detect_layout
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 from generator.scrape.refs import RefError, Resolver, escape
 from generator.scrape.source import (

@@ -100,7 +100,7 @@ class RawPage:
     # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page
-    layout: str = ""  # the page layout (generator/scrape/layout.py); "" for an OpenAPI document
+    layout: str = ""  # the page layout (generator/layouts.py); "" for an OpenAPI document
     example: RawExample | None = None  # the request body example, where the page gives one
     # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
     # one mapping shared by every record of a document, so it is left out of repr and ==
