@@ -132,6 +132,7 @@ class TaxParam(TypedDict, total=False):
 
     ip_address: str | Literal[""]
 
+
 ErrorBody: TypeAlias = Any
 """The body of an `APIError`: the error responses (`4XX`, `5XX`, `default`) the document
 declares, or `Any` where one of them has no schema."""
