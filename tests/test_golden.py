@@ -50,3 +50,12 @@ def test_generated_package_imports_and_installs_as_a_project(tmp_path: Path) -> 
     assert run.returncode == 0, run.stderr
     pyproject = (GENERATED / "stripe_client" / "pyproject.toml").read_text()
     assert 'name = "stripe-client"' in pyproject and "httpx" in pyproject
+
+
+def test_the_committed_tree_is_what_black_writes() -> None:
+    """The default formatter's promise, on the golden tree: black changes no generated module."""
+    from generator.emit import format_files
+
+    modules = {str(p): p.read_text(encoding="utf-8") for p in sorted(GENERATED.rglob("*.py"))}
+    formatted = format_files(modules)
+    assert [p for p in modules if formatted[p] != modules[p]] == []

@@ -476,3 +476,36 @@ components:
         (5, "content-ref", "/paths/~1a/post/requestBody/content"),
         (5, "content-ref", "/paths/~1a/post/responses/200/content"),
     ]
+
+
+YAML_1_1_TRAPS = """\
+openapi: 3.1.0
+info: {title: Switches, version: "1"}
+paths:
+  /switches:
+    post:
+      operationId: setSwitch
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                on: {type: boolean, default: false}
+                mode: {type: string, enum: [yes, no, auto]}
+      responses:
+        200: {description: switched}
+        404: {description: no such switch}
+"""
+
+
+def test_yaml_reads_as_json_would(tmp_path: Path) -> None:
+    """YAML 1.2 core booleans and string keys: ``on:`` is a property, ``200:`` a status."""
+    document, reporter = read(tmp_path, YAML_1_1_TRAPS)
+    assert document is not None, [str(d) for d in reporter.sorted()]
+    [page] = document.pages
+    assert page.schema is not None
+    assert page.schema["properties"]["on"] == {"type": "boolean", "default": False}
+    assert page.schema["properties"]["mode"]["enum"] == ["yes", "no", "auto"]
+    assert [r.status for r in page.responses] == ["200", "404"]
+    assert not reporter.sorted()

@@ -429,3 +429,12 @@ def test_generated_instances_agree(corpus: Path, op_id: str) -> None:
         check_mutations(d, instance, MUTATIONS)
 
     run()
+
+
+def test_a_negated_identity_test_is_written_as_is_not() -> None:
+    """pycodestyle E714: ``not (type(x) is bool)`` is written ``type(x) is not bool``."""
+    from generator.emit.python import negated
+
+    assert negated("type(flag) is bool") == "type(flag) is not bool"
+    assert negated("value is None") == "value is not None"
+    assert negated("type(x) is int or _is_int(x)") == "not (type(x) is int or _is_int(x))"

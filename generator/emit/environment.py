@@ -20,7 +20,7 @@ import jinja2.bccache
 
 from generator import __version__
 from generator.cache import digest
-from generator.emit.python import pyrepr
+from generator.emit.python import negated, pyrepr
 from generator.memo import active
 
 DOC_WIDTH = 88  # wrap width of docstring text (the generated code's line length is 100)
@@ -79,7 +79,8 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         bytecode_cache=MemoBytecodeCache() if active().enabled else None,
     )
     env.filters.update(
-        pyrepr=pyrepr, docstring=docstring, comment=comment, plain=html_to_text, toml=toml_string
+        pyrepr=pyrepr, docstring=docstring, comment=comment, plain=html_to_text, toml=toml_string,
+        negated=negated,
     )
     env.globals.update(pyrepr=pyrepr, header_line=header_line)
     return env

@@ -621,3 +621,17 @@ def _method_doc(op: Operation) -> str:
     where = html.escape(f"{op.method} {op.path} ({op.operation_id})")
     head = f"<p>{html.escape(head)}</p>" if head else ""
     return f"{head}{op.description or ''}<p>{where}</p>"
+
+
+_IDENTITY_TEST = re.compile(r"^(type\([\w.]+\)|[\w.]+) is ([\w.]+)$")
+
+
+def negated(test: str) -> str:
+    """The Python expression that is true where ``test`` is false.
+
+    ``type(x) is bool`` becomes ``type(x) is not bool`` (pycodestyle E714); any other test is
+    wrapped as ``not (test)``.
+    """
+    identity = _IDENTITY_TEST.match(test)
+    return f"{identity[1]} is not {identity[2]}" if identity else f"not ({test})"
+

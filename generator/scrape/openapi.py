@@ -49,13 +49,34 @@ class OpenApiInput:
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML loader (C when available) that keeps dates as strings, as JSON would."""
+    """Safe YAML loader (C when available) that reads what JSON would.
+
+    Dates stay strings; only ``true``/``false`` are booleans (YAML 1.2's core schema, which
+    OpenAPI 3.1 names: YAML 1.1 would read a property called ``on``, ``off``, ``yes`` or ``no``
+    as a boolean); and every mapping key is a string (``200:`` under ``responses`` is the
+    status ``"200"``), as in a JSON object.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        return {_json_key(key): value for key, value in mapping.items()}
 
 
+def _json_key(key: object) -> str:
+    """A YAML mapping key as the string a JSON document would hold."""
+    if isinstance(key, str):
+        return key
+    return json.dumps(key) if isinstance(key, bool) or key is None else str(key)
+
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    key: [r for r in resolvers if r[0] not in ("tag:yaml.org,2002:timestamp", _BOOL_TAG)]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def read_openapi(path: Path, reporter: Reporter) -> OpenApiInput | None:

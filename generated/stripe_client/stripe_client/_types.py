@@ -133,6 +133,7 @@ class TaxParam(TypedDict, total=False):
     ip_address: str | Literal[""]
 
 
+# after the TypedDicts it names: an alias is evaluated when the module is imported
 ErrorBody: TypeAlias = Any
 """The body of an `APIError`: the error responses (`4XX`, `5XX`, `default`) the document
 declares, or `Any` where one of them has no schema."""
