@@ -369,6 +369,10 @@ class Reader:
         return Discriminator(prop, tuple(sorted(set(pairs))))
 
     def _typed(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
+        if s.get("enum") == []:  # as in an allOf (model/merge.py): read as no enum
+            self.warn("'enum' is empty; read as no 'enum' (not checked)", f"{ptr}/enum",
+                      "not-checked")
+            s = {k: v for k, v in s.items() if k != "enum"}
         typ = s.get("type")
         types = [t for t in typ] if isinstance(typ, list) else ([typ] if typ is not None else [])
         if s.get("nullable") is True and types and "null" not in types:
@@ -379,7 +383,8 @@ class Reader:
             return self._values(s["enum"], types, s, ptr, "enum", open_enum=open_enum)
         if not types:
             return self._untyped(s, ptr, path)
-        return union_of([self._one_type(s, t, ptr, path) for t in dict.fromkeys(types)])
+        unique = [t for i, t in enumerate(types) if t not in types[:i]]  # a type may be a dict
+        return union_of([self._one_type(s, t, ptr, path) for t in unique])
 
     def _values(
         self, values: Any, types: list[Any], s: dict[str, Any], ptr: str, key: str,
