@@ -442,3 +442,22 @@ def accepts_generated(page_schema: dict[str, Any], implied: dict[str, Any]) -> A
         assert page_v.is_valid(instance) and model_v.is_valid(instance)
 
     return check
+
+
+def test_a_type_that_is_an_object_is_a_located_warning(tmp_path: Path) -> None:
+    """``"type": {...}`` (not a string) is reported where it stands, never a traceback."""
+    import re as regex
+
+    from generator.scrape.page import scrape_page
+    from tests.conftest import SEED_PAGE
+
+    bad = '{&quot;type&quot;: {&quot;type&quot;: &quot;object&quot;}}'
+    text = regex.sub(r'(<pre\s+class="schema">).*?(</pre>)', lambda m: m[1] + bad + m[2],
+                     SEED_PAGE.read_text(encoding="utf-8"), count=1, flags=regex.S)  # fmt: skip
+    page = tmp_path / SEED_PAGE.name
+    page.write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    raw = scrape_page(page, reporter)
+    assert raw is not None
+    normalise("stripe", [raw], reporter)
+    assert [(d.pointer, d.code) for d in reporter.sorted()] == [("/type", "unsupported")]

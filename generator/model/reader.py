@@ -383,8 +383,8 @@ class Reader:
             return self._values(s["enum"], types, s, ptr, "enum", open_enum=open_enum)
         if not types:
             return self._untyped(s, ptr, path)
-        unique = [t for i, t in enumerate(types) if t not in types[:i]]  # a type may be a dict
-        return union_of([self._one_type(s, t, ptr, path) for t in unique])
+        distinct = [t for i, t in enumerate(types) if t not in types[:i]]  # a bad one may be a dict
+        return union_of([self._one_type(s, t, ptr, path) for t in distinct])
 
     def _values(
         self, values: Any, types: list[Any], s: dict[str, Any], ptr: str, key: str,
