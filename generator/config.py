@@ -38,7 +38,6 @@ from typing import Any
 from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
 from generator.options import Options, Overrides
-from generator.web import is_url
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
 PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
@@ -178,6 +177,8 @@ def _job(
         root=root,
     )
     source = api["source"]
+    from generator.web import is_url  # lazy: the web fetcher is not needed to read a config
+
     return Job(source if is_url(source) else root / source, options)
 
 
