@@ -208,7 +208,10 @@ def _config(args: argparse.Namespace) -> Config | None:
     specs = getattr(args, "specs", None)
     found = find_config(specs) if isinstance(specs, Path) else None
     found = found or find_config(Path.cwd())
-    return load_config(found) if found is not None else None
+    if found is None:
+        return None
+    here = Path.cwd()
+    return load_config(found.relative_to(here) if found.is_relative_to(here) else found)
 
 
 def _jobs(
