@@ -40,6 +40,7 @@ from generator.model.shapes import (
     String,
     Union,
     WireStyle,
+    has_content,
 )
 
 Context = Literal["param", "field"]
@@ -460,13 +461,10 @@ def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     parts: list[str] = []
     for response in success_responses(op):
         shape = typed_shape(response)
-        if shape is None and response.status not in NO_CONTENT:
+        if shape is None and has_content(response.status):
             return writer.any()
         parts.append("None" if shape is None else writer.annotation(shape, "field"))
     return " | ".join(unique(parts)) if parts else writer.any()
-
-
-NO_CONTENT = frozenset({"204", "205"})
 
 
 def error_body_annotation(api: Api, writer: TypeWriter) -> str:
