@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.cli_run import doc2client
@@ -85,3 +86,21 @@ def test_generated_package_passes_its_own_checks(
 ) -> None:
     """mypy --strict and ruff (the project's own rules) at the end of the session."""
     static_checks.add(project, "pets_client")
+
+
+def test_array_and_string_bodies_are_sent_as_json(project: Path) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=[])
+
+    with imported(project, "pets_client") as package:
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        client = package.Client(api_key="k", http_client=http, max_retries=0)
+        client.pets.update(body=[{"name": "rex"}])
+        client.pets.type("rex", body="cat")
+        with pytest.raises(package.RequestBuildError, match="mapping of field names"):
+            client.request("POST", "/pets", body=["x"], media_type="multipart/form-data")
+    assert [json.loads(r.content) for r in sent] == [[{"name": "rex"}], "cat"]
+    assert sent[0].headers["Content-Type"] == "application/json"
