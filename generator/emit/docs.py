@@ -483,7 +483,8 @@ def render_docs(
     """Relative path → text of every docs file and every page written back."""
     typer = Typer(api)
     all_groups = groups(api, typer)
-    context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": ""}
+    context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": "",
+               "package": api.package}
     shown = partial(operation_keys, api, names=typer.names)
     plan = docs_plan(all_groups, context, api_source(api), shown)
     docs = render_files(plan, env, header)

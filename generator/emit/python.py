@@ -67,7 +67,12 @@ IMPORT_SOURCES = {
     "datetime": "datetime",
     "date": "datetime",
     "UUID": "uuid",
+    "builtins": "import builtins",  # a module imported whole: ``builtins.list``
 }
+
+# The builtins an annotation may name; a class attribute (a method ``list``) shadows them in
+# the annotations of that class, which then spell them ``builtins.list``.
+ANNOTATION_BUILTINS = frozenset({"bool", "float", "int", "list", "str"})
 
 
 def pyrepr(text: str) -> str:
@@ -126,13 +131,22 @@ class TypeWriter:
 
     names: dict[str, str]
     used: set[str] = field(default_factory=set)
+    shadowed: frozenset[str] = frozenset()  # builtins a class attribute hides: ``builtins.x``
 
     def annotation(self, shape: Shape, context: Context = "param") -> str:
         return " | ".join(unique(self._parts(shape, context)))
 
+    def in_class(self, attributes: Iterable[str]) -> TypeWriter:
+        """A writer for the annotations of a class with ``attributes`` (sharing ``used``)."""
+        return TypeWriter(self.names, self.used, ANNOTATION_BUILTINS & frozenset(attributes))
+
     def _use(self, name: str) -> str:
         self.used.add(name)
         return name
+
+    def _builtin(self, name: str) -> str:
+        """``name``, or ``builtins.name`` where the class has an attribute of that name."""
+        return f"{self._use('builtins')}.{name}" if name in self.shadowed else name
 
     def any(self) -> str:
         return self._use("Any")
@@ -141,22 +155,22 @@ class TypeWriter:
         """The members of the union this shape's annotation is (one for most shapes)."""
         match shape:
             case String(format="decimal") | Number(format="decimal"):
-                base = "str" if isinstance(shape, String) else "float"
+                base = self._builtin("str" if isinstance(shape, String) else "float")
                 return [base, self._use("Decimal")]
             case String(format="date"):
-                return ["str", self._use("date")]
+                return [self._builtin("str"), self._use("date")]
             case String(format="uuid"):
-                return ["str", self._use("UUID")]
+                return [self._builtin("str"), self._use("UUID")]
             case String():
-                return ["str"]
+                return [self._builtin("str")]
             case Integer(format="unix-time"):
-                return ["int", self._use("datetime")]
+                return [self._builtin("int"), self._use("datetime")]
             case Integer():
-                return ["int"]
+                return [self._builtin("int")]
             case Number():
-                return ["float"]
+                return [self._builtin("float")]
             case Boolean():
-                return ["bool"]
+                return [self._builtin("bool")]
             case Null():
                 return ["None"]
             case Const():
@@ -175,10 +189,11 @@ class TypeWriter:
     def _container(self, shape: Array | Map | Binary | Ref | AnyShape, context: Context) -> str:
         match shape:
             case Array():
-                outer = "list" if context == "field" else self._use("Sequence")
+                outer = self._builtin("list") if context == "field" else self._use("Sequence")
                 return f"{outer}[{self.annotation(shape.items, context)}]"
             case Map():
-                return f"{self._use('Mapping')}[str, {self.annotation(shape.values, context)}]"
+                key = self._builtin("str")
+                return f"{self._use('Mapping')}[{key}, {self.annotation(shape.values, context)}]"
             case Binary():
                 return self._use("FileInput")
             case Ref():
@@ -193,13 +208,13 @@ class TypeWriter:
         """``Literal`` of the values Python's typing allows there (not floats: ``float``)."""
         exact = [v for v in shape.values if not isinstance(v, float)]
         parts = [f"{self._use('Literal')}[{', '.join(map(repr, exact))}]"] if exact else []
-        return parts + (["float"] if len(exact) < len(shape.values) else [])
+        return parts + ([self._builtin("float")] if len(exact) < len(shape.values) else [])
 
     def _enum(self, shape: Enum) -> list[str]:
         if not shape.values:
-            return ["str"]
+            return [self._builtin("str")]
         literal = self._literal(shape.values)
-        return [literal, "str"] if shape.open else [literal]
+        return [literal, self._builtin("str")] if shape.open else [literal]
 
     def _literal(self, values: Iterable[str]) -> str:
         return f"{self._use('Literal')}[{', '.join(pyrepr(v) for v in values)}]"
@@ -212,15 +227,20 @@ class TypeWriter:
         return modules
 
 
-def member_key(name: str) -> tuple[int, list[str | int], str]:
+def member_key(name: str) -> tuple[int, list[tuple[int, str | int]], str]:
     """Sort key for imported names as ruff's isort orders them: CONSTANTS, Classes, others;
-    within each, case-insensitive with numbers in natural order."""
-    natural: list[str | int] = [
-        int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name.lower())
-    ]
+    within each, case-insensitive with numbers in natural order (a number with a leading
+    zero compared digit by digit, as the ``natord`` ordering ruff uses does)."""
+    natural = [_natural_part(p) for p in re.split(r"(\d+)", name.lower()) if p]
     if name.isupper() and len(name) > 1:
         return (0, natural, name)
     return (1, natural, name) if name[:1].isupper() else (2, natural, name)
+
+
+def _natural_part(part: str) -> tuple[int, str | int]:
+    if not part.isdigit():
+        return (2, part)
+    return (0, part) if part.startswith("0") else (1, int(part))
 
 
 def object_shape(api: Api, shape: Shape) -> Object | None:
@@ -257,9 +277,11 @@ def import_lines(modules: Mapping[str, Iterable[str]]) -> str:
     Absolute modules (the standard library) come first, then relative ones from the
     furthest to the closest; a blank line separates the two sections.
     """
-    absolute = sorted(m for m in modules if not m.startswith("."))
+    whole = sorted(m for m in modules if m.startswith("import "))  # ``import m`` first
+    absolute = sorted(m for m in modules if not m.startswith((".", "import ")))
     relative = sorted((m for m in modules if m.startswith(".")), key=_relative_key)
-    sections = [[_from_line(m, modules[m]) for m in group] for group in (absolute, relative)]
+    sections = [[*whole, *(_from_line(m, modules[m]) for m in absolute)],
+                [_from_line(m, modules[m]) for m in relative]]  # fmt: skip
     return "\n\n".join("\n".join(lines) for lines in sections if lines)
 
 
@@ -392,10 +414,11 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     path = pyrepr(op.path)
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
-    returns = async_returns = response_annotation(api, op, writer)
-    if paged:
+    if paged:  # only what the annotation names is imported (F401 otherwise)
         item = page_item_annotation(api, op, writer)
         returns, async_returns = f"Page[{item}]", f"AsyncPage[{item}]"
+    else:
+        returns = async_returns = response_annotation(api, op, writer)
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
         validate=_validate_call(op.validator, op, names, has_body, bool(query)),

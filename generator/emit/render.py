@@ -39,6 +39,7 @@ from generator.emit.python import (
     class_names,
     error_body_annotation,
     import_lines,
+    member_key,
     method_text,
     pyrepr,
     style_token,
@@ -55,6 +56,7 @@ PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
     "package/py.typed.jinja": "{pkg}/py.typed",
     "package/_client.py.jinja": "{pkg}/_client.py",
     "package/_types.py.jinja": "{pkg}/_types.py",
+    "package/types.py.jinja": "{pkg}/types.py",
     "package/resources/__init__.py.jinja": "{pkg}/resources/__init__.py",
 }
 RESOURCE_TEMPLATE = "package/resources/resource.py.jinja"
@@ -147,6 +149,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         "resource_imports": import_lines(lazy),
         "typed_dicts": tds,
         "types_imports": import_lines(modules),
+        **public_types(tds),
         "error_body": error_body,
         "operations": [
             {"id": op.operation_id, "method": op.method, "path": op.path,
@@ -155,6 +158,15 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
         ],
         "version": pep440_version(api.version),
     }  # fmt: skip
+
+
+def public_types(tds: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """``types.py``'s import of every public type from ``_types`` and its ``__all__``."""
+    exported = sorted({"ErrorBody", "FileInput", *(td["name"] for td in tds)}, key=member_key)
+    return {
+        "public_types_import": import_lines({"._types": exported}),
+        "public_types_all": "[" + ", ".join(pyrepr(name) for name in exported) + "]",
+    }
 
 
 def pep440_version(version: str) -> str:
@@ -247,7 +259,9 @@ def resource_node(
         (child[-1], resource_class(child))
         for child in sorted(by_path) if len(child) == len(path) + 1 and child[:-1] == path
     )  # fmt: skip
-    methods = tuple(method_text(api, op, writer) for op in by_path[path])
+    attributes = [op.method_name for op in by_path[path]] + [attr for attr, _ in children]
+    in_class = writer.in_class(attributes)  # a method `list` hides the builtin `list` there
+    methods = tuple(method_text(api, op, in_class) for op in by_path[path])
     doc = f"Operations on {'.'.join(path)}."
     return ResourceNode(path, doc, children, tuple(sorted(methods, key=lambda m: m.name)))
 

@@ -418,7 +418,7 @@ class _Core:
         path: str,
         *,
         query: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
+        body: object | None,
         media_type: str | None,
         options: RequestOptions | None,
         styles: Mapping[str, str] | None = None,
@@ -553,20 +553,30 @@ class _Core:
 
 
 def _body_kwargs(
-    body: Mapping[str, object] | None,
+    body: object | None,
     media_type: str | None,
     headers: dict[str, str],
     styles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """httpx keyword arguments for the body in its media type."""
+    """httpx keyword arguments for the body in its media type.
+
+    `body` is any JSON value (object, array, string, number, boolean) for a JSON media
+    type; a mapping of field names to values for `multipart/form-data` and
+    `application/x-www-form-urlencoded` (a form is a set of named fields, RFC 7578, WHATWG URL).
+    Raises `RequestBuildError` when a form body is not a mapping.
+    """
     if body is None:
         return {}
     kind = (media_type or "application/x-www-form-urlencoded").split(";")[0].strip().lower()
-    if kind == "multipart/form-data":
-        return _multipart_kwargs(body, headers, styles)
     if kind.endswith("json"):
         headers.setdefault("Content-Type", kind)
         return {"content": json.dumps(_jsonable(body)).encode()}
+    if not isinstance(body, Mapping):
+        raise RequestBuildError(
+            f"a {kind} body is a mapping of field names to values, not {type(body).__name__}"
+        )
+    if kind == "multipart/form-data":
+        return _multipart_kwargs(body, headers, styles)
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
     return {"content": encode_form(body, styles).encode()}
 
@@ -656,7 +666,7 @@ class BaseClient(_Core):
         path: str,
         *,
         query: Mapping[str, object] | None = None,
-        body: Mapping[str, object] | None = None,
+        body: object | None = None,
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
@@ -804,7 +814,7 @@ class AsyncBaseClient(_Core):
         path: str,
         *,
         query: Mapping[str, object] | None = None,
-        body: Mapping[str, object] | None = None,
+        body: object | None = None,
         media_type: str | None = None,
         options: RequestOptions | None = None,
         raw: bool = False,
