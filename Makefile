@@ -3,8 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SPECS  := specs
-OUT    := generated
+# What to generate and where: [tool.doc2client] in pyproject.toml (specs/ into generated/).
 
 .PHONY: generate test check bench fuzz clean chromium
 
@@ -18,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 generate: $(STAMP)
-	$(BIN)/doc2client generate $(SPECS) -o $(OUT)
+	$(BIN)/doc2client generate
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -n 2 -q
@@ -31,7 +30,7 @@ chromium:
 check: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
-	$(BIN)/doc2client generate $(SPECS) -o $(OUT) --check
+	$(BIN)/doc2client generate --check
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -59,9 +59,12 @@ def tree_fingerprint(roots: Iterable[Path], suffixes: Sequence[str] | None = Non
     parts: list[str | bytes] = []
     for root in roots:
         parts.append(str(root))
-        paths = [root] if root.is_file() else list(_files_under(root, suffixes))
-        for path in paths:
-            parts += [path.relative_to(root).as_posix() if path != root else "", _input(path)]
+        if root.is_file():
+            parts += ["", _input(root)]
+            continue
+        start = len(os.path.join(root, ""))  # relative names by slicing: relative_to is slow
+        for path in _files_under(root, suffixes):
+            parts += [str(path)[start:].replace(os.sep, "/"), _input(path)]
     return digest(*parts)
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
-from generator.config import ConfigError, load_config
+from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
 from generator.diagnostics import Diagnostic, Reporter
 from generator.options import Options, RunStats
 
@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config",
         type=Path,
-        default=Path("pyproject.toml"),
-        help="the pyproject.toml holding [tool.doc2client] (default: ./pyproject.toml)",
+        default=None,
+        help="the pyproject.toml holding [tool.doc2client] (default: the first one found "
+        "walking up from SPECS, else from the working folder)",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -92,8 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--cache-dir",
         type=Path,
-        default=Path(".doc2client-cache"),
-        help="where unchanged work is kept between runs (default: ./.doc2client-cache)",
+        default=None,
+        help="where unchanged work is kept between runs (default: .doc2client-cache beside "
+        "the configuration, else $XDG_CACHE_HOME/doc2client)",
     )
     gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     gen.add_argument(
@@ -110,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
 
     cache = sub.add_parser("cache", help="show, prune or clear the generation cache")
     cache.add_argument("action", choices=("info", "prune", "clear"))
-    cache.add_argument("--cache-dir", type=Path, default=Path(".doc2client-cache"))
+    cache.add_argument(
+        "--cache-dir", type=Path, default=None,
+        help="default: .doc2client-cache beside the configuration, else $XDG_CACHE_HOME/doc2client",
+    )  # fmt: skip
     cache.add_argument(
         "--max-size", type=_size, default=None, metavar="SIZE",
         help="prune: keep at most this much (bytes, or with K, M, G; default 512M)",
@@ -196,9 +201,20 @@ def _spec(value: str) -> Path | str:
     return value if is_url(value) else Path(value)
 
 
-def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], Path | None]:
+def _config(args: argparse.Namespace) -> Config | None:
+    """``--config``, else the first ``[tool.doc2client]`` up from SPECS, else from here."""
+    if args.config is not None:
+        return load_config(args.config)
+    specs = getattr(args, "specs", None)
+    found = find_config(specs) if isinstance(specs, Path) else None
+    found = found or find_config(Path.cwd())
+    return load_config(found) if found is not None else None
+
+
+def _jobs(
+    args: argparse.Namespace, config: Config | None
+) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
-    config = load_config(args.config)
     output = args.output or (config.output if config else None)
     if args.specs is not None:
         options = _options(args)
@@ -209,7 +225,8 @@ def _jobs(args: argparse.Namespace) -> tuple[list[tuple[Path | str, Options]], P
                               overrides=config.overrides, root=config.root)  # fmt: skip
         return [(args.specs, options)], output
     if config is None or not config.jobs:
-        raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {args.config}")
+        where = args.config or "a pyproject.toml here or above"
+        raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {where}")
     return [(job.source, job.options) for job in config.jobs], output
 
 
@@ -221,13 +238,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.web import Limits, fetched_jobs
     from generator.write import OutputError, write_tree
 
-    jobs, output = _jobs(args)
+    config = _config(args)
+    jobs, output = _jobs(args, config)
     if output is None:
         raise ConfigError("give -o OUTPUT, or output = PATH under [tool.doc2client]")
     if any(options.formatter == "ruff" for _, options in jobs):
         _require_ruff()
     reporter, stats = Reporter(), RunStats()
-    cache, warning = open_cache(None if args.no_cache else args.cache_dir)
+    cache_dir = args.cache_dir or default_cache_dir(config, output)
+    cache, warning = open_cache(None if args.no_cache else cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
     limits = Limits(timeout=args.fetch_timeout)
@@ -302,7 +321,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     from generator import cache_admin
     from generator.cache import refusal
 
-    root: Path = args.cache_dir
+    root: Path = args.cache_dir or default_cache_dir(_config(args), None)
     reason = refusal(root)
     if reason is not None and root.exists():
         print(f"doc2client: error: {reason}", file=sys.stderr)

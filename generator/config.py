@@ -21,12 +21,15 @@ pagination = {style = "cursor", parameter = "page_token", next = "next_page_toke
 
 A table for an API also applies when the API's source is given on the command line.
 
-Paths are relative to the pyproject.toml's folder. Unknown keys are an error that names
-them, so a typo never silently does nothing.
+Which pyproject.toml: the first one holding a ``[tool.doc2client]`` table found walking up
+from SPECS (its folder when it is a file), else from the working folder, as black's
+``find_project_root`` does (``--config`` names one instead). Paths are relative to its folder.
+Unknown keys are an error that names them, so a typo never silently does nothing.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +38,6 @@ from typing import Any
 from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
 from generator.options import Options, Overrides
-from generator.web import is_url
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
 PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
@@ -73,6 +75,49 @@ class Config:
         """The configured conventions of every API, by name."""
         return tuple((job.options.name or "", job.options.overrides_for(job.options.name or ""))
                      for job in self.jobs)
+
+
+CACHE_NAME = ".doc2client-cache"
+
+
+def find_config(start: Path) -> Path | None:
+    """The first ``pyproject.toml`` with a ``[tool.doc2client]`` table in ``start`` or above.
+
+    ``start`` is a folder or a file (then its folder); relative to the working folder. None
+    when no folder up to the file system's root has one. An unreadable or invalid file is
+    skipped here; naming it with ``--config`` reports its error.
+    """
+    start = Path(os.path.abspath(start))  # ".." folded, so parents walk up
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_table(candidate):
+            return candidate
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "doc2client" in tool
+
+
+def default_cache_dir(config: Config | None, output: Path | None) -> Path:
+    """``.doc2client-cache`` beside the configuration, else the user's cache folder.
+
+    The user's cache folder is ``$XDG_CACHE_HOME/doc2client``, or ``~/.cache/doc2client``
+    (XDG Base Directory Specification). A cache that would fall inside ``output`` goes to the
+    user's cache folder instead, so it is never taken for a foreign output file.
+    """
+    if config is not None and config.root is not None:
+        beside = Path(os.path.abspath(config.root / CACHE_NAME))
+        if output is None or not beside.resolve().is_relative_to(output.resolve()):
+            return beside
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "doc2client"
 
 
 def load_config(pyproject: Path) -> Config | None:
@@ -132,6 +177,8 @@ def _job(
         root=root,
     )
     source = api["source"]
+    from generator.web import is_url  # lazy: the web fetcher is not needed to read a config
+
     return Job(source if is_url(source) else root / source, options)
 
 

@@ -91,10 +91,18 @@ def read_tree(root: Path) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for dirpath, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d not in LEFTOVER_DIRS and not d.endswith(LEFTOVER_SUFFIXES)]
+        prefix = _relative_dir(root, dirpath)
         for name in names:
-            path = Path(dirpath, name)
-            out[path.relative_to(root).as_posix()] = path.read_bytes()
+            with open(os.path.join(dirpath, name), "rb") as handle:
+                out[prefix + name] = handle.read()
     return out
+
+
+def _relative_dir(root: Path, dirpath: str) -> str:
+    """``dirpath`` (from ``os.walk(root)``) relative to ``root`` as POSIX, ending in ``/``
+    unless it is ``root`` itself; string work, as ``Path.relative_to`` per file is slow."""
+    rel = os.path.relpath(dirpath, root)
+    return "" if rel == os.curdir else rel.replace(os.sep, "/") + "/"
 
 
 def leftovers(root: Path) -> list[str]:

@@ -241,3 +241,26 @@ def test_diff_response_required_and_narrowed(tmp_path: Path) -> None:
     found = {(c.kind, c.field_path): c.breaking for c in diff_apis(old, new).changes
              if c.operation_id == "createNode"}  # fmt: skip
     assert found[("required-changed", "response 201.id")] is True
+
+
+def test_a_response_without_content_has_no_media_type_after_a_round_trip(tmp_path: Path) -> None:
+    """The pages' one accept type is every response's, but never a 204's (RFC 9110, 15.3.5)."""
+    from generator.emit.environment import make_environment
+    from generator.emit.page import render_pages
+    from tests.test_docs import model_of, write_pages
+
+    json_200 = {"description": "ok", "content": {"application/json": {"schema": PET}}}
+    doc = {"openapi": "3.1.0", "info": {"title": "demo", "version": "1"},
+           "servers": [{"url": "https://api.example.com"}],
+           "paths": {"/pets": {
+               "get": {"operationId": "getPet", "responses": {"200": json_200}},
+               "delete": {"operationId": "deletePet",
+                          "responses": {"200": json_200, "204": {"description": "gone"}}}}}}  # fmt: skip
+    api, reporter = read_document(tmp_path, doc)
+    assert not reporter.has_errors, reporter.sorted()
+    write_pages(render_pages(api, make_environment()), tmp_path / "demo")
+    back = model_of(tmp_path / "demo", "demo", base_url=api.base_url)
+    for model in (api, back):
+        responses = operation(model, "deletePet").responses
+        assert [(r.status, r.media_type) for r in responses] == [
+            ("200", "application/json"), ("204", "")]

@@ -744,6 +744,7 @@ def test_rendered_runtime_is_checked(tmp_path_factory, static_checks):
 NOT_FOUND = {"error": {"message": "No such customer: 'cus_missing'", "type": "invalid_request_error"}}
 CUSTOMER = {"id": "cus_123", "object": "customer", "email": "jenny@example.com"}
 DOC_SCRIPTS: list[list[Any]] = [
+    [Reply(200, CUSTOMER)],                                             # five minutes
     [Reply(200, CUSTOMER)],                                             # quick start
     [Reply(200, CUSTOMER)],                                             # configuration
     [Reply(404, NOT_FOUND, {"Request-Id": "req_123"})],                 # errors

@@ -40,6 +40,7 @@ from generator.model.shapes import (
     String,
     Union,
     WireStyle,
+    has_content,
 )
 
 Context = Literal["param", "field"]
@@ -432,11 +433,12 @@ def typed_shape(response: Response) -> Shape | None:
 
 def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     """What a call returns: its 2xx responses' types (``None`` for 204 and 205, which have no
-    content: RFC 9110, 15.3.5-6); ``Any`` where one of them has no schema (pages), or when
-    the operation lists no 2xx response."""
+    content: RFC 9110, 15.3.5-6); ``str`` for a text media type and ``bytes`` for a binary one
+    (as the runtime returns them); ``Any`` where a JSON one has no schema, one names no media
+    type (pages), or the operation lists no 2xx response."""
     parts: list[str] = []
     for response in success_responses(op):
-        if response.status in NO_CONTENT:
+        if not has_content(response.status):
             parts.append("None")
             continue
         shape = typed_shape(response)
@@ -465,9 +467,6 @@ def unparsed_kind(media_type: str) -> str | None:
     if not kind or "json" in kind.lower():
         return None
     return "str" if TEXT_MEDIA.fullmatch(kind) else "bytes"
-
-
-NO_CONTENT = frozenset({"204", "205"})
 
 
 def error_body_annotation(api: Api, writer: TypeWriter) -> str:

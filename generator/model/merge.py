@@ -5,7 +5,10 @@ that is one schema (JSON Schema 2020-12, section 10.2.1.1):
 
 - ``properties``: the union; a property in several branches is the ``allOf`` of its schemas.
 - ``required``: the union. ``type``: the intersection (``integer`` within ``number``).
-- ``enum``/``const``: the values every branch allows.
+- ``enum``/``const``: the values every branch allows (a ``const`` is a one-value ``enum``; an
+  empty ``enum``, a placeholder, is reported and read as none),
+  also narrowed by the merged ``type`` and by a ``oneOf``/``anyOf`` whose branches are only
+  value sets (``oneOf: [{title: A, const: 1}, ...]``), which the value set then replaces.
 - lower bounds (``minimum``, ``minLength``, ``minItems``, ``minProperties``, the exclusive
   ones): the largest; upper bounds: the smallest. ``uniqueItems``: either.
 - ``pattern``: both, as one pattern of lookaheads. ``items``, ``additionalProperties``,
@@ -17,8 +20,8 @@ that is one schema (JSON Schema 2020-12, section 10.2.1.1):
 - annotations (``description``, ``title``, ``default``, ``example``, ``x-`` ...): the first
   one given, the holder's before the branches'.
 
-Where branches contradict each other (no type in common, no enum value in common, different
-``const``s), the merge reports a ``Conflict``: nothing could ever be valid there.
+Where branches contradict each other (no type in common, no enum/const value in common, or
+none left of the type), the merge reports a ``Conflict``: nothing could ever be valid there.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ LOWER = frozenset({"minimum", "exclusiveMinimum", "minLength", "minItems", "minP
 UPPER = frozenset({"maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"})
 SUBSCHEMAS = ("items", "additionalProperties", "propertyNames")
 UNIONS = ("oneOf", "anyOf")
+VALUE_ONLY = frozenset({"const", "enum", "type", "format", "title", "description", "deprecated",
+                        "x-enum-varnames", "x-enumNames", "examples", "example"})
 TYPES = ("string", "integer", "number", "boolean", "object", "array", "null")
 
 
@@ -68,6 +73,7 @@ def merge_all_of(holder: dict[str, Any], ptr: str) -> Merged:
     for where, part in parts:
         _merge_into(result, part, where)
     _settle_nullable(result.schema, [p for _, p in parts[1:]], siblings)
+    _narrow(result, ptr)
     return result
 
 
@@ -85,11 +91,14 @@ def _settle_nullable(
 def _merge_into(result: Merged, part: dict[str, Any], where: str) -> None:
     out = result.schema
     for key, value in part.items():
-        if key not in out:
+        if key == "enum" and value == []:  # a placeholder in generated documents
+            result.unmerged.append((f"{where}/enum", "an empty 'enum' would allow no value; "
+                                    "it is read as no 'enum' here"))
+        elif key in ("enum", "const"):
+            _values(result, key, value, where)
+        elif key not in out:
             out[key] = _copy(value)
-            continue
-        merge = _MERGERS.get(key)
-        if merge is not None:
+        elif (merge := _MERGERS.get(key)) is not None:
             merge(result, key, value, where)
         elif key in LOWER or key in UPPER:
             out[key] = _bound(key, out[key], value)
@@ -155,21 +164,86 @@ def _type(result: Merged, key: str, value: Any, where: str) -> None:
     result.schema[key] = ordered[0] if len(ordered) == 1 else ordered
 
 
-def _enum(result: Merged, key: str, value: Any, where: str) -> None:
-    out = result.schema[key]
-    if not isinstance(out, list) or not isinstance(value, list):
+def _values(result: Merged, key: str, value: Any, where: str) -> None:
+    """``enum`` or ``const`` beside an ``enum`` or ``const``: the values both allow."""
+    out = result.schema
+    held = _value_set(out)
+    given = [value] if key == "const" else value
+    if held is None or not isinstance(given, list):
+        out.setdefault(key, _copy(value))
         return
-    common = [v for v in out if any(_same(v, w) for w in value)]
+    common = [v for v in held if any(_same(v, w) for w in given)]
     if not common:
-        result.conflicts.append((f"{where}/enum", "enum has no value in common with another "
+        result.conflicts.append((f"{where}/{key}", f"{key} {value!r} has no value in common "
+                                 f"with {held!r} in another allOf branch"))
+    _set_values(out, common)
+
+
+def _value_set(schema: dict[str, Any]) -> list[Any] | None:
+    """The values ``schema``'s ``enum`` and ``const`` allow; ``None`` when it has neither."""
+    if "const" in schema:
+        return [schema["const"]]
+    enum = schema.get("enum")
+    return list(enum) if isinstance(enum, list) else None
+
+
+def _set_values(schema: dict[str, Any], values: list[Any]) -> None:
+    """``values`` as ``schema``'s value set: a ``const`` kept where one value is left."""
+    if "const" in schema and len(values) == 1:
+        schema.pop("enum", None)
+        return
+    schema.pop("const", None)
+    schema["enum"] = values
+
+
+def _narrow(result: Merged, where: str) -> None:
+    """A merged value set intersected with a ``oneOf``/``anyOf`` of value sets (the ``oneOf``
+    of ``const``s idiom, each branch titled) and with the merged ``type``: a value is allowed
+    when every ``allOf`` member allows it (JSON Schema 2020-12, 10.2.1.1)."""
+    out = result.schema
+    held = _value_set(out)
+    if held is None:
+        return
+    for key in UNIONS:
+        allowed = _union_values(out.get(key), exclusive=key == "oneOf")
+        if allowed is not None:
+            held = [v for v in held if any(_same(v, w) for w in allowed)]
+            del out[key]
+            break
+    if "type" in out:
+        types = _types(out["type"]) | ({"null"} if out.get("nullable") is True else set())
+        held = [v for v in held if _json_type(v) in types]
+    if not held:
+        result.conflicts.append((where, f"no value of {_value_set(out)!r} is allowed by every "
                                  "allOf branch"))
-    result.schema[key] = common
+    _set_values(out, held)
 
 
-def _const(result: Merged, key: str, value: Any, where: str) -> None:
-    if not _same(result.schema[key], value):
-        result.conflicts.append((f"{where}/const", f"const {value!r} contradicts "
-                                 f"{result.schema[key]!r} in another allOf branch"))
+def _union_values(branches: Any, *, exclusive: bool) -> list[Any] | None:
+    """The values a ``oneOf``/``anyOf`` whose branches are all value sets allows (for ``oneOf``
+    those in exactly one branch); ``None`` when a branch says more than its values."""
+    if not isinstance(branches, list) or not branches:
+        return None
+    sets = []
+    for branch in branches:
+        values = _value_set(branch) if isinstance(branch, dict) else None
+        if values is None or set(branch) - VALUE_ONLY:
+            return None
+        sets.append(values)
+    every = [v for values in sets for v in values]
+    hits = [sum(any(_same(v, w) for w in values) for values in sets) for v in every]
+    kept = [v for v, n in zip(every, hits, strict=True) if n == 1 or not exclusive]
+    return [v for i, v in enumerate(kept) if not any(_same(v, w) for w in kept[:i])]
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    return {str: "string", float: "number", list: "array", dict: "object"}.get(type(value), "")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -213,8 +287,6 @@ _MERGERS: dict[str, Callable[[Merged, str, Any, str], None]] = {
     "properties": _properties,
     "required": _required,
     "type": _type,
-    "enum": _enum,
-    "const": _const,
     "pattern": _pattern,
     "multipleOf": _multiple_of,
     "oneOf": _union,

@@ -60,6 +60,7 @@ from generator.model.shapes import (
     String,
     Union,
     WireStyle,
+    has_content,
 )
 from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
@@ -245,8 +246,9 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Res
     """Each response with its media type and shape.
 
     Pages name no media type per response, only the ``accept`` header (every response's
-    types together): where it names one type, each response gets it; where it names
-    several, which response has which is unknown and none gets one.
+    types together): where it names one type, each response that may carry content gets it
+    (a 204 has none: ``has_content``); where it names several, which response has which is
+    unknown and none gets one.
     """
     raw = page.raw
     accept = [t.strip() for t in next((v for k, v in raw.headers if k.lower() == "accept"),
@@ -254,7 +256,8 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Res
     per_response = any(r.media_type for r in raw.responses)
     fallback = accept[0] if len(accept) == 1 and not per_response else ""
     return tuple(
-        Response(r.status, r.description, r.media_type or fallback,
+        Response(r.status, r.description,
+                 r.media_type or (fallback if has_content(r.status) else ""),
                  _response_shape(page, r, registry, reporter))
         for r in raw.responses
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "2.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +294,17 @@ class Response:
     description: str = ""
     media_type: str = ""  # "" when the input names none
     shape: Shape | None = None
+
+
+# Statuses whose response has no content (RFC 9110, 15.2, 15.3.5, 15.3.6, 15.4.5): nothing
+# to type, and no media type to give them.
+NO_CONTENT_STATUSES = frozenset({"204", "205", "304"})
+
+
+def has_content(status: str) -> bool:
+    """Whether a response of ``status`` (``"200"``, ``"2XX"``, ``"default"``) may carry
+    content: not a 1xx, 204, 205 or 304 (RFC 9110, 15.2, 15.3.5, 15.3.6, 15.4.5)."""
+    return not (status.startswith("1") or status in NO_CONTENT_STATUSES)
 
 
 PagingStyle: TypeAlias = Literal["cursor_id", "cursor", "next_url", "link_header", "page", "offset"]
