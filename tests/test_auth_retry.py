@@ -7,6 +7,7 @@ import base64
 import logging
 import socket
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,45 @@ def test_declared_idempotency_header_makes_post_retried_with_one_key(
     first, second = server.requests
     assert first.headers["idempotency-key"] == second.headers["idempotency-key"]
     assert len(first.headers["idempotency-key"]) == 36
+
+
+TODOS = """
+openapi: 3.0.3
+info: {title: Todos, version: '1'}
+paths:
+  /todos:
+    post:
+      operationId: createTodo
+      parameters: [{name: Idempotency-Key, in: header, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+  /todos/{id}:
+    patch:
+      operationId: updateTodo
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok}}
+"""
+
+
+@pytest.mark.parametrize(("configured", "update_keyed"), [(None, False), ("Idempotency-Key", True)])
+def test_declared_idempotency_header_applies_where_declared(
+    tmp_path: Path, server: ScriptedServer, configured: str | None, update_keyed: bool
+) -> None:
+    """Read from the document, the key goes with the operations that declare the header;
+    configured, with every POST and PATCH."""
+    name = "todos" if configured is None else "todos_configured"
+    overrides = Overrides(idempotency_header=configured)
+    api = build_api(tmp_path, TODOS, name, Reporter(), overrides=overrides)
+    assert api.conventions.idempotency_header == "Idempotency-Key"
+    server.play(Reply(200, {}), Reply(503), Reply(200, {}))
+    with imported(write_package(tmp_path, api), f"{name}_client") as package:
+        client = package.Client(api_key="k", base_url=server.url, max_retries=1)
+        client.backoff_base = 0.001
+        client.todos.create()
+        failing: AbstractContextManager[object] = (
+            nullcontext() if update_keyed else pytest.raises(package.APIError))
+        with failing:
+            client.todos.update("t1")
+    create, *updates = server.requests
+    assert len(create.headers["idempotency-key"]) == 36
+    assert ("idempotency-key" in updates[0].headers) == update_keyed
+    assert len(updates) == (2 if update_keyed else 1)  # a PATCH without a key is not retried

@@ -478,15 +478,18 @@ def groups(api: Api, typer: Typer) -> list[Group]:
 
 
 def render_docs(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None
+    api: Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = ""
 ) -> dict[str, str]:
-    """Relative path → text of every docs file and every page written back."""
+    """Relative path → text of every docs file and every page written back.
+
+    The index and resource pages name ``source_label`` (as the package's other files do),
+    or without one the folder the operations came from."""
     typer = Typer(api)
     all_groups = groups(api, typer)
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": "",
                "package": api.package}
     shown = partial(operation_keys, api, names=typer.names)
-    plan = docs_plan(all_groups, context, api_source(api), shown)
+    plan = docs_plan(all_groups, context, source_label or api_source(api), shown)
     docs = render_files(plan, env, header)
     return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
 

@@ -423,7 +423,7 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
         validate=_validate_call(op.validator, op, names, has_body, bool(query)),
         request=_request_call(op, path, names, has_body, bool(query), paged=paged,
-                              styles=styles_expr(api, op, has_body)),
+                              styles=styles_expr(api, op, has_body), keyed=keyed(api, op)),
         path=path, paged=paged,
         kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
         problems=names.problems, result=names.result, returns=returns, async_returns=async_returns,
@@ -456,15 +456,40 @@ def typed_shape(response: Response) -> Shape | None:
 
 def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     """What a call returns: its 2xx responses' types (``None`` for 204 and 205, which have no
-    content: RFC 9110, 15.3.5-6); ``Any`` where one of them has no schema (pages), or when
-    the operation lists no 2xx response."""
+    content: RFC 9110, 15.3.5-6); ``str`` for a text media type and ``bytes`` for a binary one
+    (as the runtime returns them); ``Any`` where a JSON one has no schema, one names no media
+    type (pages), or the operation lists no 2xx response."""
     parts: list[str] = []
     for response in success_responses(op):
+        if not has_content(response.status):
+            parts.append("None")
+            continue
         shape = typed_shape(response)
-        if shape is None and has_content(response.status):
+        kind = unparsed_kind(response.media_type) if shape is None else None
+        if shape is not None:
+            parts.append(writer.annotation(shape, "field"))
+        elif kind is not None:
+            parts.append(kind)
+        else:
             return writer.any()
-        parts.append("None" if shape is None else writer.annotation(shape, "field"))
     return " | ".join(unique(parts)) if parts else writer.any()
+
+
+# The runtime's `_TEXT_MEDIA` (templates/runtime/_base.py.jinja): the bodies it gives as `str`.
+TEXT_MEDIA = re.compile(
+    r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
+    re.IGNORECASE,
+)
+
+
+def unparsed_kind(media_type: str) -> str | None:
+    """``"str"`` or ``"bytes"``: what the runtime returns for a body of ``media_type`` that is
+    not JSON (``text/*``, XML, YAML as text; any other type as the exact bytes); ``None`` for
+    JSON or no media type (the schema, or ``Any``, says)."""
+    kind = media_type.split(";", maxsplit=1)[0].strip()
+    if not kind or "json" in kind.lower():
+        return None
+    return "str" if TEXT_MEDIA.fullmatch(kind) else "bytes"
 
 
 def error_body_annotation(api: Api, writer: TypeWriter) -> str:
@@ -618,10 +643,15 @@ def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
 
 def _request_call(
     op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
-    styles: str | None,
+    styles: str | None, keyed: bool = True,
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
+    if not keyed:
+        tail.append("keyed=False")
+    accept = accept_value(op)
+    if accept != DEFAULT_ACCEPT:
+        tail.append(f"accept={pyrepr(accept)}")
     if paged and op.paging is not None:
         query_arg = names.query if query else "{}"
         parts = [method, path, f"query={query_arg}", f"options={names.options}", *tail,
@@ -634,6 +664,28 @@ def _request_call(
         parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
     parts += [f"options={names.options}", "raw=self._raw", *tail]
     return f"request({', '.join(parts)})"
+
+
+DEFAULT_ACCEPT = "application/json"  # the runtime's `DEFAULT_ACCEPT`
+KEYED_METHODS = frozenset({"POST", "PATCH"})  # the runtime's `_KEYED_METHODS`
+
+
+def keyed(api: Api, op: Operation) -> bool:
+    """Whether ``op``'s POST or PATCH gets a fresh idempotency key: always for a configured
+    ``idempotency_header``; for one read from the document, only where ``op`` declares it."""
+    header = api.conventions.idempotency_header
+    unkeyed = op.method.upper() not in KEYED_METHODS
+    if unkeyed or not header or not api.conventions.idempotency_declared:
+        return True
+    return any(p.name.lower() == header.lower() for p in op.header_params)
+
+
+def accept_value(op: Operation) -> str:
+    """The ``Accept`` header of ``op``'s calls (RFC 9110, 12.5.1): the media types its 2xx
+    responses declare, in order; ``application/json`` when they declare none."""
+    declared = unique(r.media_type.split(";", maxsplit=1)[0].strip()
+                      for r in success_responses(op) if r.media_type.strip())  # fmt: skip
+    return ", ".join(declared) if declared else DEFAULT_ACCEPT
 
 
 def _method_doc(op: Operation) -> str:

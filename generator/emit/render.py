@@ -44,6 +44,7 @@ from generator.emit.python import (
     pyrepr,
     style_token,
 )
+from generator.emit.readme import readme_context
 from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
 from generator.model.naming import attribute_name, class_name
@@ -82,7 +83,7 @@ def render_api(
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
     files[validators] = render_validators(api, header_line(validators, source_label), env)
-    files.update(render_docs(api, env, header=header_line))
+    files.update(render_docs(api, env, header=header_line, source_label=source_label))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
 
@@ -157,6 +158,7 @@ def package_context(api: Api, names: dict[str, str]) -> dict[str, Any]:
             for op in api.operations
         ],
         "version": pep440_version(api.version),
+        **readme_context(api),
     }  # fmt: skip
 
 
@@ -275,8 +277,8 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
-    if any(m.body or m.query for m in methods):
-        base.add("strip_not_given")
+    if any("strip_not_given(" in line for m in methods for line in m.lines):  # body, query,
+        base.add("strip_not_given")  # or header parameters
     modules[".._base"] = sorted(base | {"RequestOptions"})
     if any("format_path(" in m.path for m in methods):
         modules[".._encoding"] = ["format_path"]

@@ -90,9 +90,8 @@ def api_wire(
         chosen = wire_style(overrides.wire_style, overrides.wire_explode, WireStyle())
         assert chosen is not None  # the configuration checks the name
         return chosen, "configured (wire_style)"
-    for op_id, media_type, obj in bodies:
-        if media(media_type) != FORM:  # multipart has its own way for objects: a JSON part
-            continue
+    forms = [(op_id, obj) for op_id, media_type, obj in bodies if media(media_type) == FORM]
+    for op_id, obj in forms:  # multipart has its own way for objects: a JSON part
         nested = next((f for f in obj.fields if nests(f.shape, objects)), None)
         if nested is not None:
             return WireStyle("deepObject"), (
@@ -100,7 +99,8 @@ def api_wire(
                 "carry")
     declared = any(p.declared for p in pages)
     where = "declared styles; elsewhere " if declared else ""
-    return WireStyle(), f"{where}form bodies are flat: the OpenAPI default (form, explode)"
+    flat = "form bodies are flat: " if forms else ""
+    return WireStyle(), f"{where}{flat}the OpenAPI default (form, explode)"
 
 
 def api_auth(

@@ -142,7 +142,7 @@ def _conventions(
              "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
              "or --base-url to add a path")  # fmt: skip
     return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
-                       where)
+                       where, idempotency_declared=overrides.idempotency_header is None)
 
 
 def _paging(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "2.1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,6 +380,9 @@ class Conventions:
     idempotency_header: str = ""  # POST/PATCH are retried only when this is set
     idempotency_reason: str = ""
     base_url_reason: str = ""
+    # True when the header was read from the document (a declared header parameter): only the
+    # operations that declare it get a key; False when configured (every POST and PATCH)
+    idempotency_declared: bool = False
 
 
 @dataclass(frozen=True, slots=True)

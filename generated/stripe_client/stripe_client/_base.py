@@ -74,6 +74,7 @@ logger = logging.getLogger("stripe_client")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 """The header that makes a POST or PATCH safe to retry ("": the API has none, so a POST or
 PATCH is retried only when the request never left: connection refused, name not resolved)."""
+DEFAULT_ACCEPT = "application/json"  # an operation that declares no success media type
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _KEYED_METHODS = frozenset({"POST", "PATCH"})
@@ -364,17 +365,26 @@ class _Core:
         return f"{type(self).__name__}(base_url={self.base_url!r}, api_key={key})"
 
     def _headers(
-        self, method: str, options: RequestOptions
+        self,
+        method: str,
+        options: RequestOptions,
+        accept: str = DEFAULT_ACCEPT,
+        keyed: bool = True,
     ) -> tuple[dict[str, str], list[tuple[str, str]]]:
-        """The request headers, and the query pairs that authentication adds."""
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        """The request headers, and the query pairs that authentication adds.
+
+        `accept`: the `Accept` value (RFC 9110 section 12.5.1), the operation's declared
+        success media types; `keyed`: whether a POST or PATCH gets a fresh idempotency key
+        (False for an operation that does not declare the header the API's pages declare).
+        """
+        headers = {"User-Agent": USER_AGENT, "Accept": accept}
         auth_query = self._credentials.apply(
             headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
         )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
             headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
-        elif method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
+        elif keyed and method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
             headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
         for name, value in headers.items():
@@ -422,6 +432,8 @@ class _Core:
         media_type: str | None,
         options: RequestOptions | None,
         styles: Mapping[str, str] | None = None,
+        accept: str = DEFAULT_ACCEPT,
+        keyed: bool = True,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
@@ -429,7 +441,7 @@ class _Core:
         if query:
             encoded = encode_form(query, styles)
             url = f"{url}?{encoded}" if encoded else url
-        headers, auth_query = self._headers(method, options)
+        headers, auth_query = self._headers(method, options, accept, keyed)
         kwargs: dict[str, Any] = {
             "headers": headers,
             **_body_kwargs(body, media_type, headers, styles),
@@ -437,8 +449,8 @@ class _Core:
         if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
             kwargs["params"] = auth_query
         kwargs["timeout"] = options.get("timeout", self.timeout)
-        keyed = (IDEMPOTENCY_HEADER or "Idempotency-Key").lower()
-        has_key = any(name.lower() == keyed for name in headers)
+        key_header = (IDEMPOTENCY_HEADER or "Idempotency-Key").lower()
+        has_key = any(name.lower() == key_header for name in headers)
         retryable = method in _IDEMPOTENT_METHODS or has_key
         max_retries = options.get("max_retries", self.max_retries)
         deadline = _deadline(kwargs["timeout"])
@@ -671,11 +683,15 @@ class BaseClient(_Core):
         options: RequestOptions | None = None,
         raw: bool = False,
         styles: Mapping[str, str] | None = None,
+        accept: str = DEFAULT_ACCEPT,
+        keyed: bool = True,
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
-        (`_encoding.DEFAULT_STYLE`).
+        (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
+        operation declares for its success responses; `keyed`: False when the operation
+        does not declare the idempotency header (no key is made for it).
         """
         prepared = self._prepare(
             method,
@@ -685,6 +701,8 @@ class BaseClient(_Core):
             media_type=media_type,
             options=options,
             styles=styles,
+            accept=accept,
+            keyed=keyed,
         )
         attempt = 1
         while True:
@@ -737,10 +755,13 @@ class BaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
         raw: bool = False,
+        accept: str = DEFAULT_ACCEPT,
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
-        response = self.request(method, path, query=query, options=options, styles=styles, raw=True)
+        response = self.request(
+            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
+        )
 
         def page(http_response: httpx.Response) -> Page[Any]:
             return Page(
@@ -819,11 +840,15 @@ class AsyncBaseClient(_Core):
         options: RequestOptions | None = None,
         raw: bool = False,
         styles: Mapping[str, str] | None = None,
+        accept: str = DEFAULT_ACCEPT,
+        keyed: bool = True,
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
-        (`_encoding.DEFAULT_STYLE`).
+        (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
+        operation declares for its success responses; `keyed`: False when the operation
+        does not declare the idempotency header (no key is made for it).
         """
         prepared = self._prepare(
             method,
@@ -833,6 +858,8 @@ class AsyncBaseClient(_Core):
             media_type=media_type,
             options=options,
             styles=styles,
+            accept=accept,
+            keyed=keyed,
         )
         attempt = 1
         while True:
@@ -887,11 +914,12 @@ class AsyncBaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
         raw: bool = False,
+        accept: str = DEFAULT_ACCEPT,
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = await self.request(
-            method, path, query=query, options=options, styles=styles, raw=True
+            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
         )
 
         def page(http_response: httpx.Response) -> AsyncPage[Any]:
