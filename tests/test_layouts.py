@@ -321,14 +321,17 @@ def carried(api: Api, layout: Layout) -> Api:
     """``api`` as much as pages of ``layout`` carry of it (the differences listed by layout):
 
     - ``b56c85d``, ``prototype``: no body schema and no content type (a body is typed Any and
-      sent as JSON; none on a GET or DELETE), so no named shapes either.
+      sent as JSON; none on a GET or DELETE), so no named shapes either, and no form bodies for
+      the run summary's wire-style reason to speak of.
     - ``34ca9f8``, ``34ca9f8-raw``: one ``accept`` line, no media type per response (each
       response gets the first type).
     - ``61aca2d``: everything the model holds.
     """
     change: Callable[[Operation], Operation]
     if layout in ("b56c85d", "prototype"):
-        api = dataclasses.replace(api, shapes=())
+        reason = api.conventions.wire_reason.replace("form bodies are flat: ", "")
+        api = dataclasses.replace(api, shapes=(), conventions=dataclasses.replace(
+            api.conventions, wire_reason=reason))  # fmt: skip
         change = _untyped_body
     elif layout in ("34ca9f8", "34ca9f8-raw"):
         change = _first_accepted
