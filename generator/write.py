@@ -329,6 +329,7 @@ def write_tree(
 
 def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> WriteResult:
     recover(target)
+    clean_stale_staging(target)  # also when nothing is written: a killed run's leftovers go
     _check_ours(target)
     old = read_tree(target)
     old.pop(MARKER, None)
