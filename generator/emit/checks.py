@@ -446,7 +446,8 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
     description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
     many = p.literal("matches more than one of: " + describe(shape), f"_{_stem(at, p)}_MANY") \
         if shape.exclusive else None
-    lists = "(" + ", ".join(v.at.problems for v in variants) + ",)"
+    tail = ",)" if len(variants) == 1 else ")"  # a trailing comma black would explode
+    lists = "(" + ", ".join(v.at.problems for v in variants) + tail
     passed = " + ".join(f"(not {v.at.problems})" for v in variants)
     check = OneOfCheck(at, description, tuple(variants), p.unique("accepted"), passed, many,
                        lists=lists)  # fmt: skip

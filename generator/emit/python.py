@@ -81,8 +81,10 @@ def pyrepr(text: str) -> str:
     Double-quoted where that needs no escapes, as black would write it.
     """
     literal = repr(str(text))
-    if literal.startswith("'") and '"' not in literal:
-        return f'"{literal[1:-1]}"'
+    if literal.startswith("'") and text.count('"') <= text.count("'"):
+        # black's rule: double quotes unless they would need more escapes than single ones
+        body = literal[1:-1].replace("\\'", "'").replace('"', '\\"')
+        return f'"{body}"'
     return literal
 
 
