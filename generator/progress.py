@@ -10,10 +10,14 @@ tqdm rather than rich: it has no dependencies, imports in a few milliseconds (do
 keeps start-up fast; rich pulls in pygments and markdown-it), and its one line with an
 estimate is all a stage needs. A background thread redraws a few times a second, so a
 stage whose count does not move (modelling, one long request) still shows its time.
+
+tqdm's own environment variables win over the defaults here, as its documentation says of
+every parameter: ``TQDM_DELAY=0 TQDM_MININTERVAL=0`` draws every stage at every step.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -37,7 +41,7 @@ class Progress:
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = _is_terminal(self.stream) if enabled is None else enabled
-        self.delay = delay
+        self.delay = _env_seconds("TQDM_DELAY", delay)
         self._bar: tqdm[Any] | None = None
         self._started = 0.0
         self._lock = threading.Lock()
@@ -55,10 +59,12 @@ class Progress:
 
         with self._lock:
             self._close_bar()
+            timing: dict[str, Any] = {"delay": self.delay, "mininterval": INTERVAL}
+            timing = {k: v for k, v in timing.items() if f"TQDM_{k.upper()}" not in os.environ}
             self._bar = tqdm(
                 desc=f"doc2client: {name}", total=total or None, file=_Flushed(self.stream),
-                bar_format=COUNTED if total else UNCOUNTED, leave=False, delay=self.delay,
-                dynamic_ncols=True, mininterval=INTERVAL, smoothing=0.1,
+                bar_format=COUNTED if total else UNCOUNTED, leave=False, dynamic_ncols=True,
+                smoothing=0.1, **timing,
             )  # fmt: skip
             self._started = time.monotonic()
 
@@ -100,6 +106,15 @@ class Progress:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _env_seconds(variable: str, default: float) -> float:
+    """Seconds from the environment variable ``variable``; ``default`` when unset or not a
+    number."""
+    try:
+        return float(os.environ[variable])
+    except (KeyError, ValueError):
+        return default
 
 
 class _Flushed:

@@ -32,7 +32,9 @@ def specs(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _on_a_terminal(*args: str, cwd: Path) -> tuple[int, str]:
     """Run doc2client with stderr on a pseudo-terminal; its exit code and what it drew."""
     master, slave = os.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
+    # tqdm's own variables draw every step of every stage, however fast this machine is
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TQDM_DELAY": "0",
+           "TQDM_MININTERVAL": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=slave,

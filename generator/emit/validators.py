@@ -28,7 +28,7 @@ import jinja2
 from generator.emit.checks import HELPERS, Chunk, FunctionPlan, object_plan, operation_plan
 from generator.emit.python import request_shapes
 from generator.memo import memoised, operation_refs, shape_key
-from generator.model.naming import python_identifier
+from generator.model.naming import abbreviated, python_identifier
 from generator.model.shapes import Api, Object, Operation
 
 MODULE_TEMPLATE = "package/_validators.py.jinja"
@@ -114,12 +114,17 @@ def _operation_chunk(env: jinja2.Environment, op: Operation, check_names: dict[s
     return _render(env, operation_plan(op, op.validator, check_names))
 
 
+_NAME_LIMIT = 56
+"""The longest shape part of a check function's name: its deepest use, a constant named after it
+(``_<NAME>_VALUES``) tested eight levels in, then still fits a 100-character line."""
+
+
 def _check_names(api: Api) -> dict[str, str]:
     """Model shape name → the name of its private check function, unique."""
     names: dict[str, str] = {}
     used: set[str] = set()
     for obj in api.shapes:
-        base = "_check_" + python_identifier(obj.name)
+        base = "_check_" + abbreviated(python_identifier(obj.name), _NAME_LIMIT)
         name, n = base, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1

@@ -101,6 +101,21 @@ def python_identifier(text: str, *, fallback: str = "field_") -> str:
     return name
 
 
+def abbreviated(name: str, limit: int) -> str:
+    """``name`` (snake case) cut to at most ``limit`` characters by shortening its middle words
+    to their first letter, from the left; the first and the last two words stay whole
+    (``post_checkout_sessions_payment_method_options_acss_debit_param`` at 40 →
+    ``post_c_s_p_m_o_acss_debit_param``). Long private names in generated code otherwise make
+    lines no formatter can split. Not unique by itself: callers number clashes."""
+    words = name.split("_")
+    for i in range(1, len(words) - 2):
+        if len(name) <= limit:
+            break
+        words[i] = words[i][:1]
+        name = "_".join(words)
+    return name
+
+
 def api_name(title: str, *, fallback: str) -> str:
     """The API name (the package is ``<name>_client``) from a document's ``info.title``:
     snake case, without parenthesised remarks and without the word "API"
