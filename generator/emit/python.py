@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, assert_never
 
+from generator.emit.streams import event_shapes, stream_kind
 from generator.memo import object_refs, shape_refs
 from generator.model.naming import class_name
 from generator.model.shapes import (
@@ -49,7 +50,8 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 # Names the generated modules bind at top level; a TypedDict class may not take one of them.
 RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
     {
-        "Any", "AsyncPage", "AsyncResource", "Decimal", "ErrorBody", "FileInput", "Literal",
+        "Any", "AsyncPage", "AsyncResource", "AsyncStream", "Decimal", "ErrorBody", "FileInput",
+        "Literal", "ServerSentEvent", "Stream",
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
@@ -330,6 +332,7 @@ class MethodText:
     request: str  # ``request(...)`` or ``request_page(...)``, called on ``self._client``
     path: str  # the path expression
     paged: bool
+    streamed: bool  # returns a ``Stream`` of Server-Sent Events (``emit/streams.py``)
     kwargs: bool  # some argument defaults to NOT_GIVEN
     body: bool
     query: bool
@@ -416,17 +419,22 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     path = pyrepr(op.path)
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
+    stream = "" if paged else stream_kind(op)
     if paged:  # only what the annotation names is imported (F401 otherwise)
         item = page_item_annotation(api, op, writer)
         returns, async_returns = f"Page[{item}]", f"AsyncPage[{item}]"
+    elif stream:
+        item = event_annotation(op, writer)
+        returns, async_returns = f"Stream[{item}]", f"AsyncStream[{item}]"
     else:
         returns = async_returns = response_annotation(api, op, writer)
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
         validate=_validate_call(op.validator, op, names, has_body, bool(query)),
         request=_request_call(op, path, names, has_body, bool(query), paged=paged,
-                              styles=styles_expr(api, op, has_body), keyed=keyed(api, op)),
-        path=path, paged=paged,
+                              styles=styles_expr(api, op, has_body), keyed=keyed(api, op),
+                              stream=stream),
+        path=path, paged=paged, streamed=bool(stream),
         kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
         problems=names.problems, result=names.result, returns=returns, async_returns=async_returns,
     )  # fmt: skip
@@ -505,6 +513,14 @@ def error_body_annotation(api: Api, writer: TypeWriter) -> str:
                 return writer.any()
             parts.append(writer.annotation(shape, "field"))
     return " | ".join(sorted(set(parts))) if parts else writer.any()
+
+
+def event_annotation(op: Operation, writer: TypeWriter) -> str:
+    """The type of a streamed event's ``data``: its schema's type where the data is JSON,
+    else ``str`` (``emit/streams.py``)."""
+    if stream_kind(op) != "json":
+        return "str"
+    return " | ".join(unique(writer.annotation(s, "field") for s in event_shapes(op)))
 
 
 def page_item_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
@@ -645,7 +661,7 @@ def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
 
 def _request_call(
     op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
-    styles: str | None, keyed: bool = True,
+    styles: str | None, keyed: bool = True, stream: str = "",
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
@@ -665,6 +681,8 @@ def _request_call(
     if body and op.body is not None:
         parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
     parts += [f"options={names.options}", "raw=self._raw", *tail]
+    if stream:
+        parts.append(f"stream={pyrepr(stream)}")
     return f"request({', '.join(parts)})"
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
+from ._streaming import AsyncStream, Stream
 
 
 class _LazyModule(ModuleType):
@@ -148,6 +150,14 @@ def _parse_body(response: httpx.Response) -> Any:
     if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
         return response.text
     return response.content
+
+
+def _events(
+    stream: str, kind: type[Stream[Any]] | type[AsyncStream[Any]]
+) -> Callable[[httpx.Response], Any] | None:
+    """How a 2xx of a `stream` call is returned: as a stream of `kind`, its events' data JSON
+    for `"json"` and text for `"text"`; None when the call is no stream."""
+    return functools.partial(kind, json=stream == "json") if stream else None
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -526,13 +536,19 @@ class _Core:
         error.__cause__ = exc
         return error
 
-    def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
-        """The call's result from its last outcome: parsed body, RawResponse, or an error."""
+    def _finish(
+        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool,
+        parse: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:  # fmt: skip
+        """The call's result from its last outcome: the body as `parse` (default: by its media
+        type) gives it, a RawResponse, or an error."""
         if isinstance(outcome, ClientError):
             raise outcome
         if not outcome.is_success:
             raise self._api_error(prepared, outcome)
-        return RawResponse(outcome) if raw else _parse_body(outcome)
+        if raw:
+            return RawResponse(outcome, parse)
+        return (parse or _parse_body)(outcome)
 
     def _api_error(self, prepared: _Prepared, response: httpx.Response) -> ClientError:
         try:
@@ -685,13 +701,16 @@ class BaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `stream`: `"json"`
+        or `"text"` for a `text/event-stream` response, returned as a stream of events whose
+        data is JSON or text (`_streaming`), its connection left open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -706,27 +725,32 @@ class BaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = self._attempt(prepared, attempt)
+            outcome = self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, Stream))
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
 
-    def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
-            outcome = self._exchange(prepared, deadline)
+            outcome = self._exchange(prepared, deadline, keep_open=keep_open)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -734,6 +758,8 @@ class BaseClient(_Core):
             response.close()
             response = self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             for chunk in () if body.preloaded() else response.iter_raw():
@@ -842,13 +868,16 @@ class AsyncBaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `stream`: `"json"`
+        or `"text"` for a `text/event-stream` response, returned as a stream of events whose
+        data is JSON or text (`_streaming`), its connection left open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -863,28 +892,33 @@ class AsyncBaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = await self._attempt(prepared, attempt)
+            outcome = await self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream))
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
 
-    async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    async def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
             async with asyncio.timeout(prepared.deadline):
-                outcome = await self._exchange(prepared, deadline)
+                outcome = await self._exchange(prepared, deadline, keep_open=keep_open)
         except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    async def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = await self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -892,6 +926,8 @@ class AsyncBaseClient(_Core):
             await response.aclose()
             response = await self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             chunks = _no_chunks() if body.preloaded() else response.aiter_raw()
