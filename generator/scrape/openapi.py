@@ -316,9 +316,12 @@ class _Reader:
     def _security(self, requirements: Any) -> tuple[tuple[RawSecurity, ...], ...]:
         """The Security Requirement Objects: alternatives, each a tuple of schemes all needed.
 
-        An empty requirement (``{}``: authentication is optional) is kept as ``()``; names
-        that ``securitySchemes`` does not define are left out.
+        An empty requirement (``{}``: authentication is optional) is kept as ``()``, and so
+        is an empty list (``security: []``: no authentication), which is ``((),)``; names
+        that ``securitySchemes`` does not define are left out. Nothing declared is ``()``.
         """
+        if requirements == []:
+            return ((),)
         found: list[tuple[RawSecurity, ...]] = []
         for requirement in _list(requirements):
             group = tuple(self.schemes[n] for n in _dict(requirement) if n in self.schemes)
