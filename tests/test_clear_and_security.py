@@ -175,7 +175,7 @@ def test_multipart_clears_with_an_empty_part_and_refuses_an_empty_repeat(
     parts = [(p.get_param("name", header="content-disposition"), p.get_payload(decode=True))
              for p in message.iter_parts()]  # fmt: skip
     assert parts == [("tags", b""), ("file", b"x")]
-    with pytest.raises(clearing.ValidationError, match="^ids: an empty list"):
+    with pytest.raises(clearing.ValidationError, match=r"^ids: an empty list"):
         client.uploads.create(file=b"x", ids=[])
 
 

@@ -654,7 +654,7 @@ def test_empty_lists_and_objects_are_the_clear_value_or_refused(pkg):
     assert enc.encode_form(data, clear=clear) == "a=1&tags=&sub[labels]=&items[0][r]="
     assert enc.encode_query({"o": {}}, clear=("o",)) == [("o", "")]
     for empty in ({"x": []}, {"x": {}}, {"x": {"gone": None}}, {"x": [{"y": []}]}):
-        with pytest.raises(pkg.ValidationError, match="an empty .* cannot be sent"):
+        with pytest.raises(pkg.ValidationError, match=r"an empty .* cannot be sent"):
             enc.encode_form(empty, clear=("tags",))
     # OpenAPI's style examples: form writes an empty value as `color=`; delimited have none
     assert enc.encode_form({"x": [], "o": {}}, {"x": "form*", "o": "form"}) == "x=&o="
