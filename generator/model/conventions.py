@@ -13,6 +13,9 @@ Each function returns its choice and the reason, which the run summary prints
   pages declare none, so bearer. Each operation accepts the ways its own ``security`` names
   (``operation_auth``): all of them, some, or none (``security: []``).
 - Clearing (``clear_keys``): the keys where an empty list or object is sent as ``""``.
+- Request media type (``request_body``): of a body offered in several media types, the
+  configured one (``request_media_type``); else multipart where a field is a file; else JSON;
+  else a URL-encoded form; else multipart; else the first listed.
 - Idempotency (``api_idempotency``): a header parameter whose name holds ``idempotency``.
 """
 
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import get_args
+from typing import Any, get_args
 
 from generator.diagnostics import Reporter
 from generator.model.naming import python_identifier
@@ -42,7 +45,8 @@ from generator.model.shapes import (
     WireStyle,
 )
 from generator.options import Overrides
-from generator.scrape.records import RawPage, RawSecurity
+from generator.scrape.openapi import JSON_MEDIA
+from generator.scrape.records import RawBody, RawPage, RawSecurity
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -314,6 +318,48 @@ def _variants(shape: Shape) -> tuple[Shape, ...]:
     if isinstance(shape, Union):
         return tuple(v.shape if isinstance(v, Emptyable) else v for v in shape.variants)
     return (shape,)
+
+
+def request_body(raw: RawPage, preferred: Sequence[str] | None) -> RawPage:
+    """``raw`` with its body in the media type chosen among those offered (module docstring),
+    each with its own schema and ``encoding``."""
+    if len(raw.bodies) < 2:
+        return raw
+    chosen = choose_body(raw.bodies, preferred or ())
+    if chosen.media_type == raw.media_type:
+        return raw
+    headers = tuple((k, chosen.media_type if k == "content-type" else v) for k, v in raw.headers)
+    return replace(raw, media_type=chosen.media_type, schema=chosen.schema, headers=headers,
+                   schema_pointer=chosen.schema_pointer, schema_line=chosen.schema_line,
+                   encoding=chosen.encoding)  # fmt: skip
+
+
+def choose_body(bodies: Sequence[RawBody], preferred: Sequence[str]) -> RawBody:
+    """The media type a body offered in several is sent in (the module docstring's order)."""
+    offered = {media(b.media_type): b for b in reversed(bodies)}  # the first of each wins
+    wanted = [offered[media(m)] for m in preferred if media(m) in offered]
+    files = MULTIPART in offered and any(_has_file(b.schema) for b in bodies)
+    json = [b for b in bodies if JSON_MEDIA.match(b.media_type)]
+    ranked = [*wanted, *([offered[MULTIPART]] if files else []), *json,
+              *(offered[m] for m in (FORM, MULTIPART) if m in offered), bodies[0]]
+    return ranked[0]
+
+
+def _has_file(schema: Mapping[str, Any] | None) -> bool:
+    """Whether a body schema has a file field at its top (``format: binary``, or OpenAPI 3.1's
+    ``contentMediaType`` without ``contentEncoding``), alone or in an array, or in ``allOf``."""
+    if not isinstance(schema, Mapping):
+        return False
+    members = [schema, *(m for m in schema.get("allOf") or () if isinstance(m, Mapping))]
+    properties = [p for m in members if isinstance(m.get("properties"), Mapping)
+                  for p in m["properties"].values() if isinstance(p, Mapping)]  # fmt: skip
+    return any(_is_file(p) or (isinstance(p.get("items"), Mapping) and _is_file(p["items"]))
+               for p in properties)  # fmt: skip
+
+
+def _is_file(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") == "binary" or (
+        "contentMediaType" in schema and "contentEncoding" not in schema)
 
 
 def summary(api: Api) -> str:

@@ -22,6 +22,7 @@ from generator.model.conventions import (
     clear_keys,
     operation_auth,
     operation_wire,
+    request_body,
 )
 from generator.model.naming import (
     class_name,
@@ -104,7 +105,9 @@ def normalise(
 
     ``page_layout`` is the layout its pages are written back in ("": each page's own).
     """
-    settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
+    preferred = (overrides or Overrides()).request_media_type
+    chosen = [request_body(page, preferred) for page in pages]
+    settled = _settle_ids(sorted(chosen, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
     conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
