@@ -73,9 +73,9 @@ _PAGE_TYPES: dict[str, Shape] = {
     "integer": Integer(),
     "number": Number(),
     "boolean": Boolean(),
-    "array": Array(AnyShape()),
-    "object": Map(AnyShape()),
-    "": AnyShape(),
+    "array": Array(AnyShape("absent")),
+    "object": Map(AnyShape("absent")),
+    "": AnyShape("absent"),
 }
 _LOCATIONS = ("path", "query", "header")
 
@@ -233,7 +233,7 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
         return None
     media_type = raw.media_type or _default_media_type(raw, reporter)
     if raw.schema is None:
-        return Body(media_type, AnyShape())
+        return Body(media_type, AnyShape("absent"))
     schema = raw.schema
     if media_type.split(";")[0].strip().lower() == MULTIPART:
         schema = _file_or_text(schema)
@@ -412,7 +412,7 @@ def _parameter_shape(
     if shape is None:
         reporter.warning(file, p.line, f"parameter '{p.name}' has unknown type '{p.type}'; "
                          "any value is accepted", code="parameter-type")
-        return AnyShape()
+        return AnyShape("unchecked")
     return shape
 
 
