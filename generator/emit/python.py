@@ -410,7 +410,9 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
     paged = op.paging is not None and not has_body
     names = _Locals(args.taken)
-    lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
+    whole_required = op.body is not None and op.body.required
+    lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
+                        whole_required=whole_required)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
     path = pyrepr(op.path)
@@ -562,12 +564,14 @@ def _body_args(
 
 def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
-    query: list[tuple[str, str]], headers: list[tuple[str, str]],
+    query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
 ) -> list[str]:  # fmt: skip
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
-    if whole is not None:
+    if whole is not None and whole_required:
+        lines.append(f"{names.body} = {whole}")
+    elif whole is not None:
         lines.append(f"{names.body} = None if isinstance({whole}, NotGiven) else {whole}")
     elif body is not None:
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
@@ -705,8 +709,26 @@ def negated(test: str) -> str:
     """The Python expression that is true where ``test`` is false.
 
     ``type(x) is bool`` becomes ``type(x) is not bool`` (pycodestyle E714); any other test is
-    wrapped as ``not (test)``.
+    wrapped as ``not (test)``, once (a test already in parentheses is not wrapped again).
     """
+    if _enclosed(test):
+        return negated(test[1:-1])
     identity = _IDENTITY_TEST.match(test)
     return f"{identity[1]} is not {identity[2]}" if identity else f"not ({test})"
+
+
+def _enclosed(test: str) -> bool:
+    """Whether ``test`` is one parenthesised expression, ``(a or b)`` (not ``(a) or (b)``):
+    ``not`` then needs no parentheses of its own (pyupgrade UP034)."""
+    if not test.startswith("("):
+        return False
+    depth = 0
+    for token in _BRACKETS.finditer(test):
+        depth += 1 if token[0] in "([{" else -1 if token[0] in ")]}" else 0
+        if depth == 0:
+            return token.end() == len(test)
+    return False
+
+
+_BRACKETS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[()\[\]{}]")
 

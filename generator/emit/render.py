@@ -17,6 +17,7 @@ Templates (``make_environment`` searches user folders first, then the built-in `
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 from collections.abc import Mapping, Sequence
@@ -47,7 +48,7 @@ from generator.emit.python import (
 from generator.emit.readme import readme_context
 from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
-from generator.model.naming import attribute_name, class_name
+from generator.model.naming import abbreviated, attribute_name, class_name
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -176,9 +177,20 @@ def pep440_version(version: str) -> str:
     return version if re.fullmatch(r"\d+(\.\d+){0,3}", version) else "0.1.0"
 
 
+RESOURCE_NAME_LIMIT = 56
+"""The longest resource class name before its hash suffix: ``return Async<name>WithRawResponse(``
+then fits a 100-character line (eight spaces in)."""
+
+
 def resource_class(path: tuple[str, ...], is_async: bool = False) -> str:
-    """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path."""
-    name = class_name("_".join((*path, "resource")))
+    """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path;
+    a long one ``abbreviated``, with a digest of the whole path that keeps it unique."""
+    snake = "_".join((*path, "resource"))
+    short = abbreviated(snake, RESOURCE_NAME_LIMIT)
+    if short != snake:
+        digest = hashlib.sha1(snake.encode()).hexdigest()[:6]
+        short = f"{short.removesuffix('_resource')}_{digest}_resource"
+    name = class_name(short)
     return f"Async{name}" if is_async else name
 
 

@@ -307,6 +307,7 @@ class _Reader:
             schema_pointer=schema_pointer if schema is not None else "",
             lines={"operation": line},
             has_body=body_types,
+            body_required=self._body_required(op.get("requestBody"), ptr),
             encoding=encoding,
             declared=True,
             security=self._security(op.get("security", self.security)),
@@ -401,6 +402,11 @@ class _Reader:
             schema = self._schema(_dict(content).get("schema"), where, line)
             return str(media), schema, True, _encoding(_dict(content).get("encoding"))
         return "", None, True, ()
+
+    def _body_required(self, raw: Any, ptr: str) -> bool:
+        """OpenAPI ``requestBody.required`` (``false`` when not given)."""
+        return raw is not None and _dict(self.refs.follow(raw, f"{ptr}/requestBody")).get(
+            "required") is True
 
     def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
         """``owner``'s ``content`` map, media type → media type object.
