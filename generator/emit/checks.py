@@ -65,6 +65,7 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "_is_number": (),
     "_prefix": (),
     "_union": ("_expected",),
+    "_matched": (),
     "_is_date": (),
     "_is_date_time": ("_is_date",),
     "_is_uuid": (),
@@ -190,6 +191,7 @@ class UnionCheck:
     at: At
     description: str  # literal (or constant): what a person should send
     variants: tuple[Check, ...]  # each checks into its own list, ``variant.at.problems``
+    labels: str  # constant: a tuple naming each variant in messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +210,10 @@ class OneOfCheck:
     at: At
     description: str
     variants: tuple[Check, ...]
+    labels: str  # constant: a tuple naming each variant in messages
     count: str  # local: how many variants accept
     passed: str  # expression: that count
-    many: str | None  # the problem when several accept (``None``: anyOf with a tag)
+    many: str | None  # the problem when several accept, naming them (``None``: anyOf with a tag)
     tag: str | None = None  # local for the tag's value
     property: str | None = None  # literal: the tag property
     tags: str | None = None  # constant: tag value -> variant index
@@ -433,7 +436,7 @@ def _union(shape: Union, at: At, p: _Planner) -> Check | None:
             return None  # a variant that accepts anything: so does the union
         variants.append(check)
     description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
-    return UnionCheck(at, description, tuple(variants))
+    return UnionCheck(at, description, tuple(variants), _labels(shape, at, p))
 
 
 def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
@@ -444,13 +447,16 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
         tried = At(at.value, '""', p.unique(f"{at.value.rstrip('_')}_variant_{n}"))
         variants.append(_check(variant, tried, (), p) or ScalarCheck(tried, '""', "const", "True"))
     description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
-    many = p.literal("matches more than one of: " + describe(shape), f"_{_stem(at, p)}_MANY") \
-        if shape.exclusive else None
+    labels = _labels(shape, at, p)
     tail = ",)" if len(variants) == 1 else ")"  # a trailing comma black would explode
     lists = "(" + ", ".join(v.at.problems for v in variants) + tail
+    many = None
+    if shape.exclusive:
+        p.use("_matched")
+        many = f"_matched({labels}, {', '.join(v.at.problems for v in variants)})"
     passed = " + ".join(f"(not {v.at.problems})" for v in variants)
-    check = OneOfCheck(at, description, tuple(variants), p.unique("accepted"), passed, many,
-                       lists=lists)  # fmt: skip
+    check = OneOfCheck(at, description, tuple(variants), labels, p.unique("accepted"), passed,
+                       many, lists=lists)  # fmt: skip
     tagged = shape.discriminator
     if tagged is None:
         return check
@@ -458,6 +464,14 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
     tags = "{" + ", ".join(f"{pyrepr(t)}: {i}" for t, i in tagged.mapping) + "}"
     return replace(check, tag=p.unique("tag"), property=pyrepr(tagged.property),
                    tags=p.constant(f"_{_stem(at, p)}_TAGS", tags), nested=at.path != '""')
+
+
+def _labels(shape: Union, at: At, p: _Planner) -> str:
+    """A constant naming each variant for messages: an object by its schema's name, any
+    other shape as ``describe`` says it (``("Cat", "Dog", "a string")``)."""
+    names = [v.name if isinstance(v, Ref) else describe(v) for v in shape.variants]
+    tail = ",)" if len(names) == 1 else ")"
+    return p.constant(f"_{_stem(at, p)}_VARIANTS", "(" + ", ".join(map(pyrepr, names)) + tail)
 
 
 def _container(
