@@ -23,6 +23,7 @@ from generator.diff import (
     DOC_KINDS,
     Change,
     ChangeReport,
+    describe,
     diff_apis,
     render_json,
     render_markdown,
@@ -32,11 +33,15 @@ from generator.model.shapes import (
     Api,
     Array,
     Body,
+    Boolean,
+    Const,
     Emptyable,
     Enum,
     Field,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -717,3 +722,21 @@ def test_a_broken_page_is_diagnosed_and_the_rest_compared(
     code, data, err = run_json(old, new, capsys)
     assert re.search(r"GetCustomers\.html(:\d+)?: error: ", err), err
     assert (code, triples(data)) == (1, [("operation-removed", "", True)])
+
+
+def test_array_and_map_key_limits_are_compared() -> None:
+    unique = only(change_of(Array(String()), Array(String(), unique_items=True)))
+    assert (unique.kind, unique.breaking) == ("limit-changed", True)
+    fewer = only(change_of(Map(String(), Keys(max_properties=5)),
+                           Map(String(), Keys(max_properties=3))))
+    assert (fewer.kind, fewer.breaking) == ("limit-changed", True)
+    more = only(change_of(Map(String(), Keys(min_properties=2)), Map(String())))
+    assert (more.kind, more.breaking) == ("limit-changed", False)
+
+
+def test_null_and_const_are_described() -> None:
+    assert describe(Union((String(), Null()))) == "string | null"
+    assert describe(Const(("v1",))) == "const 'v1'"
+    assert describe(Boolean()) == "boolean"
+    changed = only(change_of(Const(("v1",)), Const(("v1", "v2"))))
+    assert (changed.kind, changed.breaking) == ("enum-value-added", False)

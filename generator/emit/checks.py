@@ -39,6 +39,7 @@ from generator.model.shapes import (
     Operation,
     Parameter,
     Ref,
+    Scalar,
     Shape,
     String,
     Union,
@@ -469,9 +470,16 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
 def _labels(shape: Union, at: At, p: _Planner) -> str:
     """A constant naming each variant for messages: an object by its schema's name, any
     other shape as ``describe`` says it (``("Cat", "Dog", "a string")``)."""
-    names = [v.name if isinstance(v, Ref) else describe(v) for v in shape.variants]
+    names = [_label(v.name if isinstance(v, Ref) else describe(v)) for v in shape.variants]
     tail = ",)" if len(names) == 1 else ")"
     return p.constant(f"_{_stem(at, p)}_VARIANTS", "(" + ", ".join(map(pyrepr, names)) + tail)
+
+
+LABEL_WIDTH = 60  # a variant's label, so a tuple of them fits the generated lines
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 3] + "..."
 
 
 def _container(
@@ -686,13 +694,12 @@ def describe(shape: Shape) -> str:
         case Emptyable():
             return describe(shape.shape) + " or ''"
         case Union():
-            parts = list(dict.fromkeys(describe(v) for v in shape.variants))
+            parts = list(dict.fromkeys(_described_variants(shape)))
             return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
         case Enum() if not shape.open:
             return "one of " + ", ".join(repr(v) for v in enum_values(shape))
         case Const():
-            shown = ["null" if v is None else str(v).lower() if isinstance(v, bool) else repr(v)
-                     for v in shape.values]  # fmt: skip
+            shown = [_const_text(v) for v in shape.values]
             return "one of " + ", ".join(shown) if len(shown) != 1 else "".join(shown)
         case String() | Enum():
             return "a string"
@@ -714,6 +721,35 @@ def describe(shape: Shape) -> str:
             return "anything"
         case _:
             assert_never(shape)
+
+
+def _described_variants(shape: Union) -> list[str]:
+    """Each variant described; the values of closed enums and consts as one "one of" list
+    (a union of single values reads ``one of 'ar', 'bg'``, not ``one of 'ar', one of 'bg'``)."""
+    values: list[str] = []
+    parts: list[str] = []
+    for variant in shape.variants:
+        if isinstance(variant, Enum) and not variant.open:
+            found = [repr(v) for v in enum_values(variant)]
+        elif isinstance(variant, Const):
+            found = [_const_text(v) for v in variant.values]
+        else:
+            parts.append(describe(variant))
+            continue
+        if found and not values:
+            parts.append(_VALUES)  # where the values go, among the other variants
+        values += found
+    unique = list(dict.fromkeys(values))
+    shown = "one of " + ", ".join(unique) if len(unique) > 1 else "".join(unique)
+    return [shown if part == _VALUES else part for part in parts]
+
+
+_VALUES = "\0values"
+
+
+def _const_text(value: Scalar) -> str:
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) \
+        else repr(value)
 
 
 def _frozenset(values: Iterable[str]) -> str:
