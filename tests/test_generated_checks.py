@@ -19,6 +19,8 @@ from tests.cli_run import doc2client
 from tests.conftest import StaticChecks, imported
 
 LONG_PATH = "/pets/adoption/applications/submitted/by/prospective/owners/under/review/queue"
+LONG_FIELD = "shield_information_barrier_segment_restriction"
+LONG_REF = "#/components/schemas/ShieldInformationBarrierSegmentRestrictionsRestrictedSegment"
 PET = {"type": "object", "properties": {"name": {"type": "string"},
                                         "tags": {"type": "array", "items": {"type": "string"}}}}
 DOCUMENT = {
@@ -63,12 +65,18 @@ DOCUMENT = {
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
                 "discriminator": {"propertyName": "kind"}}}}},
-            "responses": {"204": {"description": "applied"}}}},
+            "responses": {"204": {"description": "applied"}}},
+            # a long field of a long-named type: lines no formatter splits without parentheses
+            "put": {"operationId": "restrictAdoption", "requestBody": {"content": {
+                "application/json": {"schema": {"type": "object", "required": [LONG_FIELD],
+                                                "properties": {LONG_FIELD: {"$ref": LONG_REF}}}}}},
+                    "responses": {"204": {"description": "restricted"}}}},
     },
 }
 ANIMAL = {"size": {"type": "integer", "enum": [512, 4096]},
           "born": {"type": "string", "format": "date"}}
 DOCUMENT["components"]["schemas"].update({  # type: ignore[attr-defined]
+    LONG_REF.rsplit("/", 1)[1]: {"type": "object", "properties": {"id": {"type": "string"}}},
     "Cat": {"type": "object", "required": ["kind"],
             "properties": {"kind": {"const": "Cat"}, **ANIMAL}},
     "Dog": {"type": "object", "required": ["kind"],

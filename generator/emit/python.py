@@ -313,9 +313,18 @@ def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozen
     return "**{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in items) + "}"
 
 
+DICT_ENTRY_INDENT = 16  # an entry of a method's body or query dict, one a line
+
+
 def dict_expr(pairs: Iterable[tuple[str, str]]) -> str:
-    """A dict display ``{"wire": python_name, ...}``."""
-    return "{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in pairs) + "}"
+    """A dict display ``{"wire": python_name, ...}``; a value in parentheses where its entry
+    would be longer than a line, so that the formatter can split it (black and ruff alike)."""
+    entries = []
+    for key, value in pairs:
+        entry = f"{pyrepr(key)}: {value}"
+        too_long = DICT_ENTRY_INDENT + len(entry) + 1 > LINE_LENGTH
+        entries.append(f"{pyrepr(key)}: ({value})" if too_long else entry)
+    return "{" + ", ".join(entries) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,27 +379,14 @@ def parameter(name: str, annotation: str, default: str | None = None) -> str:
     """``name: annotation = default``; the annotation in parentheses when the line is too long.
 
     That is where black puts them around a union; ruff keeps them there but would split the
-    union at ``|`` instead, so writing them here gives both formatters the same output.
+    union at ``|`` instead, so writing them here gives both formatters the same output (and
+    a long name of one type, which neither can split, a line of its own).
     """
     tail = f" = {default}" if default is not None else ""
     line = f"{name}: {annotation}{tail},"
-    if PARAMETER_INDENT + len(line) > LINE_LENGTH and is_union(annotation):
+    if PARAMETER_INDENT + len(line) > LINE_LENGTH:
         return f"{name}: ({annotation}){tail}"
     return f"{name}: {annotation}{tail}"
-
-
-_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[\[\]]| \| ")
-
-
-def is_union(annotation: str) -> bool:
-    """True when ``annotation`` is ``A | B`` at its top level (not only inside brackets)."""
-    depth = 0
-    for token in _TOKENS.findall(annotation):
-        if token in ("[", "]"):
-            depth += 1 if token == "[" else -1
-        elif token == " | " and depth == 0:
-            return True
-    return False
 
 
 def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
