@@ -436,6 +436,8 @@ class Reader:
             return self._object(s, ptr, path)
         if ARRAY_KEYS & set(s):
             return self._array(s, ptr, path)
+        if NOT_CHECKED & set(s):  # warned by ``_check_keys``
+            return AnyShape("unchecked")
         checked = sorted(set(s) & (KNOWN - {"type", "nullable"}))
         if checked:
             self.warn(f"{', '.join(checked)} without 'type' apply to some types only; not "
