@@ -580,7 +580,7 @@ def test_key_never_in_repr_logs_or_errors(pkg, srv, kind, caplog):
 
 # --- wire encoding ---------------------------------------------------------------------------
 
-SEED = {
+FORM_BODY = {
     "email": "jenny@example.com",
     "address": {"city": "Berlin", "line1": "Unter den Linden 1", "postal_code": "10117", "country": "DE"},
     "metadata": {"order_id": "6735"},
@@ -607,7 +607,7 @@ def hand_picked() -> list[dict[str, Any]]:
 
     utc = dt.UTC
     return [
-        SEED,
+        FORM_BODY,
         {"items": [{"price": "p", "quantity": 2}, {"price": "q", "tax_rates": ["a", "b"]}]},
         {"shipping": "", "metadata": {"a b": "c&d=e", "ümlaut": "€", "x[y]": "[z]"}},
         {"flag": True, "off": False, "nested": {"on": True}},
@@ -625,7 +625,7 @@ def test_encode_form_matches_stripe(pkg, data):
 
 
 def test_encode_form_seed_bytes(pkg):
-    assert pkg._encoding.encode_form(SEED) == (
+    assert pkg._encoding.encode_form(FORM_BODY) == (
         "email=jenny%40example.com&address[city]=Berlin&address[line1]=Unter+den+Linden+1"
         "&address[postal_code]=10117&address[country]=DE&metadata[order_id]=6735"
         "&expand[0]=default_source&expand[1]=invoice_settings.default_payment_method"
@@ -718,11 +718,11 @@ def test_encoder_speed_against_stripe(pkg, capsys):
     """Not a timed test: prints the figures (see the report); asserts only the same bytes."""
     import timeit
 
-    ours = min(timeit.repeat(lambda: pkg._encoding.encode_form(SEED), number=1000, repeat=3)) / 1000
-    ref = min(timeit.repeat(lambda: stripe_encode(SEED), number=1000, repeat=3)) / 1000
+    ours = min(timeit.repeat(lambda: pkg._encoding.encode_form(FORM_BODY), number=1000, repeat=3)) / 1000
+    ref = min(timeit.repeat(lambda: stripe_encode(FORM_BODY), number=1000, repeat=3)) / 1000
     with capsys.disabled():
         print(f"\nencode_form {ours * 1e6:.1f} us, stripe {ref * 1e6:.1f} us, x{ref / ours:.2f}")
-    assert pkg._encoding.encode_form(SEED) == stripe_encode(SEED)
+    assert pkg._encoding.encode_form(FORM_BODY) == stripe_encode(FORM_BODY)
 
 
 # --- the rendered runtime is clean code --------------------------------------------------------
