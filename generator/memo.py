@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from generator.cache import digest
 from generator.diagnostics import Diagnostic, Reporter
-from generator.model.refs import object_refs, operation_refs
 
 if TYPE_CHECKING:
     from generator.model.shapes import Api, Object, Operation
@@ -171,6 +170,8 @@ class ModelKeys:
         """Digest of ``op``, every named shape it reaches and their ``names``."""
         entry = self._operations.get((op.operation_id, id(names)))
         if entry is None or entry[0] is not names:
+            from generator.model.refs import operation_refs  # not at import: see _refs
+
             reached = sorted({n for r in operation_refs(op) for n in self.reach(r)})
             parts = [f"{n}\0{self._shape_digest.get(n, '')}\0{names.get(n, '')}"
                      for n in reached]  # fmt: skip
@@ -188,7 +189,7 @@ class ModelKeys:
                 if current not in found:
                     found.add(current)
                     obj = self._by_name.get(current)
-                    todo.extend(object_refs(obj) if obj is not None else ())
+                    todo.extend(_refs(obj) if obj is not None else ())
             self._reach[name] = tuple(sorted(found))
         return self._reach[name]
 
@@ -209,5 +210,13 @@ def operation_keys(
 
 def shape_key(obj: Object, names: Mapping[str, str]) -> str:
     """Digest of ``obj`` and the ``names`` (of any kind) of the shapes it refers to."""
-    refs = [f"{n}\0{names.get(n, '')}" for n in object_refs(obj)]
+    refs = [f"{n}\0{names.get(n, '')}" for n in _refs(obj)]
     return digest(repr(obj), names.get(obj.name, ""), *refs)
+
+
+def _refs(obj: Object) -> list[str]:
+    """``model.refs.object_refs``, imported when first needed: importing the model imports the
+    scraper, which a replayed run never loads."""
+    from generator.model.refs import object_refs
+
+    return object_refs(obj)
