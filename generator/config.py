@@ -17,6 +17,7 @@ wire_explode = true                  #   query parameters and form fields the in
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
 idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
 pagination = {style = "cursor", parameter = "page_token", next = "next_page_token"}
+request_media_type = ["application/x-www-form-urlencoded"]  # bodies offered in several
 ```
 
 A table for an API also applies when the API's source is given on the command line.
@@ -39,7 +40,8 @@ from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
 from generator.options import Options, Overrides
 
-CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination",
+                   "request_media_type")
 PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
 PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backward", "has_more"})
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
@@ -195,8 +197,13 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
+    media = api.get("request_media_type")
+    media_types = None if media is None else _strings(media, where,
+                                                      f"{section} request_media_type")
+    _expect(media_types is None or all("/" in m for m in media_types), where,
+            f"{section} request_media_type: media types (type/subtype), in order of preference")
     return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
-                                                                 section))
+                                                                 section), media_types)
 
 
 def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:

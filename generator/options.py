@@ -16,6 +16,8 @@ class Overrides:
     auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
     idempotency_header: str | None = None  # "" turns a declared one off
     pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
+    # the media types a body offered in several is sent in, in order of preference
+    request_media_type: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

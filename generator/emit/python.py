@@ -651,6 +651,11 @@ def _request_call(
     tail = [f"styles={styles}"] if styles else []
     if not keyed:
         tail.append("keyed=False")
+    clear = op.clear if body else tuple(k for k in op.clear if _query_key(op, k))
+    if clear:
+        tail.append(f"clear={tuple_expr(pyrepr(k) for k in clear)}")
+    if op.auth is not None:
+        tail.append(f"auth={tuple_expr(str(i) for i in op.auth)}")
     accept = accept_value(op)
     if accept != DEFAULT_ACCEPT:
         tail.append(f"accept={pyrepr(accept)}")
@@ -666,6 +671,17 @@ def _request_call(
         parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
     parts += [f"options={names.options}", "raw=self._raw", *tail]
     return f"request({', '.join(parts)})"
+
+
+def tuple_expr(items: Iterable[str]) -> str:
+    """A tuple display of ready-made expressions: ``()``, ``(a,)``, ``(a, b)``."""
+    listed = list(items)
+    return f"({listed[0]},)" if len(listed) == 1 else f"({', '.join(listed)})"
+
+
+def _query_key(op: Operation, key: str) -> bool:
+    """Whether a key of ``op.clear`` starts at a query parameter (not only the body)."""
+    return any(key == p.name or key.startswith(p.name + "[") for p in op.query_params)
 
 
 DEFAULT_ACCEPT = "application/json"  # the runtime's `DEFAULT_ACCEPT`

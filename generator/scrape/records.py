@@ -35,6 +35,17 @@ class RawEncoding:
 
 
 @dataclass(frozen=True, slots=True)
+class RawBody:
+    """One media type a request body is offered in (OpenAPI ``requestBody.content``)."""
+
+    media_type: str
+    schema: dict[str, Any] | None
+    schema_pointer: str = ""
+    schema_line: int = 0
+    encoding: tuple[RawEncoding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RawSecurity:
     """One security scheme an operation accepts (OpenAPI ``securitySchemes`` entry)."""
 
@@ -97,6 +108,9 @@ class RawPage:
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
     encoding: tuple[RawEncoding, ...] = ()  # the body's ``encoding`` map (OpenAPI only)
+    # every media type the body is offered in, in document order (OpenAPI only; the fields
+    # above hold the first): the normaliser chooses one (generator/model/conventions.py)
+    bodies: tuple[RawBody, ...] = ()
     # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page

@@ -12,7 +12,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -375,16 +375,18 @@ class _Core:
         options: RequestOptions,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        auth: tuple[int, ...] | None = None,
     ) -> tuple[dict[str, str], list[tuple[str, str]]]:
         """The request headers, and the query pairs that authentication adds.
 
         `accept`: the `Accept` value (RFC 9110 section 12.5.1), the operation's declared
         success media types; `keyed`: whether a POST or PATCH gets a fresh idempotency key
-        (False for an operation that does not declare the header the API's pages declare).
+        (False for an operation that does not declare the header the API's pages declare);
+        `auth`: the ways of `_auth.AUTH` (by index) the operation accepts, None for all.
         """
         headers = {"User-Agent": USER_AGENT, "Accept": accept}
         auth_query = self._credentials.apply(
-            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
+            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme, ways=auth
         )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
@@ -439,17 +441,19 @@ class _Core:
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
         url = self.base_url + path
         if query:
-            encoded = encode_form(query, styles)
+            encoded = encode_form(query, styles, clear)
             url = f"{url}?{encoded}" if encoded else url
-        headers, auth_query = self._headers(method, options, accept, keyed)
+        headers, auth_query = self._headers(method, options, accept, keyed, auth)
         kwargs: dict[str, Any] = {
             "headers": headers,
-            **_body_kwargs(body, media_type, headers, styles),
+            **_body_kwargs(body, media_type, headers, styles, clear),
         }
         if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
             kwargs["params"] = auth_query
@@ -574,6 +578,7 @@ def _body_kwargs(
     media_type: str | None,
     headers: dict[str, str],
     styles: Mapping[str, str] | None = None,
+    clear: Collection[str] = (),
 ) -> dict[str, Any]:
     """httpx keyword arguments for the body in its media type.
 
@@ -593,13 +598,16 @@ def _body_kwargs(
             f"a {kind} body is a mapping of field names to values, not {type(body).__name__}"
         )
     if kind == "multipart/form-data":
-        return _multipart_kwargs(body, headers, styles)
+        return _multipart_kwargs(body, headers, styles, clear)
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return {"content": encode_form(body, styles).encode()}
+    return {"content": encode_form(body, styles, clear).encode()}
 
 
 def _multipart_kwargs(
-    body: Mapping[str, object], headers: dict[str, str], styles: Mapping[str, str] | None
+    body: Mapping[str, object],
+    headers: dict[str, str],
+    styles: Mapping[str, str] | None,
+    clear: Collection[str] = (),
 ) -> dict[str, Any]:
     """httpx keyword arguments that send `body` as multipart, even when it holds no file.
 
@@ -607,7 +615,7 @@ def _multipart_kwargs(
     sent as multipart whatever its values, so without a file each field is one part
     without a file name (RFC 7578 section 4.2), and an empty body is a multipart with no parts.
     """
-    fields, files = to_multipart(body, styles)
+    fields, files = to_multipart(body, styles, clear)
     if files:
         return {"data": fields, "files": files}
     if fields:
@@ -706,13 +714,17 @@ class BaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `clear`: the keys
+        whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
         """
         prepared = self._prepare(
             method,
@@ -724,6 +736,8 @@ class BaseClient(_Core):
             styles=styles,
             accept=accept,
             keyed=keyed,
+            clear=clear,
+            auth=auth,
         )
         attempt = 1
         while True:
@@ -780,11 +794,21 @@ class BaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
         accept: str = DEFAULT_ACCEPT,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = self.request(
-            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=styles,
+            raw=True,
+            accept=accept,
+            clear=clear,
+            auth=auth,
         )
 
         def page(http_response: httpx.Response) -> Page[Any]:
@@ -797,6 +821,8 @@ class BaseClient(_Core):
                 options=options,
                 styles=styles,
                 paging=paging,
+                clear=clear,
+                auth=auth,
                 next_link=_next_link(http_response),
             )
 
@@ -866,13 +892,17 @@ class AsyncBaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `clear`: the keys
+        whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
         """
         prepared = self._prepare(
             method,
@@ -884,6 +914,8 @@ class AsyncBaseClient(_Core):
             styles=styles,
             accept=accept,
             keyed=keyed,
+            clear=clear,
+            auth=auth,
         )
         attempt = 1
         while True:
@@ -939,11 +971,21 @@ class AsyncBaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
         accept: str = DEFAULT_ACCEPT,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = await self.request(
-            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=styles,
+            raw=True,
+            accept=accept,
+            clear=clear,
+            auth=auth,
         )
 
         def page(http_response: httpx.Response) -> AsyncPage[Any]:
@@ -956,6 +998,8 @@ class AsyncBaseClient(_Core):
                 options=options,
                 styles=styles,
                 paging=paging,
+                clear=clear,
+                auth=auth,
                 next_link=_next_link(http_response),
             )
 

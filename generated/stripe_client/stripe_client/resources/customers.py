@@ -126,6 +126,13 @@ class CustomersResource(SyncResource):
             media_type="application/x-www-form-urlencoded",
             options=request_options,
             raw=self._raw,
+            clear=(
+                "address",
+                "invoice_settings[custom_fields]",
+                "invoice_settings[rendering_options]",
+                "metadata",
+                "shipping",
+            ),
         )
         return result
 
@@ -231,6 +238,13 @@ class AsyncCustomersResource(AsyncResource):
             media_type="application/x-www-form-urlencoded",
             options=request_options,
             raw=self._raw,
+            clear=(
+                "address",
+                "invoice_settings[custom_fields]",
+                "invoice_settings[rendering_options]",
+                "metadata",
+                "shipping",
+            ),
         )
         return result
 
