@@ -54,7 +54,20 @@ class Reporter:
         return any(d.level == "error" for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items))
+        """Each diagnostic once, in a stable order; a ``bad-ref`` warning about a ``$ref`` a
+        ``bad-ref`` error in the same file already reports (the document's check and the
+        model's reader both meet it) is left out, so the ``$ref`` is reported once, as the
+        error."""
+        errors = {(d.file, _ref_place(d.pointer)) for d in self.items
+                  if d.level == "error" and d.code == "bad-ref"}  # fmt: skip
+        return sorted(d for d in set(self.items) if not (
+            d.level == "warning" and d.code == "bad-ref"
+            and (d.file, _ref_place(d.pointer)) in errors))  # fmt: skip
+
+
+def _ref_place(pointer: str) -> str:
+    """The schema that holds a ``$ref``: its pointer without a trailing ``/$ref``."""
+    return pointer.removesuffix("/$ref")
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:

@@ -11,6 +11,7 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.scrape import OpenApiInput, RawPage, read_openapi, scrape_page
 from generator.scrape.refs import RECURSIVE
+from tests.cli_run import doc2client
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -226,6 +227,22 @@ def test_unresolvable_ref_skips_the_operation(tmp_path: Path) -> None:
         "'#/components/schemas/Nope': no 'Nope' in the document "
         "[/components/schemas/Item/properties/tag/$ref]",  # where the $ref itself stands
     ]
+
+
+def test_a_dangling_response_ref_is_reported_once_as_the_error(tmp_path: Path) -> None:
+    schema = {"$ref": "#/components/schemas/Gone"}
+    doc = {"openapi": "3.1.0", "info": {"title": "Pets", "version": "1"},
+           "servers": [{"url": "https://pets.example"}],
+           "paths": {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {
+               "description": "the pets", "content": {"application/json": {"schema": schema}}}}}}}}
+    (tmp_path / "api.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    run = doc2client("generate", "api.json", "-o", "out", "--no-cache", cwd=tmp_path)
+    pointer = "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"
+    assert run.returncode == 2
+    assert [line for line in run.stderr.splitlines() if "Gone" in line] == [
+        f"api.json:{_line_of(json.dumps(doc, indent=2), 'Gone')}: error: unresolvable $ref "
+        f"'#/components/schemas/Gone': no 'components' in the document [{pointer}]"]
+    assert "; 1 errors, 0 warnings (1 error bad-ref);" in run.stderr
 
 
 def _line_of(text: str, needle: str) -> int:
