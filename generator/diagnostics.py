@@ -23,9 +23,11 @@ class Diagnostic:
     message: str
     pointer: str = ""  # JSON pointer into the schema, where there is one
     code: str = ""  # a short kind, for the run summary ("empty-schema", "unknown-keyword", ...)
+    column: int = 0  # 1-based, where the input's parser names one (a syntax error)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         suffix = f" [{self.pointer}]" if self.pointer else ""
         return f"{where}: {self.level}: {self.message}{suffix}"
 
@@ -37,9 +39,10 @@ class Reporter:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(
-        self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
+        self, file: str, line: int, message: str, *, pointer: str = "", code: str = "",
+        column: int = 0,
     ) -> None:
-        self.items.append(Diagnostic(file, line, "error", message, pointer, code))
+        self.items.append(Diagnostic(file, line, "error", message, pointer, code, column))
 
     def warning(
         self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""

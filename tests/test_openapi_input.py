@@ -292,7 +292,7 @@ def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:
         (
             '{"openapi": "3.0.0",\n "paths": {',
             "api.json",
-            "{file}:2: error: not valid JSON: Expecting property name enclosed in double quotes",
+            "{file}:2:12: error: not valid JSON: Expecting property name enclosed in double quotes",
         ),
         (
             "swagger: '2.0'\npaths: {}\n",
@@ -325,6 +325,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert document is None
     [diagnostic] = reporter.items
     assert (diagnostic.level, diagnostic.line, diagnostic.code) == ("error", 3, "openapi-syntax")
+    assert str(diagnostic).startswith(f"{tmp_path / 'api.yaml'}:3:1: error: not valid YAML: ")
     assert diagnostic.message.startswith("not valid YAML: ") and "']'" in diagnostic.message
 
 
