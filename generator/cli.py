@@ -182,7 +182,7 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
     conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
-    counts = Counter((d.level, d.code or "other") for d in reporter.items)
+    counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
     warnings = sum(counts.values()) - errors

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import json
 import logging
@@ -84,6 +85,10 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie
 _CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "stripe_client.attempt_deadline", default=None
+)
+"""The `time.monotonic()` by which the current synchronous attempt ends (see `_deadline`)."""
 
 
 class RequestOptions(TypedDict, total=False):
@@ -644,7 +649,14 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class BaseClient(_Core):
-    """The synchronous client; generated `Client` adds one property per resource."""
+    """The synchronous client; generated `Client` adds one property per resource.
+
+    `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
+    sending, the status line and headers, and the body (`_deadline`). With your own
+    `http_client`, httpx bounds each connect, read and write by `timeout` alone, so a server
+    sending its headers a byte at a time within that can hold an attempt; the body is still
+    cut at the deadline, checked as each chunk arrives (so late by at most one read).
+    """
 
     def __init__(
         self,
@@ -678,7 +690,16 @@ class BaseClient(_Core):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+        self._http = http_client if http_client is not None else self._own_http()
+
+    @staticmethod
+    def _own_http() -> httpx.Client:
+        """A new `httpx.Client` whose connections keep to each attempt's deadline (`_deadline`)."""
+        from ._deadline import bound_to_attempts
+
+        http = httpx.Client()
+        bound_to_attempts(http)
+        return http
 
     def request(
         self,
@@ -732,10 +753,13 @@ class BaseClient(_Core):
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
             outcome = self._exchange(prepared, deadline)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
