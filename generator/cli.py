@@ -154,6 +154,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="operation ids to exclude"
     )
+    parser.add_argument(
+        "--responses", type=Path, default=None, metavar="OPENAPI",
+        help="an OpenAPI document whose response schemas type the pages' operations "
+        "(matched by operation id, then method and path)",
+    )  # fmt: skip
 
 
 def _options(args: argparse.Namespace) -> Options:
@@ -164,6 +169,7 @@ def _options(args: argparse.Namespace) -> Options:
         formatter=getattr(args, "formatter", None) or "black",
         include=tuple(args.include),
         exclude=tuple(args.exclude),
+        responses=args.responses,
     )
 
 

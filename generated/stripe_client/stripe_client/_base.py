@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import email.utils
+import functools
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
+from ._streaming import AsyncStream, Stream
 
 
 class _LazyModule(ModuleType):
@@ -153,6 +155,14 @@ def _parse_body(response: httpx.Response) -> Any:
     if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
         return response.text
     return response.content
+
+
+def _events(
+    stream: str, kind: type[Stream[Any]] | type[AsyncStream[Any]]
+) -> Callable[[httpx.Response], Any] | None:
+    """How a 2xx of a `stream` call is returned: as a stream of `kind`, its events' data JSON
+    for `"json"` and text for `"text"`; None when the call is no stream."""
+    return functools.partial(kind, json=stream == "json") if stream else None
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -535,13 +545,19 @@ class _Core:
         error.__cause__ = exc
         return error
 
-    def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
-        """The call's result from its last outcome: parsed body, RawResponse, or an error."""
+    def _finish(
+        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool,
+        parse: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:  # fmt: skip
+        """The call's result from its last outcome: the body as `parse` (default: by its media
+        type) gives it, a RawResponse, or an error."""
         if isinstance(outcome, ClientError):
             raise outcome
         if not outcome.is_success:
             raise self._api_error(prepared, outcome)
-        return RawResponse(outcome) if raw else _parse_body(outcome)
+        if raw:
+            return RawResponse(outcome, parse)
+        return (parse or _parse_body)(outcome)
 
     def _api_error(self, prepared: _Prepared, response: httpx.Response) -> ClientError:
         try:
@@ -716,6 +732,7 @@ class BaseClient(_Core):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
@@ -724,7 +741,10 @@ class BaseClient(_Core):
         operation declares for its success responses; `keyed`: False when the operation
         does not declare the idempotency header (no key is made for it); `clear`: the keys
         whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
-        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -741,21 +761,23 @@ class BaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = self._attempt(prepared, attempt)
+            outcome = self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, Stream))
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
 
-    def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         token = ATTEMPT_DEADLINE.set(deadline)
         try:
-            outcome = self._exchange(prepared, deadline)
+            outcome = self._exchange(prepared, deadline, keep_open=keep_open)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
         finally:
@@ -763,8 +785,11 @@ class BaseClient(_Core):
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -772,6 +797,8 @@ class BaseClient(_Core):
             response.close()
             response = self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             for chunk in () if body.preloaded() else response.iter_raw():
@@ -894,6 +921,7 @@ class AsyncBaseClient(_Core):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
@@ -902,7 +930,10 @@ class AsyncBaseClient(_Core):
         operation declares for its success responses; `keyed`: False when the operation
         does not declare the idempotency header (no key is made for it); `clear`: the keys
         whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
-        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -919,28 +950,33 @@ class AsyncBaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = await self._attempt(prepared, attempt)
+            outcome = await self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream))
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
 
-    async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    async def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
             async with asyncio.timeout(prepared.deadline):
-                outcome = await self._exchange(prepared, deadline)
+                outcome = await self._exchange(prepared, deadline, keep_open=keep_open)
         except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    async def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = await self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -948,6 +984,8 @@ class AsyncBaseClient(_Core):
             await response.aclose()
             response = await self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             chunks = _no_chunks() if body.preloaded() else response.aiter_raw()
