@@ -12,11 +12,13 @@ base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
 page_layout = "61aca2d"              # optional: layout of the pages written back
+responses = "openapi.json"           # optional: response schemas for pages, from this document
 wire_style = "deepObject"            # optional conventions (docs/conventions.md): the style of
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
 idempotency_header = "Idempotency-Key"  # the header that makes POST and PATCH safe to retry
 pagination = {style = "cursor", parameter = "page_token", next = "next_page_token"}
+request_media_type = ["application/x-www-form-urlencoded"]  # bodies offered in several
 ```
 
 A table for an API also applies when the API's source is given on the command line.
@@ -39,13 +41,14 @@ from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
 from generator.options import Options, Overrides
 
-CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination")
+CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination",
+                   "request_media_type")
 PAGING_STYLES = ("cursor_id", "cursor", "next_url", "link_header", "page", "offset")
 PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backward", "has_more"})
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout",
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout", "responses",
                       *CONVENTION_KEYS})
 FORMATTERS = ("black", "ruff")
 
@@ -165,6 +168,9 @@ def _job(
     layout = api.get("page_layout", "")
     _expect(is_layout(layout) or layout == "", where,
             f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
+    responses = api.get("responses")
+    _expect(responses is None or isinstance(responses, str), where,
+            f"{section} responses: the path of an OpenAPI document")  # fmt: skip
     options = Options(
         templates=templates,
         name=name,
@@ -173,6 +179,7 @@ def _job(
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
         page_layout=layout,
+        responses=None if responses is None else root / responses,
         overrides=((name, _overrides(api, where, section)),),
         root=root,
     )
@@ -195,8 +202,13 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
+    media = api.get("request_media_type")
+    media_types = None if media is None else _strings(media, where,
+                                                      f"{section} request_media_type")
+    _expect(media_types is None or all("/" in m for m in media_types), where,
+            f"{section} request_media_type: media types (type/subtype), in order of preference")
     return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
-                                                                 section))
+                                                                 section), media_types)
 
 
 def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:

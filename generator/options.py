@@ -16,6 +16,8 @@ class Overrides:
     auth: tuple[str, ...] | None = None  # "bearer", "basic", "header:NAME", "query:NAME"
     idempotency_header: str | None = None  # "" turns a declared one off
     pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
+    # the media types a body offered in several is sent in, in order of preference
+    request_media_type: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class Options:
     root: Path | None = None  # sources are named relative to it (the configuration's folder)
     overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
     page_layout: str = ""  # layout of the pages written back ("": each page's own)
+    responses: Path | None = None  # an OpenAPI document giving pages their response schemas
 
     def overrides_for(self, api: str) -> Overrides:
         """The configured conventions of ``api`` (none configured: all None)."""

@@ -11,7 +11,9 @@ non-empty folder that is not, so a mistyped ``-o`` never deletes someone's work.
 is also the manifest: it lists every file doc2client wrote. Only those are ever replaced
 or removed. Build leftovers (``LEFTOVERS``: ``build/``, ``*.egg-info``, ``__pycache__``, ...)
 are carried over untouched and ignored by ``--check``; any other file not in the manifest
-is the user's: a run stops (``ForeignFilesError``) unless forced, and a forced run keeps it.
+is the user's: a run stops (``ForeignFilesError``) unless forced, and a forced run keeps it
+and records it in the manifest as kept, so later runs and ``--check`` accept it as it is
+(until doc2client itself would write a file of that name: then it is foreign again).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ MANIFEST_HEADER = (
     "This folder is written by doc2client. The files listed below are replaced on every run;\n"
     "doc2client never removes any other file.\n\n"
 )
+KEPT_HEADER = "\nThe user's files, kept here with --force (never replaced or removed):\n"
 # Folders that building, installing or testing a generated project leaves inside it.
 LEFTOVER_DIRS = frozenset({"build", "dist", "__pycache__", ".pytest_cache", ".mypy_cache",
                            ".ruff_cache", ".hypothesis", ".tox", ".venv"})  # fmt: skip
@@ -143,33 +146,59 @@ def leftovers(root: Path) -> list[str]:
 
 def read_manifest(target: Path) -> frozenset[str] | None:
     """The files doc2client wrote into ``target`` (None: a marker from before manifests)."""
+    parts = _manifest_parts(target)
+    return None if parts is None else parts[0]
+
+
+def read_kept(target: Path) -> frozenset[str]:
+    """The user's files a ``--force`` run kept in ``target`` (recorded in its manifest)."""
+    parts = _manifest_parts(target)
+    return frozenset() if parts is None else parts[1]
+
+
+def _manifest_parts(target: Path) -> tuple[frozenset[str], frozenset[str]] | None:
     try:
         text = (target / MARKER).read_text(encoding="utf-8")
     except OSError:
-        return frozenset()
+        return frozenset(), frozenset()
     if not text.startswith(MANIFEST_HEADER):
         return None  # an older doc2client wrote every file in the folder
-    return frozenset(line for line in text[len(MANIFEST_HEADER) :].splitlines() if line)
+    ours, _, kept = text[len(MANIFEST_HEADER) :].partition(KEPT_HEADER)
+    return (frozenset(line for line in ours.splitlines() if line),
+            frozenset(line for line in kept.splitlines() if line))  # fmt: skip
 
 
-def manifest_text(files: Iterable[str]) -> str:
-    return MANIFEST_HEADER + "".join(f"{rel}\n" for rel in sorted(files))
+def manifest_text(files: Iterable[str], kept: Iterable[str] = ()) -> str:
+    """The manifest listing ``files`` (doc2client's) and ``kept`` (the user's, kept)."""
+    listed = MANIFEST_HEADER + "".join(f"{rel}\n" for rel in sorted(files))
+    kept = sorted(kept)
+    return listed + (KEPT_HEADER + "".join(f"{rel}\n" for rel in kept) if kept else "")
 
 
 def foreign_files(
     target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes] | None = None
 ) -> list[str]:
     """Files in ``old`` (read from ``target``) that are not in its manifest, but for those
-    ``files`` holds byte for byte (writing them loses nothing: a merged generated tree)."""
-    manifest = read_manifest(target)
-    if manifest is None:
+    ``files`` holds byte for byte (writing them loses nothing: a merged generated tree) and
+    those an earlier forced run kept that ``files`` does not write over."""
+    parts = _manifest_parts(target)
+    if parts is None:
         return []
+    manifest, kept = parts
     same = files or {}
     return sorted(
         rel
         for rel in old
         if rel not in manifest and rel != MARKER and same.get(rel) != old[rel]
+        and (rel not in kept or rel in same)
     )
+
+
+def _kept(target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes]) -> list[str]:
+    """The user's files a write keeps: those not in the manifest that ``files`` leaves alone
+    (the new foreign ones are kept only when forced: the caller has checked)."""
+    return sorted(set(foreign_files(target, old, files)) | (read_kept(target) & set(old))
+                  - set(files))  # fmt: skip
 
 
 def _check_ours(target: Path) -> None:
@@ -210,8 +239,9 @@ def _exchange(new: Path, target: Path) -> None:
 
 
 def _fill(
-    staging: Path, target: Path, files: Mapping[str, bytes], old: Mapping[str, bytes]
-) -> list[str]:
+    staging: Path, target: Path, files: Mapping[str, bytes], old: Mapping[str, bytes],
+    kept: Iterable[str],
+) -> list[str]:  # fmt: skip
     written: list[str] = []
     for rel in sorted(files):
         dest = staging / rel
@@ -225,7 +255,7 @@ def _fill(
         else:
             written.append(rel)
         dest.write_bytes(files[rel])
-    (staging / MARKER).write_text(manifest_text(files), encoding="utf-8")
+    (staging / MARKER).write_text(manifest_text(files, kept), encoding="utf-8")
     return written
 
 
@@ -361,14 +391,14 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
     foreign = foreign_files(target, old, files)
     if foreign and not force:
         raise ForeignFilesError(target, foreign)
-    kept = [rel for rel in foreign if rel not in files]
+    kept = _kept(target, old, files)
     ours = {rel: data for rel, data in old.items() if rel not in kept}
     has = holds(files)
     same = ours.keys() == files.keys() and all(has(rel, data) for rel, data in ours.items())
-    if same and read_manifest(target) == frozenset(files):
+    if same and _manifest_parts(target) == (frozenset(files), frozenset(kept)):
         return WriteResult((), len(files), ())
     with _staging_dir(target) as staging:
-        written = _fill(staging, target, files, ours)
+        written = _fill(staging, target, files, ours, kept)
         _carry_over(staging, target, kept)
         _exchange(staging, target)
     recover(target)
@@ -383,7 +413,7 @@ def diff_tree(target: Path, files: Mapping[str, bytes]) -> TreeDiff:
     """
     old = read_tree(target)
     old.pop(MARKER, None)
-    kept = set(foreign_files(target, old)) - set(files)
+    kept = _kept(target, old, files)
     ours = {rel: data for rel, data in old.items() if rel not in kept}
     changed: list[str] = []
     added: list[str] = []

@@ -67,13 +67,21 @@ def test_list_sends_bracket_query(sent: Any) -> None:
 
 def test_query_values_like_the_form(sent: Any) -> None:
     client, seen = sent
-    client.customers.search(query="email:'a+b@x.com'", expand=[])
+    with pytest.raises(package_error(client), match="expand: an empty list cannot be sent"):
+        client.customers.search(query="email:'a+b@x.com'", expand=[])  # brackets carry no []
+    client.customers.search(query="email:'a+b@x.com'")
     client.invoices.upcoming(customer="cus_1", subscription_items=[{"price": "p", "quantity": 2}])
     first = parse_qsl(seen[0].url.query.decode())
     assert first == [("query", "email:'a+b@x.com'")]
     second = dict(parse_qsl(seen[1].url.query.decode()))
     assert second == {"customer": "cus_1", "subscription_items[0][price]": "p",
                       "subscription_items[0][quantity]": "2"}
+
+
+def package_error(client: Any) -> type[Exception]:
+    """The generated package's ``ValidationError``."""
+    module = __import__(type(client).__module__.split(".")[0])
+    return module.ValidationError  # type: ignore[no-any-return]
 
 
 def multipart(request: httpx.Request) -> dict[str, tuple[str | None, bytes]]:

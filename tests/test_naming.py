@@ -162,6 +162,12 @@ def test_shape_names_qualify_colliding_titles_stably() -> None:
     assert shape_names(dict(reversed(titles.items())), uses) == expected
 
 
+def test_a_use_path_part_may_start_with_a_digit_after_the_operation() -> None:
+    titles = {"#1": "", "#2": ""}
+    uses = {"#1": {("get-album", ("response", "200", "meta"))}, "#2": {("3ds", ())}}
+    assert shape_names(titles, uses) == {"#1": "GetAlbumResponse200Meta", "#2": "Model3dsBody"}
+
+
 def test_shape_names_fall_back_to_a_hash_when_still_colliding() -> None:
     titles = {"#aa11": "", "#bb22": ""}
     uses = {"#aa11": {("Op", ("f", "\x000"))}, "#bb22": {("Op", ("f", "\x001"))}}

@@ -85,7 +85,7 @@ def test_accept_is_the_declared_media_types(
 
 @pytest.mark.parametrize(("call", "annotation"), [
     ("report", "str"), ("logo", "bytes"), ("bare", "Any"),
-    ("either", "GetEitherResponseModel200 | str"),
+    ("either", "GetEitherResponse200 | str"),
 ])  # fmt: skip
 def test_text_returns_str_and_binary_bytes(package: Any, call: str, annotation: str) -> None:
     for client in (package.Client, package.AsyncClient):

@@ -612,7 +612,7 @@ def hand_picked() -> list[dict[str, Any]]:
         {"flag": True, "off": False, "nested": {"on": True}},
         {"when": dt.datetime(2024, 5, 1, 12, 30, 15, 999, tzinfo=utc), "old": dt.datetime(1960, 1, 1, tzinfo=utc)},
         {"amount": Decimal("12.3400"), "rate": 0.25, "neg": -3, "big": 10**20},
-        {"skip": None, "nested": {"skip": None, "keep": 0}, "empty": {}, "none": []},
+        {"skip": None, "nested": {"skip": None, "keep": 0}},
         {"grid": [[1, 2], [{"a": "b"}]], "tup": ("x", "y")},
         {"path/like": "a/b?c#d", "plus": "1+1", "pct": "100%25", "tilde": "~._-"},
     ]
@@ -640,11 +640,28 @@ def test_encoding_where_it_departs_from_stripe(pkg):
     enc = pkg._encoding
     naive = dt.datetime(2020, 1, 1, 0, 0, 1)
     data = {"flags": [True, False], "at": [naive], "naive": naive, "gone": pkg.NOT_GIVEN,
-            "list": [None, pkg.NOT_GIVEN, "kept"], "sub": {"gone": pkg.NOT_GIVEN}}
+            "list": [None, pkg.NOT_GIVEN, "kept"]}
     assert enc.encode_form(data) == (
         "flags[0]=true&flags[1]=false&at[0]=1577836801&naive=1577836801&list[2]=kept"
     )
     assert enc.encode_query({"a": {"b c": ["d e", True]}}) == [("a[b c][0]", "d e"), ("a[b c][1]", "true")]
+
+
+def test_empty_lists_and_objects_are_the_clear_value_or_refused(pkg):
+    enc = pkg._encoding
+    data = {"a": 1, "tags": [], "sub": {"labels": [], "gone": pkg.NOT_GIVEN}, "items": [{"r": {}}]}
+    clear = ("tags", "sub[labels]", "items[][r]")
+    assert enc.encode_form(data, clear=clear) == "a=1&tags=&sub[labels]=&items[0][r]="
+    assert enc.encode_query({"o": {}}, clear=("o",)) == [("o", "")]
+    for empty in ({"x": []}, {"x": {}}, {"x": {"gone": None}}, {"x": [{"y": []}]}):
+        with pytest.raises(pkg.ValidationError, match=r"an empty .* cannot be sent"):
+            enc.encode_form(empty, clear=("tags",))
+    # OpenAPI's style examples: form writes an empty value as `color=`; delimited have none
+    assert enc.encode_form({"x": [], "o": {}}, {"x": "form*", "o": "form"}) == "x=&o="
+    with pytest.raises(pkg.ValidationError, match=r"\(pipeDelimited has no empty value\)"):
+        enc.encode_form({"x": []}, {"x": "pipeDelimited"})
+    fields, files = enc.to_multipart({"tags": [], "meta": {}, "n": "1"}, None, ("tags", "meta"))
+    assert (fields, files) == ({"tags": "", "meta": "", "n": "1"}, [])
 
 
 def test_format_path(pkg):
@@ -688,14 +705,16 @@ def wire_values():
     )
     keys = st.text(min_size=1, max_size=8)
     # Stripe writes scalars directly inside a list differently (x[0]=True); that case has its
-    # own test above, so lists here hold objects or lists.
+    # own test above, so lists here hold objects or lists. Empty lists and objects are no
+    # value here (stripe sends nothing; this client the clear value or ValidationError: their
+    # own test below).
     return st.recursive(
         scalars,
         lambda inner: st.one_of(
-            st.dictionaries(keys, inner, max_size=4),
-            st.lists(st.dictionaries(keys, inner, min_size=1, max_size=3), max_size=3),
-            st.lists(st.lists(inner, max_size=3), max_size=2),
-            st.lists(st.one_of(text, st.integers()), max_size=3),
+            st.dictionaries(keys, inner, min_size=1, max_size=4),
+            st.lists(st.dictionaries(keys, inner, min_size=1, max_size=3), min_size=1, max_size=3),
+            st.lists(st.lists(inner, min_size=1, max_size=3), min_size=1, max_size=2),
+            st.lists(st.one_of(text, st.integers()), min_size=1, max_size=3),
         ),
         max_leaves=8,
     )

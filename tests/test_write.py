@@ -12,6 +12,8 @@ from generator.write import (
     ForeignFilesError,
     OutputError,
     diff_tree,
+    foreign_files,
+    read_kept,
     read_manifest,
     read_tree,
     write_tree,
@@ -94,6 +96,23 @@ def test_a_users_file_stops_the_run_and_force_keeps_it(tmp_path: Path) -> None:
     assert (out / "p" / "notes.md").read_text() == "mine"
     assert result.removed == ("p/old.py",) and not (out / "p" / "old.py").exists()
     assert "p/notes.md" not in read_manifest(out)  # still the user's, never removed
+
+
+def test_a_file_kept_by_force_is_accepted_by_later_runs_and_checks(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(out, {"p/a.py": b"a\n"})
+    (out / "p" / "notes.md").write_text("mine")
+    write_tree(out, {"p/a.py": b"a2\n"}, force=True)
+    assert read_kept(out) == {"p/notes.md"}
+    assert foreign_files(out, read_tree(out), {"p/a.py": b"a2\n"}) == []
+    assert not diff_tree(out, {"p/a.py": b"a2\n"})  # --check: up to date
+    assert write_tree(out, {"p/a.py": b"a3\n"}).written == ("p/a.py",)  # no --force needed
+    assert (out / "p" / "notes.md").read_text() == "mine" and read_kept(out) == {"p/notes.md"}
+    with pytest.raises(ForeignFilesError):  # doc2client now writes that name: ask again
+        write_tree(out, {"p/a.py": b"a3\n", "p/notes.md": b"generated\n"})
+    (out / "p" / "notes.md").unlink()  # gone: no longer listed
+    write_tree(out, {"p/a.py": b"a4\n"})
+    assert read_kept(out) == set()
 
 
 @pytest.mark.parametrize(

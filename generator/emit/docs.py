@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 
 import jinja2
 
+from generator.emit.examples import call_path, call_text, example_call
 from generator.emit.page import Header, Planned, render_files, render_pages
 from generator.emit.python import (
     TypeWriter,
@@ -42,14 +42,12 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
-    Parameter,
     Ref,
     Shape,
     String,
     Union,
 )
 
-EXAMPLE_OPTIONAL_FIELDS = 2  # optional arguments shown in an example call besides required ones
 MAX_DEPTH = 8  # nested objects listed this deep at most (named shapes may be recursive)
 
 # --------------------------------------------------------------------------- types and rows
@@ -212,98 +210,10 @@ def _nested_objects(shape: Shape, api: Api, suffix: str = "") -> Iterator[tuple[
             yield from _nested_objects(shape.values, api, suffix + ".<key>")
 
 
-# --------------------------------------------------------------------------- examples
-
-
-def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = ()) -> str:
-    """Python source of a value the shape accepts: required nested fields filled in."""
-    match shape:
-        case String():
-            return _str_example(shape)
-        case Enum():
-            return json.dumps(shape.values[0] if shape.values else "string")
-        case Array():
-            return f"[{example_value(shape.items, api, seen)}]"
-        case Map():
-            return f'{{"key": {example_value(shape.values, api, seen)}}}'
-        case Union():
-            return example_value(shape.variants[0], api, seen) if shape.variants else '"value"'
-        case Emptyable():
-            return example_value(shape.shape, api, seen)
-        case Ref():
-            return _object_example(shape, api, seen)
-    literals = {Integer: "0", Number: "0.5", Boolean: "True", Binary: 'open("file.bin", "rb")'}
-    return literals.get(type(shape), '"value"')
-
-
-PATTERN_CANDIDATES = ("string", "https://example.com", "example", "a", "A", "0", "1.5", "")
-
-
-def _str_example(shape: String) -> str:
-    text = {"decimal": "1.5", "date-time": "2024-01-01T00:00:00Z"}.get(shape.format or "", "string")
-    if shape.pattern:
-        words = re.findall(r"[A-Za-z0-9_]+", shape.pattern)  # often a literal alternative
-        candidates = (*PATTERN_CANDIDATES, *words)
-        text = next((c for c in candidates if _matches(shape.pattern, c)), text)
-    return json.dumps(text if shape.max_length is None else text[: shape.max_length])
-
-
-def _matches(pattern: str, text: str) -> bool:
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:  # an ECMA-262 pattern Python does not read
-        return False
-
-
-def _object_example(shape: Ref, api: Api, seen: tuple[str, ...]) -> str:
-    obj = object_shape(api, shape)
-    if obj is None or shape.name in seen or len(seen) >= MAX_DEPTH:
-        return "{}"
-    chosen = [f for f in obj.fields if f.required] or list(obj.fields[:1])
-    items = (f"{json.dumps(f.wire_name)}: {example_value(f.shape, api, (*seen, shape.name))}"
-             for f in chosen)
-    return "{" + ", ".join(items) + "}"
-
-
-@dataclass(frozen=True, slots=True)
-class Argument:
-    """A keyword argument of the Python method: a query/header parameter or a body field."""
-
-    python_name: str
-    shape: Shape
-    required: bool
-
-
-def keyword_arguments(op: Operation, api: Api) -> list[Argument]:
-    params: tuple[Parameter, ...] = (*op.query_params, *op.header_params)
-    found = [Argument(p.python_name, p.shape, p.required) for p in params]
-    if op.body is not None:
-        root = object_shape(api, op.body.shape)
-        if root is None:
-            found.append(Argument("body", op.body.shape, op.body.required))
-        else:
-            found += [Argument(f.python_name, f.shape, f.required) for f in root.fields]
-    return found
-
-
-def call_path(op: Operation) -> str:
-    return ".".join(("client", *op.resource, op.method_name))
-
-
-def example_call(op: Operation, api: Api) -> str:
-    """``client.customers.update("customer_123", address={...}, balance=0)``."""
-    args = [json.dumps(f"{p.python_name}_123") for p in op.path_params]
-    keywords = keyword_arguments(op, api)
-    chosen = [a for a in keywords if a.required]
-    chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]
-    args += [f"{a.python_name}={example_value(a.shape, api)}" for a in chosen]
-    return _call(call_path(op), args)
-
-
 def signature(op: Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
     text = method_text(typer.api, op, typer.writer)
-    return _call(call_path(op), list(text.params)) + f" -> {text.returns}"
+    return call_text(call_path(op), list(text.params)) + f" -> {text.returns}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,13 +243,6 @@ def returns(op: Operation, typer: Typer) -> Returns:
     rows = tuple(_row(f.wire_name, "response", f.shape, required=f.required, text=f.description,
                       typer=typer) for f in obj.fields) if obj else ()  # fmt: skip
     return Returns(text.returns, typed[0].media_type, typer.type_text(shape), rows)
-
-
-def _call(name: str, args: list[str]) -> str:
-    one_line = f"{name}({', '.join(args)})"
-    if len(one_line) <= 88:
-        return one_line
-    return name + "(\n" + "".join(f"    {a},\n" for a in args) + ")"
 
 
 STATUS_ERRORS = {

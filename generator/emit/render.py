@@ -284,6 +284,8 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
         modules[".._encoding"] = ["format_path"]
     if any(m.paged for m in methods):
         modules[".._pages"] = ["PagingSpec"]
+    if any(m.streamed for m in methods):
+        modules[".._streaming"] = ["AsyncStream", "Stream"]
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]

@@ -10,7 +10,12 @@ Each function returns its choice and the reason, which the run summary prints
   ``style``/``explode`` (OpenAPI) always win; query parameters of an OpenAPI document without
   ``style`` get the specification's default, ``form``.
 - Authentication (``api_auth``): every scheme that some operation's ``security`` names;
-  pages declare none, so bearer.
+  pages declare none, so bearer. Each operation accepts the ways its own ``security`` names
+  (``operation_auth``): all of them, some, or none (``security: []``).
+- Clearing (``clear_keys``): the keys where an empty list or object is sent as ``""``.
+- Request media type (``request_body``): of a body offered in several media types, the
+  configured one (``request_media_type``); else multipart where a field is a file; else JSON;
+  else a URL-encoded form; else multipart; else the first listed.
 - Idempotency (``api_idempotency``): a header parameter whose name holds ``idempotency``.
 """
 
@@ -19,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import get_args
+from typing import Any, get_args
 
 from generator.diagnostics import Reporter
 from generator.model.naming import python_identifier
@@ -40,7 +45,8 @@ from generator.model.shapes import (
     WireStyle,
 )
 from generator.options import Overrides
-from generator.scrape.records import RawPage, RawSecurity
+from generator.scrape.openapi import JSON_MEDIA
+from generator.scrape.records import RawBody, RawPage, RawSecurity
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
@@ -251,6 +257,111 @@ def _encoding(
     return tuple(out)
 
 
+def operation_auth(raw: RawPage, auth: tuple[Auth, ...]) -> tuple[int, ...] | None:
+    """The ways of ``auth`` (``Auth.requirement``) that ``raw``'s own ``security`` accepts.
+
+    None when it accepts every way or declares nothing (pages; a document without
+    ``security``), or names only schemes the client cannot send; ``()`` when it needs no
+    credentials (``security: []``, or only ``{}``: OpenAPI 3, "Security Requirement Object").
+    A way matches a requirement that sends the same things (method and parameter).
+    """
+    if not raw.security:
+        return None
+    wanted = [r for r in raw.security if r]
+    if not wanted:
+        return ()
+    if not any(a.scheme for a in auth):  # configured, or the default: it applies everywhere
+        return None
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for a in auth:
+        groups.setdefault(a.requirement, set()).add((a.method, a.parameter))
+    sends = [{(x.method, x.parameter) for s in r if (x := _scheme(s, 0)) is not None}
+             for r in wanted]  # fmt: skip
+    if not any(sends):
+        return None
+    ways = sorted({index for sent in sends for index, group in groups.items() if group == sent})
+    return None if len(ways) == len(groups) else tuple(ways)
+
+
+def clear_keys(op: Operation, objects: Mapping[str, Object]) -> tuple[str, ...]:
+    """The query and form/multipart keys of ``op`` (``Operation.clear``) where an empty list
+    or object is sent as the clear value ``""``: a field that is ``Emptyable`` and may hold a
+    container, nested as brackets write it (``a[b]``, a list index ``[]``)."""
+    out: set[str] = set()
+    for p in op.query_params:
+        _clearable(p.name, p.shape, objects, out, frozenset())
+    body = op.body
+    if body is not None and media(body.media_type) in (FORM, MULTIPART) and isinstance(
+            body.shape, Ref) and body.shape.name in objects:  # fmt: skip
+        for f in objects[body.shape.name].fields:
+            _clearable(f.wire_name, f.shape, objects, out, frozenset())
+    return tuple(sorted(out))
+
+
+def _clearable(
+    key: str, shape: Shape, objects: Mapping[str, Object], out: set[str], seen: frozenset[str]
+) -> None:
+    if isinstance(shape, Emptyable):
+        if any(isinstance(v, Array | Map | Ref) for v in _variants(shape.shape)):
+            out.add(key)
+        shape = shape.shape
+    for variant in _variants(shape):
+        if isinstance(variant, Array):
+            _clearable(f"{key}[]", variant.items, objects, out, seen)
+        elif isinstance(variant, Ref) and variant.name in objects and variant.name not in seen:
+            for f in objects[variant.name].fields:
+                _clearable(f"{key}[{f.wire_name}]", f.shape, objects, out, seen | {variant.name})
+
+
+def _variants(shape: Shape) -> tuple[Shape, ...]:
+    """A union's variants (an ``Emptyable`` inside one unwrapped), else the shape itself."""
+    if isinstance(shape, Union):
+        return tuple(v.shape if isinstance(v, Emptyable) else v for v in shape.variants)
+    return (shape,)
+
+
+def request_body(raw: RawPage, preferred: Sequence[str] | None) -> RawPage:
+    """``raw`` with its body in the media type chosen among those offered (module docstring),
+    each with its own schema and ``encoding``."""
+    if len(raw.bodies) < 2:
+        return raw
+    chosen = choose_body(raw.bodies, preferred or ())
+    if chosen.media_type == raw.media_type:
+        return raw
+    headers = tuple((k, chosen.media_type if k == "content-type" else v) for k, v in raw.headers)
+    return replace(raw, media_type=chosen.media_type, schema=chosen.schema, headers=headers,
+                   schema_pointer=chosen.schema_pointer, schema_line=chosen.schema_line,
+                   encoding=chosen.encoding)  # fmt: skip
+
+
+def choose_body(bodies: Sequence[RawBody], preferred: Sequence[str]) -> RawBody:
+    """The media type a body offered in several is sent in (the module docstring's order)."""
+    offered = {media(b.media_type): b for b in reversed(bodies)}  # the first of each wins
+    wanted = [offered[media(m)] for m in preferred if media(m) in offered]
+    files = MULTIPART in offered and any(_has_file(b.schema) for b in bodies)
+    json = [b for b in bodies if JSON_MEDIA.match(b.media_type)]
+    ranked = [*wanted, *([offered[MULTIPART]] if files else []), *json,
+              *(offered[m] for m in (FORM, MULTIPART) if m in offered), bodies[0]]
+    return ranked[0]
+
+
+def _has_file(schema: Mapping[str, Any] | None) -> bool:
+    """Whether a body schema has a file field at its top (``format: binary``, or OpenAPI 3.1's
+    ``contentMediaType`` without ``contentEncoding``), alone or in an array, or in ``allOf``."""
+    if not isinstance(schema, Mapping):
+        return False
+    members = [schema, *(m for m in schema.get("allOf") or () if isinstance(m, Mapping))]
+    properties = [p for m in members if isinstance(m.get("properties"), Mapping)
+                  for p in m["properties"].values() if isinstance(p, Mapping)]  # fmt: skip
+    return any(_is_file(p) or (isinstance(p.get("items"), Mapping) and _is_file(p["items"]))
+               for p in properties)  # fmt: skip
+
+
+def _is_file(schema: Mapping[str, Any]) -> bool:
+    return schema.get("format") == "binary" or (
+        "contentMediaType" in schema and "contentEncoding" not in schema)
+
+
 def summary(api: Api) -> str:
     """One line of the run summary: each convention the API got, and why."""
     c = api.conventions
@@ -260,11 +371,17 @@ def summary(api: Api) -> str:
         groups.setdefault(a.requirement, []).append(a.method + (f" {a.parameter}" if a.parameter
                                                                  else ""))  # fmt: skip
     ways = [" and ".join(group) for _, group in sorted(groups.items())]
+    anonymous = sum(op.auth == () for op in api.operations)
+    scoped = sum(bool(op.auth) for op in api.operations)
+    per_op = ", ".join(part for part in (
+        f"{scoped} operations take only some of these" if scoped else "",
+        f"{anonymous} operations none (security: [])" if anonymous else "") if part)
     retry = (f"POST/PATCH retried with {c.idempotency_header} ({c.idempotency_reason})"
              if c.idempotency_header else f"POST/PATCH not retried ({c.idempotency_reason})")
     styles = Counter(op.paging.style for op in api.operations if op.paging is not None)
     paged = ", ".join(f"{style} {n}" for style, n in sorted(styles.items()))
-    return (f"wire style {wire} ({c.wire_reason}); auth {' or '.join(ways)} ({c.auth_reason}); "
+    return (f"wire style {wire} ({c.wire_reason}); auth {' or '.join(ways)} ({c.auth_reason}"
+            f"{'; ' + per_op if per_op else ''}); "
             f"{retry}; paging: {sum(styles.values())} lists" + (f" ({paged})" if paged else "")
             + (f"; base URL {api.base_url} ({c.base_url_reason})" if api.base_url else
                "; no base URL (the input names no server): pass base_url= to the Client or set "

@@ -332,7 +332,9 @@ def use_name(use: Use) -> str:
     """The name a shape gets from a place it is used: operation id + field path (or ``Body``)."""
     op_id, path = use
     parts = [p for p in path if not p.startswith("\x00")]
-    return class_name(op_id) + ("".join(class_name(p) for p in parts) if parts else "Body")
+    # after the operation's own name a part may start with a digit (``Response200``)
+    return class_name(op_id) + ("".join(class_name(p, fallback="") for p in parts) if parts
+                                else "Body")
 
 
 def shape_names(titles: Mapping[str, str], uses: Mapping[str, Iterable[Use]]) -> dict[str, str]:

@@ -15,7 +15,15 @@ from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from generator.diagnostics import Reporter
-from generator.model.conventions import api_auth, api_idempotency, api_wire, operation_wire
+from generator.model.conventions import (
+    api_auth,
+    api_idempotency,
+    api_wire,
+    clear_keys,
+    operation_auth,
+    operation_wire,
+    request_body,
+)
 from generator.model.naming import (
     class_name,
     collections_of,
@@ -97,11 +105,13 @@ def normalise(
 
     ``page_layout`` is the layout its pages are written back in ("": each page's own).
     """
-    settled = _settle_ids(sorted(pages, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
+    preferred = (overrides or Overrides()).request_media_type
+    chosen = [request_body(page, preferred) for page in pages]
+    settled = _settle_ids(sorted(chosen, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
     conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
-    drafts = [operation_wire(op, page.raw, conventions.wire, registry.objects, reporter)
+    drafts = [_operation_conventions(op, page.raw, conventions, registry.objects, reporter)
               for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
     drafts = [replace(op, paging=_paging(op, page.raw, registry, overrides or Overrides()))
               for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
@@ -143,6 +153,15 @@ def _conventions(
              "or --base-url to add a path")  # fmt: skip
     return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
                        where, idempotency_declared=overrides.idempotency_header is None)
+
+
+def _operation_conventions(
+    op: Operation, raw: RawPage, conventions: Conventions, objects: Mapping[str, Object],
+    reporter: Reporter,
+) -> Operation:  # fmt: skip
+    """``op`` with its wire styles, the keys it can clear, and the ways it authenticates."""
+    op = operation_wire(op, raw, conventions.wire, objects, reporter)
+    return replace(op, clear=clear_keys(op, objects), auth=operation_auth(raw, conventions.auth))
 
 
 def _paging(
@@ -271,8 +290,8 @@ def _response_shape(
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(page.raw.file, page.raw.line, f"response {response.status}: {message}",
-             pointer=pointer, code=code)
+        emit(response.file or page.raw.file, response.line or page.raw.line,
+             f"response {response.status}: {message}", pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
                     direction="response")

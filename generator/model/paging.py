@@ -6,13 +6,24 @@ The rules, in order (docs/conventions.md, "Paging"), for a GET without a body:
    (``cursor_id``), ``ending_before`` pages backwards, ``has_more`` says more follow.
 2. A cursor parameter (``cursor``, ``page_token``, ``marker``, ``after`` ...) whose next value
    the response names (``next_cursor``, ``next_page_token``, ``next_marker``, ``cursors.after``,
-   up to three levels deep): ``cursor``. Pages have no response schema: the usual field
-   (``next_<parameter>``) is assumed. ``after`` without such a field, on a list of items, is a
-   cursor by the last item's id.
+   up to three levels deep): ``cursor``. ``after`` without such a field, on a list of items,
+   is a cursor by the last item's id. Another cursor parameter whose response is a bare list
+   (which has no field to carry the next value) gets it from the ``Link`` header. Any other
+   query parameter whose next value the response names ``next_<parameter>`` (or
+   ``next<Parameter>``: ``stream_position`` → ``next_stream_position``) is a cursor too.
 3. A next-page URL in the response (``next_page_uri``, ``next_url``, ``next``,
-   ``links.pages.next`` ...): ``next_url``.
+   ``links.pages.next`` ..., or a link object's ``href`` under such a name, ``link.next.href``
+   as HAL and JSON:API write links): ``next_url``.
 4. A ``Link`` response header: ``link_header`` (RFC 8288, ``rel="next"``).
-5. ``page`` among the query parameters: ``page``; 6. ``offset``: ``offset``.
+5. A page number (``page``, ``page_number``; ``index`` beside a page-size parameter): ``page``;
+   6. ``offset``: ``offset``.
+7. ``max_id`` (results older than an id, as Twitter and Mastodon have it): a cursor by the last
+   item's id.
+
+A response the model cannot see into is *untyped*: no schema (pages; a response without
+``content``), ``Any``, a map, or an object without properties. Then the parameters alone
+decide: ``starting_after`` and ``after`` page by the last item's id, another cursor parameter
+by the usual field (``next_<parameter>``, assumed), then rules 5 to 7.
 
 Anything else is no list this client pages through: its method returns the response as it is.
 """
@@ -23,8 +34,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields
 
 from generator.model.shapes import (
+    AnyShape,
     Array,
     Emptyable,
+    Map,
     Object,
     Operation,
     Paging,
@@ -50,6 +63,12 @@ NEXT_URL_FIELDS = ("next_page_uri", "next_page_url", "next_url", "nextPageUrl", 
 ITEM_FIELDS = ("data", "items", "results", "entries", "records")
 SIZE_PARAMETERS = ("limit", "per_page", "page_size", "pageSize", "PageSize", "size")
 PAGE_PARAMETERS = ("page", "Page", "page_number", "pageNumber")
+SIZED_PAGE_PARAMETERS = ("index",)
+"""Page numbers only beside a page-size parameter (``SIZE_PARAMETERS``): ``index`` + ``size``."""
+ID_BOUND_PARAMETERS = ("max_id",)
+"""Results older than an id (Twitter's and Mastodon's ``max_id``): the next is the last id."""
+LINK_FIELDS = ("href",)
+"""The URL of a link object (HAL ``_links.next.href``, JSON:API ``links.next.href``)."""
 MAX_DEPTH = 3
 
 
@@ -76,6 +95,8 @@ def detect_paging(
         return None
     names = [p.name for p in op.query_params]
     response = _list_response(op)
+    if response is not None and _untyped(response, objects):
+        response = None  # the parameters alone decide (the module docstring)
     found = dict(_walk(response, objects, "", 0)) if response is not None else {}
     items = _items(response, found)
     size = next((n for n in SIZE_PARAMETERS if n in names), "")
@@ -89,6 +110,12 @@ def detect_paging(
             paging = _cursor(parameter, candidates, found, response, items=items, size=size)
             if paging is not None:
                 return paging
+    for parameter in names:  # any parameter whose next value the response names next_<it>
+        nexts = (f"next_{parameter}", f"next{parameter[:1].upper()}{parameter[1:]}")
+        path = _next_field(nexts, found)
+        if path:
+            return Paging("cursor", parameter, next=path, items=items, size=size,
+                          reason=f"{parameter} -> {path}")  # fmt: skip
     return _by_url_or_number(names, raw, found, items=items, size=size)
 
 
@@ -96,34 +123,64 @@ def _cursor(
     parameter: str, candidates: tuple[str, ...], found: dict[str, Shape], response: Shape | None,
     *, items: str, size: str,
 ) -> Paging | None:  # fmt: skip
-    path = next((p for p in found if p.rsplit(".", 1)[-1] in candidates
-                 and _scalar(found[p])), "")  # fmt: skip
+    path = _next_field(candidates, found)
     if path:
         return Paging("cursor", parameter, next=path, items=items, size=size,
                       reason=f"{parameter} -> {path}")  # fmt: skip
+    if parameter == "after" and (response is None or items or isinstance(_plain(response), Array)):
+        return Paging("cursor_id", "after", items=items, size=size, reason="after (last id)")
     if response is None:
         return Paging("cursor", parameter, next=candidates[0], size=size,
                       reason=f"{parameter} (assumed -> {candidates[0]})")  # fmt: skip
-    if parameter == "after" and (items or isinstance(response, Array)):
-        return Paging("cursor_id", "after", items=items, size=size, reason="after (last id)")
+    if isinstance(_plain(response), Array):
+        return Paging("link_header", size=size,
+                      reason=f"{parameter} (a bare list: the Link header)")  # fmt: skip
     return None
+
+
+def _next_field(candidates: tuple[str, ...], found: dict[str, Shape]) -> str:
+    """The first scalar response path whose last name is one of ``candidates`` ("": none)."""
+    return next((p for p in found if p.rsplit(".", 1)[-1] in candidates
+                 and _scalar(found[p])), "")  # fmt: skip
 
 
 def _by_url_or_number(
     names: list[str], raw: RawPage, found: dict[str, Shape], *, items: str, size: str
 ) -> Paging | None:  # fmt: skip
-    url = next((p for p in found if p.rsplit(".", 1)[-1] in NEXT_URL_FIELDS
-                and _scalar(found[p])), "")  # fmt: skip
+    url = next((p for p in found if _scalar(found[p]) and _next_url(p)), "")
     if url and (items or size):
         return Paging("next_url", next=url, items=items, size=size, reason=url)
     if any("link" in r.headers for r in raw.responses if r.status.startswith("2")):
         return Paging("link_header", items=items, size=size, reason="Link header")
-    page = next((n for n in PAGE_PARAMETERS if n in names), "")
+    numbers = PAGE_PARAMETERS + (SIZED_PAGE_PARAMETERS if size else ())
+    page = next((n for n in numbers if n in names), "")
     if page:
         return Paging("page", page, items=items, size=size, reason=page)
     if "offset" in names:
         return Paging("offset", "offset", items=items, size=size, reason="offset")
+    by_id = next((n for n in ID_BOUND_PARAMETERS if n in names), "")
+    if by_id:
+        return Paging("cursor_id", by_id, items=items, size=size, reason=f"{by_id} (last id)")
     return None
+
+
+def _next_url(path: str) -> bool:
+    """Whether a dotted response path names a next-page URL: ``next_url``, ``links.next``, or
+    a link object's ``href`` under such a name (``link.next.href``)."""
+    *parents, last = path.split(".")
+    if last in LINK_FIELDS:
+        return bool(parents) and parents[-1] in NEXT_URL_FIELDS
+    return last in NEXT_URL_FIELDS
+
+
+def _untyped(response: Shape, objects: Mapping[str, Object]) -> bool:
+    """Whether the model cannot see into a response: ``Any``, a map, an object without
+    properties (or one it does not hold)."""
+    shape = _plain(response)
+    if isinstance(shape, Ref):
+        found = objects.get(shape.name)
+        return found is None or not found.fields
+    return isinstance(shape, AnyShape | Map)
 
 
 def _list_response(op: Operation) -> Shape | None:

@@ -223,6 +223,8 @@ class Reader:
                 return self._cycle(ref, ptr)
             return self._ref(ref, ptr, path)
         self._check_keys(s, ptr)
+        if (only := _sole_ref(s)) is not None and self.definitions:
+            return self._shape({"$ref": only}, ptr, path, open_enum)
         if "allOf" in s:
             merged = self._all_of(s, ptr)
             if merged is None:
@@ -238,9 +240,12 @@ class Reader:
     def _cycle(self, ref: str, ptr: str) -> Shape:
         if self.recursive.get(ref):
             return Ref(recursive_key(ref))
-        reason = "points back to a schema that is not an object" if ref in self.recursive else \
-            "is not resolved"
-        self.warn(f"$ref {ref!r} {reason}; any value is accepted here", ptr, "recursive-ref")
+        if ref not in self.recursive:  # no definitions at all: a $ref that does not resolve
+            self.warn(f"$ref {ref!r} is not resolved; any value is accepted here", ptr,
+                      "bad-ref")
+            return AnyShape()
+        self.warn(f"$ref {ref!r} points back to a schema that is not an object; any value is "
+                  "accepted here", ptr, "recursive-ref")
         return AnyShape()
 
     def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
@@ -262,11 +267,13 @@ class Reader:
                       "here", f"{ptr}/$ref", "recursive-ref")
             return AnyShape()
         registry.reading.add(key)
-        self.pending = key if _is_object(target) else None
+        self.pending = key if _is_object(target) or _is_all_of(target) else None
         try:
             shape = self.shape(target, ref.partition("#")[2], path)
         finally:
             registry.reading.discard(key)
+            if self.pending == key:  # the target was not an object after all (an allOf of
+                self.pending = None  # scalars): no later object may take its name
         registry.refs[key] = shape
         return shape
 
@@ -570,6 +577,32 @@ def _is_object(s: Any) -> bool:
     """Whether schema ``s`` is an object with properties (what becomes a named ``Object``)."""
     return (isinstance(s, dict) and "properties" in s and s.get("type") in ("object", None)
             and not {"anyOf", "allOf", "oneOf", "$ref"} & set(s))
+
+
+def _is_all_of(s: Any) -> bool:
+    """Whether schema ``s`` is an ``allOf`` alone (merged into one schema, maybe an object,
+    which then keeps the name the ``$ref`` gives it)."""
+    return isinstance(s, dict) and isinstance(s.get("allOf"), list) and \
+        not {"anyOf", "oneOf", "$ref"} & set(s)
+
+
+def _sole_ref(s: dict[str, Any]) -> str | None:
+    """The ``$ref`` of an ``allOf`` that adds nothing but annotations to one reference (the
+    idiom for a description beside a ``$ref`` before OpenAPI 3.1: ``{"description": ...,
+    "allOf": [{"$ref": ...}]}``), so the value is that named schema itself; else None."""
+    branches = s.get("allOf")
+    if not isinstance(branches, list) or not _annotations_only(s, "allOf"):
+        return None
+    refs = [b["$ref"] for b in branches if isinstance(b, dict) and isinstance(b.get("$ref"), str)]
+    rest = [b for b in branches if not (isinstance(b, dict) and "$ref" in b)]
+    if len(refs) != 1 or not all(isinstance(b, dict) and _annotations_only(b) for b in rest):
+        return None
+    return refs[0] if all(_annotations_only(b, "$ref") for b in branches) else None
+
+
+def _annotations_only(s: dict[str, Any], *besides: str) -> bool:
+    """Whether ``s`` holds nothing that constrains a value, apart from the keys ``besides``."""
+    return all(k in IGNORED or k in besides or k.startswith("x-") for k in s)
 
 
 def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:

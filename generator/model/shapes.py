@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.1"
+MODEL_VERSION = "2.2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +349,13 @@ class Operation:
     source: Source = field(default_factory=lambda: Source(""))
     paging: Paging | None = None  # None: not a list this client can page through
     validator: str = ""  # the ``_validators`` function checking its body and query ("": none)
+    # the query and form/multipart keys whose clear value is "" (``Emptyable``), as brackets
+    # nest them, a list index written ``[]`` (``items[][tax_rates]``): an empty list or object
+    # given there is sent as the clear value (docs/conventions.md, "Clearing a field")
+    clear: tuple[str, ...] = ()
+    # the ways (``Auth.requirement``) this operation accepts, from its own OpenAPI ``security``:
+    # None for every way of the API, () for none (``security: []``)
+    auth: tuple[int, ...] | None = None
 
 
 AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]

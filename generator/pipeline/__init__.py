@@ -80,6 +80,20 @@ def conventions_summary(api: Api) -> str:
     return summary(api)
 
 
+def responses_summary(api: Api, document: Path | None) -> str:
+    """The run summary's note on a ``responses`` document: how many operations it typed, and
+    the ones left untyped (their responses have no schema), by operation id."""
+    if document is None:
+        return ""
+    untyped = [op.operation_id for op in api.operations
+               if all(r.shape is None for r in op.responses)]  # fmt: skip
+    shown = ", ".join(untyped[:10]) + (f" and {len(untyped) - 10} more" if len(untyped) > 10
+                                       else "")  # fmt: skip
+    typed = len(api.operations) - len(untyped)
+    return (f"; responses from {display_path(document)}: {typed} of {len(api.operations)} "
+            "operations typed" + (f" (untyped: {shown})" if untyped else ""))
+
+
 def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
     progress: Progress,
@@ -95,8 +109,8 @@ def _build(
             if loaded is None:
                 continue
             api, model_key = loaded
-            stats.apis.append((api.name, len(api.operations), len(api.shapes),
-                               conventions_summary(api)))  # fmt: skip
+            line = conventions_summary(api) + responses_summary(api, options.responses)
+            stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
             forced |= user_written(api, options.templates, files)

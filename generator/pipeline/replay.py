@@ -28,7 +28,8 @@ def run_key(jobs: Sequence[tuple[Path, Options]]) -> str:
         parts += [
             display_path(spec),
             repr(options),
-            tree_fingerprint([spec], INPUT_SUFFIXES),
+            tree_fingerprint([spec, *([options.responses] if options.responses else [])],
+                             INPUT_SUFFIXES),
             tree_fingerprint(options.templates),
             formatter_id(options.formatter),
         ]

@@ -1,7 +1,8 @@
 """Read an OpenAPI 3.0/3.1 document (JSON or YAML) into ``RawPage`` records.
 
 One record per operation, as the page tool would write it: summary or operationId as the
-heading, the first request media type's schema with local ``$ref``s inlined, parameters
+heading, the first request media type's schema with local ``$ref``s inlined (and, where the
+body is offered in several, each of them: the normaliser chooses), parameters
 ordered path, query, header. Unlike the page tool, path-item parameters are included
 (the operation's own win by name and location).
 """
@@ -23,6 +24,7 @@ from generator.diagnostics import Reporter
 from generator.files import MAX_DOCUMENT_BYTES
 from generator.scrape.lint import PointerLines, find_key, lint_document
 from generator.scrape.records import (
+    RawBody,
     RawEncoding,
     RawPage,
     RawParameter,
@@ -141,13 +143,15 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
     try:
         doc = json.loads(text) if is_json else yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
-        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax")
+        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax",
+                       column=exc.colno)
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax")
+        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax",
+                       column=column)
         return None
     version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
     if not version.startswith("3."):
@@ -282,7 +286,9 @@ class _Reader:
     def _page(self, path: str, method: str, item: dict[str, Any], ptr: str, line: int) -> RawPage:
         op = _dict(self.refs.follow(item[method], ptr))  # a $ref here is not OpenAPI, but used
         params = self._parameters(item, op, ptr, line)
-        media_type, schema, body_types, encoding = self._body(op.get("requestBody"), ptr, line)
+        bodies, body_types = self._bodies(op.get("requestBody"), ptr, line)
+        first = bodies[0] if bodies else RawBody("", None)
+        media_type, schema, encoding = first.media_type, first.schema, first.encoding
         schema_pointer = f"{ptr}/requestBody/content/{escape(media_type)}/schema"
         responses = self._responses(op.get("responses"), ptr, line)
         operation_id = str(op.get("operationId") or "")
@@ -308,6 +314,7 @@ class _Reader:
             lines={"operation": line},
             has_body=body_types,
             encoding=encoding,
+            bodies=bodies if len(bodies) > 1 else (),
             declared=True,
             security=self._security(op.get("security", self.security)),
             definitions=self.definitions,
@@ -316,9 +323,12 @@ class _Reader:
     def _security(self, requirements: Any) -> tuple[tuple[RawSecurity, ...], ...]:
         """The Security Requirement Objects: alternatives, each a tuple of schemes all needed.
 
-        An empty requirement (``{}``: authentication is optional) is kept as ``()``; names
-        that ``securitySchemes`` does not define are left out.
+        An empty requirement (``{}``: authentication is optional) is kept as ``()``, and so
+        is an empty list (``security: []``: no authentication), which is ``((),)``; names
+        that ``securitySchemes`` does not define are left out. Nothing declared is ``()``.
         """
+        if requirements == []:
+            return ((),)
         found: list[tuple[RawSecurity, ...]] = []
         for requirement in _list(requirements):
             group = tuple(self.schemes[n] for n in _dict(requirement) if n in self.schemes)
@@ -389,18 +399,20 @@ class _Reader:
             return None
         return schema
 
-    def _body(
-        self, raw: Any, ptr: str, line: int
-    ) -> tuple[str, dict[str, Any] | None, bool, tuple[RawEncoding, ...]]:
-        """``(media type, schema, has body, encoding)`` from the first request media type."""
+    def _bodies(self, raw: Any, ptr: str, line: int) -> tuple[tuple[RawBody, ...], bool]:
+        """Each media type the request body is offered in, in document order; and whether
+        there is a request body at all."""
         if raw is None:
-            return "", None, False, ()
+            return (), False
         body = _dict(self.refs.follow(raw, f"{ptr}/requestBody"))
+        found: list[RawBody] = []
         for media, content in self._content(body, f"{ptr}/requestBody", line).items():
             where = f"{ptr}/requestBody/content/{escape(str(media))}/schema"
             schema = self._schema(_dict(content).get("schema"), where, line)
-            return str(media), schema, True, _encoding(_dict(content).get("encoding"))
-        return "", None, True, ()
+            found.append(RawBody(str(media), schema, where if schema is not None else "",
+                                 self.pointer_lines.line(where) if schema is not None else 0,
+                                 _encoding(_dict(content).get("encoding"))))  # fmt: skip
+        return tuple(found), True
 
     def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
         """``owner``'s ``content`` map, media type → media type object.

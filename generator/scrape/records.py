@@ -35,6 +35,17 @@ class RawEncoding:
 
 
 @dataclass(frozen=True, slots=True)
+class RawBody:
+    """One media type a request body is offered in (OpenAPI ``requestBody.content``)."""
+
+    media_type: str
+    schema: dict[str, Any] | None
+    schema_pointer: str = ""
+    schema_line: int = 0
+    encoding: tuple[RawEncoding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RawSecurity:
     """One security scheme an operation accepts (OpenAPI ``securitySchemes`` entry)."""
 
@@ -71,6 +82,10 @@ class RawResponse:
     pointer: str = ""  # JSON pointer of the schema in its document
     headers: tuple[str, ...] = ()  # response header names, lower case (OpenAPI ``headers``)
     example: RawExample | None = None  # newest page layout only; None for "null" or none
+    # where the schema was read when not from its record's own file (a ``responses``
+    # document beside pages: generator/scrape/responses.py): that file and the line
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +112,9 @@ class RawPage:
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
     encoding: tuple[RawEncoding, ...] = ()  # the body's ``encoding`` map (OpenAPI only)
+    # every media type the body is offered in, in document order (OpenAPI only; the fields
+    # above hold the first): the normaliser chooses one (generator/model/conventions.py)
+    bodies: tuple[RawBody, ...] = ()
     # OpenAPI ``security``: alternatives, each the schemes it needs together (pages have none)
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page

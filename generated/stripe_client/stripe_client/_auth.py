@@ -83,10 +83,16 @@ class Credentials:
 
     def apply(
         self, headers: dict[str, str], *, bearer_header: str = "Authorization",
-        bearer_scheme: str = "Bearer",
+        bearer_scheme: str = "Bearer", ways: tuple[int, ...] | None = None,
     ) -> list[tuple[str, str]]:  # fmt: skip
-        """Set the headers of the first way whose credentials are all given; its query pairs."""
-        for way in AUTH:
+        """Set the headers of the first way whose credentials are all given; its query pairs.
+
+        `ways`: the indexes into `AUTH` an operation accepts (its OpenAPI `security`); None
+        for every way, `()` for an operation that takes no credentials (`security: []`).
+        """
+        for index, way in enumerate(AUTH):
+            if ways is not None and index not in ways:
+                continue
             if all(self._values.get(n) for kind, _, c in way for n in _needs(kind, c)):
                 return [pair for part in way for pair in self._apply(part, headers,
                         bearer_header, bearer_scheme)]  # fmt: skip

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
+import functools
 import json
 import logging
 import os
@@ -11,7 +13,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -29,6 +31,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
+from ._streaming import AsyncStream, Stream
 
 
 class _LazyModule(ModuleType):
@@ -84,6 +87,10 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie
 _CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "stripe_client.attempt_deadline", default=None
+)
+"""The `time.monotonic()` by which the current synchronous attempt ends (see `_deadline`)."""
 
 
 class RequestOptions(TypedDict, total=False):
@@ -148,6 +155,14 @@ def _parse_body(response: httpx.Response) -> Any:
     if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
         return response.text
     return response.content
+
+
+def _events(
+    stream: str, kind: type[Stream[Any]] | type[AsyncStream[Any]]
+) -> Callable[[httpx.Response], Any] | None:
+    """How a 2xx of a `stream` call is returned: as a stream of `kind`, its events' data JSON
+    for `"json"` and text for `"text"`; None when the call is no stream."""
+    return functools.partial(kind, json=stream == "json") if stream else None
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -370,16 +385,18 @@ class _Core:
         options: RequestOptions,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        auth: tuple[int, ...] | None = None,
     ) -> tuple[dict[str, str], list[tuple[str, str]]]:
         """The request headers, and the query pairs that authentication adds.
 
         `accept`: the `Accept` value (RFC 9110 section 12.5.1), the operation's declared
         success media types; `keyed`: whether a POST or PATCH gets a fresh idempotency key
-        (False for an operation that does not declare the header the API's pages declare).
+        (False for an operation that does not declare the header the API's pages declare);
+        `auth`: the ways of `_auth.AUTH` (by index) the operation accepts, None for all.
         """
         headers = {"User-Agent": USER_AGENT, "Accept": accept}
         auth_query = self._credentials.apply(
-            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme
+            headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme, ways=auth
         )
         headers.update(self.default_headers)
         if "idempotency_key" in options:
@@ -434,17 +451,19 @@ class _Core:
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
         url = self.base_url + path
         if query:
-            encoded = encode_form(query, styles)
+            encoded = encode_form(query, styles, clear)
             url = f"{url}?{encoded}" if encoded else url
-        headers, auth_query = self._headers(method, options, accept, keyed)
+        headers, auth_query = self._headers(method, options, accept, keyed, auth)
         kwargs: dict[str, Any] = {
             "headers": headers,
-            **_body_kwargs(body, media_type, headers, styles),
+            **_body_kwargs(body, media_type, headers, styles, clear),
         }
         if auth_query:  # given to httpx apart, so that the URL in errors and logs holds no key
             kwargs["params"] = auth_query
@@ -526,13 +545,19 @@ class _Core:
         error.__cause__ = exc
         return error
 
-    def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
-        """The call's result from its last outcome: parsed body, RawResponse, or an error."""
+    def _finish(
+        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool,
+        parse: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:  # fmt: skip
+        """The call's result from its last outcome: the body as `parse` (default: by its media
+        type) gives it, a RawResponse, or an error."""
         if isinstance(outcome, ClientError):
             raise outcome
         if not outcome.is_success:
             raise self._api_error(prepared, outcome)
-        return RawResponse(outcome) if raw else _parse_body(outcome)
+        if raw:
+            return RawResponse(outcome, parse)
+        return (parse or _parse_body)(outcome)
 
     def _api_error(self, prepared: _Prepared, response: httpx.Response) -> ClientError:
         try:
@@ -569,6 +594,7 @@ def _body_kwargs(
     media_type: str | None,
     headers: dict[str, str],
     styles: Mapping[str, str] | None = None,
+    clear: Collection[str] = (),
 ) -> dict[str, Any]:
     """httpx keyword arguments for the body in its media type.
 
@@ -588,13 +614,16 @@ def _body_kwargs(
             f"a {kind} body is a mapping of field names to values, not {type(body).__name__}"
         )
     if kind == "multipart/form-data":
-        return _multipart_kwargs(body, headers, styles)
+        return _multipart_kwargs(body, headers, styles, clear)
     headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-    return {"content": encode_form(body, styles).encode()}
+    return {"content": encode_form(body, styles, clear).encode()}
 
 
 def _multipart_kwargs(
-    body: Mapping[str, object], headers: dict[str, str], styles: Mapping[str, str] | None
+    body: Mapping[str, object],
+    headers: dict[str, str],
+    styles: Mapping[str, str] | None,
+    clear: Collection[str] = (),
 ) -> dict[str, Any]:
     """httpx keyword arguments that send `body` as multipart, even when it holds no file.
 
@@ -602,7 +631,7 @@ def _multipart_kwargs(
     sent as multipart whatever its values, so without a file each field is one part
     without a file name (RFC 7578 section 4.2), and an empty body is a multipart with no parts.
     """
-    fields, files = to_multipart(body, styles)
+    fields, files = to_multipart(body, styles, clear)
     if files:
         return {"data": fields, "files": files}
     if fields:
@@ -636,7 +665,14 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class BaseClient(_Core):
-    """The synchronous client; generated `Client` adds one property per resource."""
+    """The synchronous client; generated `Client` adds one property per resource.
+
+    `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
+    sending, the status line and headers, and the body (`_deadline`). With your own
+    `http_client`, httpx bounds each connect, read and write by `timeout` alone, so a server
+    sending its headers a byte at a time within that can hold an attempt; the body is still
+    cut at the deadline, checked as each chunk arrives (so late by at most one read).
+    """
 
     def __init__(
         self,
@@ -670,7 +706,16 @@ class BaseClient(_Core):
             max_response_bytes=max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+        self._http = http_client if http_client is not None else self._own_http()
+
+    @staticmethod
+    def _own_http() -> httpx.Client:
+        """A new `httpx.Client` whose connections keep to each attempt's deadline (`_deadline`)."""
+        from ._deadline import bound_to_attempts
+
+        http = httpx.Client()
+        bound_to_attempts(http)
+        return http
 
     def request(
         self,
@@ -685,13 +730,21 @@ class BaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `clear`: the keys
+        whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -703,30 +756,40 @@ class BaseClient(_Core):
             styles=styles,
             accept=accept,
             keyed=keyed,
+            clear=clear,
+            auth=auth,
         )
         attempt = 1
         while True:
-            outcome = self._attempt(prepared, attempt)
+            outcome = self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, Stream))
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
 
-    def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
-            outcome = self._exchange(prepared, deadline)
+            outcome = self._exchange(prepared, deadline, keep_open=keep_open)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -734,6 +797,8 @@ class BaseClient(_Core):
             response.close()
             response = self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             for chunk in () if body.preloaded() else response.iter_raw():
@@ -756,11 +821,21 @@ class BaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
         accept: str = DEFAULT_ACCEPT,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = self.request(
-            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=styles,
+            raw=True,
+            accept=accept,
+            clear=clear,
+            auth=auth,
         )
 
         def page(http_response: httpx.Response) -> Page[Any]:
@@ -773,6 +848,8 @@ class BaseClient(_Core):
                 options=options,
                 styles=styles,
                 paging=paging,
+                clear=clear,
+                auth=auth,
                 next_link=_next_link(http_response),
             )
 
@@ -842,13 +919,21 @@ class AsyncBaseClient(_Core):
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
         operation declares for its success responses; `keyed`: False when the operation
-        does not declare the idempotency header (no key is made for it).
+        does not declare the idempotency header (no key is made for it); `clear`: the keys
+        whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -860,31 +945,38 @@ class AsyncBaseClient(_Core):
             styles=styles,
             accept=accept,
             keyed=keyed,
+            clear=clear,
+            auth=auth,
         )
         attempt = 1
         while True:
-            outcome = await self._attempt(prepared, attempt)
+            outcome = await self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream))
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
 
-    async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    async def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
             async with asyncio.timeout(prepared.deadline):
-                outcome = await self._exchange(prepared, deadline)
+                outcome = await self._exchange(prepared, deadline, keep_open=keep_open)
         except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    async def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = await self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -892,6 +984,8 @@ class AsyncBaseClient(_Core):
             await response.aclose()
             response = await self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             chunks = _no_chunks() if body.preloaded() else response.aiter_raw()
@@ -915,11 +1009,21 @@ class AsyncBaseClient(_Core):
         paging: PagingSpec = BY_ID,
         raw: bool = False,
         accept: str = DEFAULT_ACCEPT,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw`, a `RawResponse` whose `parse()` gives the page."""
         response = await self.request(
-            method, path, query=query, options=options, styles=styles, raw=True, accept=accept
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=styles,
+            raw=True,
+            accept=accept,
+            clear=clear,
+            auth=auth,
         )
 
         def page(http_response: httpx.Response) -> AsyncPage[Any]:
@@ -932,6 +1036,8 @@ class AsyncBaseClient(_Core):
                 options=options,
                 styles=styles,
                 paging=paging,
+                clear=clear,
+                auth=auth,
                 next_link=_next_link(http_response),
             )
 

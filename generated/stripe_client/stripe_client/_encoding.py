@@ -16,7 +16,8 @@ For `a = [1, 2]` and `o = {"k": "v"}` (OpenAPI "Style Examples"):
 Exploded `spaceDelimited*` and `pipeDelimited*` are `form*`. `deepObject` nests with brackets at
 every level and indexes arrays (Stripe's encoding, the `stripe` package's bytes); a container
 inside a value that another style cannot carry is written with brackets below its key. In every
-style:
+style (the empty rows: OpenAPI's table gives `form` an empty value, `color=`, and the other
+styles none; a clearable field is one the generated method names in `clear`):
 
 | value                        | encoded                                        |
 |------------------------------|------------------------------------------------|
@@ -26,6 +27,8 @@ style:
 | `True` / `False`             | `true` / `false`                               |
 | `None`, `NOT_GIVEN`          | nothing is sent                                |
 | `""`                         | `key=` (clears the field)                      |
+| `[]`, `{}`, clearable field  | `key=` (the clear value, as `""`)              |
+| `[]`, `{}`, other fields     | `form`: `key=`; else `ValidationError`         |
 | `datetime`                   | integer seconds since the epoch (naive is UTC) |
 | `Decimal`                    | `str(value)`                                   |
 | space                        | `+`; `[` and `]` are left unescaped            |
@@ -38,11 +41,11 @@ import json
 import os
 import re
 from calendar import timegm
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from pathlib import PurePath
 from typing import IO, Any, Final, Literal
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote_plus
 
 from ._errors import ValidationError
 
@@ -99,19 +102,67 @@ def _plain(text: str) -> str:
     return text
 
 
+class _Empty(str):
+    """The value of an empty list or object while pairs are collected: `_settle` makes it the
+    clear value `""` where the field can be cleared, and refuses it elsewhere."""
+
+    __slots__ = ("style", "what")
+    what: str
+    style: str
+
+    def __new__(cls, what: str, style: str) -> _Empty:
+        empty = super().__new__(cls, "")
+        empty.what, empty.style = what, style
+        return empty
+
+
+def _empty(value: object, style: str) -> _Empty:
+    return _Empty("object" if isinstance(value, Mapping) else "list", style)
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def _settle(
+    pairs: list[tuple[str, str]], clear: Collection[str], q: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """`pairs` with each empty list or object (`_Empty`) made the clear value `key=` where the
+    key (list indexes written `[]`) is in `clear`; raises `ValidationError` for the others."""
+    if not any(type(value) is _Empty for _, value in pairs):
+        return pairs
+    clearable = {q(key) for key in clear}
+    out: list[tuple[str, str]] = []
+    for key, value in pairs:
+        if type(value) is _Empty and _INDEX.sub("[]", key) not in clearable:
+            assert isinstance(value, _Empty)
+            message = (
+                f"an empty {value.what} cannot be sent ({value.style} has no empty value)"
+                " and the field cannot be cleared; leave it out"
+            )
+            raise ValidationError([(unquote_plus(key), message)])
+        out.append((key, "" if type(value) is _Empty else value))
+    return out
+
+
 def _walk(key: str, value: Any, out: list[tuple[str, str]], q: Callable[[str], str]) -> None:
     """Append the bracket-keyed pairs of `value` under `key` (already quoted) to `out`."""
     kind = type(value)
     if kind is str:
         out.append((key, q(value)))
     elif kind is dict or isinstance(value, Mapping):
+        before = len(out)
         for sub, item in value.items():
             if item is not None and item is not NOT_GIVEN:
                 _walk(f"{key}[{q(sub if type(sub) is str else str(sub))}]", item, out, q)
+        if len(out) == before:
+            out.append((key, _empty(value, "brackets")))
     elif kind is list or kind is tuple:
+        before = len(out)
         for index, item in enumerate(value):
             if item is not None and item is not NOT_GIVEN:
                 _walk(f"{key}[{index}]", item, out, q)
+        if len(out) == before:
+            out.append((key, _empty(value, "brackets")))
     elif kind is bool:
         out.append((key, "true" if value else "false"))
     elif kind is int:
@@ -134,7 +185,10 @@ def _scalar(value: Any, q: Callable[[str], str]) -> str:
 
 
 def _pairs(
-    data: Mapping[str, Any], q: Callable[[str], str], styles: Mapping[str, str] | None
+    data: Mapping[str, Any],
+    q: Callable[[str], str],
+    styles: Mapping[str, str] | None,
+    clear: Collection[str] = (),
 ) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for key, value in data.items():
@@ -145,7 +199,7 @@ def _pairs(
                 _walk(q(name), value, out, q)
             else:
                 _styled(q(name), value, style, out, q)
-    return out
+    return _settle(out, clear, q)
 
 
 def _given(value: Any) -> bool:
@@ -158,7 +212,12 @@ def _styled(
     """Append the pairs of one top-level value in a `form`, `spaceDelimited` or `pipeDelimited`
     style (exploded when `style` ends in `*`)."""
     exploded = style.endswith("*")
-    if isinstance(value, Mapping):
+    if isinstance(value, Mapping | list | tuple) and not any(
+        _given(item) for item in (value.values() if isinstance(value, Mapping) else value)
+    ):
+        # OpenAPI's style examples: form writes an empty value as `color=`; the others have none
+        out.append((key, "" if style.rstrip("*") == "form" else _empty(value, style.rstrip("*"))))
+    elif isinstance(value, Mapping):
         items = [(str(k), v) for k, v in value.items() if _given(v)]
         if exploded:
             for sub, item in items:
@@ -192,20 +251,29 @@ def _text(key: str, value: Any, q: Callable[[str], str]) -> str:
     return pairs[0][1]
 
 
-def encode_form(data: Mapping[str, Any], styles: Mapping[str, str] | None = None) -> str:
+def encode_form(
+    data: Mapping[str, Any],
+    styles: Mapping[str, str] | None = None,
+    clear: Collection[str] = (),
+) -> str:
     """The `application/x-www-form-urlencoded` body (or query string) for `data`.
 
-    `styles` maps a top-level key to its style where it differs from `DEFAULT_STYLE`.
-    Raises `ValidationError` for a value its style cannot carry.
+    `styles` maps a top-level key to its style where it differs from `DEFAULT_STYLE`;
+    `clear` holds the keys whose clear value is `""` (nested as brackets, a list index as
+    `[]`: `items[][tax_rates]`): an empty list or object given there is sent as `key=`.
+    Raises `ValidationError` for a value its style cannot carry (an empty list or object
+    elsewhere, but at the top of a `form` key).
     """
-    return "&".join([f"{key}={value}" for key, value in _pairs(data, _quote, styles)])
+    return "&".join([f"{key}={value}" for key, value in _pairs(data, _quote, styles, clear)])
 
 
 def encode_query(
-    data: Mapping[str, Any], styles: Mapping[str, str] | None = None
+    data: Mapping[str, Any],
+    styles: Mapping[str, str] | None = None,
+    clear: Collection[str] = (),
 ) -> list[tuple[str, str]]:
-    """The pairs of `data` in their styles, not yet percent-encoded."""
-    return _pairs(data, _plain, styles)
+    """The pairs of `data` in their styles, not yet percent-encoded (see `encode_form`)."""
+    return _pairs(data, _plain, styles, clear)
 
 
 def format_path(template: str, **params: object) -> str:
@@ -300,14 +368,14 @@ def _split(
     """Bracket-keyed parts (`deepObject`): `a[0]`, `o[k]`, as Stripe's multipart bodies."""
     if _is_file(value):
         files.append((key, _file_part(value)))
-    elif isinstance(value, Mapping):
-        for sub, item in value.items():
+    elif isinstance(value, Mapping | list | tuple):
+        before = len(fields) + len(files)
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for sub, item in items:
             if _given(item):
                 _split(f"{key}[{sub}]", item, fields, files)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            if _given(item):
-                _split(f"{key}[{index}]", item, fields, files)
+        if len(fields) + len(files) == before:
+            fields.append((key, _empty(value, "brackets")))
     else:
         _walk(key, value, fields, _plain)
 
@@ -321,9 +389,11 @@ def _part(
     if _is_file(value):
         files.append((key, _file_part(value)))
     elif isinstance(value, list | tuple):
-        for item in value:
-            if _given(item):
-                _part(key, item, fields, files)
+        items = [item for item in value if _given(item)]
+        if not items:  # repeated parts: none is no value (an empty object is a JSON part)
+            fields.append((key, _empty(value, "multipart")))
+        for item in items:
+            _part(key, item, fields, files)
     elif isinstance(value, Mapping):
         payload = json.dumps({str(k): v for k, v in value.items() if _given(v)}).encode()
         files.append((key, (None, payload, "application/json")))
@@ -335,9 +405,14 @@ MultipartData = dict[str, str | list[str]]
 
 
 def to_multipart(
-    data: Mapping[str, Any], styles: Mapping[str, str] | None = None
+    data: Mapping[str, Any],
+    styles: Mapping[str, str] | None = None,
+    clear: Collection[str] = (),
 ) -> tuple[MultipartData, list[tuple[str, FileTuple]]]:
-    """Split `data` into httpx `data=` form fields and `files=` parts (streamed, not read)."""
+    """Split `data` into httpx `data=` form fields and `files=` parts (streamed, not read).
+
+    `clear` as for `encode_form`: an empty list or object there is the field `key` = `""`.
+    """
     fields: list[tuple[str, str]] = []
     files: list[tuple[str, FileTuple]] = []
     for key, value in data.items():
@@ -347,7 +422,7 @@ def to_multipart(
             split = _split if style.startswith("deepObject") else _part
             split(name, value, fields, files)
     grouped: MultipartData = {}
-    for name, text in fields:
+    for name, text in _settle(fields, clear, _plain):
         known = grouped.get(name)
         if known is None:
             grouped[name] = text

@@ -18,7 +18,7 @@ a page shorter than the `size` asked for.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -77,11 +77,14 @@ class _PageBase(dict[str, Any], Generic[T]):
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
         next_link: str | None = None,
+        clear: Collection[str] = (),
+        auth: tuple[int, ...] | None = None,
     ) -> None:
         super().__init__(result if isinstance(result, Mapping) else {"data": result})
         self._client = client
         self._request = (method, path, dict(query), options)
         self._styles = styles
+        self._wire: dict[str, Any] = {"clear": clear, "auth": auth}  # passed on unchanged
         self._paging = paging
         self._next_link = next_link
 
@@ -172,7 +175,13 @@ class Page(_PageBase[T]):
         path, query = found
         method, _, _, options = self._request
         page: Page[T] = self._client.request_page(
-            method, path, query=query, options=options, styles=self._styles, paging=self._paging
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=self._styles,
+            paging=self._paging,
+            **self._wire,
         )
         return page
 
@@ -195,7 +204,13 @@ class AsyncPage(_PageBase[T]):
         method, _, _, options = self._request
         client = self._client
         page: AsyncPage[T] = await client.request_page(
-            method, path, query=query, options=options, styles=self._styles, paging=self._paging
+            method,
+            path,
+            query=query,
+            options=options,
+            styles=self._styles,
+            paging=self._paging,
+            **self._wire,
         )
         return page
 

@@ -1,0 +1,102 @@
+"""A document's own schema names become the type names.
+
+``#/components/schemas/AlbumObject`` is the type ``AlbumObject`` wherever it is used, also
+when it is an ``allOf`` composition, and also where a property refers to it through the
+description idiom of OpenAPI 3.0 (``{"description": ..., "allOf": [{"$ref": ...}]}``) rather
+than a name made from the first operation that happened to use it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Reporter
+from generator.model import Api, normalise
+from generator.model.shapes import Object
+from generator.scrape import read_openapi
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Albums", "version": "1"},
+    "paths": {
+        "/albums/{id}": {
+            "get": {
+                "operationId": "get-an-album",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "an album", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/AlbumObject"}}
+                }}},
+            }
+        },
+        "/artists/{id}/top": {
+            "get": {
+                "operationId": "get-top-artist-id",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "an id", "content": {
+                    "application/json": {"schema": {
+                        "description": "the artist's ids", "x-kind": "ids",
+                        "allOf": [{"$ref": "#/components/schemas/ExternalIdObject"}],
+                    }}
+                }}},
+            }
+        },
+    },
+    "components": {"schemas": {
+        "AlbumBase": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "AlbumObject": {"allOf": [
+            {"$ref": "#/components/schemas/AlbumBase"},
+            {"type": "object", "properties": {
+                "external_ids": {"description": "Known external IDs of the album.",
+                                 "allOf": [{"$ref": "#/components/schemas/ExternalIdObject"}]},
+                "label": {"type": "string"},
+            }},
+        ]},
+        "ExternalIdObject": {"type": "object", "properties": {"isrc": {"type": "string"}}},
+    }},
+}
+
+
+def _api(tmp_path: Path, document: dict[str, Any]) -> Api:
+    path = tmp_path / "albums.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    reporter = Reporter()
+    doc = read_openapi(path, reporter)
+    assert doc is not None, reporter.sorted()
+    api = normalise("albums", list(doc.pages), reporter)
+    assert not reporter.has_errors, reporter.sorted()
+    return api
+
+
+def _field(api: Api, owner: str, name: str) -> Any:
+    objects = {o.name: o for o in api.shapes if isinstance(o, Object)}
+    return next(f for f in objects[owner].fields if f.wire_name == name).shape
+
+
+def test_an_all_of_component_keeps_its_name(tmp_path: Path) -> None:
+    names = {o.name for o in _api(tmp_path, DOCUMENT).shapes}
+    assert "AlbumObject" in names, sorted(names)
+    assert not any(n.startswith("GetAnAlbum") for n in names), sorted(names)
+
+
+def test_a_described_reference_is_the_named_schema_itself(tmp_path: Path) -> None:
+    api = _api(tmp_path, DOCUMENT)
+    assert _field(api, "AlbumObject", "external_ids").name == "ExternalIdObject"
+    assert {o.name for o in api.shapes} == {"AlbumObject", "ExternalIdObject"}
+
+
+def test_a_reference_with_constraints_beside_it_is_not_taken_for_the_named_schema(
+    tmp_path: Path,
+) -> None:
+    album = DOCUMENT["components"]["schemas"]["AlbumObject"]["allOf"][1]["properties"]
+    changed = json.loads(json.dumps(DOCUMENT))
+    changed["components"]["schemas"]["AlbumObject"]["allOf"][1]["properties"] = {
+        **album, "external_ids": {**album["external_ids"], "required": ["isrc"]},
+    }
+    api = _api(tmp_path, changed)
+    merged = _field(api, "AlbumObject", "external_ids")
+    assert merged.name != "ExternalIdObject"  # another shape: isrc is required in this one
+    assert {o.name for o in api.shapes} >= {"AlbumObject", "ExternalIdObject"}
