@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -301,7 +301,7 @@ def _require_ruff() -> None:
 
 
 def _check(
-    args: argparse.Namespace, output: Path, files: dict[str, bytes], reporter: Reporter,
+    args: argparse.Namespace, output: Path, files: Mapping[str, bytes], reporter: Reporter,
     stats: RunStats,
 ) -> int:  # fmt: skip
     """``--check``: the files that would change, then the diff, on stdout (like black)."""

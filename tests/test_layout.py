@@ -30,6 +30,10 @@ LINES = [
     " query=query, options=request_options, raw=self._raw)\n",
     'class A:\n    """' + "A docstring longer than the line. " * 4 + 'Ends here."""\n',
     '_TEXT9 = "' + "x" * 120 + '"  # noqa: E501\n',
+    "class A:\n    def f(self):\n        return self._client.request(\"POST\", path, body=body, "
+    "clear=(\"metadata\",), options=request_options, raw=self._raw)\n",
+    'x = f(("' + "m" * 100 + '",), y)\n',
+    'def f(a=("' + "q" * 90 + '",)) -> None:\n    pass\n',
 ]
 
 
@@ -39,7 +43,9 @@ def test_long_lines_are_split_as_black_splits_them(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["x = [a for a in b" + ", c" * 40 + "]\n", "f(" + "a, " * 40 + ")  # note\n"]
+    "text",
+    ["x = [a for a in b" + ", c" * 40 + "]\n", "f(" + "a, " * 40 + ")  # note\n",
+     'x = call(("one",), (' + ", ".join(f"v{i}" for i in range(30)) + ",))\n"],
 )
 def test_lines_outside_the_subset_are_refused(text: str) -> None:
     with pytest.raises(Unsupported):

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from generator.diagnostics import Reporter
-from generator.emit.format import MODE
+from generator.emit.format import black_mode
 from generator.emit.validators import render_validators
 from generator.model.naming import validator_name
 from generator.model.normalise import normalise
@@ -362,7 +362,7 @@ def test_generated_module_is_deterministic() -> None:
     assert text == render_validators(api, HEADER)
     assert text.splitlines()[0] == HEADER
     assert "jsonschema" not in text
-    black.format_str(text, mode=MODE)  # valid Python
+    black.format_str(text, mode=black_mode())  # valid Python
 
 
 def test_generated_module_defines_only_what_it_uses() -> None:
