@@ -12,6 +12,7 @@ base_url = "https://api.stripe.com"  # optional: overrides the pages' host
 include = ["PostCustomers*"]         # optional: operation id globs
 exclude = ["DeleteCustomersCustomer"]
 page_layout = "61aca2d"              # optional: layout of the pages written back
+responses = "openapi.json"           # optional: response schemas for pages, from this document
 wire_style = "deepObject"            # optional conventions (docs/conventions.md): the style of
 wire_explode = true                  #   query parameters and form fields the input leaves open,
 auth = ["bearer"]                    #   "bearer", "basic", "header:NAME", "query:NAME",
@@ -47,7 +48,7 @@ PAGING_KEYS = frozenset({"style", "parameter", "next", "items", "size", "backwar
 WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
-API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout",
+API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout", "responses",
                       *CONVENTION_KEYS})
 FORMATTERS = ("black", "ruff")
 
@@ -167,6 +168,9 @@ def _job(
     layout = api.get("page_layout", "")
     _expect(is_layout(layout) or layout == "", where,
             f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
+    responses = api.get("responses")
+    _expect(responses is None or isinstance(responses, str), where,
+            f"{section} responses: the path of an OpenAPI document")  # fmt: skip
     options = Options(
         templates=templates,
         name=name,
@@ -175,6 +179,7 @@ def _job(
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
         page_layout=layout,
+        responses=None if responses is None else root / responses,
         overrides=((name, _overrides(api, where, section)),),
         root=root,
     )

@@ -32,6 +32,7 @@ class Options:
     root: Path | None = None  # sources are named relative to it (the configuration's folder)
     overrides: tuple[tuple[str, Overrides], ...] = ()  # by API name
     page_layout: str = ""  # layout of the pages written back ("": each page's own)
+    responses: Path | None = None  # an OpenAPI document giving pages their response schemas
 
     def overrides_for(self, api: str) -> Overrides:
         """The configured conventions of ``api`` (none configured: all None)."""

@@ -51,9 +51,9 @@ LITERAL_WIDTH = 40  # longer text in a check becomes a module constant, so lines
 # Helper functions of the generated module, in the order it defines them, with the helpers
 # each one calls. A partial that uses a helper names it in the node's ``helpers``.
 HELPERS: dict[str, tuple[str, ...]] = {
-    "_got": (),
-    "_expected": ("_got",),
     "_show": (),
+    "_got": ("_show",),
+    "_expected": ("_got",),
     "_values": (),
     "_expected_one_of": ("_expected", "_values"),
     "_not_one_of": ("_show", "_values"),

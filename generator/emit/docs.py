@@ -8,7 +8,6 @@ human-readable types, example calls, error classes, and descriptions made safe
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,10 +16,16 @@ from typing import assert_never
 
 import jinja2
 
+from generator.emit.examples import call_path, call_text, example_call
 from generator.emit.page import Header, Planned, render_files, render_pages
-from generator.emit.python import method_text, object_shape, success_responses, typed_shape
+from generator.emit.python import (
+    method_text,
+    object_shape,
+    success_responses,
+    typed_shape,
+)
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
-from generator.emit.shape_text import MAX_DEPTH, Typer, example_value
+from generator.emit.shape_text import Typer
 from generator.memo import operation_keys
 from generator.model.naming import file_stem
 from generator.model.shapes import (
@@ -39,14 +44,13 @@ from generator.model.shapes import (
     Number,
     Object,
     Operation,
-    Parameter,
     Ref,
     Shape,
     String,
     Union,
 )
 
-EXAMPLE_OPTIONAL_FIELDS = 2  # optional arguments shown in an example call besides required ones
+MAX_DEPTH = 8  # nested objects listed this deep at most (named shapes may be recursive)
 
 # --------------------------------------------------------------------------- types and rows
 
@@ -167,45 +171,10 @@ def _nested_objects(shape: Shape, api: Api, suffix: str = "") -> Iterator[tuple[
             assert_never(shape)
 
 
-@dataclass(frozen=True, slots=True)
-class Argument:
-    """A keyword argument of the Python method: a query/header parameter or a body field."""
-
-    python_name: str
-    shape: Shape
-    required: bool
-
-
-def keyword_arguments(op: Operation, api: Api) -> list[Argument]:
-    params: tuple[Parameter, ...] = (*op.query_params, *op.header_params)
-    found = [Argument(p.python_name, p.shape, p.required) for p in params]
-    if op.body is not None:
-        root = object_shape(api, op.body.shape)
-        if root is None:
-            found.append(Argument("body", op.body.shape, op.body.required))
-        else:
-            found += [Argument(f.python_name, f.shape, f.required) for f in root.fields]
-    return found
-
-
-def call_path(op: Operation) -> str:
-    return ".".join(("client", *op.resource, op.method_name))
-
-
-def example_call(op: Operation, api: Api) -> str:
-    """``client.customers.update("customer_123", address={...}, balance=0)``."""
-    args = [json.dumps(f"{p.python_name}_123") for p in op.path_params]
-    keywords = keyword_arguments(op, api)
-    chosen = [a for a in keywords if a.required]
-    chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]
-    args += [f"{a.python_name}={example_value(a.shape, api)}" for a in chosen]
-    return _call(call_path(op), args)
-
-
 def signature(op: Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
     text = method_text(typer.api, op, typer.writer)
-    return _call(call_path(op), list(text.params)) + f" -> {text.returns}"
+    return call_text(call_path(op), list(text.params)) + f" -> {text.returns}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,13 +203,6 @@ def returns(op: Operation, typer: Typer) -> Returns:
     obj = object_shape(typer.api, shape)
     rows = tuple(_field_row(f.wire_name, "response", f, typer) for f in obj.fields) if obj else ()
     return Returns(text.returns, typed[0].media_type, typer.type_text(shape), rows)
-
-
-def _call(name: str, args: list[str]) -> str:
-    one_line = f"{name}({', '.join(args)})"
-    if len(one_line) <= 88:
-        return one_line
-    return name + "(\n" + "".join(f"    {a},\n" for a in args) + ")"
 
 
 STATUS_ERRORS = {

@@ -139,15 +139,17 @@ def comment(text: object) -> str:
     return flat.replace("--", "- -")
 
 
-def docstring(text: object, indent: int = 4) -> str:
+def docstring(text: object, indent: int = 4, args: Sequence[tuple[str, str]] = ()) -> str:
     """The body of a triple-quoted docstring: plain, wrapped text that cannot end the string.
 
     HTML is turned into text; backslashes and quote runs are escaped so the literal means
     exactly the text shown. A multi-line body ends with a newline and ``indent`` spaces, so
-    the closing quotes sit on a line of their own.
+    the closing quotes sit on a line of their own. ``args``: (name, HTML or text) pairs, shown
+    as an ``Args:`` section (Google style, as openai-python writes it).
     """
     width = max(DOC_WIDTH - indent, 40)
     paragraphs = [wrap(p, width) for p in html_to_text(str(text)).split("\n\n")]
+    paragraphs.append(args_section(args, width))
     body = "\n\n".join(p for p in paragraphs if p)
     body = body.replace("\\", "\\\\")
     trailing = len(body) - len(body.rstrip('"'))  # a quote may not touch the closing quotes
@@ -155,6 +157,19 @@ def docstring(text: object, indent: int = 4) -> str:
     body += '\\"' * trailing
     closing = "\n" + " " * indent if "\n" in body else ""  # closing quotes on a line of their own
     return textwrap.indent(body, " " * indent).lstrip(" ") + closing
+
+
+def args_section(args: Sequence[tuple[str, str]], width: int) -> str:
+    """``Args:`` then each argument, ``name: text`` indented 4, its further lines 8."""
+    if not args:
+        return ""
+    lines = ["Args:"]
+    for name, text in args:
+        flat = " ".join(html_to_text(text).split())
+        lines += textwrap.wrap(f"{name}: {flat}", width, initial_indent="    ",
+                               subsequent_indent="        ", break_long_words=False,
+                               break_on_hyphens=False)  # fmt: skip
+    return "\n".join(lines)
 
 
 def wrap(paragraph: str, width: int) -> str:

@@ -12,11 +12,12 @@ import html
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal, assert_never
 
-from generator.memo import object_refs, shape_refs
+from generator.emit.streams import event_shapes, stream_kind
 from generator.model.naming import class_name
+from generator.model.refs import object_refs, shape_refs
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -49,7 +50,8 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 # Names the generated modules bind at top level; a TypedDict class may not take one of them.
 RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
     {
-        "Any", "AsyncPage", "AsyncResource", "Decimal", "ErrorBody", "FileInput", "Literal",
+        "Any", "AsyncPage", "AsyncResource", "AsyncStream", "Decimal", "ErrorBody", "FileInput",
+        "Literal", "ServerSentEvent", "Stream",
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
@@ -86,6 +88,19 @@ def pyrepr(text: str) -> str:
         body = literal[1:-1].replace("\\'", "'").replace('"', '\\"')
         return f'"{body}"'
     return literal
+
+
+def pattern_literal(pattern: str) -> str:
+    """A regular expression as a Python literal: raw (``r"..."``) where a raw string can hold
+    it (no quote or line break, no backslash at the end), else ``pyrepr``."""
+    raw_safe = not re.search(r'["\n\r]', pattern) and not pattern.endswith("\\")
+    return f'r"{pattern}"' if raw_safe else pyrepr(pattern)
+
+
+def tuple_literal(texts: Iterable[str]) -> str:
+    """``("a", "b")``: a tuple of strings as Python text."""
+    items = [pyrepr(t) for t in texts]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
@@ -333,12 +348,14 @@ class MethodText:
 
     name: str
     doc: str  # plain or HTML text; the template passes it through the ``docstring`` filter
+    args: tuple[tuple[str, str], ...]  # the docstring's ``Args:``: (argument, its doc), in order
     params: tuple[str, ...]  # signature after ``self``, including ``/`` and ``*``
     lines: tuple[str, ...]  # statements before the request (body, query, headers)
     validate: str | None  # the validator call, e.g. ``_validators.customers_update(body)``
     request: str  # ``request(...)`` or ``request_page(...)``, called on ``self._client``
     path: str  # the path expression
     paged: bool
+    streamed: bool  # returns a ``Stream`` of Server-Sent Events (``emit/streams.py``)
     kwargs: bool  # some argument defaults to NOT_GIVEN
     body: bool
     query: bool
@@ -358,13 +375,17 @@ class _Args:
     taken: set[str] = field(default_factory=lambda: {"self", "request_options"})
     required: list[str] = field(default_factory=list)
     optional: list[str] = field(default_factory=list)
+    docs: dict[str, str] = field(default_factory=dict)  # the docstring's Args, by name
 
-    def add_positional(self, name: str) -> str:
-        return free_name(name, self.taken)
+    def add_positional(self, name: str, doc: str = "") -> str:
+        name = free_name(name, self.taken)
+        self.docs[name] = doc
+        return name
 
-    def add(self, name: str, annotation: str, required: bool) -> str:
+    def add(self, name: str, annotation: str, required: bool, doc: str = "") -> str:
         """A keyword parameter for the model's ``python_name`` (unique in the method)."""
         name = free_name(name, self.taken)
+        self.docs[name] = doc
         if required:
             self.required.append(parameter(name, annotation))
         else:
@@ -392,14 +413,17 @@ def parameter(name: str, annotation: str, default: str | None = None) -> str:
 def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     """The code fragments of ``op``'s method (which calls its validator, ``op.validator``)."""
     args = _Args()
-    path_names = [(p.name, args.add_positional(p.python_name)) for p in op.path_params]
+    path_names = [(p.name, args.add_positional(p.python_name, argument_doc(p.description, p.shape)))
+                  for p in op.path_params]  # fmt: skip
     positional = [
         parameter(n, writer.annotation(p.shape))
         for (_, n), p in zip(path_names, op.path_params, strict=True)
     ]
-    query = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required))
+    query = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
+                               argument_doc(p.description, p.shape)))
              for p in op.query_params]  # fmt: skip
-    headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required))
+    headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
+                                 argument_doc(p.description, p.shape)))
                for p in op.header_params]  # fmt: skip
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
@@ -414,17 +438,24 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     path = pyrepr(op.path)
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
+    stream = "" if paged else stream_kind(op)
     if paged:  # only what the annotation names is imported (F401 otherwise)
         item = page_item_annotation(api, op, writer)
         returns, async_returns = f"Page[{item}]", f"AsyncPage[{item}]"
+    elif stream:
+        item = event_annotation(op, writer)
+        returns, async_returns = f"Stream[{item}]", f"AsyncStream[{item}]"
     else:
         returns = async_returns = response_annotation(api, op, writer)
+    named = [p.split(":", 1)[0] for p in params if ":" in p]
     return MethodText(
         name=op.method_name, doc=_method_doc(op), params=tuple(params), lines=tuple(lines),
+        args=tuple((n, args.docs[n]) for n in named if args.docs.get(n)),
         validate=_validate_call(op.validator, op, names, has_body, bool(query)),
         request=_request_call(op, path, names, has_body, bool(query), paged=paged,
-                              styles=styles_expr(api, op, has_body), keyed=keyed(api, op)),
-        path=path, paged=paged,
+                              styles=styles_expr(api, op, has_body), keyed=keyed(api, op),
+                              stream=stream),
+        path=path, paged=paged, streamed=bool(stream),
         kwargs=bool(args.optional), body=has_body and body_whole is None, query=bool(query),
         problems=names.problems, result=names.result, returns=returns, async_returns=async_returns,
     )  # fmt: skip
@@ -475,7 +506,7 @@ def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     return " | ".join(unique(parts)) if parts else writer.any()
 
 
-# The runtime's `_TEXT_MEDIA` (templates/runtime/_base.py.jinja): the bodies it gives as `str`.
+# The bodies the runtime gives as `str` (its `_TEXT_MEDIA`, written from this one).
 TEXT_MEDIA = re.compile(
     r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
     re.IGNORECASE,
@@ -503,6 +534,14 @@ def error_body_annotation(api: Api, writer: TypeWriter) -> str:
                 return writer.any()
             parts.append(writer.annotation(shape, "field"))
     return " | ".join(sorted(set(parts))) if parts else writer.any()
+
+
+def event_annotation(op: Operation, writer: TypeWriter) -> str:
+    """The type of a streamed event's ``data``: its schema's type where the data is JSON,
+    else ``str`` (``emit/streams.py``)."""
+    if stream_kind(op) != "json":
+        return "str"
+    return " | ".join(unique(writer.annotation(s, "field") for s in event_shapes(op)))
 
 
 def page_item_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
@@ -551,9 +590,11 @@ def _body_args(
         return [], None
     obj = object_shape(api, op.body.shape)
     if obj is None:
-        return [], args.add("body", writer.annotation(op.body.shape), op.body.required)
+        return [], args.add("body", writer.annotation(op.body.shape), op.body.required,
+                            f"The request body ({op.body.media_type}).")
     fields = sorted(obj.fields, key=lambda f: not f.required)  # stable: required first
-    pairs = [(f.wire_name, args.add(f.python_name, writer.annotation(f.shape), f.required))
+    pairs = [(f.wire_name, args.add(f.python_name, writer.annotation(f.shape), f.required,
+                                    argument_doc(f.description, f.shape, f.default)))
              for f in fields]  # fmt: skip
     return sorted(pairs, key=lambda pair: [f.wire_name for f in fields].index(pair[0])), None
 
@@ -625,7 +666,8 @@ def paging_expr(paging: Paging) -> str:
     return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
 
 
-PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+# The runtime's `PagingSpec` after its `style` (written from this): `Paging` but its `reason`.
+PAGING_FIELDS = tuple(f.name for f in fields(Paging) if f.name not in ("style", "reason"))
 
 
 def style_token(wire: WireStyle) -> str:
@@ -645,7 +687,7 @@ def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
 
 def _request_call(
     op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
-    styles: str | None, keyed: bool = True,
+    styles: str | None, keyed: bool = True, stream: str = "",
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
@@ -670,6 +712,8 @@ def _request_call(
     if body and op.body is not None:
         parts += [f"body={names.body}", f"media_type={pyrepr(op.body.media_type)}"]
     parts += [f"options={names.options}", "raw=self._raw", *tail]
+    if stream:
+        parts.append(f"stream={pyrepr(stream)}")
     return f"request({', '.join(parts)})"
 
 
@@ -704,6 +748,31 @@ def accept_value(op: Operation) -> str:
     declared = unique(r.media_type.split(";", maxsplit=1)[0].strip()
                       for r in success_responses(op) if r.media_type.strip())  # fmt: skip
     return ", ".join(declared) if declared else DEFAULT_ACCEPT
+
+
+def argument_doc(description: str, shape: Shape, default: str = "") -> str:
+    """An argument's line in ``Args:``: its description (HTML or text), then its limits and
+    its default as the schema gives them (JSON Schema ``maxLength``, ``minimum`` ...)."""
+    notes = [*_limits(shape), *([f"Defaults to {default}."] if default else [])]
+    return " ".join(part for part in (description.strip(), *notes) if part)
+
+
+def _limits(shape: Shape) -> list[str]:
+    match shape:
+        case String(max_length=int(most), min_length=least):
+            return [f"{least} to {most} characters." if least else f"At most {most} characters."]
+        case String(min_length=int(least)):
+            return [f"At least {least} characters."]
+        case Integer(bounds=b) | Number(bounds=b):
+            low = b.minimum if b.minimum is not None else b.exclusive_minimum
+            high = b.maximum if b.maximum is not None else b.exclusive_maximum
+            if low is not None and high is not None:
+                return [f"From {low} to {high}."]
+            return [f"At least {low}."] if low is not None else (
+                [f"At most {high}."] if high is not None else [])
+        case Emptyable(shape=inner):
+            return [*_limits(inner), 'Pass "" to clear it.']
+    return []
 
 
 def _method_doc(op: Operation) -> str:

@@ -1,4 +1,4 @@
-"""Shapes as the docs show them: type text, constraints and example values.
+"""Shapes as the docs show them: type text and constraints (example values: ``examples.py``).
 
 Every kind of shape is handled in each function (``assert_never``): a new kind fails
 ``mypy`` here until the docs say what it is.
@@ -7,10 +7,9 @@ Every kind of shape is handled in each function (``assert_never``): a new kind f
 from __future__ import annotations
 
 import json
-import re
 from typing import assert_never
 
-from generator.emit.python import TypeWriter, class_names, object_shape
+from generator.emit.python import TypeWriter, class_names
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -32,9 +31,6 @@ from generator.model.shapes import (
     String,
     Union,
 )
-
-MAX_DEPTH = 8  # nested objects shown this deep at most (named shapes may be recursive)
-PATTERN_CANDIDATES = ("string", "https://example.com", "example", "a", "A", "0", "1.5", "")
 
 
 class Typer:
@@ -150,83 +146,3 @@ def _key_constraints(keys: Keys) -> list[str]:
     found += [f"at most {keys.max_properties} keys"] if keys.max_properties is not None else []
     found += [f"keys matching {p.pattern} hold other values" for p in keys.patterns]
     return found + (["key names checked (propertyNames)"] if keys.names is not None else [])
-
-
-# --------------------------------------------------------------------------- examples
-
-
-def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = ()) -> str:
-    """Python source of a value the shape accepts: required nested fields filled in."""
-    match shape:
-        case String():
-            return _str_example(shape)
-        case Enum():
-            return json.dumps(shape.values[0] if shape.values else "string")
-        case Integer():
-            return str(_number_example(shape.bounds, whole=True))
-        case Number():
-            return repr(_number_example(shape.bounds, whole=False))
-        case Boolean():
-            return "True"
-        case Null():
-            return "None"
-        case Const():
-            return repr(shape.values[0]) if shape.values else "None"
-        case Array():
-            return f"[{example_value(shape.items, api, seen)}]"
-        case Map():
-            return f'{{"key": {example_value(shape.values, api, seen)}}}'
-        case Union():
-            return example_value(shape.variants[0], api, seen) if shape.variants else '"value"'
-        case Emptyable():
-            return example_value(shape.shape, api, seen)
-        case Ref():
-            return _object_example(shape, api, seen)
-        case Binary():
-            return 'open("file.bin", "rb")'
-        case AnyShape():
-            return '"value"'
-        case _:
-            assert_never(shape)
-
-
-def _number_example(bounds: Bounds, *, whole: bool) -> int | float:
-    """``0`` (``0.5``) or the nearest value the bounds allow: the lower bound, a multiple."""
-    value: float = 0 if whole else 0.5
-    if bounds.minimum is not None:
-        value = max(value, bounds.minimum)
-    if bounds.exclusive_minimum is not None and value <= bounds.exclusive_minimum:
-        value = bounds.exclusive_minimum + (1 if whole else 0.5)
-    if bounds.maximum is not None:
-        value = min(value, bounds.maximum)
-    if bounds.exclusive_maximum is not None and value >= bounds.exclusive_maximum:
-        value = bounds.exclusive_maximum - (1 if whole else 0.5)
-    if bounds.multiple_of:
-        value = -(-value // bounds.multiple_of) * bounds.multiple_of  # the next multiple up
-    return int(value) if whole else float(value)
-
-
-def _str_example(shape: String) -> str:
-    text = {"decimal": "1.5", "date-time": "2024-01-01T00:00:00Z"}.get(shape.format or "", "string")
-    if shape.pattern:
-        words = re.findall(r"[A-Za-z0-9_]+", shape.pattern)  # often a literal alternative
-        candidates = (*PATTERN_CANDIDATES, *words)
-        text = next((c for c in candidates if _matches(shape.pattern, c)), text)
-    return json.dumps(text if shape.max_length is None else text[: shape.max_length])
-
-
-def _matches(pattern: str, text: str) -> bool:
-    try:
-        return re.search(pattern, text) is not None
-    except re.error:  # an ECMA-262 pattern Python does not read
-        return False
-
-
-def _object_example(shape: Ref, api: Api, seen: tuple[str, ...]) -> str:
-    obj = object_shape(api, shape)
-    if obj is None or shape.name in seen or len(seen) >= MAX_DEPTH:
-        return "{}"
-    chosen = [f for f in obj.fields if f.required] or list(obj.fields[:1])
-    items = (f"{json.dumps(f.wire_name)}: {example_value(f.shape, api, (*seen, shape.name))}"
-             for f in chosen)
-    return "{" + ", ".join(items) + "}"

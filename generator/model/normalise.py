@@ -297,8 +297,8 @@ def _response_shape(
 
     def report(level: str, message: str, pointer: str, code: str) -> None:
         emit = reporter.error if level == "error" else reporter.warning
-        emit(page.raw.file, page.raw.line, f"response {response.status}: {message}",
-             pointer=pointer, code=code)
+        emit(response.file or page.raw.file, response.line or page.raw.line,
+             f"response {response.status}: {message}", pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
                     direction="response")

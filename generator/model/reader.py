@@ -240,9 +240,12 @@ class Reader:
     def _cycle(self, ref: str, ptr: str) -> Shape:
         if self.recursive.get(ref):
             return Ref(recursive_key(ref))
-        reason = "points back to a schema that is not an object" if ref in self.recursive else \
-            "is not resolved"
-        self.warn(f"$ref {ref!r} {reason}; any value is accepted here", ptr, "recursive-ref")
+        if ref not in self.recursive:  # no definitions at all: a $ref that does not resolve
+            self.warn(f"$ref {ref!r} is not resolved; any value is accepted here", ptr,
+                      "bad-ref")
+            return AnyShape("unchecked")
+        self.warn(f"$ref {ref!r} points back to a schema that is not an object; any value is "
+                  "accepted here", ptr, "recursive-ref")
         return AnyShape("unchecked")
 
     def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:

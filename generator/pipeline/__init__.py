@@ -15,7 +15,7 @@ did not change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,10 +49,12 @@ __all__ = [
 def build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats | None = None,
     *, cache: Cache | None = None, progress: Progress | None = None,
-) -> dict[str, bytes]:  # fmt: skip
+) -> Mapping[str, bytes]:  # fmt: skip
     """The whole output tree for every (specs path, options) job, without writing it.
 
-    With an enabled ``cache``, unchanged work is reused (the output is the same either way).
+    With an enabled ``cache``, unchanged work is reused (the output is the same either way);
+    a replayed run's tree knows its files' digests before their contents are read
+    (``replay.StoredTree``).
     """
     cache = cache if cache is not None else Cache(None)
     progress = progress if progress is not None else Progress(enabled=False)
@@ -60,13 +62,15 @@ def build(
     if not cache.enabled:
         return _build(jobs, reporter, stats, Memo(None), progress)
     key = run_key(jobs)
-    replayed = replay(cache, key, reporter, stats)
-    if replayed is not None:
-        return replayed
-    start, apis = len(reporter.items), len(stats.apis)
-    files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
-    record(cache, key, files, reporter.items[start:], stats.apis[apis:])
-    return files
+
+    def cached_build(reporter: Reporter, stats: RunStats) -> dict[str, bytes]:
+        start, apis = len(reporter.items), len(stats.apis)
+        files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
+        record(cache, key, files, reporter.items[start:], stats.apis[apis:])
+        return files
+
+    replayed = replay(cache, key, reporter, stats, lambda: cached_build(Reporter(), RunStats()))
+    return replayed if replayed is not None else cached_build(reporter, stats)
 
 
 def conventions_summary(api: Api) -> str:
@@ -74,6 +78,20 @@ def conventions_summary(api: Api) -> str:
     from generator.model.conventions import summary
 
     return summary(api)
+
+
+def responses_summary(api: Api, document: Path | None) -> str:
+    """The run summary's note on a ``responses`` document: how many operations it typed, and
+    the ones left untyped (their responses have no schema), by operation id."""
+    if document is None:
+        return ""
+    untyped = [op.operation_id for op in api.operations
+               if all(r.shape is None for r in op.responses)]  # fmt: skip
+    shown = ", ".join(untyped[:10]) + (f" and {len(untyped) - 10} more" if len(untyped) > 10
+                                       else "")  # fmt: skip
+    typed = len(api.operations) - len(untyped)
+    return (f"; responses from {display_path(document)}: {typed} of {len(api.operations)} "
+            "operations typed" + (f" (untyped: {shown})" if untyped else ""))
 
 
 def _build(
@@ -91,8 +109,8 @@ def _build(
             if loaded is None:
                 continue
             api, model_key = loaded
-            stats.apis.append((api.name, len(api.operations), len(api.shapes),
-                               conventions_summary(api)))  # fmt: skip
+            line = conventions_summary(api) + responses_summary(api, options.responses)
+            stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
             forced |= user_written(api, options.templates, files)

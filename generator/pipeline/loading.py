@@ -83,6 +83,9 @@ def load(
     if source.openapi is not None:
         check_globs(source, [p.operation_id for p in pages], options, reporter)
     pages = [p for p in pages if selected(p.operation_id, options)]
+    if options.responses is not None:
+        pages, doc_key = _with_responses(pages, options.responses, reporter, memo)
+        keys.append(doc_key)
     if not pages and not reporter.has_errors:
         message = "no operations left to generate" + filters(options)
         reporter.error(where(source), 0, message, code="no-operations")
@@ -94,6 +97,25 @@ def load(
         name, pages, r, base_url=base_url, overrides=overrides,
         page_layout=options.page_layout))  # fmt: skip
     return api, memo.key("model", parts)
+
+
+def _with_responses(
+    pages: list[RawPage], doc_path: Path, reporter: Reporter, memo: Memo
+) -> tuple[list[RawPage], str]:
+    """``pages`` with the response schemas of the OpenAPI document at ``doc_path``
+    (``generator/scrape/responses.py``); each page it does not know is a warning."""
+    from generator.scrape.responses import take_responses
+
+    doc, key = _read_document(doc_path, reporter, memo)
+    if doc is None:
+        return pages, key
+    typed, unknown = take_responses(pages, doc.pages)
+    shown = display_path(doc_path)
+    for page in unknown:
+        reporter.warning(page.file, page.line, f"{page.operation_id or page.path}: no operation "
+                         f"{page.method} {page.path} in {shown}; its responses stay untyped",
+                         code="untyped-responses")  # fmt: skip
+    return typed, key
 
 
 def _read_document(

@@ -143,13 +143,15 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
     try:
         doc = json.loads(text) if is_json else yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
-        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax")
+        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax",
+                       column=exc.colno)
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax")
+        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax",
+                       column=column)
         return None
     version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
     if not version.startswith("3."):

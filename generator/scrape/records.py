@@ -82,6 +82,10 @@ class RawResponse:
     pointer: str = ""  # JSON pointer of the schema in its document
     headers: tuple[str, ...] = ()  # response header names, lower case (OpenAPI ``headers``)
     example: RawExample | None = None  # newest page layout only; None for "null" or none
+    # where the schema was read when not from its record's own file (a ``responses``
+    # document beside pages: generator/scrape/responses.py): that file and the line
+    file: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

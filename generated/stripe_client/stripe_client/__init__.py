@@ -25,6 +25,7 @@ from ._errors import (
     UnprocessableEntityError,
     ValidationError,
 )
+from ._streaming import AsyncStream, ServerSentEvent, Stream
 
 __all__ = [
     "NOT_GIVEN",
@@ -33,6 +34,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncPage",
+    "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -48,6 +50,8 @@ __all__ = [
     "RawResponse",
     "RequestBuildError",
     "RequestOptions",
+    "ServerSentEvent",
+    "Stream",
     "UnprocessableEntityError",
     "ValidationError",
 ]

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
+import functools
 import json
 import logging
 import os
@@ -29,6 +31,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
+from ._streaming import AsyncStream, Stream
 
 
 class _LazyModule(ModuleType):
@@ -84,6 +87,10 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie
 _CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "stripe_client.attempt_deadline", default=None
+)
+"""The `time.monotonic()` by which the current synchronous attempt ends (see `_deadline`)."""
 
 
 class RequestOptions(TypedDict, total=False):
@@ -148,6 +155,14 @@ def _parse_body(response: httpx.Response) -> Any:
     if _TEXT_MEDIA.fullmatch(content_type.split(";")[0].strip()):
         return response.text
     return response.content
+
+
+def _events(
+    stream: str, kind: type[Stream[Any]] | type[AsyncStream[Any]]
+) -> Callable[[httpx.Response], Any] | None:
+    """How a 2xx of a `stream` call is returned: as a stream of `kind`, its events' data JSON
+    for `"json"` and text for `"text"`; None when the call is no stream."""
+    return functools.partial(kind, json=stream == "json") if stream else None
 
 
 def _next_link(response: httpx.Response) -> str | None:
@@ -319,8 +334,12 @@ async def _no_chunks() -> AsyncIterator[bytes]:
     yield b""  # an async generator of nothing
 
 
-class _Core:
-    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share."""
+HttpT = TypeVar("HttpT", "httpx.Client", "httpx.AsyncClient")  # strings: httpx loads lazily
+
+
+class _Core(Generic[HttpT]):
+    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share;
+    `HttpT` is the httpx client each sends through (`http_client`, else a new one it owns)."""
 
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
@@ -337,6 +356,7 @@ class _Core:
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        http_client: HttpT | None = None,
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
@@ -359,6 +379,12 @@ class _Core:
         self.auth_scheme = auth_scheme
         self.validate = validate
         self.max_response_bytes = max_response_bytes
+        self._owns_http = http_client is None
+        self._http: HttpT = http_client if http_client is not None else self._new_http()
+
+    def _new_http(self) -> HttpT:
+        """The httpx client made when none is passed (closed with this client)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "'***'"
@@ -530,13 +556,19 @@ class _Core:
         error.__cause__ = exc
         return error
 
-    def _finish(self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool) -> Any:
-        """The call's result from its last outcome: parsed body, RawResponse, or an error."""
+    def _finish(
+        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool,
+        parse: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:  # fmt: skip
+        """The call's result from its last outcome: the body as `parse` (default: by its media
+        type) gives it, a RawResponse, or an error."""
         if isinstance(outcome, ClientError):
             raise outcome
         if not outcome.is_success:
             raise self._api_error(prepared, outcome)
-        return RawResponse(outcome) if raw else _parse_body(outcome)
+        if raw:
+            return RawResponse(outcome, parse)
+        return (parse or _parse_body)(outcome)
 
     def _api_error(self, prepared: _Prepared, response: httpx.Response) -> ClientError:
         try:
@@ -643,42 +675,23 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class BaseClient(_Core):
-    """The synchronous client; generated `Client` adds one property per resource."""
+class BaseClient(_Core["httpx.Client"]):
+    """The synchronous client; generated `Client` adds one property per resource.
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+    `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
+    sending, the status line and headers, and the body (`_deadline`). With your own
+    `http_client`, httpx bounds each connect, read and write by `timeout` alone, so a server
+    sending its headers a byte at a time within that can hold an attempt; the body is still
+    cut at the deadline, checked as each chunk arrives (so late by at most one read).
+    """
+
+    def _new_http(self) -> httpx.Client:
+        """A new `httpx.Client` whose connections keep to each attempt's deadline (`_deadline`)."""
+        from ._deadline import bound_to_attempts
+
+        http = httpx.Client()
+        bound_to_attempts(http)
+        return http
 
     def request(
         self,
@@ -695,6 +708,7 @@ class BaseClient(_Core):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
@@ -703,7 +717,10 @@ class BaseClient(_Core):
         operation declares for its success responses; `keyed`: False when the operation
         does not declare the idempotency header (no key is made for it); `clear`: the keys
         whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
-        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -720,27 +737,35 @@ class BaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = self._attempt(prepared, attempt)
+            outcome = self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, Stream))
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
 
-    def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
-            outcome = self._exchange(prepared, deadline)
+            outcome = self._exchange(prepared, deadline, keep_open=keep_open)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -748,6 +773,8 @@ class BaseClient(_Core):
             response.close()
             response = self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             for chunk in () if body.preloaded() else response.iter_raw():
@@ -818,42 +845,11 @@ class BaseClient(_Core):
         self.close()
 
 
-class AsyncBaseClient(_Core):
+class AsyncBaseClient(_Core["httpx.AsyncClient"]):
     """The asynchronous client; generated `AsyncClient` adds one property per resource."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient()
 
     async def request(
         self,
@@ -870,6 +866,7 @@ class AsyncBaseClient(_Core):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        stream: str = "",
     ) -> Any:
         """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
 
@@ -878,7 +875,10 @@ class AsyncBaseClient(_Core):
         operation declares for its success responses; `keyed`: False when the operation
         does not declare the idempotency header (no key is made for it); `clear`: the keys
         whose clear value is `""` (`_encoding.encode_form`); `auth`: the ways of
-        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one.
+        `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
+        `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
+        stream of events whose data is JSON or text (`_streaming`), its connection left
+        open until it is read.
         """
         prepared = self._prepare(
             method,
@@ -895,28 +895,33 @@ class AsyncBaseClient(_Core):
         )
         attempt = 1
         while True:
-            outcome = await self._attempt(prepared, attempt)
+            outcome = await self._attempt(prepared, attempt, keep_open=bool(stream))
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw)
+                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream))
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
 
-    async def _attempt(self, prepared: _Prepared, attempt: int) -> httpx.Response | ClientError:
+    async def _attempt(
+        self, prepared: _Prepared, attempt: int, *, keep_open: bool = False
+    ) -> httpx.Response | ClientError:
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
         try:
             async with asyncio.timeout(prepared.deadline):
-                outcome = await self._exchange(prepared, deadline)
+                outcome = await self._exchange(prepared, deadline, keep_open=keep_open)
         except (httpx.TransportError, TimeoutError) as exc:
             outcome = self._transport_error(prepared, exc)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
-    async def _exchange(self, prepared: _Prepared, deadline: float | None) -> httpx.Response:
-        """Send one attempt, follow its redirects, read its body within `deadline`."""
+    async def _exchange(
+        self, prepared: _Prepared, deadline: float | None, *, keep_open: bool = False
+    ) -> httpx.Response:
+        """Send one attempt, follow its redirects, read its body within `deadline` (a 2xx
+        with `keep_open` is returned unread, its connection open, for a stream)."""
         request = self._http.build_request(prepared.method, prepared.url, **prepared.kwargs)
         response = await self._http.send(request, stream=True, follow_redirects=False)
         hops = 0
@@ -924,6 +929,8 @@ class AsyncBaseClient(_Core):
             await response.aclose()
             response = await self._http.send(target, stream=True, follow_redirects=False)
             hops += 1
+        if keep_open and response.is_success:
+            return response
         body = _Body(response, deadline, self.max_response_bytes)
         try:
             chunks = _no_chunks() if body.preloaded() else response.aiter_raw()

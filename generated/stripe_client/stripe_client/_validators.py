@@ -7,20 +7,22 @@ from typing import Any, TypeAlias
 _Problems: TypeAlias = list[tuple[str, str]]
 
 
-def _got(value: object) -> str:
-    return "None" if value is None else type(value).__name__
-
-
-def _expected(what: str, value: object) -> str:
-    return f"expected {what}, got {_got(value)}"
-
-
 _SHOWN = 60  # characters of a value quoted in a message
 
 
 def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _got(value: object) -> str:
+    if value is None or isinstance(value, bool | int | float | str):
+        return _show(value)
+    return type(value).__name__
+
+
+def _expected(what: str, value: object) -> str:
+    return f"expected {what}, got {_got(value)}"
 
 
 def _values(allowed: frozenset[str]) -> str:

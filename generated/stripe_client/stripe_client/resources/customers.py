@@ -87,6 +87,68 @@ class CustomersResource(SyncResource):
         This request accepts mostly the same arguments as the customer creation call.
 
         POST /v1/customers/{customer} (PostCustomersCustomer)
+
+        Args:
+            address: The customer's address. Pass "" to clear it.
+            balance: An integer amount in cents (or local equivalent) that represents
+                the customer's current balance, which affect the customer's future
+                invoices. A negative amount represents a credit that decreases the
+                amount due on an invoice; a positive amount increases the amount due on
+                an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a
+                user's bank account details.
+            card: A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this
+                customer.
+            coupon: At most 5000 characters.
+            default_alipay_account: ID of Alipay account to make the customer's new
+                default for invoice payments. At most 500 characters.
+            default_bank_account: ID of bank account to make the customer's new default
+                for invoice payments. At most 500 characters.
+            default_card: ID of card to make the customer's new default for invoice
+                payments. At most 500 characters.
+            default_source: If you are using payment methods created via the
+                PaymentMethods API, see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter. Provide the ID of a payment source already attached to this
+                customer to make it this customer's default payment source. If you want
+                to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property. At most 500 characters.
+            description: An arbitrary string that you can attach to a customer object.
+                It is displayed alongside the customer in the dashboard. At most 5000
+                characters.
+            email: Customer's email address. It's displayed alongside the customer in
+                your dashboard and can be useful for searching and tracking. This may be
+                up to *512 characters*. At most 512 characters.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. At most 5000
+                characters.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata)
+                that you can attach to an object. This can be useful for storing
+                additional information about the object in a structured format.
+                Individual keys can be unset by posting an empty value to them. All keys
+                can be unset by posting an empty value to `metadata`. Pass "" to clear
+                it.
+            name: The customer's full name or business name. At most 256 characters.
+            next_invoice_sequence: The sequence to be used on the customer's next
+                invoice. Defaults to 1.
+            phone: The customer's phone number. At most 20 characters.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges
+                you create through the API will not have the discount. At most 5000
+                characters.
+            shipping: The customer's shipping information. Appears on invoices emailed
+                to this customer. Pass "" to clear it.
+            source: At most 5000 characters.
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or
+                `reverse`. Pass "" to clear it.
         """
         body = strip_not_given(
             {
@@ -199,6 +261,68 @@ class AsyncCustomersResource(AsyncResource):
         This request accepts mostly the same arguments as the customer creation call.
 
         POST /v1/customers/{customer} (PostCustomersCustomer)
+
+        Args:
+            address: The customer's address. Pass "" to clear it.
+            balance: An integer amount in cents (or local equivalent) that represents
+                the customer's current balance, which affect the customer's future
+                invoices. A negative amount represents a credit that decreases the
+                amount due on an invoice; a positive amount increases the amount due on
+                an invoice.
+            bank_account: Either a token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js), or a dictionary containing a
+                user's bank account details.
+            card: A token, like the ones returned by
+                [Stripe.js](https://stripe.com/docs/js).
+            cash_balance: Balance information and default balance settings for this
+                customer.
+            coupon: At most 5000 characters.
+            default_alipay_account: ID of Alipay account to make the customer's new
+                default for invoice payments. At most 500 characters.
+            default_bank_account: ID of bank account to make the customer's new default
+                for invoice payments. At most 500 characters.
+            default_card: ID of card to make the customer's new default for invoice
+                payments. At most 500 characters.
+            default_source: If you are using payment methods created via the
+                PaymentMethods API, see the
+                [invoice_settings.default_payment_method](https://stripe.com/docs/api/customers/update#update_customer-invoice_settings-default_payment_method)
+                parameter. Provide the ID of a payment source already attached to this
+                customer to make it this customer's default payment source. If you want
+                to add a new payment source and make it the default, see the
+                [source](https://stripe.com/docs/api/customers/update#update_customer-source)
+                property. At most 500 characters.
+            description: An arbitrary string that you can attach to a customer object.
+                It is displayed alongside the customer in the dashboard. At most 5000
+                characters.
+            email: Customer's email address. It's displayed alongside the customer in
+                your dashboard and can be useful for searching and tracking. This may be
+                up to *512 characters*. At most 512 characters.
+            expand: Specifies which fields in the response should be expanded.
+            invoice_prefix: The prefix for the customer used to generate unique invoice
+                numbers. Must be 3–12 uppercase letters or numbers. At most 5000
+                characters.
+            invoice_settings: Default invoice settings for this customer.
+            metadata: Set of [key-value pairs](https://stripe.com/docs/api/metadata)
+                that you can attach to an object. This can be useful for storing
+                additional information about the object in a structured format.
+                Individual keys can be unset by posting an empty value to them. All keys
+                can be unset by posting an empty value to `metadata`. Pass "" to clear
+                it.
+            name: The customer's full name or business name. At most 256 characters.
+            next_invoice_sequence: The sequence to be used on the customer's next
+                invoice. Defaults to 1.
+            phone: The customer's phone number. At most 20 characters.
+            preferred_locales: Customer's preferred languages, ordered by preference.
+            promotion_code: The API ID of a promotion code to apply to the customer. The
+                customer will have a discount applied on all recurring payments. Charges
+                you create through the API will not have the discount. At most 5000
+                characters.
+            shipping: The customer's shipping information. Appears on invoices emailed
+                to this customer. Pass "" to clear it.
+            source: At most 5000 characters.
+            tax: Tax details about the customer.
+            tax_exempt: The customer's tax exemption. One of `none`, `exempt`, or
+                `reverse`. Pass "" to clear it.
         """
         body = strip_not_given(
             {

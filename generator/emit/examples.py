@@ -1,0 +1,222 @@
+"""Example values and example calls for the docs, taken from what the schema says.
+
+A value comes from the first of: the schema's ``default``; an enum's first value; a value a
+``format`` names (RFC 3339 for ``date-time`` and ``date``, RFC 5322 for ``email``, RFC 3986
+for ``uri``, RFC 9562 for ``uuid``); a word the field's name is known for (``email``,
+``url``, ``phone``, ``currency``, ``country``, ``name``); a text its ``pattern`` accepts; and
+only then ``"string"``. Every value fits the shape's own limits (length, bounds), so an
+example call passes the generated validator.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, assert_never
+
+from generator.emit.python import object_shape
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Binary,
+    Boolean,
+    Bounds,
+    Const,
+    Emptyable,
+    Enum,
+    Integer,
+    Map,
+    Null,
+    Number,
+    Operation,
+    Parameter,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
+
+EXAMPLE_OPTIONAL_FIELDS = 2  # optional arguments shown in an example call besides required ones
+MAX_DEPTH = 8  # nested objects filled in this deep at most (named shapes may be recursive)
+
+FORMAT_EXAMPLES = {
+    "date-time": "2024-01-01T00:00:00Z",  # RFC 3339, 5.6
+    "date": "2024-01-01",
+    "time": "12:00:00Z",
+    "email": "jenny@example.com",  # RFC 5322; example.com: RFC 2606
+    "uri": "https://example.com",
+    "url": "https://example.com",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",  # RFC 5737 documentation range
+    "ipv6": "2001:db8::1",  # RFC 3849 documentation prefix
+    "uuid": "123e4567-e89b-12d3-a456-426614174000",  # RFC 9562's example
+    "decimal": "1.5",
+    "byte": "aGVsbG8=",  # base64 of "hello"
+}
+# a field or parameter named like these (its last word) holds such a value
+NAME_EXAMPLES = {
+    "email": "jenny@example.com",
+    "url": "https://example.com",
+    "uri": "https://example.com",
+    "phone": "+15555550123",
+    "currency": "usd",
+    "country": "US",
+    "city": "Berlin",
+    "name": "Jenny Rosen",
+    "description": "A description",
+}
+PATTERN_CANDIDATES = ("string", "https://example.com", "example", "a", "A", "0", "1.5", "")
+
+
+def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = (), *, name: str = "",
+                  default: str = "") -> str:  # fmt: skip
+    """Python source of a value the shape accepts: required nested fields filled in.
+
+    ``name`` is the field's or parameter's name; ``default`` the schema's default as JSON text.
+    """
+    if default:
+        return python_literal(json.loads(default))
+    match shape:
+        case String():
+            return json.dumps(_str_example(shape, name))
+        case Enum():
+            return python_literal(shape.values[0] if shape.values else "string")
+        case Integer() | Number():
+            return _number_example(shape)
+        case Array():
+            return f"[{example_value(shape.items, api, seen, name=name)}]"
+        case Map():
+            return f'{{"key": {example_value(shape.values, api, seen)}}}'
+        case Union():
+            return (example_value(shape.variants[0], api, seen, name=name) if shape.variants
+                    else '"value"')  # fmt: skip
+        case Emptyable():
+            return example_value(shape.shape, api, seen, name=name)
+        case Ref():
+            return _object_example(shape, api, seen)
+        case Boolean():
+            return "True"
+        case Binary():
+            return 'open("file.bin", "rb")'
+        case Null():
+            return "None"
+        case Const():
+            return python_literal(shape.values[0]) if shape.values else "None"
+        case AnyShape():
+            return '"value"'
+        case _:
+            assert_never(shape)
+
+
+def python_literal(value: Any) -> str:
+    """A JSON value as Python source (``true`` as ``True``, strings double-quoted)."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(python_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))}: {python_literal(v)}"
+                               for k, v in value.items()) + "}"  # fmt: skip
+    return json.dumps(value)
+
+
+def _number_example(shape: Integer | Number) -> str:
+    """A value within the bounds: the minimum, just above an exclusive minimum, the step,
+    ``0`` (``0.5`` for a number), the maximum, whichever fits first."""
+    b = shape.bounds
+    step = 1 if isinstance(shape, Integer) else 0.5
+    candidates = [b.minimum, None if b.exclusive_minimum is None else b.exclusive_minimum + step,
+                  b.multiple_of, 0 if isinstance(shape, Integer) else 0.5, b.maximum,
+                  None if b.exclusive_maximum is None else b.exclusive_maximum - step]  # fmt: skip
+    fits = [c for c in candidates if c is not None and _within(c, b)]
+    return str(fits[0]) if fits else str(candidates[3])
+
+
+def _within(value: float, b: Bounds) -> bool:
+    return ((b.minimum is None or value >= b.minimum)
+            and (b.maximum is None or value <= b.maximum)
+            and (b.exclusive_minimum is None or value > b.exclusive_minimum)
+            and (b.exclusive_maximum is None or value < b.exclusive_maximum)
+            and (not b.multiple_of or (value / b.multiple_of).is_integer()))  # fmt: skip
+
+
+def _str_example(shape: String, name: str) -> str:
+    word = re.split(r"[_\W]+", name.lower())[-1] if name else ""
+    text = FORMAT_EXAMPLES.get(shape.format or "") or NAME_EXAMPLES.get(word, "string")
+    if shape.pattern and not _matches(shape.pattern, text):
+        words = re.findall(r"[A-Za-z0-9_]+", shape.pattern)  # often a literal alternative
+        candidates = (*PATTERN_CANDIDATES, *words)
+        text = next((c for c in candidates if _matches(shape.pattern, c)), text)
+    if shape.max_length is not None and len(text) > shape.max_length:
+        return text[: shape.max_length]
+    return text + "x" * max(0, (shape.min_length or 0) - len(text))
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:  # an ECMA-262 pattern Python does not read
+        return False
+
+
+def _object_example(shape: Ref, api: Api, seen: tuple[str, ...]) -> str:
+    obj = object_shape(api, shape)
+    if obj is None or shape.name in seen or len(seen) >= MAX_DEPTH:
+        return "{}"
+    chosen = [f for f in obj.fields if f.required] or list(obj.fields[:1])
+    items = (f"{json.dumps(f.wire_name)}: "
+             + example_value(f.shape, api, (*seen, shape.name), name=f.wire_name,
+                             default=f.default)
+             for f in chosen)  # fmt: skip
+    return "{" + ", ".join(items) + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """A keyword argument of the Python method: a query/header parameter or a body field."""
+
+    python_name: str
+    shape: Shape
+    required: bool
+    default: str = ""  # the schema's default, JSON text ("" for none)
+
+
+def keyword_arguments(op: Operation, api: Api) -> list[Argument]:
+    params: tuple[Parameter, ...] = (*op.query_params, *op.header_params)
+    found = [Argument(p.python_name, p.shape, p.required) for p in params]
+    if op.body is not None:
+        root = object_shape(api, op.body.shape)
+        if root is None:
+            found.append(Argument("body", op.body.shape, op.body.required))
+        else:
+            found += [Argument(f.python_name, f.shape, f.required, f.default)
+                      for f in root.fields]  # fmt: skip
+    return found
+
+
+def call_path(op: Operation) -> str:
+    return ".".join(("client", *op.resource, op.method_name))
+
+
+def example_call(op: Operation, api: Api) -> str:
+    """``client.customers.update("customer_123", email="jenny@example.com", ...)``: the path
+    parameters as ids made from their names, the required arguments, and the first
+    ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
+    args = [json.dumps(f"{p.python_name}_123") for p in op.path_params]
+    keywords = keyword_arguments(op, api)
+    chosen = [a for a in keywords if a.required]
+    chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]
+    args += [f"{a.python_name}="
+             + example_value(a.shape, api, name=a.python_name, default=a.default)
+             for a in chosen]  # fmt: skip
+    return call_text(call_path(op), args)
+
+
+def call_text(name: str, args: list[str]) -> str:
+    """A call on one line when it fits 88 columns, else one argument a line."""
+    one_line = f"{name}({', '.join(args)})"
+    if len(one_line) <= 88:
+        return one_line
+    return name + "(\n" + "".join(f"    {a},\n" for a in args) + ")"
