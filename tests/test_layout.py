@@ -53,12 +53,13 @@ def test_lines_outside_the_subset_are_refused(text: str) -> None:
 
 
 def corpus_inputs(corpus: Path) -> list[Path]:
-    """The Stripe pages and every OpenAPI document of the corpus (DigitalOcean's main file)."""
+    """Every OpenAPI document of the corpus (DigitalOcean's main file). The Stripe pages, the
+    largest input, are checked the same way in ``tests/test_corpus.py``, on the client that
+    module builds anyway."""
     documents = sorted(
         p for p in (corpus / "openapi").glob("*/*") if p.suffix in (".json", ".yaml", ".yml")
     )
-    documents.append(corpus / "openapi/digitalocean/specification/DigitalOcean-public.v2.yaml")
-    return [corpus / "pages" / "stripe", *documents]
+    return [*documents, corpus / "openapi/digitalocean/specification/DigitalOcean-public.v2.yaml"]
 
 
 @pytest.mark.slow
@@ -79,7 +80,7 @@ def test_black_changes_nothing_on_a_default_run_over_the_corpus(corpus: Path) ->
         black = format_files(python)
         assert [p for p in sorted(python) if black[p] != python[p]] == [], spec
         checked += 1
-    assert checked >= 8
+    assert checked >= 7
 
 
 def test_black_formats_what_user_templates_write(tmp_path: Path) -> None:

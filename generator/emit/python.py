@@ -12,12 +12,12 @@ import html
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal, assert_never
 
 from generator.emit.streams import event_shapes, stream_kind
-from generator.memo import object_refs, shape_refs
 from generator.model.naming import class_name
+from generator.model.refs import object_refs, shape_refs
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -88,6 +88,19 @@ def pyrepr(text: str) -> str:
         body = literal[1:-1].replace("\\'", "'").replace('"', '\\"')
         return f'"{body}"'
     return literal
+
+
+def pattern_literal(pattern: str) -> str:
+    """A regular expression as a Python literal: raw (``r"..."``) where a raw string can hold
+    it (no quote or line break, no backslash at the end), else ``pyrepr``."""
+    raw_safe = not re.search(r'["\n\r]', pattern) and not pattern.endswith("\\")
+    return f'r"{pattern}"' if raw_safe else pyrepr(pattern)
+
+
+def tuple_literal(texts: Iterable[str]) -> str:
+    """``("a", "b")``: a tuple of strings as Python text."""
+    items = [pyrepr(t) for t in texts]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
@@ -495,7 +508,7 @@ def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     return " | ".join(unique(parts)) if parts else writer.any()
 
 
-# The runtime's `_TEXT_MEDIA` (templates/runtime/_base.py.jinja): the bodies it gives as `str`.
+# The bodies the runtime gives as `str` (its `_TEXT_MEDIA`, written from this one).
 TEXT_MEDIA = re.compile(
     r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
     re.IGNORECASE,
@@ -653,7 +666,8 @@ def paging_expr(paging: Paging) -> str:
     return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
 
 
-PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+# The runtime's `PagingSpec` after its `style` (written from this): `Paging` but its `reason`.
+PAGING_FIELDS = tuple(f.name for f in fields(Paging) if f.name not in ("style", "reason"))
 
 
 def style_token(wire: WireStyle) -> str:

@@ -32,6 +32,8 @@ from generator.emit.docs import render_docs
 from generator.emit.environment import header_line, is_html, make_environment
 from generator.emit.overlays import overlay_files
 from generator.emit.python import (
+    PAGING_FIELDS,
+    TEXT_MEDIA,
     MethodText,
     TypeWriter,
     auth_doc,
@@ -41,13 +43,16 @@ from generator.emit.python import (
     import_lines,
     member_key,
     method_text,
+    pattern_literal,
     pyrepr,
     style_token,
+    tuple_literal,
 )
 from generator.emit.readme import readme_context
 from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
 from generator.model.naming import attribute_name, class_name
+from generator.model.paging import ITEM_FIELDS
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -101,6 +106,18 @@ def base_context(api: Api, source_label: str) -> dict[str, Any]:
         "generator_version": __version__,
         "source": source_label,
         **conventions_context(api),
+        **shared_constants(),
+    }
+
+
+def shared_constants() -> dict[str, Any]:
+    """Rules the runtime modules apply that the generator also reads, as literals: one
+    definition each (the media types given as text, a list response's item fields, the
+    fields of a ``PagingSpec``)."""
+    return {
+        "text_media": pattern_literal(TEXT_MEDIA.pattern),
+        "item_fields": tuple_literal(ITEM_FIELDS),
+        "paging_fields": PAGING_FIELDS,
     }
 
 

@@ -334,8 +334,12 @@ async def _no_chunks() -> AsyncIterator[bytes]:
     yield b""  # an async generator of nothing
 
 
-class _Core:
-    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share."""
+HttpT = TypeVar("HttpT", "httpx.Client", "httpx.AsyncClient")  # strings: httpx loads lazily
+
+
+class _Core(Generic[HttpT]):
+    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share;
+    `HttpT` is the httpx client each sends through (`http_client`, else a new one it owns)."""
 
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
@@ -352,6 +356,7 @@ class _Core:
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        http_client: HttpT | None = None,
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
@@ -374,6 +379,12 @@ class _Core:
         self.auth_scheme = auth_scheme
         self.validate = validate
         self.max_response_bytes = max_response_bytes
+        self._owns_http = http_client is None
+        self._http: HttpT = http_client if http_client is not None else self._new_http()
+
+    def _new_http(self) -> HttpT:
+        """The httpx client made when none is passed (closed with this client)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "'***'"
@@ -664,7 +675,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class BaseClient(_Core):
+class BaseClient(_Core["httpx.Client"]):
     """The synchronous client; generated `Client` adds one property per resource.
 
     `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
@@ -674,42 +685,7 @@ class BaseClient(_Core):
     cut at the deadline, checked as each chunk arrives (so late by at most one read).
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else self._own_http()
-
-    @staticmethod
-    def _own_http() -> httpx.Client:
+    def _new_http(self) -> httpx.Client:
         """A new `httpx.Client` whose connections keep to each attempt's deadline (`_deadline`)."""
         from ._deadline import bound_to_attempts
 
@@ -869,42 +845,11 @@ class BaseClient(_Core):
         self.close()
 
 
-class AsyncBaseClient(_Core):
+class AsyncBaseClient(_Core["httpx.AsyncClient"]):
     """The asynchronous client; generated `AsyncClient` adds one property per resource."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient()
 
     async def request(
         self,
