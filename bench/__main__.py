@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench import documents, encoding, generation, imports, scale, validation
+from bench import documents, encoding, generation, imports, scale, validation, vocabulary
 
 SECTIONS: list[Callable[[], None]] = [
     validation.main,
@@ -13,6 +13,7 @@ SECTIONS: list[Callable[[], None]] = [
     documents.main,
     scale.main,
     imports.main,
+    vocabulary.main,
 ]
 
 

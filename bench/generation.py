@@ -7,7 +7,7 @@ regeneration, ``--check`` on an unchanged tree and a regeneration after one page
 on a temporary copy of the corpus with a warm cache. Wall time and peak memory (the
 largest resident set of the process tree, from ``getrusage``) of each, and the ratios.
 CPU time (user + system, whole process tree) is printed too: on a loaded machine it is
-the steadier figure.
+the steadier figure, so the best of repeated runs and the goals are judged on it.
 
 Measured processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed)
 after one warm-up, as an installed tool runs. The corpus comes from ``DOC2CLIENT_CORPUS``
@@ -30,12 +30,15 @@ OPC_CONFIG = "literal_enums: true\n"
 EDIT_PAGE = "PostCustomersCustomer.html"
 EDIT_FROM = "The customer&#x27;s address."
 REPEAT = 3
+ERROR_LINES = 5  # of a failed run's stderr, printed under its row
 
-# Runs a command and prints its wall time and the peak RSS (KiB) of its process tree.
+# Runs a command (its stderr into the file argv[1]) and prints its exit status, wall time,
+# the peak RSS (KiB) and the CPU time of its process tree.
 _TIMER = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter()\n"
-    "rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+    "with open(sys.argv[1], 'wb') as err:\n"
+    "    rc = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=err)\n"
     "wall = time.perf_counter() - t\n"
     "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
     "print(rc, wall, use.ru_maxrss, use.ru_utime + use.ru_stime)\n"
@@ -48,6 +51,7 @@ class Figure:
     peak_mb: float
     status: int
     cpu: float = 0.0  # seconds of CPU (user + system) of the whole process tree
+    error: str = ""  # the last lines a failed run wrote to stderr
 
 
 def corpus() -> Path:
@@ -64,17 +68,22 @@ def bench_env(bin_dir: Path | None = None) -> dict[str, str]:
 
 
 def measure(cmd: list[str], cwd: Path, bin_dir: Path | None = None) -> Figure:
-    """One run of ``cmd``: wall time, peak memory, exit status."""
-    out = subprocess.run(
-        [sys.executable, "-c", _TIMER, *cmd],
-        cwd=cwd, env=bench_env(bin_dir), capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    rc, wall, kib, cpu = out.stdout.split()
-    return Figure(float(wall), int(kib) / 1024, int(rc), float(cpu))
+    """One run of ``cmd``: wall time, peak memory, exit status (and stderr's end if not 0)."""
+    with tempfile.NamedTemporaryFile(prefix="doc2client-bench-", suffix=".err") as err:
+        out = subprocess.run(
+            [sys.executable, "-c", _TIMER, err.name, *cmd],
+            cwd=cwd, env=bench_env(bin_dir), capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        rc, wall, kib, cpu = out.stdout.split()
+        tail = Path(err.name).read_text("utf-8", "replace").strip().splitlines()[-ERROR_LINES:]
+    error = "\n".join(f"      {line[:160]}" for line in tail) if int(rc) else ""
+    return Figure(float(wall), int(kib) / 1024, int(rc), float(cpu), error)
 
 
 def best(cmd: list[str], cwd: Path, repeat: int = REPEAT) -> Figure:
-    return min((measure(cmd, cwd) for _ in range(repeat)), key=lambda f: f.wall)
+    """The run of ``cmd`` with the least CPU time of ``repeat`` (the steadier figure on a
+    shared machine)."""
+    return min((measure(cmd, cwd) for _ in range(repeat)), key=lambda f: f.cpu)
 
 
 def doc2client(*args: str) -> list[str]:
@@ -145,12 +154,12 @@ def warm_runs(pages: Path, work: Path) -> dict[str, Figure]:
     for i in range(REPEAT):
         page.write_text(original.replace(EDIT_FROM, f"Edit {i}: where mail goes."), "utf-8")
         edits.append(measure(doc2client(*base), work))
-    figures["one page changed"] = min(edits, key=lambda f: f.wall)
+    figures["one page changed"] = min(edits, key=lambda f: f.cpu)
     return figures
 
 
 def row(name: str, figure: Figure, extra: str = "") -> str:
-    status = "" if figure.status == 0 else f"  (exit {figure.status})"
+    status = "" if figure.status == 0 else f"  (exit {figure.status})\n{figure.error}"
     return (
         f"  {name:<32} {figure.wall:7.2f} s wall {figure.cpu:7.2f} s CPU"
         f" {figure.peak_mb:7.1f} MB  {extra}{status}"
@@ -190,9 +199,10 @@ def report(
                 f"{opc[0].peak_mb / figure.peak_mb:.1f}x less memory (goal: 10x, 5x)"
             )
     goals = {"no-op": 0.3, "--check": 0.3, "one page changed": 1.0}
-    for name, limit in goals.items():
-        verdict = "met" if warm[name].wall < limit else "NOT met"
-        print(f"  goal {name} < {limit} s: {verdict} ({warm[name].wall:.2f} s)")
+    for name, limit in goals.items():  # CPU time: wall time on a shared machine is its load
+        f = warm[name]
+        verdict = "met" if f.cpu < limit else "NOT met"
+        print(f"  goal {name} < {limit} s CPU: {verdict} ({f.cpu:.2f} s CPU, {f.wall:.2f} s wall)")
 
 
 if __name__ == "__main__":

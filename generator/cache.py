@@ -22,6 +22,7 @@ import hmac
 import os
 import pickle
 import stat
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -93,7 +94,22 @@ def code_fingerprint() -> str:
 
 
 def formatter_id(name: str) -> str:
-    """The formatter's name and installed version, without importing it."""
+    """The formatter's name and installed version, without importing it.
+
+    The version is read from the name of the first ``NAME-VERSION.dist-info`` folder on
+    ``sys.path`` (the PyPA's "Recording installed projects" names it so), which costs
+    a folder listing where ``importlib.metadata`` costs its import; other installs ask
+    ``importlib.metadata``.
+    """
+    prefix = name.replace("-", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or os.curdir)
+        except OSError:
+            continue
+        for found in names:
+            if found.lower().startswith(prefix) and found.endswith(".dist-info"):
+                return f"{name} {found[len(prefix) : -len('.dist-info')]}"
     from importlib.metadata import PackageNotFoundError, version
 
     try:

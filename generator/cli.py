@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -188,7 +188,7 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
     )
     conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
-    counts = Counter((d.level, d.code or "other") for d in reporter.items)
+    counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     errors = sum(n for (level, _), n in counts.items() if level == "error")
     warnings = sum(counts.values()) - errors
@@ -301,7 +301,7 @@ def _require_ruff() -> None:
 
 
 def _check(
-    args: argparse.Namespace, output: Path, files: dict[str, bytes], reporter: Reporter,
+    args: argparse.Namespace, output: Path, files: Mapping[str, bytes], reporter: Reporter,
     stats: RunStats,
 ) -> int:  # fmt: skip
     """``--check``: the files that would change, then the diff, on stdout (like black)."""

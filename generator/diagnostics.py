@@ -23,9 +23,11 @@ class Diagnostic:
     message: str
     pointer: str = ""  # JSON pointer into the schema, where there is one
     code: str = ""  # a short kind, for the run summary ("empty-schema", "unknown-keyword", ...)
+    column: int = 0  # 1-based, where the input's parser names one (a syntax error)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         suffix = f" [{self.pointer}]" if self.pointer else ""
         return f"{where}: {self.level}: {self.message}{suffix}"
 
@@ -37,9 +39,10 @@ class Reporter:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(
-        self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
+        self, file: str, line: int, message: str, *, pointer: str = "", code: str = "",
+        column: int = 0,
     ) -> None:
-        self.items.append(Diagnostic(file, line, "error", message, pointer, code))
+        self.items.append(Diagnostic(file, line, "error", message, pointer, code, column))
 
     def warning(
         self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
@@ -54,7 +57,20 @@ class Reporter:
         return any(d.level == "error" for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items))
+        """Each diagnostic once, in a stable order; a ``bad-ref`` warning about a ``$ref`` a
+        ``bad-ref`` error in the same file already reports (the document's check and the
+        model's reader both meet it) is left out, so the ``$ref`` is reported once, as the
+        error."""
+        errors = {(d.file, _ref_place(d.pointer)) for d in self.items
+                  if d.level == "error" and d.code == "bad-ref"}  # fmt: skip
+        return sorted(d for d in set(self.items) if not (
+            d.level == "warning" and d.code == "bad-ref"
+            and (d.file, _ref_place(d.pointer)) in errors))  # fmt: skip
+
+
+def _ref_place(pointer: str) -> str:
+    """The schema that holds a ``$ref``: its pointer without a trailing ``/$ref``."""
+    return pointer.removesuffix("/$ref")
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:

@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, assert_never
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from generator.cache import digest
 from generator.diagnostics import Diagnostic, Reporter
 
 if TYPE_CHECKING:
-    from generator.model.shapes import Api, Keys, Object, Operation, Shape
+    from generator.model.shapes import Api, Object, Operation
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -165,17 +165,30 @@ class ModelKeys:
         self._shape_digest = {s.name: digest(repr(s)) for s in api.shapes}
         self._reach: dict[str, tuple[str, ...]] = {}
         self._operations: dict[tuple[str, int], tuple[Mapping[str, str], str]] = {}
+        self._own: dict[str, tuple[Operation, str, list[str]]] = {}  # op id → digest, reached
 
     def operation(self, op: Operation, names: Mapping[str, str]) -> str:
         """Digest of ``op``, every named shape it reaches and their ``names``."""
         entry = self._operations.get((op.operation_id, id(names)))
         if entry is None or entry[0] is not names:
-            reached = sorted({n for r in operation_refs(op) for n in self.reach(r)})
+            own, reached = self._operation_parts(op)
             parts = [f"{n}\0{self._shape_digest.get(n, '')}\0{names.get(n, '')}"
                      for n in reached]  # fmt: skip
-            entry = (names, digest(repr(op), *parts))
+            entry = (names, digest(own, *parts))
             self._operations[(op.operation_id, id(names))] = entry
         return entry[1]
+
+    def _operation_parts(self, op: Operation) -> tuple[str, list[str]]:
+        """Digest of ``op`` alone and the named shapes it reaches (once per operation: its
+        ``repr`` is the dearest part of a key)."""
+        entry = self._own.get(op.operation_id)
+        if entry is None or entry[0] is not op:
+            from generator.model.refs import operation_refs  # not at import: see _refs
+
+            reached = sorted({n for r in operation_refs(op) for n in self.reach(r)})
+            entry = (op, digest(repr(op)), reached)
+            self._own[op.operation_id] = entry
+        return entry[1], entry[2]
 
     def reach(self, name: str) -> tuple[str, ...]:
         """``name`` and every named shape reachable from it, sorted."""
@@ -187,7 +200,7 @@ class ModelKeys:
                 if current not in found:
                     found.add(current)
                     obj = self._by_name.get(current)
-                    todo.extend(object_refs(obj) if obj is not None else ())
+                    todo.extend(_refs(obj) if obj is not None else ())
             self._reach[name] = tuple(sorted(found))
         return self._reach[name]
 
@@ -208,64 +221,13 @@ def operation_keys(
 
 def shape_key(obj: Object, names: Mapping[str, str]) -> str:
     """Digest of ``obj`` and the ``names`` (of any kind) of the shapes it refers to."""
-    refs = [f"{n}\0{names.get(n, '')}" for n in object_refs(obj)]
+    refs = [f"{n}\0{names.get(n, '')}" for n in _refs(obj)]
     return digest(repr(obj), names.get(obj.name, ""), *refs)
 
 
-def shape_refs(shape: Shape) -> Iterator[str]:
-    """Names of the named shapes ``shape`` refers to directly (not through them)."""
-    from generator.model.shapes import (
-        AnyShape,
-        Array,
-        Binary,
-        Boolean,
-        Const,
-        Emptyable,
-        Enum,
-        Integer,
-        Map,
-        Null,
-        Number,
-        Ref,
-        String,
-        Union,
-    )
+def _refs(obj: Object) -> list[str]:
+    """``model.refs.object_refs``, imported when first needed: importing the model imports the
+    scraper, which a replayed run never loads."""
+    from generator.model.refs import object_refs
 
-    match shape:
-        case Ref():
-            yield shape.name
-        case Array():
-            yield from shape_refs(shape.items)
-        case Map():
-            yield from shape_refs(shape.values)
-            yield from _keys_refs(shape.keys)
-        case Emptyable():
-            yield from shape_refs(shape.shape)
-        case Union():
-            for variant in shape.variants:
-                yield from shape_refs(variant)
-        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
-                | AnyShape():
-            return
-        case _:
-            assert_never(shape)
-
-
-def _keys_refs(keys: Keys) -> Iterator[str]:
-    if keys.names is not None:
-        yield from shape_refs(keys.names)
-    for rule in keys.patterns:
-        yield from shape_refs(rule.shape)
-
-
-def object_refs(obj: Object) -> list[str]:
-    found = {name for f in obj.fields for name in shape_refs(f.shape)}
-    found |= set(shape_refs(obj.extra)) if obj.extra is not None else set()
-    return sorted(found | set(_keys_refs(obj.keys)))
-
-
-def operation_refs(op: Operation) -> list[str]:
-    shapes = [p.shape for p in (*op.path_params, *op.query_params, *op.header_params)]
-    shapes += [op.body.shape] if op.body is not None else []
-    shapes += [r.shape for r in op.responses if r.shape is not None]
-    return sorted({name for shape in shapes for name in shape_refs(shape)})
+    return object_refs(obj)

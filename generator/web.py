@@ -28,7 +28,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -242,6 +241,8 @@ def _fetch_index(
             return link, None
         finally:
             progress.advance()
+
+    from concurrent.futures import ThreadPoolExecutor  # here: a local run never imports it
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         fetched = list(pool.map(one, links))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import difflib
+import hashlib
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 MARKER = ".doc2client"
 LOCK_WAIT = 600.0  # seconds a run waits for another one writing the same output folder
@@ -79,6 +81,29 @@ class TreeDiff:
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.added or self.removed)
+
+
+@runtime_checkable
+class DigestedFiles(Protocol):
+    """A tree of files (``Mapping[str, bytes]``) that knows each file's SHA-256 (hex) before
+    reading it, as a replayed run's does: compared with a folder by digests alone."""
+
+    @property
+    def digests(self) -> Mapping[str, str]: ...
+
+
+def holds(files: Mapping[str, bytes]) -> Callable[[str, bytes | None], bool]:
+    """A test of whether ``files`` has given bytes at a path (None: has no such file), by
+    digest when ``files`` knows them (``DigestedFiles``), so that no content is read."""
+    if not isinstance(files, DigestedFiles):
+        return lambda rel, data: files.get(rel) == data
+    digests = files.digests
+
+    def by_digest(rel: str, data: bytes | None) -> bool:
+        want = digests.get(rel)
+        return want is None if data is None else want == hashlib.sha256(data).hexdigest()
+
+    return by_digest
 
 
 def is_leftover(rel: str) -> bool:
@@ -368,7 +393,9 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
         raise ForeignFilesError(target, foreign)
     kept = _kept(target, old, files)
     ours = {rel: data for rel, data in old.items() if rel not in kept}
-    if ours == dict(files) and _manifest_parts(target) == (frozenset(files), frozenset(kept)):
+    has = holds(files)
+    same = ours.keys() == files.keys() and all(has(rel, data) for rel, data in ours.items())
+    if same and _manifest_parts(target) == (frozenset(files), frozenset(kept)):
         return WriteResult((), len(files), ())
     with _staging_dir(target) as staging:
         written = _fill(staging, target, files, ours, kept)
@@ -392,10 +419,12 @@ def diff_tree(target: Path, files: Mapping[str, bytes]) -> TreeDiff:
     added: list[str] = []
     removed: list[str] = []
     lines: list[str] = []
+    has = holds(files)
     for rel in sorted(set(ours) | set(files)):
-        before, after = ours.get(rel), files.get(rel)
-        if before == after:
+        before = ours.get(rel)
+        if has(rel, before):
             continue
+        after = files.get(rel)
         (added if before is None else removed if after is None else changed).append(rel)
         lines.extend(_file_diff(rel, before, after))
     return TreeDiff(tuple(changed), tuple(added), tuple(removed), tuple(lines))

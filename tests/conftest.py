@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"  # the committed input of generated/
 SEED_PAGE = SPECS / "stripe" / "PostCustomersCustomer.html"  # the one page of specs/
+SEED_OPERATION = SEED_PAGE.stem  # its operation id (the corpus has the same page)
 GENERATED = ROOT / "generated"  # the golden record
 BIN = Path(sys.executable).parent
 

@@ -32,9 +32,11 @@ class Reply:
     raw: bytes | None = None
     drip: float = 0.0  # > 0: the body is sent one byte at a time, this many seconds apart
     endless: bool = False  # with drip: a chunked body that never ends (for at most DRIP_LIMIT s)
+    header_drip: float = 0.0  # > 0: status line and headers a byte at a time, for HEADER_DRIP s
 
 
 DRIP_LIMIT = 30.0  # a dripping reply gives up after this long, so a failing test cannot hang
+HEADER_DRIP = 60.0  # a header drip sends this many seconds' worth of header bytes, then the end
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     at: float
+    peer: str = ""  # the client's host:port, the same for requests on one connection
 
     @property
     def path(self) -> str:
@@ -72,6 +75,7 @@ class ScriptedServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.script: list[Step] = []
         self.requests: list[Recorded] = []
+        self.hung_up = threading.Event()  # a client closed a connection the server was writing
 
     @property
     def url(self) -> str:
@@ -83,6 +87,7 @@ class ScriptedServer(ThreadingHTTPServer):
         with self.lock:
             self.script = list(steps)
             self.requests = []
+            self.hung_up.clear()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet: clients that time out leave broken pipes behind on purpose."""
@@ -110,7 +115,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else self._read_chunked()
         headers = {name.lower(): value for name, value in self.headers.items()}
-        recorded = Recorded(self.command, self.path, headers, body, time.monotonic())
+        peer = "{}:{}".format(*self.client_address[:2])
+        recorded = Recorded(self.command, self.path, headers, body, time.monotonic(), peer)
         reply = self.server.next_step(recorded)
         if reply.delay:
             time.sleep(reply.delay)
@@ -137,6 +143,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _send(self, reply: Reply) -> None:
+        if reply.header_drip:
+            self._drip_headers(reply)
+            return
         if reply.drip:
             self._drip(reply)
             return
@@ -173,7 +182,21 @@ class _Handler(BaseHTTPRequestHandler):
                 index += 1
                 time.sleep(reply.drip)
         except OSError:
-            return
+            self.server.hung_up.set()
+
+    def _drip_headers(self, reply: Reply) -> None:
+        """A 200 whose status line and headers come a byte at a time, `HEADER_DRIP` seconds'
+        worth, then an empty body; `hung_up` is set if the client goes away first."""
+        padding = b"x" * int(HEADER_DRIP / reply.header_drip)
+        head = b"HTTP/1.1 200 OK\r\nX-Padding: " + padding + b"\r\nContent-Length: 0\r\n\r\n"
+        self.close_connection = True
+        try:
+            for index in range(len(head)):
+                self.wfile.write(head[index:index + 1])
+                self.wfile.flush()
+                time.sleep(reply.header_drip)
+        except OSError:
+            self.server.hung_up.set()
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
 

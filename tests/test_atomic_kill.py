@@ -28,7 +28,7 @@ from tests.conftest import ROOT
 
 NEW_PAGES, OLD_PAGES = 100, 20
 COLD_KILLS, WARM_KILLS, WRITE_KILLS = 3, 10, 15
-SEED = 20240607
+RANDOM_SEED = 20240607
 
 
 def _copy_pages(corpus: Path, dest: Path, names: list[str]) -> Path:
@@ -110,7 +110,7 @@ def test_sigkill_leaves_old_or_new_tree(corpus: Path, tmp_path: Path) -> None:
     warm = _run(_command(new_pages, tmp_path / "scratch", cache), tmp_path)
     old_tree, new_tree = read_tree(tmp_path / "old_ref"), read_tree(tmp_path / "new_ref")
     assert old_tree != new_tree and len(new_tree) > 400
-    rng = random.Random(SEED)
+    rng = random.Random(RANDOM_SEED)
     out = tmp_path / "site" / "generated"
     out.parent.mkdir()
     _restore(tmp_path / "old_ref", out)

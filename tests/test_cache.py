@@ -276,3 +276,18 @@ def test_long_constants_are_written_as_both_formatters_leave_them() -> None:
     assert "= (\n" in module and "# noqa: E501" in module
     files = {"m.py": module}
     assert format_files(files) == files == format_files_ruff(files)
+
+
+def test_no_op_write_compares_digests_without_reading_the_cached_files(
+    specs: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    write_tree(out, run(specs, Cache(cache))[0])
+    shutil.rmtree(cache / "blobs")  # the manifest remains: a replay cannot read any content
+    replayed = run(specs, Cache(cache))[0]
+    assert write_tree(out, replayed).written == ()
+    readme = out / "sample_client" / "README.md"
+    readme.write_bytes(readme.read_bytes() + b"edited\n")
+    result = write_tree(out, replayed)  # contents needed: rebuilt, as the cache lost them
+    assert result.written == ("sample_client/README.md",)
+    assert run(specs, Cache(None))[0] == dict(replayed)

@@ -18,9 +18,7 @@ from generator.cli import main
 from generator.diagnostics import Reporter
 from generator.options import Options, RunStats
 from generator.pipeline import build
-from tests.conftest import ROOT
-
-SEED = ROOT / "specs"
+from tests.conftest import SPECS
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +32,7 @@ def own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def generate(cache: Cache) -> dict[str, bytes]:
     reporter = Reporter()
-    files = build([(SEED, Options(formatter="ruff"))], reporter, RunStats(), cache=cache)
+    files = build([(SPECS, Options(formatter="ruff"))], reporter, RunStats(), cache=cache)
     assert not reporter.has_errors
     return files
 
@@ -110,7 +108,7 @@ def test_a_cache_dir_that_is_a_file_turns_the_cache_off_in_one_line(tmp_path: Pa
     not_a_folder = tmp_path / "cache-file"
     not_a_folder.write_text("x")
     out = tmp_path / "out"
-    assert main(["generate", str(SEED), "-o", str(out), "--cache-dir", str(not_a_folder)]) == 0
+    assert main(["generate", str(SPECS), "-o", str(out), "--cache-dir", str(not_a_folder)]) == 0
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == f"doc2client: warning: cache off: {not_a_folder} is not a folder"
     assert lines[1].startswith("doc2client: stripe:")  # then the run summary, no traceback
@@ -159,16 +157,16 @@ def test_prune_by_size_removes_the_least_recently_used(tmp_path: Path) -> None:
 
 def test_generate_prunes_once_a_day_to_the_configured_size(tmp_path: Path) -> None:
     root, out = tmp_path / "cache", tmp_path / "out"
-    assert main(["generate", str(SEED), "-o", str(out), "--cache-dir", str(root), "-q",
+    assert main(["generate", str(SPECS), "-o", str(out), "--cache-dir", str(root), "-q",
                  "--cache-max-size", "1K", "--formatter", "ruff"]) == 0  # fmt: skip
     assert sum(p.stat().st_size for p in entry_files(root)) <= 1024
     generate(Cache(root))
-    assert main(["generate", str(SEED), "-o", str(out), "--cache-dir", str(root), "-q",
+    assert main(["generate", str(SPECS), "-o", str(out), "--cache-dir", str(root), "-q",
                  "--cache-max-size", "1K", "--formatter", "ruff"]) == 0  # fmt: skip
     full = len(entry_files(root))
     assert full > 20  # pruned less than a day ago: not again
     age([root / ".last-prune"], 2)
-    assert main(["generate", str(SEED), "-o", str(out), "--cache-dir", str(root), "-q",
+    assert main(["generate", str(SPECS), "-o", str(out), "--cache-dir", str(root), "-q",
                  "--cache-max-size", "1K", "--formatter", "ruff"]) == 0  # fmt: skip
     assert len(entry_files(root)) < full
 

@@ -23,6 +23,7 @@ from generator.diff import (
     DOC_KINDS,
     Change,
     ChangeReport,
+    describe,
     diff_apis,
     render_json,
     render_markdown,
@@ -32,11 +33,15 @@ from generator.model.shapes import (
     Api,
     Array,
     Body,
+    Boolean,
+    Const,
     Emptyable,
     Enum,
     Field,
     Integer,
+    Keys,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -46,7 +51,7 @@ from generator.model.shapes import (
     String,
     Union,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_OPERATION
 
 # --- hand-built models ------------------------------------------------------------------
 
@@ -348,7 +353,6 @@ def test_render_json_is_stable_and_complete() -> None:
 # --- edits of copied pages --------------------------------------------------------------
 
 SCHEMA = re.compile(r'(<pre  class="schema">)(.*?)(</pre>)', re.S)
-SEED = "PostCustomersCustomer"
 DOC = frozenset({"description", "title"})
 
 
@@ -423,21 +427,21 @@ def triples(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def test_page_edit_is_reported(
     edit: str, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
-    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED_OPERATION])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED_OPERATION])
     function, expected = PAGE_EDITS[edit]
-    edit_schema(new / f"{SEED}.html", function)
+    edit_schema(new / f"{SEED_OPERATION}.html", function)
     code, data, err = run_json(old, new, capsys)
     assert triples(data) == [expected], err
-    assert data["changes"][0]["operation_id"] == SEED
+    assert data["changes"][0]["operation_id"] == SEED_OPERATION
     assert code == (1 if expected[2] else 0)
 
 
 def test_page_deleted_and_added(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = copy_pages(corpus, tmp_path / "old", [SEED, "DeleteCustomersCustomer"])
-    new = copy_pages(corpus, tmp_path / "new", [SEED, "GetCustomers"])
+    old = copy_pages(corpus, tmp_path / "old", [SEED_OPERATION, "DeleteCustomersCustomer"])
+    new = copy_pages(corpus, tmp_path / "new", [SEED_OPERATION, "GetCustomers"])
     code, data, _ = run_json(old, new, capsys)
     assert [(c["operation_id"], c["kind"], c["breaking"]) for c in data["changes"]] == [
         ("DeleteCustomersCustomer", "operation-removed", True),
@@ -452,8 +456,8 @@ def test_page_deleted_and_added(
 def test_unchanged_copy_reports_nothing(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = copy_pages(corpus, tmp_path / "a", [SEED, "GetCustomers"])
-    new = copy_pages(corpus, tmp_path / "b", [SEED, "GetCustomers"])
+    old = copy_pages(corpus, tmp_path / "a", [SEED_OPERATION, "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "b", [SEED_OPERATION, "GetCustomers"])
     assert diff_command(old, new, as_json=False, name=None) == 0
     out, _ = capsys.readouterr()
     assert "0 breaking, 0 other changes; 0 operations added, 0 removed" in out
@@ -463,14 +467,14 @@ def test_unchanged_copy_reports_nothing(
 def test_markdown_report_of_a_page_edit(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
-    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
-    edit_schema(new / f"{SEED}.html", lambda s: props(s).pop("phone"))
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED_OPERATION])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED_OPERATION])
+    edit_schema(new / f"{SEED_OPERATION}.html", lambda s: props(s).pop("phone"))
     assert diff_command(old, new, as_json=False, name=None) == 1
     out, _ = capsys.readouterr()
     assert "## Breaking changes" in out
     assert (
-        f"### POST /v1/customers/{{customer}} ({SEED})\n\n- `phone`: field removed (was string)"
+        f"### POST /v1/customers/{{customer}} ({SEED_OPERATION})\n\n- `phone`: field removed (was string)"
         in out
     )
 
@@ -478,9 +482,9 @@ def test_markdown_report_of_a_page_edit(
 def test_apis_matched_by_name(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    copy_pages(corpus, tmp_path / "old" / "stripe", [SEED])
+    copy_pages(corpus, tmp_path / "old" / "stripe", [SEED_OPERATION])
     copy_pages(corpus, tmp_path / "old" / "other", ["GetCustomers"])
-    copy_pages(corpus, tmp_path / "new" / "stripe", [SEED])
+    copy_pages(corpus, tmp_path / "new" / "stripe", [SEED_OPERATION])
     copy_pages(corpus, tmp_path / "new" / "third", ["GetCustomers"])
     code, data, _ = run_json(tmp_path / "old", tmp_path / "new", capsys)
     assert [(r["old"], r["new"], triples(r)) for r in data] == [
@@ -684,9 +688,9 @@ def test_drift_fields_and_enum_values_added_and_removed_are_named(stripe_drift: 
 
 
 def test_report_bytes_do_not_depend_on_the_hash_seed(corpus: Path, tmp_path: Path) -> None:
-    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED, "PostCustomers", "GetCustomers"])
-    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED, "PostCustomers"])
-    for page in (new / f"{SEED}.html", new / "PostCustomers.html"):
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED_OPERATION, "PostCustomers", "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED_OPERATION, "PostCustomers"])
+    for page in (new / f"{SEED_OPERATION}.html", new / "PostCustomers.html"):
         edit_schema(page, lambda s: [props(s).pop(k) for k in ("email", "phone", "name")])
     script = "import sys; from generator.cli import main; " + (
         "sys.exit(main(['diff', *sys.argv[1:3], *(['--json'] if sys.argv[3] == 'json' else [])]))"
@@ -709,11 +713,29 @@ def test_report_bytes_do_not_depend_on_the_hash_seed(corpus: Path, tmp_path: Pat
 def test_a_broken_page_is_diagnosed_and_the_rest_compared(
     corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED, "GetCustomers"])
-    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED, "GetCustomers"])
+    old = copy_pages(corpus, tmp_path / "old" / "stripe", [SEED_OPERATION, "GetCustomers"])
+    new = copy_pages(corpus, tmp_path / "new" / "stripe", [SEED_OPERATION, "GetCustomers"])
     (new / "GetCustomers.html").write_text(
         "<html><body>nothing here</body></html>", encoding="utf-8"
     )
     code, data, err = run_json(old, new, capsys)
     assert re.search(r"GetCustomers\.html(:\d+)?: error: ", err), err
     assert (code, triples(data)) == (1, [("operation-removed", "", True)])
+
+
+def test_array_and_map_key_limits_are_compared() -> None:
+    unique = only(change_of(Array(String()), Array(String(), unique_items=True)))
+    assert (unique.kind, unique.breaking) == ("limit-changed", True)
+    fewer = only(change_of(Map(String(), Keys(max_properties=5)),
+                           Map(String(), Keys(max_properties=3))))
+    assert (fewer.kind, fewer.breaking) == ("limit-changed", True)
+    more = only(change_of(Map(String(), Keys(min_properties=2)), Map(String())))
+    assert (more.kind, more.breaking) == ("limit-changed", False)
+
+
+def test_null_and_const_are_described() -> None:
+    assert describe(Union((String(), Null()))) == "string | null"
+    assert describe(Const(("v1",))) == "const 'v1'"
+    assert describe(Boolean()) == "boolean"
+    changed = only(change_of(Const(("v1",)), Const(("v1", "v2"))))
+    assert (changed.kind, changed.breaking) == ("enum-value-added", False)

@@ -445,4 +445,4 @@ def test_format_in_pieces_equals_whole(rendered: dict[str, str], monkeypatch: py
     module = rendered["stripe_client/resources/customers.py"]
     assert len(fmt.split_module(module)) > 1
     pieces = fmt.format_files({"m.py": module}, workers=1)["m.py"]
-    assert pieces == black.format_str(module, mode=fmt.MODE)
+    assert pieces == black.format_str(module, mode=fmt.black_mode())

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import re
+import shutil
+from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_PAGE
 
 INTERNALS = ROOT / "docs" / "internals.md"
 SECTION = re.compile(r"^## (generator(?:\.\w+)?)\s*$", re.M)
@@ -92,3 +95,28 @@ def test_every_module_file_named_exists() -> None:
     text = INTERNALS.read_text(encoding="utf-8")
     for path in re.findall(r"`(generator/[\w/]+(?:\.py)?/?)`", text):
         assert (ROOT / path).exists(), path
+
+
+def test_the_base_url_walk_holds(tmp_path: Path) -> None:
+    """The walk of ``--base-url`` in docs/internals.md, step by step, then end to end."""
+    from generator.cli import _options, _parser, main
+    from generator.diagnostics import Reporter
+    from generator.emit.render import base_context
+    from generator.pipeline import find_sources, load_api
+
+    url = "https://example.test/v2"
+    specs = tmp_path / "specs" / "stripe"
+    specs.mkdir(parents=True)
+    shutil.copy(SEED_PAGE, specs)
+    argv = ["generate", str(tmp_path / "specs"), "-o", str(tmp_path / "out"), "--no-cache",
+            "--quiet", "--base-url", url]  # fmt: skip
+    options = _options(_parser().parse_args(argv))
+    assert options.base_url == url
+    reporter = Reporter()
+    (source,) = find_sources(tmp_path / "specs", reporter)
+    api = load_api(source, reporter, options)
+    assert api is not None and api.base_url == url
+    assert base_context(api, "specs/stripe")["base_url"] == url
+    assert main(argv) == 0
+    written = (tmp_path / "out" / "stripe_client" / "stripe_client" / "_base.py").read_text()
+    assert f"DEFAULT_BASE_URL = {json.dumps(url)}\n" in written

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from tests.conftest import SEED_PAGE
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
 PATTERNS = {  # property (as written at the top level of the seed's schema) -> pattern
     "email": r"^\\p{L}+@",  # ECMA-262 property escape: re.error "bad escape \p"
     "phone": r"(?<digits>[0-9]+)",  # ECMA-262 named group: checked as (?P<digits>...)
@@ -52,13 +51,13 @@ print(len(sent))
 def test_an_invalid_pattern_is_reported_and_the_client_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     api = tmp_path / "specs" / "shop"
     api.mkdir(parents=True)
-    (api / SEED.name).write_text(with_patterns(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    (api / SEED_PAGE.name).write_text(with_patterns(SEED_PAGE.read_text(encoding="utf-8")), encoding="utf-8")
     os.chdir(tmp_path)
     assert main(["generate", "specs", "-o", "out", "--no-cache", "--formatter", "ruff"]) == 0
     err = capsys.readouterr().err
     warnings = [line for line in err.splitlines() if ": warning: pattern " in line]
     assert "1 warning bad-pattern" in err
-    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines = SEED_PAGE.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines, 1) if "&quot;properties&quot;" in line)
     [said] = [w.split(": warning: ")[1] for w in warnings]  # why: generator/model/pattern.py
     assert said.startswith(r"pattern '^\\p{L}+@' is not checked: ")

@@ -30,6 +30,10 @@ LINES = [
     " query=query, options=request_options, raw=self._raw)\n",
     'class A:\n    """' + "A docstring longer than the line. " * 4 + 'Ends here."""\n',
     '_TEXT9 = "' + "x" * 120 + '"  # noqa: E501\n',
+    "class A:\n    def f(self):\n        return self._client.request(\"POST\", path, body=body, "
+    "clear=(\"metadata\",), options=request_options, raw=self._raw)\n",
+    'x = f(("' + "m" * 100 + '",), y)\n',
+    'def f(a=("' + "q" * 90 + '",)) -> None:\n    pass\n',
 ]
 
 
@@ -39,7 +43,9 @@ def test_long_lines_are_split_as_black_splits_them(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["x = [a for a in b" + ", c" * 40 + "]\n", "f(" + "a, " * 40 + ")  # note\n"]
+    "text",
+    ["x = [a for a in b" + ", c" * 40 + "]\n", "f(" + "a, " * 40 + ")  # note\n",
+     'x = call(("one",), (' + ", ".join(f"v{i}" for i in range(30)) + ",))\n"],
 )
 def test_lines_outside_the_subset_are_refused(text: str) -> None:
     with pytest.raises(Unsupported):
@@ -47,12 +53,13 @@ def test_lines_outside_the_subset_are_refused(text: str) -> None:
 
 
 def corpus_inputs(corpus: Path) -> list[Path]:
-    """The Stripe pages and every OpenAPI document of the corpus (DigitalOcean's main file)."""
+    """Every OpenAPI document of the corpus (DigitalOcean's main file). The Stripe pages, the
+    largest input, are checked the same way in ``tests/test_corpus.py``, on the client that
+    module builds anyway."""
     documents = sorted(
         p for p in (corpus / "openapi").glob("*/*") if p.suffix in (".json", ".yaml", ".yml")
     )
-    documents.append(corpus / "openapi/digitalocean/specification/DigitalOcean-public.v2.yaml")
-    return [corpus / "pages" / "stripe", *documents]
+    return [*documents, corpus / "openapi/digitalocean/specification/DigitalOcean-public.v2.yaml"]
 
 
 @pytest.mark.slow
@@ -73,7 +80,7 @@ def test_black_changes_nothing_on_a_default_run_over_the_corpus(corpus: Path) ->
         black = format_files(python)
         assert [p for p in sorted(python) if black[p] != python[p]] == [], spec
         checked += 1
-    assert checked >= 8
+    assert checked >= 7
 
 
 def test_black_formats_what_user_templates_write(tmp_path: Path) -> None:

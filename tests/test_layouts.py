@@ -342,7 +342,7 @@ def carried(api: Api, layout: Layout) -> Api:
 
 def _untyped_body(op: Operation) -> Operation:
     body = None if op.body is None or op.method in NO_BODY_METHODS else Body(
-        DEFAULT_BODY_MEDIA_TYPE, AnyShape())  # fmt: skip
+        DEFAULT_BODY_MEDIA_TYPE, AnyShape("absent"))  # fmt: skip
     return dataclasses.replace(op, body=body)
 
 

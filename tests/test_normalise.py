@@ -138,7 +138,7 @@ def test_empty_objects_with_and_without_properties_agree() -> None:
     with_props, api1 = field_shape({"properties": {}, "title": "param", "type": "object"})
     _without, api2 = field_shape({"title": "param", "type": "object"})
     assert api1 == api2
-    assert with_props == Map(AnyShape())  # an open map (metadata: {type: object}), not an empty TypedDict
+    assert with_props == Map(AnyShape("absent"))  # an open map (metadata: {type: object}), not an empty TypedDict
 
 
 def test_top_level_body_without_properties_takes_no_keys() -> None:
@@ -149,13 +149,13 @@ def test_top_level_body_without_properties_takes_no_keys() -> None:
 @pytest.mark.parametrize(
     ("prop", "pointer", "expected"),
     [
-        ({"not": {"type": "string"}}, "/properties/f/not", AnyShape()),
+        ({"not": {"type": "string"}}, "/properties/f/not", AnyShape("unchecked")),
         ({"type": "string", "if": {"maxLength": 1}}, "/properties/f/if", String()),
         ({"type": "array", "contains": {"type": "string"}}, "/properties/f/contains",
-         Array(AnyShape())),
-        ({"type": "strange"}, "/properties/f/type", AnyShape()),
+         Array(AnyShape("absent"))),
+        ({"type": "strange"}, "/properties/f/type", AnyShape("unchecked")),
         ({"anyOf": [{"type": "string"}, {"not": {}}]}, "/properties/f/anyOf/1/not",
-         Union((String(), AnyShape()))),
+         Union((String(), AnyShape("unchecked")))),
         ({"type": "string", "pattern": "\\p{L}+"}, "/properties/f/pattern", String()),
     ],
 )
@@ -196,7 +196,7 @@ def test_unchecked_constructs_warn_with_pointer(prop: Any, pointer: str, expecte
           "propertyNames": {"pattern": "^[a-z]+$"}},
          Map(Integer(), Keys(max_properties=2, names=String(pattern="^[a-z]+$")))),
         ({"type": "object", "patternProperties": {"^x-": {"type": "string"}}},
-         Map(AnyShape(), Keys(patterns=(PatternField("^x-", String()),)))),
+         Map(AnyShape("absent"), Keys(patterns=(PatternField("^x-", String()),)))),
         ({"allOf": [{"type": "string"}, {"maxLength": 3}]}, String(max_length=3)),
         ({"allOf": [{"type": "integer", "minimum": 1}, {"minimum": 5, "maximum": 9}]},
          Integer(bounds=Bounds(minimum=5, maximum=9))),
@@ -267,7 +267,7 @@ def test_field_clash_is_a_warning_and_disambiguated() -> None:
 def test_has_body_without_schema_gives_any() -> None:
     raw = dataclasses.replace(page(), has_body=True, media_type="application/json")
     assert normalise("t", [raw], Reporter()).operations[0].body == Body("application/json",
-                                                                        AnyShape())
+                                                                        AnyShape("absent"))
 
 
 def test_parameters_from_page_types_and_path_order() -> None:
@@ -281,7 +281,8 @@ def test_parameters_from_page_types_and_path_order() -> None:
     )
     op = normalise("t", [page(path="/v1/{a}/x/{b}", params=params)], Reporter()).operations[0]
     assert [p.name for p in op.path_params] == ["a", "b"]
-    assert [p.shape for p in op.query_params] == [Integer(), Array(AnyShape()), AnyShape()]
+    assert [p.shape for p in op.query_params] == [
+        Integer(), Array(AnyShape("absent")), AnyShape("absent")]
     assert op.header_params[0].python_name == "stripe_version"
 
 

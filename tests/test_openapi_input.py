@@ -11,6 +11,7 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.scrape import OpenApiInput, RawPage, read_openapi, scrape_page
 from generator.scrape.refs import RECURSIVE
+from tests.cli_run import doc2client
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -228,6 +229,22 @@ def test_unresolvable_ref_skips_the_operation(tmp_path: Path) -> None:
     ]
 
 
+def test_a_dangling_response_ref_is_reported_once_as_the_error(tmp_path: Path) -> None:
+    schema = {"$ref": "#/components/schemas/Gone"}
+    doc = {"openapi": "3.1.0", "info": {"title": "Pets", "version": "1"},
+           "servers": [{"url": "https://pets.example"}],
+           "paths": {"/pets": {"get": {"operationId": "listPets", "responses": {"200": {
+               "description": "the pets", "content": {"application/json": {"schema": schema}}}}}}}}
+    (tmp_path / "api.json").write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    run = doc2client("generate", "api.json", "-o", "out", "--no-cache", cwd=tmp_path)
+    pointer = "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"
+    assert run.returncode == 2
+    assert [line for line in run.stderr.splitlines() if "Gone" in line] == [
+        f"api.json:{_line_of(json.dumps(doc, indent=2), 'Gone')}: error: unresolvable $ref "
+        f"'#/components/schemas/Gone': no 'components' in the document [{pointer}]"]
+    assert "; 1 errors, 0 warnings (1 error bad-ref);" in run.stderr
+
+
 def _line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
@@ -275,7 +292,7 @@ def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:
         (
             '{"openapi": "3.0.0",\n "paths": {',
             "api.json",
-            "{file}:2: error: not valid JSON: Expecting property name enclosed in double quotes",
+            "{file}:2:12: error: not valid JSON: Expecting property name enclosed in double quotes",
         ),
         (
             "swagger: '2.0'\npaths: {}\n",
@@ -308,6 +325,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert document is None
     [diagnostic] = reporter.items
     assert (diagnostic.level, diagnostic.line, diagnostic.code) == ("error", 3, "openapi-syntax")
+    assert str(diagnostic).startswith(f"{tmp_path / 'api.yaml'}:3:1: error: not valid YAML: ")
     assert diagnostic.message.startswith("not valid YAML: ") and "']'" in diagnostic.message
 
 

@@ -13,8 +13,8 @@ import pytest
 from filelock import FileLock
 
 from generator.write import lock_path, read_tree, write_tree
+from tests.conftest import SPECS
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
@@ -27,7 +27,7 @@ def generate(specs: Path, out: Path, cache: Path) -> subprocess.Popen[str]:
 
 @pytest.fixture()
 def specs(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    shutil.copytree(SPECS, tmp_path / "specs")
     return tmp_path / "specs"
 
 

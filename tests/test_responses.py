@@ -134,7 +134,7 @@ def test_unresolvable_response_ref_is_any_with_a_located_warning(tmp_path: Path)
     doc["paths"]["/pets"]["post"]["responses"]["200"]["content"]["application/json"] = {
         "schema": {"$ref": "#/components/schemas/missing"}}
     api, reporter = read_document(tmp_path, doc)
-    assert operation(api, "createPet").responses[0].shape == AnyShape()
+    assert operation(api, "createPet").responses[0].shape == AnyShape("unchecked")
     [warning] = [d for d in reporter.items if d.message.startswith("response 200: unresolvable")]
     assert warning.pointer == (
         "/paths/~1pets/post/responses/200/content/application~1json/schema/$ref")
@@ -181,7 +181,7 @@ def flat_variants(shape: Any) -> list[Any]:
 
 def test_every_stripe_operation_has_a_typed_success_response(stripe: Api) -> None:
     untyped = [op.operation_id for op in stripe.operations
-               if not any(r.status.startswith("2") and r.shape not in (None, AnyShape())
+               if not any(r.status.startswith("2") and not isinstance(r.shape, AnyShape | None)
                           for r in op.responses)]  # fmt: skip
     assert untyped == []
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from generator.model.shapes import Auth, Conventions
-from tests.runtime_server import Reply, running_server
+from tests.runtime_server import HEADER_DRIP, Reply, running_server
 from tests.test_runtime import (
     KEY,
     KINDS,
@@ -71,6 +71,38 @@ def test_a_body_that_never_ends_ends_at_the_deadline_of_each_attempt(pkg, srv, k
     error = raises(pkg, kind, update, timeout=0.8, max_retries=1)
     assert type(error) is pkg.APITimeoutError
     assert len(srv.requests) == 2  # both attempts made, each cut at its own deadline
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_headers_sent_a_byte_at_a_time_end_at_the_deadline_on_a_reused_connection(pkg, srv, kind):
+    """The server would take HEADER_DRIP (60) seconds to finish its headers; the call, the
+    second on its connection, raises a timeout and the server sees the client hang up."""
+    srv.play(Reply(200, {"id": "cus_1"}), Reply(200, header_drip=0.5))
+
+    def two_calls(client: Any) -> Any:
+        if kind == "sync":
+            update(client)
+            return update(client)
+
+        async def both() -> Any:
+            await update(client)
+            return await update(client)
+
+        return both()
+
+    error = raises(pkg, kind, two_calls, timeout=1.0, max_retries=0)
+    assert type(error) is pkg.APITimeoutError
+    assert srv.hung_up.wait(timeout=HEADER_DRIP / 2)  # long before the headers would end
+    first, second = srv.requests
+    assert first.peer == second.peer  # the pooled connection was reused
+
+
+def test_a_client_whose_pools_are_elsewhere_keeps_per_read_timeouts(pkg):
+    deadline = importlib.import_module(f"{pkg.__name__}._deadline")
+    with httpx.Client() as http:
+        assert deadline.bound_to_attempts(http) == 1
+        assert deadline.bound_to_attempts(http) == 0  # bound once only
+    assert deadline.bound_to_attempts(types.SimpleNamespace(_transport=object(), _mounts=[])) == 0
 
 
 # --- 3. credentials stay with their origin; a bad key is refused unseen ---------------------

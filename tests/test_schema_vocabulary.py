@@ -35,8 +35,8 @@ import jsonschema
 import pytest
 
 from generator.diagnostics import Reporter
-from generator.memo import object_refs, operation_refs
 from generator.model import Api, normalise, shape_schema
+from generator.model.refs import object_refs, operation_refs
 from generator.scrape import read_openapi
 from tests.conftest import load_validators, require_corpus
 from tests.schema_instances import Builder, mutations, plain_schema

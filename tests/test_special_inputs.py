@@ -16,10 +16,8 @@ import pytest
 
 from generator.cache import INPUT_SUFFIXES, tree_fingerprint
 from generator.files import NotReadable, read_regular
+from tests.conftest import BIN, SEED_PAGE
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-SEED = ROOT / "specs" / "stripe" / "PostCustomersCustomer.html"
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/zero, /proc")
 
 
@@ -33,7 +31,7 @@ def hostile_folder(root: Path) -> Path:
     """specs/shop: the seed page, a link to /dev/zero, a FIFO, a folder named like a page."""
     api = root / "specs" / "shop"
     api.mkdir(parents=True)
-    shutil.copy(SEED, api)
+    shutil.copy(SEED_PAGE, api)
     (api / "Zero.html").symlink_to("/dev/zero")
     os.mkfifo(api / "Pipe.html")
     (api / "Folder.html").mkdir()
@@ -85,7 +83,7 @@ def test_two_folders_that_name_one_package_are_an_error_naming_both(tmp_path: Pa
     specs = tmp_path / "specs"
     for name in ("my-api", "my_api", "other"):
         (specs / name).mkdir(parents=True)
-        shutil.copy(SEED, specs / name)
+        shutil.copy(SEED_PAGE, specs / name)
     done = generate(specs, tmp_path / "out")
     assert done.returncode == 2
     errors = [line for line in done.stderr.splitlines() if ": error: " in line]
@@ -99,7 +97,7 @@ def test_two_folders_that_name_one_package_are_an_error_naming_both(tmp_path: Pa
 def test_a_folder_and_a_document_that_name_one_package_are_an_error(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     (specs / "shop").mkdir(parents=True)
-    shutil.copy(SEED, specs / "shop")
+    shutil.copy(SEED_PAGE, specs / "shop")
     (specs / "Shop.json").write_text('{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}')
     done = generate(specs, tmp_path / "out")
     assert done.returncode == 2

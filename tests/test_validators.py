@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 from generator.diagnostics import Reporter
-from generator.emit.format import MODE
+from generator.emit.format import black_mode
 from generator.emit.validators import render_validators
 from generator.model.naming import validator_name
 from generator.model.normalise import normalise
@@ -293,9 +293,9 @@ def test_every_problem_is_reported_with_its_path(update: Any) -> None:
     assert sorted(problems) == [
         ("", "unknown field 'foo'"),
         ("address.city", "longer than 5000 characters"),
-        ("balance", "expected an integer, got bool"),
+        ("balance", "expected an integer, got True"),
         ("email", "longer than 512 characters"),
-        ("expand.1", "expected a string, got int"),
+        ("expand.1", "expected a string, got 3"),
         ("invoice_settings.custom_fields.0", "missing required field 'value'"),
         ("metadata.a", "expected a string, got None"),
         ("tax_exempt", "'maybe' is not one of '', 'exempt', 'none', 'reverse'"),
@@ -303,9 +303,9 @@ def test_every_problem_is_reported_with_its_path(update: Any) -> None:
 
 
 def test_union_reports_one_problem_at_its_path(update: Any) -> None:
-    assert update({"card": 5}) == [("card", "expected an object or a string, got int")]
+    assert update({"card": 5}) == [("card", "expected an object or a string, got 5")]
     assert update({"card": {"exp_month": "1", "exp_year": 2030, "number": "4242"}}) == [
-        ("card", "exp_month: expected an integer, got str")
+        ("card", "exp_month: expected an integer, got '1'")
     ]
     assert update({"card": "tok_visa"}) == []
 
@@ -324,9 +324,9 @@ def test_client_values_beyond_json() -> None:
     ok = {"at": datetime.datetime(2024, 1, 1), "amount": decimal.Decimal("1.5"), "file": b"x"}
     assert validate(ok) == []
     assert validate({"at": "now", "amount": 1.5, "file": 3}) == [
-        ("at", "expected an integer, got str"),
-        ("amount", "expected a string, got float"),
-        ("file", "expected a file, got int"),
+        ("at", "expected an integer, got 'now'"),
+        ("amount", "expected a string, got 1.5"),
+        ("file", "expected a file, got 3"),
     ]
 
 
@@ -334,8 +334,18 @@ def test_query_parameters_are_checked_after_the_body() -> None:
     params = (Parameter("limit", "limit", "query", Integer(), required=True),)
     validate = load(small_api((), params))["ops_op"]
     assert validate({}, {"limit": 10}) == []
-    assert validate({}, {"limit": "ten"}) == [("limit", "expected an integer, got str")]
+    assert validate({}, {"limit": "ten"}) == [("limit", "expected an integer, got 'ten'")]
     assert validate({}, {}) == [("", "missing required parameter 'limit'")]
+
+
+def test_a_wrong_scalar_is_shown_short_and_a_container_by_its_type() -> None:
+    params = (Parameter("limit", "limit", "query", Integer(), required=True),)
+    validate = load(small_api((), params))["ops_op"]
+    long = "9" * 100
+    assert validate({}, {"limit": long}) == [
+        ("limit", f"expected an integer, got '{'9' * 56}...")]  # 60 characters in all
+    assert validate({}, {"limit": [1]}) == [("limit", "expected an integer, got list")]
+    assert validate({}, {"limit": None}) == [("limit", "expected an integer, got None")]
 
 
 def test_open_enum_accepts_any_string() -> None:
@@ -352,7 +362,7 @@ def test_generated_module_is_deterministic() -> None:
     assert text == render_validators(api, HEADER)
     assert text.splitlines()[0] == HEADER
     assert "jsonschema" not in text
-    black.format_str(text, mode=MODE)  # valid Python
+    black.format_str(text, mode=black_mode())  # valid Python
 
 
 def test_generated_module_defines_only_what_it_uses() -> None:

@@ -21,18 +21,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, assert_never
 
 from generator.model.shapes import (
     AnyShape,
     Api,
     Array,
     Binary,
+    Boolean,
     Const,
     Emptyable,
     Enum,
     Integer,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -157,10 +159,12 @@ def _join(prefix: str, name: str) -> str:
 def describe(shape: Shape) -> str:
     """A short text for a shape, as the report shows types."""
     match shape:
-        case String() | Integer() | Number() if shape.format:
-            return f"{shape.kind} ({shape.format})"
+        case String() | Integer() | Number():
+            return f"{shape.kind} ({shape.format})" if shape.format else shape.kind
         case Enum():
             return "open enum" if shape.open else "enum"
+        case Const():
+            return "const " + ", ".join(repr(v) for v in shape.values)
         case Array():
             return f"array of {describe(shape.items)}"
         case Map():
@@ -173,8 +177,10 @@ def describe(shape: Shape) -> str:
             return "object"
         case Binary():
             return "file"
-        case _:
+        case Boolean() | Null() | AnyShape():
             return shape.kind
+        case _:
+            assert_never(shape)
 
 
 def _unwrap(shape: Shape) -> tuple[Shape, bool]:
@@ -201,15 +207,34 @@ def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         widening, narrowing = _widens(old, new), _widens(new, old)
         w.add("type-changed", path, describe(old), describe(new), breaking=not widening,
               reading=not narrowing)
-    elif isinstance(old, Ref) and isinstance(new, Ref):
-        _compare_refs(w, old, new, path)
-    elif isinstance(old, Array) and isinstance(new, Array):
-        _compare(w, old.items, new.items, f"{path}[]")
-    elif isinstance(old, Map) and isinstance(new, Map):
-        _compare(w, old.values, new.values, _join(path, "*"))
     else:
-        _compare_scalars(w, old, new, path)
+        _compare_kind(w, old, new, path)
         _compare_limits(w, _limits(old), _limits(new), path)
+
+
+def _compare_kind(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+    """Two shapes of one kind: what each kind holds besides its limits."""
+    match old:
+        case Ref():
+            assert isinstance(new, Ref)
+            _compare_refs(w, old, new, path)
+        case Array():
+            assert isinstance(new, Array)
+            _compare(w, old.items, new.items, f"{path}[]")
+        case Map():
+            assert isinstance(new, Map)
+            _compare(w, old.values, new.values, _join(path, "*"))
+        case Union():
+            _compare_variants(w, _variants(old), _variants(new), path)
+        case Emptyable():
+            assert isinstance(new, Emptyable)
+            _compare(w, old.shape, new.shape, path)
+        case String() | Integer() | Number() | Enum() | Const():
+            _compare_scalars(w, old, new, path)
+        case Boolean() | Null() | Binary() | AnyShape():
+            pass  # nothing more to compare
+        case _:
+            assert_never(old)
 
 
 def _as_object(shapes: dict[str, Object], shape: Map | Ref) -> Object:
@@ -223,20 +248,33 @@ def _as_object(shapes: dict[str, Object], shape: Map | Ref) -> Object:
 _LIMITS = {
     "min_length": True, "minimum": True, "exclusive_minimum": True, "min_items": True,
     "max_items": False, "maximum": False, "exclusive_maximum": False, "multiple_of": True,
+    "unique_items": True, "min_properties": True, "max_properties": False,
 }
 
 
 def _limits(shape: Shape) -> dict[str, float]:
-    """The numeric limits of a shape that the report compares (not ``max_length``: above)."""
+    """The numeric limits of a shape that the report compares (not ``max_length``: above;
+    ``unique_items`` as 1 when set)."""
     found: dict[str, object] = {}
-    if isinstance(shape, String):
-        found = {"min_length": shape.min_length}
-    elif isinstance(shape, Integer | Number):
-        b = shape.bounds
-        found = {"minimum": b.minimum, "maximum": b.maximum, "multiple_of": b.multiple_of,
-                 "exclusive_minimum": b.exclusive_minimum, "exclusive_maximum": b.exclusive_maximum}
-    elif isinstance(shape, Array):
-        found = {"min_items": shape.min_items, "max_items": shape.max_items}
+    match shape:
+        case String():
+            found = {"min_length": shape.min_length}
+        case Integer() | Number():
+            b = shape.bounds
+            found = {"minimum": b.minimum, "maximum": b.maximum, "multiple_of": b.multiple_of,
+                     "exclusive_minimum": b.exclusive_minimum,
+                     "exclusive_maximum": b.exclusive_maximum}  # fmt: skip
+        case Array():
+            found = {"min_items": shape.min_items, "max_items": shape.max_items,
+                     "unique_items": 1 if shape.unique_items else None}  # fmt: skip
+        case Map():
+            found = {"min_properties": shape.keys.min_properties,
+                     "max_properties": shape.keys.max_properties}  # fmt: skip
+        case Enum() | Const() | Boolean() | Null() | Union() | Emptyable() | Ref() | Binary() \
+                | AnyShape():  # fmt: skip
+            pass  # no numeric limits (objects: compared field by field)
+        case _:
+            assert_never(shape)
     return {k: float(v) for k, v in found.items() if isinstance(v, int | float)}
 
 
@@ -318,13 +356,18 @@ def _variants(shape: Shape) -> tuple[Shape, ...]:
 def _family(shape: Shape) -> str:
     """Variants of one family are compared with each other (an enum with a string, ...)."""
     inner, _ = _unwrap(shape)
-    if isinstance(inner, String | Enum):
-        return "string"
-    if isinstance(inner, Integer | Number):
-        return "number"
-    if isinstance(inner, Map):
-        return "ref"  # a map is compared with an object as an object without fields
-    return inner.kind
+    match inner:
+        case String() | Enum():
+            return "string"
+        case Integer() | Number():
+            return "number"
+        case Map() | Ref():
+            return "ref"  # a map is compared with an object as an object without fields
+        case Const() | Boolean() | Null() | Array() | Union() | Emptyable() | Binary() \
+                | AnyShape():  # fmt: skip
+            return inner.kind
+        case _:
+            assert_never(inner)
 
 
 def _pair_variants(

@@ -39,6 +39,7 @@ from generator.model.shapes import (
     Operation,
     Parameter,
     Ref,
+    Scalar,
     Shape,
     String,
     Union,
@@ -50,9 +51,9 @@ LITERAL_WIDTH = 40  # longer text in a check becomes a module constant, so lines
 # Helper functions of the generated module, in the order it defines them, with the helpers
 # each one calls. A partial that uses a helper names it in the node's ``helpers``.
 HELPERS: dict[str, tuple[str, ...]] = {
-    "_got": (),
-    "_expected": ("_got",),
     "_show": (),
+    "_got": ("_show",),
+    "_expected": ("_got",),
     "_values": (),
     "_expected_one_of": ("_expected", "_values"),
     "_not_one_of": ("_show", "_values"),
@@ -65,6 +66,7 @@ HELPERS: dict[str, tuple[str, ...]] = {
     "_is_number": (),
     "_prefix": (),
     "_union": ("_expected",),
+    "_matched": (),
     "_is_date": (),
     "_is_date_time": ("_is_date",),
     "_is_uuid": (),
@@ -190,6 +192,7 @@ class UnionCheck:
     at: At
     description: str  # literal (or constant): what a person should send
     variants: tuple[Check, ...]  # each checks into its own list, ``variant.at.problems``
+    labels: str  # constant: a tuple naming each variant in messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +211,10 @@ class OneOfCheck:
     at: At
     description: str
     variants: tuple[Check, ...]
+    labels: str  # constant: a tuple naming each variant in messages
     count: str  # local: how many variants accept
     passed: str  # expression: that count
-    many: str | None  # the problem when several accept (``None``: anyOf with a tag)
+    many: str | None  # the problem when several accept, naming them (``None``: anyOf with a tag)
     tag: str | None = None  # local for the tag's value
     property: str | None = None  # literal: the tag property
     tags: str | None = None  # constant: tag value -> variant index
@@ -433,7 +437,7 @@ def _union(shape: Union, at: At, p: _Planner) -> Check | None:
             return None  # a variant that accepts anything: so does the union
         variants.append(check)
     description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
-    return UnionCheck(at, description, tuple(variants))
+    return UnionCheck(at, description, tuple(variants), _labels(shape, at, p))
 
 
 def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
@@ -444,13 +448,16 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
         tried = At(at.value, '""', p.unique(f"{at.value.rstrip('_')}_variant_{n}"))
         variants.append(_check(variant, tried, (), p) or ScalarCheck(tried, '""', "const", "True"))
     description = p.literal(describe(shape), f"_{_stem(at, p)}_EXPECTED")
-    many = p.literal("matches more than one of: " + describe(shape), f"_{_stem(at, p)}_MANY") \
-        if shape.exclusive else None
+    labels = _labels(shape, at, p)
     tail = ",)" if len(variants) == 1 else ")"  # a trailing comma black would explode
     lists = "(" + ", ".join(v.at.problems for v in variants) + tail
+    many = None
+    if shape.exclusive:
+        p.use("_matched")
+        many = f"_matched({labels}, {', '.join(v.at.problems for v in variants)})"
     passed = " + ".join(f"(not {v.at.problems})" for v in variants)
-    check = OneOfCheck(at, description, tuple(variants), p.unique("accepted"), passed, many,
-                       lists=lists)  # fmt: skip
+    check = OneOfCheck(at, description, tuple(variants), labels, p.unique("accepted"), passed,
+                       many, lists=lists)  # fmt: skip
     tagged = shape.discriminator
     if tagged is None:
         return check
@@ -458,6 +465,21 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
     tags = "{" + ", ".join(f"{pyrepr(t)}: {i}" for t, i in tagged.mapping) + "}"
     return replace(check, tag=p.unique("tag"), property=pyrepr(tagged.property),
                    tags=p.constant(f"_{_stem(at, p)}_TAGS", tags), nested=at.path != '""')
+
+
+def _labels(shape: Union, at: At, p: _Planner) -> str:
+    """A constant naming each variant for messages: an object by its schema's name, any
+    other shape as ``describe`` says it (``("Cat", "Dog", "a string")``)."""
+    names = [_label(v.name if isinstance(v, Ref) else describe(v)) for v in shape.variants]
+    tail = ",)" if len(names) == 1 else ")"
+    return p.constant(f"_{_stem(at, p)}_VARIANTS", "(" + ", ".join(map(pyrepr, names)) + tail)
+
+
+LABEL_WIDTH = 60  # a variant's label, so a tuple of them fits the generated lines
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 3] + "..."
 
 
 def _container(
@@ -672,13 +694,12 @@ def describe(shape: Shape) -> str:
         case Emptyable():
             return describe(shape.shape) + " or ''"
         case Union():
-            parts = list(dict.fromkeys(describe(v) for v in shape.variants))
+            parts = list(dict.fromkeys(_described_variants(shape)))
             return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
         case Enum() if not shape.open:
             return "one of " + ", ".join(repr(v) for v in enum_values(shape))
         case Const():
-            shown = ["null" if v is None else str(v).lower() if isinstance(v, bool) else repr(v)
-                     for v in shape.values]  # fmt: skip
+            shown = [_const_text(v) for v in shape.values]
             return "one of " + ", ".join(shown) if len(shown) != 1 else "".join(shown)
         case String() | Enum():
             return "a string"
@@ -700,6 +721,35 @@ def describe(shape: Shape) -> str:
             return "anything"
         case _:
             assert_never(shape)
+
+
+def _described_variants(shape: Union) -> list[str]:
+    """Each variant described; the values of closed enums and consts as one "one of" list
+    (a union of single values reads ``one of 'ar', 'bg'``, not ``one of 'ar', one of 'bg'``)."""
+    values: list[str] = []
+    parts: list[str] = []
+    for variant in shape.variants:
+        if isinstance(variant, Enum) and not variant.open:
+            found = [repr(v) for v in enum_values(variant)]
+        elif isinstance(variant, Const):
+            found = [_const_text(v) for v in variant.values]
+        else:
+            parts.append(describe(variant))
+            continue
+        if found and not values:
+            parts.append(_VALUES)  # where the values go, among the other variants
+        values += found
+    unique = list(dict.fromkeys(values))
+    shown = "one of " + ", ".join(unique) if len(unique) > 1 else "".join(unique)
+    return [shown if part == _VALUES else part for part in parts]
+
+
+_VALUES = "\0values"
+
+
+def _const_text(value: Scalar) -> str:
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) \
+        else repr(value)
 
 
 def _frozenset(values: Iterable[str]) -> str:

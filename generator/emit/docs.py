@@ -8,25 +8,24 @@ human-readable types, example calls, error classes, and descriptions made safe
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
+from typing import assert_never
 
 import jinja2
 
 from generator.emit.examples import call_path, call_text, example_call
 from generator.emit.page import Header, Planned, render_files, render_pages
 from generator.emit.python import (
-    TypeWriter,
-    class_names,
     method_text,
     object_shape,
     success_responses,
     typed_shape,
 )
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
+from generator.emit.shape_text import Typer
 from generator.memo import operation_keys
 from generator.model.naming import file_stem
 from generator.model.shapes import (
@@ -35,10 +34,13 @@ from generator.model.shapes import (
     Array,
     Binary,
     Boolean,
+    Const,
     Emptyable,
     Enum,
+    Field,
     Integer,
     Map,
+    Null,
     Number,
     Object,
     Operation,
@@ -65,10 +67,16 @@ class Row:
     required: bool
     clearable: bool
     description: Text
+    default: str = ""  # the schema's ``default`` as JSON text ("" when it gives none)
+    deprecated: bool = False
 
     @property
     def name_md(self) -> str:
         return code_span(self.name)
+
+    @property
+    def default_md(self) -> str:
+        return code_span(self.default)
 
     @property
     def type_md(self) -> str:
@@ -83,73 +91,6 @@ class Row:
         return "; ".join(plain_markdown(c) for c in self.constraints)
 
 
-class Typer:
-    """Human-readable type text and constraints of shapes, with the API's class names."""
-
-    def __init__(self, api: Api) -> None:
-        self.api = api
-        self.names = class_names(api)
-        self.writer = TypeWriter(self.names)
-
-    def type_text(self, shape: Shape) -> str:
-        match shape:
-            case String() | Enum() | Integer():
-                return _scalar_text(shape)
-            case Number():
-                return "number" + (f" ({shape.format})" if shape.format else "")
-            case Array():
-                return f"array of {self._inner(shape.items)}"
-            case Map():
-                return f"map of {self._inner(shape.values)}"
-            case Union():
-                return " or ".join(self._inner(v) for v in shape.variants)
-            case Emptyable():
-                return f'{self.type_text(shape.shape)} or "" to clear'
-            case Ref():
-                return f"object {self.names.get(shape.name, shape.name)}"
-        return {Boolean: "boolean", Binary: "file", AnyShape: "any"}.get(type(shape), "any")
-
-    def _inner(self, shape: Shape) -> str:
-        text = self.type_text(shape)
-        return f"({text})" if isinstance(shape, Union | Emptyable) else text
-
-    def constraints(self, shape: Shape, prefix: str = "") -> list[str]:
-        match shape:
-            case Emptyable():
-                return self.constraints(shape.shape, prefix)
-            case Union():
-                return [c for v in shape.variants for c in self.constraints(v, prefix)]
-            case Array():
-                return self.constraints(shape.items, prefix + "items: ")
-            case Map():
-                return self.constraints(shape.values, prefix + "values: ")
-            case String() | Enum():
-                return [prefix + c for c in _string_constraints(shape)]
-        return []
-
-
-def _scalar_text(shape: String | Enum | Integer) -> str:
-    if isinstance(shape, Integer):
-        return "integer (unix time)" if shape.format == "unix-time" else "integer"
-    notes = [f"max {shape.max_length}"] if shape.max_length is not None else []
-    if isinstance(shape, Enum):
-        return ("open enum" if shape.open else "enum") + (f" ({notes[0]})" if notes else "")
-    notes = ([shape.format] if shape.format else []) + notes
-    return "string" + (f" ({', '.join(notes)})" if notes else "")
-
-
-def _string_constraints(shape: String | Enum) -> list[str]:
-    found = [f"max length {shape.max_length}"] if shape.max_length is not None else []
-    if isinstance(shape, Enum):
-        found.append("one of " + ", ".join(json.dumps(v, ensure_ascii=False) for v in shape.values))
-        if shape.open:
-            found.append("other strings accepted (open enum)")
-    else:
-        found += [f"format {shape.format}"] if shape.format else []
-        found += [f"pattern {shape.pattern}"] if shape.pattern else []
-    return found
-
-
 def parameter_rows(op: Operation, typer: Typer) -> list[Row]:
     params = (*op.path_params, *op.query_params, *op.header_params)
     return [
@@ -159,6 +100,19 @@ def parameter_rows(op: Operation, typer: Typer) -> list[Row]:
 
 
 def _row(name: str, where: str, shape: Shape, *, required: bool, text: str, typer: Typer) -> Row:
+    return _described(name, where, shape, required=required, text=text, typer=typer)
+
+
+def _field_row(name: str, where: str, f: Field, typer: Typer) -> Row:
+    """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations)."""
+    return _described(name, where, f.shape, required=f.required, text=f.description,
+                      typer=typer, default=f.default, deprecated=f.deprecated)
+
+
+def _described(
+    name: str, where: str, shape: Shape, *, required: bool, text: str, typer: Typer,
+    default: str = "", deprecated: bool = False,
+) -> Row:  # fmt: skip
     return Row(
         name=name,
         location=where,
@@ -168,6 +122,8 @@ def _row(name: str, where: str, shape: Shape, *, required: bool, text: str, type
         required=required,
         clearable=isinstance(shape, Emptyable),
         description=Text.of(text),
+        default=default,
+        deprecated=deprecated,
     )
 
 
@@ -185,7 +141,7 @@ def body_rows(op: Operation, typer: Typer) -> list[Row]:
 def _field_rows(obj: Object, prefix: str, typer: Typer, seen: tuple[str, ...]) -> Iterator[Row]:
     for f in obj.fields:
         name = prefix + f.wire_name
-        yield _row(name, "body", f.shape, required=f.required, text=f.description, typer=typer)
+        yield _field_row(name, "body", f, typer)
         nested_objects = dict.fromkeys(_nested_objects(f.shape, typer.api))
         for suffix, nested in nested_objects:
             if nested.name not in seen and len(seen) < MAX_DEPTH:
@@ -208,6 +164,11 @@ def _nested_objects(shape: Shape, api: Api, suffix: str = "") -> Iterator[tuple[
             yield from _nested_objects(shape.items, api, suffix + "[]")
         case Map():
             yield from _nested_objects(shape.values, api, suffix + ".<key>")
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape():  # fmt: skip
+            pass  # no object inside
+        case _:
+            assert_never(shape)
 
 
 def signature(op: Operation, typer: Typer) -> str:
@@ -240,8 +201,7 @@ def returns(op: Operation, typer: Typer) -> Returns:
     shape = typed_shape(typed[0])
     assert shape is not None
     obj = object_shape(typer.api, shape)
-    rows = tuple(_row(f.wire_name, "response", f.shape, required=f.required, text=f.description,
-                      typer=typer) for f in obj.fields) if obj else ()  # fmt: skip
+    rows = tuple(_field_row(f.wire_name, "response", f, typer) for f in obj.fields) if obj else ()
     return Returns(text.returns, typed[0].media_type, typer.type_text(shape), rows)
 
 

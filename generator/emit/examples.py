@@ -13,19 +13,22 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from generator.emit.python import object_shape
 from generator.model.shapes import (
+    AnyShape,
     Api,
     Array,
     Binary,
     Boolean,
     Bounds,
+    Const,
     Emptyable,
     Enum,
     Integer,
     Map,
+    Null,
     Number,
     Operation,
     Parameter,
@@ -93,8 +96,18 @@ def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = (), *, name: s
             return example_value(shape.shape, api, seen, name=name)
         case Ref():
             return _object_example(shape, api, seen)
-    literals = {Boolean: "True", Binary: 'open("file.bin", "rb")'}
-    return literals.get(type(shape), '"value"')
+        case Boolean():
+            return "True"
+        case Binary():
+            return 'open("file.bin", "rb")'
+        case Null():
+            return "None"
+        case Const():
+            return python_literal(shape.values[0]) if shape.values else "None"
+        case AnyShape():
+            return '"value"'
+        case _:
+            assert_never(shape)
 
 
 def python_literal(value: Any) -> str:
@@ -191,7 +204,7 @@ def example_call(op: Operation, api: Api) -> str:
     """``client.customers.update("customer_123", email="jenny@example.com", ...)``: the path
     parameters as ids made from their names, the required arguments, and the first
     ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
-    args = [json.dumps(f"{p.python_name}_123") for p in op.path_params]
+    args = [json.dumps(f"{p.python_name.strip('_')}_123") for p in op.path_params]
     keywords = keyword_arguments(op, api)
     chosen = [a for a in keywords if a.required]
     chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]

@@ -1,7 +1,8 @@
 """Format generated Python with black, spread over processes when there are many lines.
 
 The result depends only on the input text: black is deterministic, and pieces are put
-back in the order they came in whatever the worker count.
+back in the order they came in whatever the worker count. black is imported on first use:
+a run whose pieces are all kept or laid out (``emit/layout.py``) never loads it.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 from zlib import crc32
 
-import black
-from black.mode import TargetVersion
+if TYPE_CHECKING:
+    import black
 
 LINE_LENGTH = 100  # the generated project's pyproject.toml says the same
-MODE = black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
 PARALLEL_LINES = 4000  # below this many lines in all, one process is faster than a pool
 PIECE_LINES = 1500  # a module longer than this is formatted in pieces of about this size
 _TOP_LEVEL = re.compile(r"\n\n\n+(?=(?:async def|def|class) )")
@@ -115,10 +117,21 @@ def format_chunk(jobs: Sequence[Job]) -> list[Result]:
     return [(path, i, *format_one(path, text)) for path, i, text in jobs]
 
 
+@cache
+def black_mode() -> black.Mode:
+    """black's mode for generated code: its line length, Python 3.11."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
+
+
 def format_one(path: str, text: str) -> tuple[str, str | None]:
     """(formatted text, None), or (text, the reason black gave) when black fails on it."""
+    import black
+
     try:
-        return black.format_str(text, mode=MODE), None
+        return black.format_str(text, mode=black_mode()), None
     except black.parsing.InvalidInput as exc:
         return text, str(exc).splitlines()[0] if str(exc) else "cannot parse"
     except Exception as exc:  # black's own errors (unstable formatting and the like)

@@ -3,7 +3,7 @@
 The files are written to a temporary folder and formatted by one ``ruff format`` run
 (ruff formats in parallel itself), with ``--isolated`` so no configuration around the
 output changes the result: line length 100, Python 3.11, double quotes, magic trailing
-commas respected, as black's ``MODE`` in ``format.py``.
+commas respected, as black's ``black_mode()`` in ``format.py``.
 """
 
 from __future__ import annotations

@@ -238,21 +238,31 @@ def _is_operand_end(leaf: Leaf | None) -> bool:
 
 
 def classify(leaves: list[Leaf]) -> None:
-    """Bracket roles, unary operators and varargs, as black's tree would know them."""
+    """Bracket roles, unary operators and varargs, as black's tree would know them.
+
+    A trailing comma is magic (black explodes its brackets) but in a one-tuple, as
+    black's ``Line.has_magic_trailing_comma`` has it: ``("metadata",)`` is laid out.
+    """
     stack: list[Leaf] = []
+    commas: list[int] = []  # the commas directly inside each open bracket
     previous: Leaf | None = None
     for leaf in leaves:
         if leaf.kind in OPENING:
             operand = _is_operand_end(previous)
             leaf.parent = "trailer" if operand and leaf.kind != "{" else "atom"
             stack.append(leaf)
+            commas.append(0)
         elif leaf.kind in CLOSING:
             if not stack or MATCHING[leaf.kind] != stack[-1].kind:
                 raise Unsupported("unbalanced brackets")
             leaf.opening = stack.pop()
             leaf.parent = leaf.opening.parent
-            if previous is not None and previous.kind == ",":
+            inner = commas.pop()
+            one_tuple = leaf.kind == ")" and leaf.parent == "atom" and inner == 1
+            if previous is not None and previous.kind == "," and not one_tuple:
                 raise Unsupported("magic trailing comma")
+        elif leaf.kind == "," and commas:
+            commas[-1] += 1
         elif leaf.kind in ("*", "**", "/", "-", "+", "~") and not _is_operand_end(previous):
             if leaf.kind in ("*", "**", "/"):
                 leaf.vararg = True

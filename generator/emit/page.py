@@ -27,18 +27,24 @@ from generator.layouts import DEFAULT_LAYOUT, Layout, is_layout
 from generator.memo import memoised, operation_keys
 from generator.model.naming import file_stem
 from generator.model.shapes import (
+    AnyShape,
     Api,
     Array,
+    Binary,
     Boolean,
+    Const,
+    Emptyable,
     Enum,
     Integer,
     Map,
+    Null,
     Number,
     Operation,
     Ref,
     Response,
     Shape,
     String,
+    Union,
 )
 from generator.model.to_schema import body_schema
 
@@ -313,8 +319,12 @@ def page_type(shape: Shape) -> str:
             return "string"
         case Map() | Ref():
             return "object"
-    names = {Integer: "integer", Number: "number", Boolean: "boolean", Array: "array"}
-    return names.get(type(shape), "")
+        case Integer() | Number() | Boolean() | Array():
+            return shape.kind
+        case Null() | Const() | Union() | Emptyable() | Binary() | AnyShape():
+            return ""  # no one type (or none a page names)
+        case _:
+            assert_never(shape)
 
 
 # --------------------------------------------------------------------------- files

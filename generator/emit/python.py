@@ -12,12 +12,12 @@ import html
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal, assert_never
 
 from generator.emit.streams import event_shapes, stream_kind
-from generator.memo import object_refs, shape_refs
 from generator.model.naming import class_name
+from generator.model.refs import object_refs, shape_refs
 from generator.model.shapes import (
     AnyShape,
     Api,
@@ -88,6 +88,19 @@ def pyrepr(text: str) -> str:
         body = literal[1:-1].replace("\\'", "'").replace('"', '\\"')
         return f'"{body}"'
     return literal
+
+
+def pattern_literal(pattern: str) -> str:
+    """A regular expression as a Python literal: raw (``r"..."``) where a raw string can hold
+    it (no quote or line break, no backslash at the end), else ``pyrepr``."""
+    raw_safe = not re.search(r'["\n\r]', pattern) and not pattern.endswith("\\")
+    return f'r"{pattern}"' if raw_safe else pyrepr(pattern)
+
+
+def tuple_literal(texts: Iterable[str]) -> str:
+    """``("a", "b")``: a tuple of strings as Python text."""
+    items = [pyrepr(t) for t in texts]
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
@@ -315,9 +328,18 @@ def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozen
     return "**{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in items) + "}"
 
 
+DICT_ENTRY_INDENT = 16  # an entry of a method's body or query dict, one a line
+
+
 def dict_expr(pairs: Iterable[tuple[str, str]]) -> str:
-    """A dict display ``{"wire": python_name, ...}``."""
-    return "{" + ", ".join(f"{pyrepr(k)}: {v}" for k, v in pairs) + "}"
+    """A dict display ``{"wire": python_name, ...}``; a value in parentheses where its entry
+    would be longer than a line, so that the formatter can split it (black and ruff alike)."""
+    entries = []
+    for key, value in pairs:
+        entry = f"{pyrepr(key)}: {value}"
+        too_long = DICT_ENTRY_INDENT + len(entry) + 1 > LINE_LENGTH
+        entries.append(f"{pyrepr(key)}: ({value})" if too_long else entry)
+    return "{" + ", ".join(entries) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,27 +400,14 @@ def parameter(name: str, annotation: str, default: str | None = None) -> str:
     """``name: annotation = default``; the annotation in parentheses when the line is too long.
 
     That is where black puts them around a union; ruff keeps them there but would split the
-    union at ``|`` instead, so writing them here gives both formatters the same output.
+    union at ``|`` instead, so writing them here gives both formatters the same output (and
+    a long name of one type, which neither can split, a line of its own).
     """
     tail = f" = {default}" if default is not None else ""
     line = f"{name}: {annotation}{tail},"
-    if PARAMETER_INDENT + len(line) > LINE_LENGTH and is_union(annotation):
+    if PARAMETER_INDENT + len(line) > LINE_LENGTH:
         return f"{name}: ({annotation}){tail}"
     return f"{name}: {annotation}{tail}"
-
-
-_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[\[\]]| \| ")
-
-
-def is_union(annotation: str) -> bool:
-    """True when ``annotation`` is ``A | B`` at its top level (not only inside brackets)."""
-    depth = 0
-    for token in _TOKENS.findall(annotation):
-        if token in ("[", "]"):
-            depth += 1 if token == "[" else -1
-        elif token == " | " and depth == 0:
-            return True
-    return False
 
 
 def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
@@ -421,7 +430,9 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
     paged = op.paging is not None and not has_body
     names = _Locals(args.taken)
-    lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers)
+    whole_required = op.body is not None and op.body.required
+    lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
+                        whole_required=whole_required)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
     path = pyrepr(op.path)
@@ -495,7 +506,7 @@ def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     return " | ".join(unique(parts)) if parts else writer.any()
 
 
-# The runtime's `_TEXT_MEDIA` (templates/runtime/_base.py.jinja): the bodies it gives as `str`.
+# The bodies the runtime gives as `str` (its `_TEXT_MEDIA`, written from this one).
 TEXT_MEDIA = re.compile(
     r"text/.*|application/(?:[\w.-]+\+)?(?:xml|yaml|x-yaml|javascript|x-www-form-urlencoded)",
     re.IGNORECASE,
@@ -590,12 +601,14 @@ def _body_args(
 
 def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
-    query: list[tuple[str, str]], headers: list[tuple[str, str]],
+    query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
 ) -> list[str]:  # fmt: skip
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
-    if whole is not None:
+    if whole is not None and whole_required:
+        lines.append(f"{names.body} = {whole}")
+    elif whole is not None:
         lines.append(f"{names.body} = None if isinstance({whole}, NotGiven) else {whole}")
     elif body is not None:
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
@@ -653,7 +666,8 @@ def paging_expr(paging: Paging) -> str:
     return f"PagingSpec({', '.join([pyrepr(paging.style), *given])})"
 
 
-PAGING_FIELDS = ("parameter", "next", "items", "size", "backward", "has_more")
+# The runtime's `PagingSpec` after its `style` (written from this): `Paging` but its `reason`.
+PAGING_FIELDS = tuple(f.name for f in fields(Paging) if f.name not in ("style", "reason"))
 
 
 def style_token(wire: WireStyle) -> str:
@@ -776,8 +790,26 @@ def negated(test: str) -> str:
     """The Python expression that is true where ``test`` is false.
 
     ``type(x) is bool`` becomes ``type(x) is not bool`` (pycodestyle E714); any other test is
-    wrapped as ``not (test)``.
+    wrapped as ``not (test)``, once (a test already in parentheses is not wrapped again).
     """
+    if _enclosed(test):
+        return negated(test[1:-1])
     identity = _IDENTITY_TEST.match(test)
     return f"{identity[1]} is not {identity[2]}" if identity else f"not ({test})"
+
+
+def _enclosed(test: str) -> bool:
+    """Whether ``test`` is one parenthesised expression, ``(a or b)`` (not ``(a) or (b)``):
+    ``not`` then needs no parentheses of its own (pyupgrade UP034)."""
+    if not test.startswith("("):
+        return False
+    depth = 0
+    for token in _BRACKETS.finditer(test):
+        depth += 1 if token[0] in "([{" else -1 if token[0] in ")]}" else 0
+        if depth == 0:
+            return token.end() == len(test)
+    return False
+
+
+_BRACKETS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[()\[\]{}]")
 

@@ -17,6 +17,7 @@ Templates (``make_environment`` searches user folders first, then the built-in `
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,8 @@ from generator.emit.docs import render_docs
 from generator.emit.environment import header_line, is_html, make_environment
 from generator.emit.overlays import overlay_files
 from generator.emit.python import (
+    PAGING_FIELDS,
+    TEXT_MEDIA,
     MethodText,
     TypeWriter,
     auth_doc,
@@ -41,13 +44,16 @@ from generator.emit.python import (
     import_lines,
     member_key,
     method_text,
+    pattern_literal,
     pyrepr,
     style_token,
+    tuple_literal,
 )
 from generator.emit.readme import readme_context
 from generator.emit.validators import render_validators
 from generator.memo import memoised, operation_keys
-from generator.model.naming import attribute_name, class_name
+from generator.model.naming import abbreviated, attribute_name, class_name
+from generator.model.paging import ITEM_FIELDS
 from generator.model.shapes import Api, Object, Operation
 
 PACKAGE_FILES = {  # template → output path ("{pkg}" is the package folder)
@@ -101,6 +107,18 @@ def base_context(api: Api, source_label: str) -> dict[str, Any]:
         "generator_version": __version__,
         "source": source_label,
         **conventions_context(api),
+        **shared_constants(),
+    }
+
+
+def shared_constants() -> dict[str, Any]:
+    """Rules the runtime modules apply that the generator also reads, as literals: one
+    definition each (the media types given as text, a list response's item fields, the
+    fields of a ``PagingSpec``)."""
+    return {
+        "text_media": pattern_literal(TEXT_MEDIA.pattern),
+        "item_fields": tuple_literal(ITEM_FIELDS),
+        "paging_fields": PAGING_FIELDS,
     }
 
 
@@ -176,9 +194,20 @@ def pep440_version(version: str) -> str:
     return version if re.fullmatch(r"\d+(\.\d+){0,3}", version) else "0.1.0"
 
 
+RESOURCE_NAME_LIMIT = 56
+"""The longest resource class name before its hash suffix: ``return Async<name>WithRawResponse(``
+then fits a 100-character line (eight spaces in)."""
+
+
 def resource_class(path: tuple[str, ...], is_async: bool = False) -> str:
-    """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path."""
-    name = class_name("_".join((*path, "resource")))
+    """``CustomersSourcesResource`` / ``AsyncCustomersSourcesResource`` for a resource path;
+    a long one ``abbreviated``, with a digest of the whole path that keeps it unique."""
+    snake = "_".join((*path, "resource"))
+    short = abbreviated(snake, RESOURCE_NAME_LIMIT)
+    if short != snake:
+        digest = hashlib.sha1(snake.encode()).hexdigest()[:6]
+        short = f"{short.removesuffix('_resource')}_{digest}_resource"
+    name = class_name(short)
     return f"Async{name}" if is_async else name
 
 

@@ -27,8 +27,9 @@ import jinja2
 
 from generator.emit.checks import HELPERS, Chunk, FunctionPlan, object_plan, operation_plan
 from generator.emit.python import request_shapes
-from generator.memo import memoised, operation_refs, shape_key
+from generator.memo import memoised, shape_key
 from generator.model.naming import abbreviated, python_identifier
+from generator.model.refs import operation_refs
 from generator.model.shapes import Api, Object, Operation
 
 MODULE_TEMPLATE = "package/_validators.py.jinja"

@@ -24,22 +24,31 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, get_args
+from typing import Any, assert_never, get_args
 
 from generator.diagnostics import Reporter
 from generator.model.naming import python_identifier
 from generator.model.shapes import (
+    AnyShape,
     Api,
     Array,
     Auth,
+    Binary,
+    Boolean,
+    Const,
     Emptyable,
     Encoding,
+    Enum,
+    Integer,
     Map,
+    Null,
+    Number,
     Object,
     Operation,
     Parameter,
     Ref,
     Shape,
+    String,
     StyleName,
     Union,
     WireStyle,
@@ -76,15 +85,20 @@ def wire_style(style: str, explode: bool | None, default: WireStyle) -> WireStyl
 
 def nests(shape: Shape, objects: Mapping[str, Object]) -> bool:
     """Whether a field of this shape holds an object somewhere (not only scalars)."""
-    if isinstance(shape, Ref | Map):
-        return True
-    if isinstance(shape, Array):
-        return nests(shape.items, objects)
-    if isinstance(shape, Union):
-        return any(nests(v, objects) for v in shape.variants)
-    if isinstance(shape, Emptyable):
-        return nests(shape.shape, objects)
-    return False
+    match shape:
+        case Ref() | Map():
+            return True
+        case Array():
+            return nests(shape.items, objects)
+        case Union():
+            return any(nests(v, objects) for v in shape.variants)
+        case Emptyable():
+            return nests(shape.shape, objects)
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape():  # fmt: skip
+            return False
+        case _:
+            assert_never(shape)
 
 
 def api_wire(

@@ -218,9 +218,16 @@ def resource_method(
     return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
 
 
+VALIDATOR_NAME_LIMIT = 60
+"""The longest validator name: a resource method's ``problems := _validators.<name>(`` then fits
+a 100-character line (twelve spaces in)."""
+
+
 def validator_name(resource: tuple[str, ...], method_name: str) -> str:
-    """The name of an operation's validator: resource path and method, ``customers_update``."""
-    return python_identifier("_".join((*resource, method_name)), fallback="op")
+    """The name of an operation's validator: resource path and method, ``customers_update``;
+    a long one ``abbreviated`` (not unique by itself: callers number clashes)."""
+    name = python_identifier("_".join((*resource, method_name)), fallback="op")
+    return abbreviated(name, VALIDATOR_NAME_LIMIT)
 
 
 def file_stem(name: str) -> str:

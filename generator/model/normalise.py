@@ -81,9 +81,9 @@ _PAGE_TYPES: dict[str, Shape] = {
     "integer": Integer(),
     "number": Number(),
     "boolean": Boolean(),
-    "array": Array(AnyShape()),
-    "object": Map(AnyShape()),
-    "": AnyShape(),
+    "array": Array(AnyShape("absent")),
+    "object": Map(AnyShape("absent")),
+    "": AnyShape("absent"),
 }
 _LOCATIONS = ("path", "query", "header")
 
@@ -252,13 +252,20 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
         return None
     media_type = raw.media_type or _default_media_type(raw, reporter)
     if raw.schema is None:
-        return Body(media_type, AnyShape())
+        return Body(media_type, AnyShape("absent"), required=_body_required(raw))
     schema = raw.schema
     if media_type.split(";")[0].strip().lower() == MULTIPART:
         schema = _file_or_text(schema)
     shape = reader.shape(schema, "", ())
-    required = isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
-    return Body(media_type, shape, required=required)
+    return Body(media_type, shape, required=_body_required(raw))
+
+
+def _body_required(raw: RawPage) -> bool:
+    """Whether the body must be sent: OpenAPI's ``requestBody.required``; a page does not
+    say, so there a body whose schema lists required properties is required."""
+    if raw.declared:
+        return raw.body_required
+    return isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
 
 
 def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
@@ -431,7 +438,7 @@ def _parameter_shape(
     if shape is None:
         reporter.warning(file, p.line, f"parameter '{p.name}' has unknown type '{p.type}'; "
                          "any value is accepted", code="parameter-type")
-        return AnyShape()
+        return AnyShape("unchecked")
     return shape
 
 
@@ -474,13 +481,22 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
     wanted = {op.operation_id: resource_method(op.method, op.path, collections, paths[op.path])
               for op in operations}
     placed = unique_methods(wanted)
-    return [_placed(op, *placed[op.operation_id]) for op in operations]
+    taken: set[str] = set()
+    return [_placed(op, *placed[op.operation_id], taken) for op in operations]
 
 
-def _placed(op: Operation, resource: tuple[str, ...], method_name: str) -> Operation:
-    """``op`` on its resource, with its method name and (for a body or query) validator's."""
-    validated = op.body is not None or bool(op.query_params)
-    validator = validator_name(resource, method_name) if validated else ""
+def _placed(
+    op: Operation, resource: tuple[str, ...], method_name: str, taken: set[str]
+) -> Operation:
+    """``op`` on its resource, with its method name and (for a body or query) validator's,
+    numbered where an abbreviated one clashes with one ``taken``."""
+    validator = ""
+    if op.body is not None or op.query_params:
+        base = validator = validator_name(resource, method_name)
+        n = 2
+        while validator in taken:
+            validator, n = f"{base}_{n}", n + 1
+        taken.add(validator)
     return replace(op, resource=resource, method_name=method_name, validator=validator)
 
 

@@ -180,7 +180,7 @@ class Reader:
         if self.depth >= MAX_INLINE_DEPTH:
             self.warn(f"schema nested more than {MAX_INLINE_DEPTH} levels inside one property; "
                       "any value is accepted here", ptr, "too-deep")
-            return AnyShape()
+            return AnyShape("unchecked")
         self.depth += 1
         try:
             return self._target(s, ptr, path, open_enum)
@@ -216,7 +216,7 @@ class Reader:
             if s is True:
                 return AnyShape()
             self.warn(f"schema is not an object: {_short(s)}", ptr, "bad-schema")
-            return AnyShape()
+            return AnyShape("unchecked")
         if isinstance(s.get("$ref"), str):
             ref = s["$ref"]
             if ref in self.recursive or not self.definitions:
@@ -228,7 +228,7 @@ class Reader:
         if "allOf" in s:
             merged = self._all_of(s, ptr)
             if merged is None:
-                return AnyShape()
+                return AnyShape("unchecked")
             if isinstance(merged.get("$ref"), str):  # a branch that refers back (a cycle)
                 return self._shape(merged, ptr, path, open_enum)
             s = merged
@@ -240,10 +240,13 @@ class Reader:
     def _cycle(self, ref: str, ptr: str) -> Shape:
         if self.recursive.get(ref):
             return Ref(recursive_key(ref))
-        reason = "points back to a schema that is not an object" if ref in self.recursive else \
-            "is not resolved"
-        self.warn(f"$ref {ref!r} {reason}; any value is accepted here", ptr, "recursive-ref")
-        return AnyShape()
+        if ref not in self.recursive:  # no definitions at all: a $ref that does not resolve
+            self.warn(f"$ref {ref!r} is not resolved; any value is accepted here", ptr,
+                      "bad-ref")
+            return AnyShape("unchecked")
+        self.warn(f"$ref {ref!r} points back to a schema that is not an object; any value is "
+                  "accepted here", ptr, "recursive-ref")
+        return AnyShape("unchecked")
 
     def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
         """A ``$ref``'s target, read once; a target being read (a cycle) is a ``Ref`` to it."""
@@ -255,14 +258,14 @@ class Reader:
         if target is None:
             self.warn(f"unresolvable $ref {ref!r}; any value is accepted here", f"{ptr}/$ref",
                       "bad-ref")
-            return AnyShape()
+            return AnyShape("unchecked")
         if key in registry.reading:
             if _is_object(target):
                 registry.recursive.add(key)
                 return Ref(ref_key(key))
             self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
                       "here", f"{ptr}/$ref", "recursive-ref")
-            return AnyShape()
+            return AnyShape("unchecked")
         registry.reading.add(key)
         self.pending = key if _is_object(target) or _is_all_of(target) else None
         try:
@@ -313,7 +316,7 @@ class Reader:
         branches = s[key]
         if not isinstance(branches, list) or not branches:
             self.warn(f"'{key}' is not a non-empty list", f"{ptr}/{key}", "bad-schema")
-            return AnyShape()
+            return AnyShape("unchecked")
         rest = {k: v for k, v in s.items()
                 if (k not in UNION_SIBLINGS_IGNORED and not k.startswith("x-")) or k == "anyOf"}
         if key == "anyOf":
@@ -327,7 +330,7 @@ class Reader:
             where = f"{ptr}/{key}/{i}"
             merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
                 else branch
-            shape = AnyShape() if merged is None else self.shape(
+            shape = AnyShape("unchecked") if merged is None else self.shape(
                 merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
             shapes.append((i, shape))
         return self._union_shape(s, ptr, key, [sh for _, sh in shapes], branches,
@@ -396,7 +399,7 @@ class Reader:
     ) -> Shape:  # fmt: skip
         if not isinstance(values, list):
             self.warn(f"'{key}' is not a list", f"{ptr}/{key}", "bad-schema")
-            return AnyShape()
+            return AnyShape("unchecked")
         opened = open_enum or s.get("x-stripeBypassValidation") is True
         shape, dropped = enum_shape(values, types, s, opened)
         if dropped:
@@ -415,7 +418,7 @@ class Reader:
         if shape is None:
             self.warn(f"unknown type {_short(typ)}; any value is accepted here", f"{ptr}/type",
                       "unsupported")
-            return AnyShape()
+            return AnyShape("unchecked")
         return self._checked_pattern(shape, s, ptr)
 
     def _checked_pattern(self, shape: Shape, s: dict[str, Any], ptr: str) -> Shape:
@@ -436,18 +439,23 @@ class Reader:
             return self._object(s, ptr, path)
         if ARRAY_KEYS & set(s):
             return self._array(s, ptr, path)
+        if NOT_CHECKED & set(s):  # warned by ``_check_keys``
+            return AnyShape("unchecked")
         checked = sorted(set(s) & (KNOWN - {"type", "nullable"}))
         if checked:
             self.warn(f"{', '.join(checked)} without 'type' apply to some types only; not "
                       "checked", ptr, "not-checked")
-        return AnyShape()
+            return AnyShape("unchecked")
+        return AnyShape("schema")
 
     def _array(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
         items = s.get("items")
-        if "prefixItems" in s:
-            items = None
+        if "prefixItems" in s:  # warned as not checked: the items are any values
+            return Array(AnyShape("unchecked"), min_items=bounded_int(s, "minItems"),
+                         max_items=bounded_int(s, "maxItems"),
+                         unique_items=s.get("uniqueItems") is True)
         return Array(
-            AnyShape() if items is None else self.shape(items, f"{ptr}/items", path),
+            AnyShape("absent") if items is None else self.shape(items, f"{ptr}/items", path),
             min_items=bounded_int(s, "minItems"),
             max_items=bounded_int(s, "maxItems"),
             unique_items=s.get("uniqueItems") is True,
@@ -490,9 +498,9 @@ class Reader:
         props = {**props, **{r: {} for r in required if r not in props}}
         keys = self._keys(s, ptr, path)
         if not props and extra is not False and RECURSIVE not in s and named is None:
-            value = AnyShape() if extra in (None, True) else self.shape(
-                extra, f"{ptr}/additionalProperties", path)
-            return Map(value, keys)
+            if extra in (None, True):
+                return Map(AnyShape("absent" if extra is None else "schema"), keys)
+            return Map(self.shape(extra, f"{ptr}/additionalProperties", path), keys)
         extra_shape = None if extra in (None, True, False, {}) else self.shape(
             extra, f"{ptr}/additionalProperties", (*path, "\x00*"))
         title = s.get("title", "") if isinstance(s.get("title"), str) else ""

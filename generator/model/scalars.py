@@ -117,8 +117,8 @@ def enum_shape(
                                  if not any(same_json(v, w) for w in others[:i]))))
     if any(v is None for v in scalars):
         parts.append(Null())
-    if dropped:
-        parts.append(AnyShape())
+    if dropped:  # warned by the reader as not checked
+        parts.append(AnyShape("unchecked"))
     if not parts:
         return Const(()), dropped
     return union_of(parts), dropped

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.2"
+MODEL_VERSION = "2.3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,10 +185,22 @@ class Binary:
     kind: Literal["binary"] = "binary"
 
 
+AnyOrigin: TypeAlias = Literal["schema", "absent", "unchecked"]
+
+
 @dataclass(frozen=True, slots=True)
 class AnyShape:
-    """The page says nothing we can type (or something the model does not know)."""
+    """Any JSON value. ``origin`` says why:
 
+    - ``"schema"``: the source's schema admits any value (``{}``, ``true``, only annotations
+      such as ``description``): ``Any`` is exact.
+    - ``"absent"``: the source gives no schema here (an array without ``items``, an object
+      without ``additionalProperties``, a body or page parameter without a schema).
+    - ``"unchecked"``: the source's schema says something the model does not check (a
+      located warning names it): the client accepts more than the server.
+    """
+
+    origin: AnyOrigin = "schema"
     kind: Literal["any"] = "any"
 
 

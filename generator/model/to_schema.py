@@ -60,6 +60,13 @@ class _Writer:
         self.active: list[str] = []  # objects being written (outermost first)
         self.recursive: set[str] = set()  # of those, the ones met again inside themselves
 
+    def _given(self, shape: Shape) -> dict[str, Any] | None:
+        """The schema of an array's items or a map's values; ``None`` where the source gave
+        none (``AnyShape`` of origin ``"absent"``), so that the keyword is left out again."""
+        if isinstance(shape, AnyShape) and shape.origin == "absent":
+            return None
+        return self.schema(shape)
+
     def schema(self, shape: Shape) -> dict[str, Any]:
         match shape:
             case Ref():
@@ -69,12 +76,13 @@ class _Writer:
             case Union():
                 return self._union(shape)
             case Array():
-                return _sorted(items=self.schema(shape.items), maxItems=shape.max_items,
+                return _sorted(items=self._given(shape.items), maxItems=shape.max_items,
                                minItems=shape.min_items, type="array",
                                uniqueItems=True if shape.unique_items else None)
             case Map():
-                values = self.schema(shape.values)
-                return {"additionalProperties": values, **self._keys(shape.keys), "type": "object"}
+                values = self._given(shape.values)
+                extra = {} if values is None else {"additionalProperties": values}
+                return {**extra, **self._keys(shape.keys), "type": "object"}
             case (String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary()
                   | AnyShape()):  # fmt: skip
                 return _scalar(shape)
@@ -217,6 +225,13 @@ class _DefsWriter(_Writer):
     def __init__(self, objects: Mapping[str, Object]) -> None:
         super().__init__(objects)
         self.defs: dict[str, dict[str, Any]] = {}
+
+    def _given(self, shape: Shape) -> dict[str, Any] | None:
+        """The schema of an array's items or a map's values; ``None`` where the source gave
+        none (``AnyShape`` of origin ``"absent"``), so that the keyword is left out again."""
+        if isinstance(shape, AnyShape) and shape.origin == "absent":
+            return None
+        return self.schema(shape)
 
     def schema(self, shape: Shape) -> dict[str, Any]:
         if not isinstance(shape, Ref):

@@ -15,7 +15,7 @@ did not change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,10 +49,12 @@ __all__ = [
 def build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats | None = None,
     *, cache: Cache | None = None, progress: Progress | None = None,
-) -> dict[str, bytes]:  # fmt: skip
+) -> Mapping[str, bytes]:  # fmt: skip
     """The whole output tree for every (specs path, options) job, without writing it.
 
-    With an enabled ``cache``, unchanged work is reused (the output is the same either way).
+    With an enabled ``cache``, unchanged work is reused (the output is the same either way);
+    a replayed run's tree knows its files' digests before their contents are read
+    (``replay.StoredTree``).
     """
     cache = cache if cache is not None else Cache(None)
     progress = progress if progress is not None else Progress(enabled=False)
@@ -60,13 +62,15 @@ def build(
     if not cache.enabled:
         return _build(jobs, reporter, stats, Memo(None), progress)
     key = run_key(jobs)
-    replayed = replay(cache, key, reporter, stats)
-    if replayed is not None:
-        return replayed
-    start, apis = len(reporter.items), len(stats.apis)
-    files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
-    record(cache, key, files, reporter.items[start:], stats.apis[apis:])
-    return files
+
+    def cached_build(reporter: Reporter, stats: RunStats) -> dict[str, bytes]:
+        start, apis = len(reporter.items), len(stats.apis)
+        files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
+        record(cache, key, files, reporter.items[start:], stats.apis[apis:])
+        return files
+
+    replayed = replay(cache, key, reporter, stats, lambda: cached_build(Reporter(), RunStats()))
+    return replayed if replayed is not None else cached_build(reporter, stats)
 
 
 def conventions_summary(api: Api) -> str:

@@ -1,10 +1,11 @@
 """Run replay: a run whose inputs, options, templates and generator are all unchanged is
 answered from a manifest of the output's file hashes, without importing the scraper, the
-model, jinja or black at all."""
+model, jinja or black at all. The files' contents are read from the cache only when they
+are needed: an output folder that already holds them is recognised by their digests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from generator.cache import (
@@ -35,21 +36,57 @@ def run_key(jobs: Sequence[tuple[Path, Options]]) -> str:
     return digest(*parts)
 
 
-def replay(cache: Cache, key: str, reporter: Reporter, stats: RunStats) -> dict[str, bytes] | None:
-    """The output, diagnostics and stats of an identical earlier run, if all are cached."""
+class StoredTree(Mapping[str, bytes]):
+    """A replayed output tree: names and SHA-256 digests (hex) known at once, contents read
+    from the cache on first use. If any content is missing or damaged there, ``rebuild``
+    (a cold build of the same run) gives them all."""
+
+    def __init__(
+        self, digests: dict[str, str], cache: Cache, rebuild: Callable[[], dict[str, bytes]]
+    ) -> None:
+        self.digests: Mapping[str, str] = digests
+        self._cache = cache
+        self._rebuild = rebuild
+        self._files: dict[str, bytes] | None = None
+
+    def contents(self) -> dict[str, bytes]:
+        """Every file's bytes (read once)."""
+        if self._files is None:
+            files: dict[str, bytes] = {}
+            for rel, name in self.digests.items():
+                data = self._cache.get_blob(name)
+                if data is None:
+                    files = self._rebuild()
+                    break
+                files[rel] = data
+            self._files = files
+        return self._files
+
+    def __getitem__(self, rel: str) -> bytes:
+        return self.contents()[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.digests)
+
+    def __len__(self) -> int:
+        return len(self.digests)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.digests
+
+
+def replay(
+    cache: Cache, key: str, reporter: Reporter, stats: RunStats,
+    rebuild: Callable[[], dict[str, bytes]],
+) -> StoredTree | None:  # fmt: skip
+    """The output, diagnostics and stats of an identical earlier run, if it was recorded."""
     manifest = cache.get_object("runs", key)
     if not (isinstance(manifest, tuple) and len(manifest) == 3):
         return None
     names, items, apis = manifest
-    files: dict[str, bytes] = {}
-    for rel, name in names:
-        data = cache.get_blob(name)
-        if data is None:
-            return None
-        files[rel] = data
     reporter.items.extend(items)
     stats.apis.extend(apis)
-    return files
+    return StoredTree(dict(names), cache, rebuild)
 
 
 def record(

@@ -143,13 +143,15 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
     try:
         doc = json.loads(text) if is_json else yaml.load(text, Loader=_Loader)
     except json.JSONDecodeError as exc:
-        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax")
+        reporter.error(file, exc.lineno, f"not valid JSON: {exc.msg}", code="openapi-syntax",
+                       column=exc.colno)
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = getattr(exc, "problem", None) or str(exc)
-        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax")
+        reporter.error(file, line, f"not valid YAML: {problem}", code="openapi-syntax",
+                       column=column)
         return None
     version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
     if not version.startswith("3."):
@@ -311,6 +313,7 @@ class _Reader:
             schema_pointer=schema_pointer if schema is not None else "",
             lines={"operation": line},
             has_body=body_types,
+            body_required=self._body_required(op.get("requestBody"), ptr),
             encoding=encoding,
             bodies=bodies if len(bodies) > 1 else (),
             declared=True,
@@ -411,6 +414,11 @@ class _Reader:
                                  self.pointer_lines.line(where) if schema is not None else 0,
                                  _encoding(_dict(content).get("encoding"))))  # fmt: skip
         return tuple(found), True
+
+    def _body_required(self, raw: Any, ptr: str) -> bool:
+        """OpenAPI ``requestBody.required`` (``false`` when not given)."""
+        return raw is not None and _dict(self.refs.follow(raw, f"{ptr}/requestBody")).get(
+            "required") is True
 
     def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
         """``owner``'s ``content`` map, media type → media type object.

@@ -111,6 +111,7 @@ class RawPage:
     schema_pointer: str = ""  # the schema's JSON pointer in its document (OpenAPI input)
     lines: dict[str, int] = field(default_factory=dict)  # other places: "h1", "parameters", ...
     has_body: bool = False  # the page has a request body section (even with an empty schema)
+    body_required: bool = False  # OpenAPI ``requestBody.required`` (pages do not say)
     encoding: tuple[RawEncoding, ...] = ()  # the body's ``encoding`` map (OpenAPI only)
     # every media type the body is offered in, in document order (OpenAPI only; the fields
     # above hold the first): the normaliser chooses one (generator/model/conventions.py)

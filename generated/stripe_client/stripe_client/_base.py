@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import email.utils
 import functools
 import json
@@ -86,6 +87,10 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie
 _CREDENTIAL_QUERY = frozenset(name for way in AUTH for kind, name, _ in way if kind == "query")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "stripe_client.attempt_deadline", default=None
+)
+"""The `time.monotonic()` by which the current synchronous attempt ends (see `_deadline`)."""
 
 
 class RequestOptions(TypedDict, total=False):
@@ -329,8 +334,12 @@ async def _no_chunks() -> AsyncIterator[bytes]:
     yield b""  # an async generator of nothing
 
 
-class _Core:
-    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share."""
+HttpT = TypeVar("HttpT", "httpx.Client", "httpx.AsyncClient")  # strings: httpx loads lazily
+
+
+class _Core(Generic[HttpT]):
+    """Configuration and the retry rules that `BaseClient` and `AsyncBaseClient` share;
+    `HttpT` is the httpx client each sends through (`http_client`, else a new one it owns)."""
 
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
@@ -347,6 +356,7 @@ class _Core:
         timeout: float | httpx.Timeout = 60.0,
         max_retries: int = 2,
         default_headers: Mapping[str, str] | None = None,
+        http_client: HttpT | None = None,
         auth_header: str = "Authorization",
         auth_scheme: str = "Bearer",
         validate: bool = True,
@@ -369,6 +379,12 @@ class _Core:
         self.auth_scheme = auth_scheme
         self.validate = validate
         self.max_response_bytes = max_response_bytes
+        self._owns_http = http_client is None
+        self._http: HttpT = http_client if http_client is not None else self._new_http()
+
+    def _new_http(self) -> HttpT:
+        """The httpx client made when none is passed (closed with this client)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         key = "None" if self._api_key is None else "'***'"
@@ -659,42 +675,23 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class BaseClient(_Core):
-    """The synchronous client; generated `Client` adds one property per resource."""
+class BaseClient(_Core["httpx.Client"]):
+    """The synchronous client; generated `Client` adds one property per resource.
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+    `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
+    sending, the status line and headers, and the body (`_deadline`). With your own
+    `http_client`, httpx bounds each connect, read and write by `timeout` alone, so a server
+    sending its headers a byte at a time within that can hold an attempt; the body is still
+    cut at the deadline, checked as each chunk arrives (so late by at most one read).
+    """
+
+    def _new_http(self) -> httpx.Client:
+        """A new `httpx.Client` whose connections keep to each attempt's deadline (`_deadline`)."""
+        from ._deadline import bound_to_attempts
+
+        http = httpx.Client()
+        bound_to_attempts(http)
+        return http
 
     def request(
         self,
@@ -754,10 +751,13 @@ class BaseClient(_Core):
         started = time.monotonic()
         outcome: httpx.Response | ClientError
         deadline = None if prepared.deadline is None else started + prepared.deadline
+        token = ATTEMPT_DEADLINE.set(deadline)
         try:
             outcome = self._exchange(prepared, deadline, keep_open=keep_open)
         except httpx.TransportError as exc:
             outcome = self._transport_error(prepared, exc)
+        finally:
+            ATTEMPT_DEADLINE.reset(token)
         self._log_attempt(prepared, attempt, outcome, (time.monotonic() - started) * 1000)
         return outcome
 
@@ -845,42 +845,11 @@ class BaseClient(_Core):
         self.close()
 
 
-class AsyncBaseClient(_Core):
+class AsyncBaseClient(_Core["httpx.AsyncClient"]):
     """The asynchronous client; generated `AsyncClient` adds one property per resource."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        credentials: Mapping[str, str] | None = None,
-        base_url: str | None = None,
-        timeout: float | httpx.Timeout = 60.0,
-        max_retries: int = 2,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        auth_header: str = "Authorization",
-        auth_scheme: str = "Bearer",
-        validate: bool = True,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        super().__init__(
-            api_key,
-            username=username,
-            password=password,
-            credentials=credentials,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            auth_header=auth_header,
-            auth_scheme=auth_scheme,
-            validate=validate,
-            max_response_bytes=max_response_bytes,
-        )
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient()
 
     async def request(
         self,

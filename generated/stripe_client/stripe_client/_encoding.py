@@ -27,8 +27,8 @@ styles none; a clearable field is one the generated method names in `clear`):
 | `True` / `False`             | `true` / `false`                               |
 | `None`, `NOT_GIVEN`          | nothing is sent                                |
 | `""`                         | `key=` (clears the field)                      |
-| `[]`, `{}` for a clearable field | `key=` (the clear value, as `""`)          |
-| `[]`, `{}` otherwise         | `form`: `key=`; other styles: `ValidationError`  |
+| `[]`, `{}`, clearable field  | `key=` (the clear value, as `""`)              |
+| `[]`, `{}`, other fields     | `form`: `key=`; else `ValidationError`         |
 | `datetime`                   | integer seconds since the epoch (naive is UTC) |
 | `Decimal`                    | `str(value)`                                   |
 | space                        | `+`; `[` and `]` are left unescaped            |

@@ -7,20 +7,22 @@ from typing import Any, TypeAlias
 _Problems: TypeAlias = list[tuple[str, str]]
 
 
-def _got(value: object) -> str:
-    return "None" if value is None else type(value).__name__
-
-
-def _expected(what: str, value: object) -> str:
-    return f"expected {what}, got {_got(value)}"
-
-
 _SHOWN = 60  # characters of a value quoted in a message
 
 
 def _show(value: object) -> str:
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _got(value: object) -> str:
+    if value is None or isinstance(value, bool | int | float | str):
+        return _show(value)
+    return type(value).__name__
+
+
+def _expected(what: str, value: object) -> str:
+    return f"expected {what}, got {_got(value)}"
 
 
 def _values(allowed: frozenset[str]) -> str:
@@ -60,14 +62,22 @@ def _prefix(problems: _Problems, start: int, prefix: str) -> None:
         problems[index] = (f"{prefix}.{path}" if path else prefix, message)
 
 
-def _union(what: str, value: object, *tries: _Problems) -> str:
-    """The message when no variant accepts ``value``: the nearest variant's problem."""
-    near = [t for t in tries if not (t[0][0] == "" and t[0][1].startswith("expected "))]
+def _union(what: str, value: object, labels: tuple[str, ...], *tries: _Problems) -> str:
+    """The message when no variant accepts ``value``: the nearest variant's problem, or each
+    near one's first problem, named by ``labels``."""
+    near = [
+        (label, t[0])
+        for label, t in zip(labels, tries, strict=True)
+        if not (t[0][0] == "" and t[0][1].startswith("expected "))
+    ]
     if len(near) == 1:
-        path, message = near[0][0]
+        path, message = near[0][1]
         return f"{path}: {message}" if path else message
     if near:
-        return f"matches none of: {what}"
+        why = "; ".join(
+            f"{label}: {path + ': ' if path else ''}{message}" for label, (path, message) in near
+        )
+        return f"matches none of: {what} ({why})"
     return _expected(what, value)
 
 
@@ -75,6 +85,8 @@ _RECONCILIATION_MODE_VALUES = frozenset({"automatic", "manual", "merchant_defaul
 _ACCOUNT_HOLDER_TYPE_VALUES = frozenset({"company", "individual"})
 _OBJECT_VALUES = frozenset({"bank_account"})
 _OBJECT_VALUES_2 = frozenset({"card"})
+_BANK_ACCOUNT_VARIANTS = ("CustomerPaymentSourceBankAccount", "a string")
+_CARD_VARIANTS = ("CustomerPaymentSourceCard", "a string")
 _TAX_EXEMPT_VALUES = frozenset({"", "exempt", "none", "reverse"})
 _POST_CUSTOMERS_CUSTOMER_BODY_FIELDS = frozenset(
     {
@@ -491,6 +503,7 @@ def _check_post_customers_customer_body(value: Any, problems: _Problems) -> None
                         _union(
                             "an object or a string",
                             bank_account,
+                            _BANK_ACCOUNT_VARIANTS,
                             bank_account_variant_1,
                             bank_account_variant_2,
                         ),
@@ -509,7 +522,16 @@ def _check_post_customers_customer_body(value: Any, problems: _Problems) -> None
                 card_variant_2.append(("", _expected("a string", card)))
             if card_variant_2:
                 problems.append(
-                    ("card", _union("an object or a string", card, card_variant_1, card_variant_2))
+                    (
+                        "card",
+                        _union(
+                            "an object or a string",
+                            card,
+                            _CARD_VARIANTS,
+                            card_variant_1,
+                            card_variant_2,
+                        ),
+                    )
                 )
     if "cash_balance" in value:
         cash_balance = value["cash_balance"]

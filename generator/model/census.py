@@ -1,0 +1,102 @@
+"""How much of a model is typed: shape nodes counted, ``Any`` nodes counted by origin.
+
+The measure of issue 12's goal ("``Any`` in at most 1% of shape nodes where the source gives
+a schema"): every shape node reachable from the operations (parameters, bodies, responses)
+and from the named objects (fields, ``additionalProperties``, key rules), each named object
+counted once. An ``AnyShape`` whose ``origin`` is ``"absent"`` stands where the source gives
+no schema (an array without ``items``, an object without ``additionalProperties``) and is
+not counted among the nodes; ``"schema"`` is an exact ``Any`` (the source's schema admits
+any value); ``"unchecked"`` is a loss (the source says something the model does not check).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import assert_never
+
+from generator.model.shapes import (
+    AnyShape,
+    Api,
+    Array,
+    Binary,
+    Boolean,
+    Const,
+    Emptyable,
+    Enum,
+    Integer,
+    Keys,
+    Map,
+    Null,
+    Number,
+    Ref,
+    Shape,
+    String,
+    Union,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Census:
+    """Shape nodes of one model and its ``Any`` nodes by ``AnyShape.origin``."""
+
+    nodes: int  # every shape node, "absent" Any nodes included
+    any_nodes: Counter[str]  # origin -> count
+
+    @property
+    def given(self) -> int:
+        """Nodes where the source gives a schema (``"absent"`` Any nodes left out)."""
+        return self.nodes - self.any_nodes["absent"]
+
+    def share(self, *origins: str) -> float:
+        """The share (0..1) of ``given`` nodes that are ``Any`` of ``origins``."""
+        found = sum(self.any_nodes[o] for o in origins)
+        return found / self.given if self.given else 0.0
+
+
+def census(api: Api) -> Census:
+    """Count the shape nodes of ``api`` (see the module docstring)."""
+    found: list[Shape] = []
+    for op in api.operations:
+        for param in (*op.path_params, *op.query_params, *op.header_params):
+            _walk(param.shape, found)
+        if op.body is not None:
+            _walk(op.body.shape, found)
+        for response in op.responses:
+            if response.shape is not None:
+                _walk(response.shape, found)
+    for obj in api.shapes:
+        for f in obj.fields:
+            _walk(f.shape, found)
+        if obj.extra is not None:
+            _walk(obj.extra, found)
+        _walk_keys(obj.keys, found)
+    origins = Counter[str](s.origin for s in found if isinstance(s, AnyShape))
+    return Census(len(found), origins)
+
+
+def _walk(shape: Shape, found: list[Shape]) -> None:
+    found.append(shape)
+    match shape:
+        case Array():
+            _walk(shape.items, found)
+        case Map():
+            _walk(shape.values, found)
+            _walk_keys(shape.keys, found)
+        case Union():
+            for variant in shape.variants:
+                _walk(variant, found)
+        case Emptyable():
+            _walk(shape.shape, found)
+        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
+                | AnyShape() | Ref():  # fmt: skip
+            pass  # a leaf; a Ref's object is counted once, from ``Api.shapes``
+        case _:
+            assert_never(shape)
+
+
+def _walk_keys(keys: Keys, found: list[Shape]) -> None:
+    if keys.names is not None:
+        _walk(keys.names, found)
+    for pattern in keys.patterns:
+        _walk(pattern.shape, found)
