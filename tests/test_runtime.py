@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pytest
 
+from generator.emit.environment import make_environment
 from generator.emit.render import conventions_context, shared_constants
 from generator.model.shapes import Api, Conventions, WireStyle
 from tests.conftest import ROOT, imported
@@ -136,10 +136,7 @@ STRIPE_LIKE = Api("stripe", "", (), (), conventions=Conventions(
 
 def render_runtime(dest: Path, package: str, base_url: str, api: Api = STRIPE_LIKE) -> Path:
     """Render templates/runtime/*.py.jinja into dest/package/, with the fake client beside them."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(RUNTIME), trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-    )
+    env = make_environment()  # the pipeline's own: its filters and globals
     context = {
         "package": package, "api_name": "stripe", "base_url": base_url,
         "user_agent": f"doc2client/0.1.0 {package}",
@@ -151,7 +148,7 @@ def render_runtime(dest: Path, package: str, base_url: str, api: Api = STRIPE_LI
     out.mkdir(parents=True)
     for template in sorted(RUNTIME.glob("*.py.jinja")):
         name = template.name.removesuffix(".jinja")
-        (out / name).write_text(env.get_template(template.name).render(**context))
+        (out / name).write_text(env.get_template(f"runtime/{template.name}").render(**context))
     (out / "_client.py").write_text(FAKE_CLIENT)
     (out / "__init__.py").write_text(FAKE_INIT)
     (out / "_types.py").write_text(FAKE_TYPES)
