@@ -165,19 +165,30 @@ class ModelKeys:
         self._shape_digest = {s.name: digest(repr(s)) for s in api.shapes}
         self._reach: dict[str, tuple[str, ...]] = {}
         self._operations: dict[tuple[str, int], tuple[Mapping[str, str], str]] = {}
+        self._own: dict[str, tuple[Operation, str, list[str]]] = {}  # op id → digest, reached
 
     def operation(self, op: Operation, names: Mapping[str, str]) -> str:
         """Digest of ``op``, every named shape it reaches and their ``names``."""
         entry = self._operations.get((op.operation_id, id(names)))
         if entry is None or entry[0] is not names:
+            own, reached = self._operation_parts(op)
+            parts = [f"{n}\0{self._shape_digest.get(n, '')}\0{names.get(n, '')}"
+                     for n in reached]  # fmt: skip
+            entry = (names, digest(own, *parts))
+            self._operations[(op.operation_id, id(names))] = entry
+        return entry[1]
+
+    def _operation_parts(self, op: Operation) -> tuple[str, list[str]]:
+        """Digest of ``op`` alone and the named shapes it reaches (once per operation: its
+        ``repr`` is the dearest part of a key)."""
+        entry = self._own.get(op.operation_id)
+        if entry is None or entry[0] is not op:
             from generator.model.refs import operation_refs  # not at import: see _refs
 
             reached = sorted({n for r in operation_refs(op) for n in self.reach(r)})
-            parts = [f"{n}\0{self._shape_digest.get(n, '')}\0{names.get(n, '')}"
-                     for n in reached]  # fmt: skip
-            entry = (names, digest(repr(op), *parts))
-            self._operations[(op.operation_id, id(names))] = entry
-        return entry[1]
+            entry = (op, digest(repr(op)), reached)
+            self._own[op.operation_id] = entry
+        return entry[1], entry[2]
 
     def reach(self, name: str) -> tuple[str, ...]:
         """``name`` and every named shape reachable from it, sorted."""

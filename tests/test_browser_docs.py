@@ -47,6 +47,7 @@ FLAGS = (
 )  # fmt: skip
 
 TIMEOUT = 20.0
+WINDOW = (1280, 800)  # CSS pixels: the docs fit a window this wide, with no sideways scrolling
 
 
 def chromium_path() -> str:
@@ -175,6 +176,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         tools = DevTools(WebSocket(page["webSocketDebuggerUrl"]))
         for domain in ("Page", "Runtime", "Log", "Network"):
             tools.call(f"{domain}.enable")
+        tools.call("Emulation.setDeviceMetricsOverride", width=WINDOW[0], height=WINDOW[1],
+                   deviceScaleFactor=1, mobile=False)  # fmt: skip
         yield tools
         tools.ws.close()
     finally:
@@ -252,6 +255,10 @@ PAGE_FACTS = """JSON.stringify({
   links: [...document.querySelectorAll("a[href], link[href], img[src], script[src]")]
     .map(e => e.href || e.src),
   ids: [...document.querySelectorAll("[id]")].map(e => e.id),
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  wide: [...document.querySelectorAll("table, pre, p, li, h1, h2")]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
+    .map(e => e.tagName.toLowerCase() + ": " + e.innerText.slice(0, 60)),
 })"""
 
 
@@ -298,6 +305,9 @@ def test_every_page_loads_links_resolve_and_the_console_is_quiet(
     for url, fact in facts.items():
         if not fact["title"] or not fact["text"]:
             problems.append(f"{url}: empty page (title {fact['title']!r})")
+        if fact["overflow"] > 0 or fact["wide"]:
+            problems.append(f"{url}: {fact['overflow']} px wider than a {WINDOW[0]} px window: "
+                            + "; ".join(fact["wide"][:3]))  # fmt: skip
         problems += broken_links(url, fact["links"], facts, base)
     assert not problems, "\n".join(problems)
 
@@ -327,6 +337,7 @@ BROKEN = """<!DOCTYPE html><html><head><title>broken</title>
 <link rel="stylesheet" href="gone.css"></head><body><p id="here">text</p>
 <a href="missing.html">a</a> <a href="#nowhere">b</a> <a href="#here">c</a>
 <a href="javascript:void(0)">d</a>
+<table style="width: 2000px"><tr><td>wide</td></tr></table>
 <script>console.log("hello"); undefinedFunction();</script></body></html>
 """
 
@@ -338,6 +349,7 @@ def test_the_checks_see_broken_pages(browser: DevTools, tmp_path: Path) -> None:
         fact = visit(browser, url)
         links = broken_links(url, fact["links"], {url: fact}, base)
     problems = "\n".join([*fact["problems"], *links])
+    assert fact["overflow"] > 0 and fact["wide"] == ["table: wide"]
     for expected in ("console.log: hello", "exception: Uncaught", "http 404: " + base + "gone.css",
                      "missing.html answers 404", "no element with id 'nowhere'",
                      "a javascript: link"):  # fmt: skip

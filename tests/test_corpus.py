@@ -435,9 +435,12 @@ def build(schema: Any, mode: str, depth: int = 0) -> Any:
         return TEXT
     if "anyOf" in schema:
         branches = [b for b in schema["anyOf"] if b != {"type": "string", "enum": [""]}]
-        if mode == "empty" and len(branches) < len(schema["anyOf"]):
+        clearable = len(branches) < len(schema["anyOf"])
+        if mode == "empty" and clearable:
             return ""
-        return build(branches[0] if mode == "first" else branches[-1], mode, depth + 1)
+        built = build(branches[0] if mode == "first" else branches[-1], mode, depth + 1)
+        # an empty list or object there is sent as the clear value (docs/conventions.md)
+        return "" if clearable and built in ({}, []) else built
     if "enum" in schema:
         values = [v for v in schema["enum"] if v != ""]
         return "" if not values or (mode == "empty" and "" in schema["enum"]) else values[0]
@@ -447,7 +450,10 @@ def build(schema: Any, mode: str, depth: int = 0) -> Any:
 def _typed(schema: dict[str, Any], mode: str, depth: int) -> Any:
     kind = schema.get("type")
     if kind == "object":
-        props = {k: build(s, mode, depth + 1) for k, s in schema.get("properties", {}).items()}
+        built = {k: build(s, mode, depth + 1) for k, s in schema.get("properties", {}).items()}
+        # an object without properties is left out: brackets have no empty object, so the
+        # client refuses one where it is not the clear value (docs/conventions.md)
+        props = {k: v for k, v in built.items() if v != {}}
         extra = schema.get("additionalProperties")
         if not props and isinstance(extra, dict):
             return {"key one": build(extra, mode, depth + 1), "k2": build(extra, mode, depth + 1)}

@@ -204,7 +204,7 @@ def example_call(op: Operation, api: Api) -> str:
     """``client.customers.update("customer_123", email="jenny@example.com", ...)``: the path
     parameters as ids made from their names, the required arguments, and the first
     ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
-    args = [json.dumps(f"{p.python_name}_123") for p in op.path_params]
+    args = [json.dumps(f"{p.python_name.strip('_')}_123") for p in op.path_params]
     keywords = keyword_arguments(op, api)
     chosen = [a for a in keywords if a.required]
     chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]

@@ -226,13 +226,6 @@ class _DefsWriter(_Writer):
         super().__init__(objects)
         self.defs: dict[str, dict[str, Any]] = {}
 
-    def _given(self, shape: Shape) -> dict[str, Any] | None:
-        """The schema of an array's items or a map's values; ``None`` where the source gave
-        none (``AnyShape`` of origin ``"absent"``), so that the keyword is left out again."""
-        if isinstance(shape, AnyShape) and shape.origin == "absent":
-            return None
-        return self.schema(shape)
-
     def schema(self, shape: Shape) -> dict[str, Any]:
         if not isinstance(shape, Ref):
             return super().schema(shape)
