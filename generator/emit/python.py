@@ -400,14 +400,30 @@ def parameter(name: str, annotation: str, default: str | None = None) -> str:
     """``name: annotation = default``; the annotation in parentheses when the line is too long.
 
     That is where black puts them around a union; ruff keeps them there but would split the
-    union at ``|`` instead, so writing them here gives both formatters the same output (and
-    a long name of one type, which neither can split, a line of its own).
+    union at ``|`` instead, so writing them here gives both formatters the same output; a long
+    name of one type, which neither can split, gets them too (a subscripted one splits at its
+    brackets in both).
     """
     tail = f" = {default}" if default is not None else ""
     line = f"{name}: {annotation}{tail},"
-    if PARAMETER_INDENT + len(line) > LINE_LENGTH:
+    splits = is_union(annotation) or "[" not in annotation
+    if PARAMETER_INDENT + len(line) > LINE_LENGTH and splits:
         return f"{name}: ({annotation}){tail}"
     return f"{name}: {annotation}{tail}"
+
+
+_TOKENS = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[\[\]]| \| ")
+
+
+def is_union(annotation: str) -> bool:
+    """True when ``annotation`` is ``A | B`` at its top level (not only inside brackets)."""
+    depth = 0
+    for token in _TOKENS.findall(annotation):
+        if token in ("[", "]"):
+            depth += 1 if token == "[" else -1
+        elif token == " | " and depth == 0:
+            return True
+    return False
 
 
 def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
