@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 import pytest
 
+from generator.emit.environment import docstring
 from generator.emit.render import conventions_context, shared_constants
 from generator.model.shapes import Api, Conventions, WireStyle
 from tests.conftest import ROOT, imported
@@ -140,6 +141,7 @@ def render_runtime(dest: Path, package: str, base_url: str, api: Api = STRIPE_LI
         loader=jinja2.FileSystemLoader(RUNTIME), trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
     )
+    env.filters["docstring"] = docstring  # as the generator's environment has it
     context = {
         "package": package, "api_name": "stripe", "base_url": base_url,
         "user_agent": f"doc2client/0.1.0 {package}",
