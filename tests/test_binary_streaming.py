@@ -138,3 +138,18 @@ def test_the_attempt_deadline_bounds_the_headers(pkg, srv, kind):
     srv.play(Reply(header_drip=0.05))
     error = raises(pkg, kind, streamed(pkg, kind, chunks(kind)), timeout=0.5, max_retries=0)
     assert type(error) is pkg.APITimeoutError
+
+
+def test_an_awaited_async_call_gives_the_response_to_close_by_hand(pkg, srv):
+    srv.play(Reply(200, raw=PAYLOAD, headers=BINARY))
+
+    async def op(client: Any) -> Any:
+        response = await streaming_update(pkg, client)("cus_123")
+        assert type(response) is pkg._streaming.AsyncStreamedResponse
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/octet-stream"
+        body = await response.aread()
+        await response.aclose()
+        return body, response.http_response.is_closed
+
+    assert invoke(pkg, "async", op, max_response_bytes=1000) == (PAYLOAD, True)

@@ -295,7 +295,8 @@ class _Body:
     def _check_size(self, size: int) -> None:
         if self.limit is not None and size > self.limit:
             raise InvalidResponseError(
-                f"the response body is larger than max_response_bytes={self.limit}",
+                f"the response body is larger than max_response_bytes={self.limit}"
+                " (with_streaming_response reads it in chunks)",
                 http_response=self.response,
                 method=self.response.request.method,
                 url=str(self.response.request.url),
