@@ -31,7 +31,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
-from ._streaming import AsyncStream, AsyncStreamedResponse, Stream, StreamedResponse
+from ._streaming import AsyncStream, AsyncStreamedResponse, Received, Stream, StreamedResponse
 
 
 class _LazyModule(ModuleType):
@@ -185,7 +185,7 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-class RawResponse(Generic[T]):
+class RawResponse(Received, Generic[T]):
     """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
     the method returns without it."""
 
@@ -194,14 +194,6 @@ class RawResponse(Generic[T]):
     ) -> None:
         self.http_response = http_response
         self._parse = parse
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
 
     @property
     def request_id(self) -> str | None:

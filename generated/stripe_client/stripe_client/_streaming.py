@@ -28,6 +28,7 @@ __all__ = [
     "AsyncStream",
     "AsyncStreamedCall",
     "AsyncStreamedResponse",
+    "Received",
     "ServerSentEvent",
     "Stream",
     "StreamedResponse",
@@ -144,7 +145,54 @@ def _reading(response: httpx.Response, what: str) -> Generator[None]:
         raise _connection_error(exc, response, what) from exc
 
 
-class Stream(Generic[T]):
+class Received:
+    """A response whose headers have come: `http_response` (the `httpx.Response`), its
+    `status_code` and `headers`."""
+
+    http_response: httpx.Response
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+
+class _Closing(Received):
+    """A response read as it arrives, its connection closed by `close()` or a `with` block."""
+
+    def close(self) -> None:
+        """Close the connection (nothing more is read)."""
+        self.http_response.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class _AsyncClosing(Received):
+    """`_Closing` for the async client: `aclose()`, `async with`."""
+
+    async def aclose(self) -> None:
+        """Close the connection (nothing more is read)."""
+        await self.http_response.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class Stream(_Closing, Generic[T]):
     """The events of a `text/event-stream` response, each a `ServerSentEvent[T]`, read as they
     arrive. Iterate it once; the connection is closed when the loop ends, when it is left
     early (`break`, an exception), or by `close()` / a `with` block.
@@ -168,20 +216,8 @@ class Stream(Generic[T]):
         finally:
             self.close()
 
-    def close(self) -> None:
-        """Close the connection (nothing more is read)."""
-        self.http_response.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncStream(Generic[T]):
+class AsyncStream(_AsyncClosing, Generic[T]):
     """`Stream` for the async client: `async for event in stream`. Leaving the loop early
     closes the connection when the generator is finalised; `async with stream:` (or
     `await stream.aclose()`) closes it at once."""
@@ -201,39 +237,19 @@ class AsyncStream(Generic[T]):
         finally:
             await self.aclose()
 
-    async def aclose(self) -> None:
-        """Close the connection (nothing more is read)."""
-        await self.http_response.aclose()
 
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-
-class _Streamed(Generic[T]):
-    """What both streamed responses share: the response, its status and headers."""
+class _Streamed(Received, Generic[T]):
+    """What both streamed responses share: the response, and how its body is parsed."""
 
     def __init__(self, http_response: httpx.Response, parse: Callable[[httpx.Response], T]) -> None:
         self.http_response = http_response
         self._parse = parse
 
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status_code={self.status_code})"
 
 
-class StreamedResponse(_Streamed[T]):
+class StreamedResponse(_Streamed[T], _Closing):
     """A 2xx response of a call made through `with_streaming_response`, its headers read and
     its body not: read it as byte chunks (`iter_bytes()`), into a file (`write_to_file`), or
     whole (`read()`, `parse()`: what the method returns without `with_streaming_response`).
@@ -271,20 +287,8 @@ class StreamedResponse(_Streamed[T]):
             for chunk in self.iter_bytes():
                 file.write(chunk)
 
-    def close(self) -> None:
-        """Close the connection (nothing more is read)."""
-        self.http_response.close()
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncStreamedResponse(_Streamed[T]):
+class AsyncStreamedResponse(_Streamed[T], _AsyncClosing):
     """`StreamedResponse` for the async client: `aiter_bytes()`, `aread()`, `await parse()`,
     `await write_to_file(path)`; `async with` (or `await aclose()`) closes the connection."""
 
@@ -312,18 +316,6 @@ class AsyncStreamedResponse(_Streamed[T]):
         with open(path, "wb") as file:  # noqa: ASYNC230 - local writes of chunks
             async for chunk in self.aiter_bytes():
                 file.write(chunk)
-
-    async def aclose(self) -> None:
-        """Close the connection (nothing more is read)."""
-        await self.http_response.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 class AsyncStreamedCall(Generic[T]):
