@@ -3,6 +3,7 @@ annotated with what the runtime returns for them (`str` for text, `bytes` for bi
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,3 +110,26 @@ def test_generated_source_passes_accept_only_when_not_json(tmp_path: Path) -> No
     text = (folder / "media2_client" / "resources" / "report.py").read_text(encoding="utf-8")
     assert text.count("accept='text/csv'") + text.count('accept="text/csv"') == 2  # sync, async
     assert "accept=\"application/json\"" not in text
+
+
+def test_a_generated_binary_call_streams_past_max_response_bytes(
+    package: Any, server: ScriptedServer, tmp_path: Path
+) -> None:
+    png = b"\x89PNG" + bytes(range(256)) * 8
+    server.play(Reply(raw=png, headers={"Content-Type": "image/png"}))
+    client = package.Client(api_key="k", base_url=server.url, max_retries=0, max_response_bytes=100)
+    with pytest.raises(package.InvalidResponseError, match="with_streaming_response"):
+        client.logo.retrieve()
+    with client.logo.with_streaming_response.retrieve() as response:
+        assert b"".join(response.iter_bytes(100)) == png
+    with client.logo.with_streaming_response.retrieve() as response:
+        response.write_to_file(tmp_path / "logo.png")
+    assert (tmp_path / "logo.png").read_bytes() == png
+
+    async def main() -> bytes:
+        async with package.AsyncClient(api_key="k", base_url=server.url,
+                                       max_response_bytes=100) as async_client:  # fmt: skip
+            async with async_client.logo.with_streaming_response.retrieve() as streamed:
+                return b"".join([chunk async for chunk in streamed.aiter_bytes()])
+
+    assert asyncio.run(main()) == png

@@ -364,6 +364,12 @@ class MethodText:
     returns: str  # the return annotation: the response type, ``Page[Item]`` for a list
     async_returns: str  # the same for the async method (``AsyncPage[Item]``)
 
+    @property
+    def body_stream(self) -> bool:
+        """Whether ``with_streaming_response`` offers it: it returns a body (not a page,
+        which is read whole, nor events, which stream already)."""
+        return not (self.paged or self.streamed)
+
 
 NO_BODY_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 

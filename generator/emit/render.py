@@ -313,8 +313,11 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
         modules[".._encoding"] = ["format_path"]
     if any(m.paged for m in methods):
         modules[".._pages"] = ["PagingSpec"]
-    if any(m.streamed for m in methods):
-        modules[".._streaming"] = ["AsyncStream", "Stream"]
+    streaming = {"AsyncStream", "Stream"} if any(m.streamed for m in methods) else set()
+    if any(m.body_stream for m in methods):  # with_streaming_response
+        streaming |= {"async_streaming_method", "streaming_method"}
+    if streaming:
+        modules[".._streaming"] = sorted(streaming)
     if any(m.validate for m in methods):
         modules[".."] = ["_validators"]
         modules[".._errors"] = ["ValidationError"]

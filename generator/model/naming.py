@@ -61,7 +61,7 @@ RUNTIME_CLASSES = frozenset(
 )
 """Class-level names that generated modules import or define."""
 
-ATTRIBUTE_NAMES = frozenset({"with_raw_response"})
+ATTRIBUTE_NAMES = frozenset({"with_raw_response", "with_streaming_response"})
 """Attributes of a generated resource class that a method or sub-resource must not take."""
 
 _RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Self, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Self, TypedDict, TypeVar, cast
 
 from ._auth import API_KEY_HEADERS, AUTH, Credentials
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
@@ -31,7 +31,7 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
-from ._streaming import AsyncStream, Stream
+from ._streaming import AsyncStream, AsyncStreamedResponse, Received, Stream, StreamedResponse
 
 
 class _LazyModule(ModuleType):
@@ -165,6 +165,11 @@ def _events(
     return functools.partial(kind, json=stream == "json") if stream else None
 
 
+Raw = bool | Literal["stream"]
+"""How a call returns its 2xx: False, its parsed body; True, a `RawResponse` (read whole);
+`"stream"`, a `StreamedResponse` (or `AsyncStreamedResponse`) whose body is still unread."""
+
+
 def _next_link(response: httpx.Response) -> str | None:
     """The `Link` header's `rel="next"` URL (RFC 8288), if any."""
     url = response.links.get("next", {}).get("url")
@@ -180,7 +185,7 @@ T = TypeVar("T")
 P = ParamSpec("P")
 
 
-class RawResponse(Generic[T]):
+class RawResponse(Received, Generic[T]):
     """The HTTP response of a call made through `with_raw_response`; `parse()` gives the `T`
     the method returns without it."""
 
@@ -189,14 +194,6 @@ class RawResponse(Generic[T]):
     ) -> None:
         self.http_response = http_response
         self._parse = parse
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
 
     @property
     def request_id(self) -> str | None:
@@ -290,7 +287,8 @@ class _Body:
     def _check_size(self, size: int) -> None:
         if self.limit is not None and size > self.limit:
             raise InvalidResponseError(
-                f"the response body is larger than max_response_bytes={self.limit}",
+                f"the response body is larger than max_response_bytes={self.limit}"
+                " (with_streaming_response reads it in chunks)",
                 http_response=self.response,
                 method=self.response.request.method,
                 url=str(self.response.request.url),
@@ -557,15 +555,18 @@ class _Core(Generic[HttpT]):
         return error
 
     def _finish(
-        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: bool,
+        self, prepared: _Prepared, outcome: httpx.Response | ClientError, raw: Raw,
         parse: Callable[[httpx.Response], Any] | None = None,
+        streamed: type[StreamedResponse[Any] | AsyncStreamedResponse[Any]] = StreamedResponse,
     ) -> Any:  # fmt: skip
         """The call's result from its last outcome: the body as `parse` (default: by its media
-        type) gives it, a RawResponse, or an error."""
+        type) gives it, a RawResponse, a `streamed` response (`raw="stream"`), or an error."""
         if isinstance(outcome, ClientError):
             raise outcome
         if not outcome.is_success:
             raise self._api_error(prepared, outcome)
+        if raw == "stream":
+            return streamed(outcome, parse or _parse_body)
         if raw:
             return RawResponse(outcome, parse)
         return (parse or _parse_body)(outcome)
@@ -702,7 +703,7 @@ class BaseClient(_Core["httpx.Client"]):
         body: object | None = None,
         media_type: str | None = None,
         options: RequestOptions | None = None,
-        raw: bool = False,
+        raw: Raw = False,
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
@@ -710,7 +711,7 @@ class BaseClient(_Core["httpx.Client"]):
         auth: tuple[int, ...] | None = None,
         stream: str = "",
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+        """Send one call, with retries; its result as `raw` says (`Raw`).
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
@@ -737,7 +738,7 @@ class BaseClient(_Core["httpx.Client"]):
         )
         attempt = 1
         while True:
-            outcome = self._attempt(prepared, attempt, keep_open=bool(stream))
+            outcome = self._attempt(prepared, attempt, keep_open=bool(stream) or raw == "stream")
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
                 return self._finish(prepared, outcome, raw, _events(stream, Stream))
@@ -795,13 +796,14 @@ class BaseClient(_Core["httpx.Client"]):
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
-        raw: bool = False,
+        raw: Raw = False,
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
-        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
+        gives the page."""
         response = self.request(
             method,
             path,
@@ -860,7 +862,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         body: object | None = None,
         media_type: str | None = None,
         options: RequestOptions | None = None,
-        raw: bool = False,
+        raw: Raw = False,
         styles: Mapping[str, str] | None = None,
         accept: str = DEFAULT_ACCEPT,
         keyed: bool = True,
@@ -868,7 +870,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         auth: tuple[int, ...] | None = None,
         stream: str = "",
     ) -> Any:
-        """Send one call, with retries; the parsed body, or `RawResponse` when `raw`.
+        """Send one call, with retries; its result as `raw` says (`Raw`).
 
         `styles`: the wire style of each query or body key that differs from the API's
         (`_encoding.DEFAULT_STYLE`); `accept`: the `Accept` header, the media types the
@@ -895,10 +897,13 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         )
         attempt = 1
         while True:
-            outcome = await self._attempt(prepared, attempt, keep_open=bool(stream))
+            outcome = await self._attempt(
+                prepared, attempt, keep_open=bool(stream) or raw == "stream"
+            )
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream))
+                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream),
+                                    AsyncStreamedResponse)  # fmt: skip
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
@@ -952,13 +957,14 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         options: RequestOptions | None = None,
         styles: Mapping[str, str] | None = None,
         paging: PagingSpec = BY_ID,
-        raw: bool = False,
+        raw: Raw = False,
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
-        with `raw`, a `RawResponse` whose `parse()` gives the page."""
+        with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
+        gives the page."""
         response = await self.request(
             method,
             path,
@@ -1003,16 +1009,18 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
 
 
 class SyncResource:
-    """Base of generated resource classes (each has a typed `with_raw_response`)."""
+    """Base of generated resource classes (each has a typed `with_raw_response` and
+    `with_streaming_response`)."""
 
-    def __init__(self, client: BaseClient, raw: bool = False) -> None:
+    def __init__(self, client: BaseClient, raw: Raw = False) -> None:
         self._client = client
         self._raw = raw
 
 
 class AsyncResource:
-    """Base of generated async resource classes (each has a typed `with_raw_response`)."""
+    """Base of generated async resource classes (each has a typed `with_raw_response` and
+    `with_streaming_response`)."""
 
-    def __init__(self, client: AsyncBaseClient, raw: bool = False) -> None:
+    def __init__(self, client: AsyncBaseClient, raw: Raw = False) -> None:
         self._client = client
         self._raw = raw

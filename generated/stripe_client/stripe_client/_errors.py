@@ -72,7 +72,8 @@ class RequestBuildError(ClientError, ValueError):
 
 class InvalidResponseError(ClientError):
     """The server answered with a 2xx that cannot be used: a body that claims JSON but is not,
-    or a body larger than the client's `max_response_bytes`.
+    or a body larger than the client's `max_response_bytes` (`with_streaming_response`
+    reads such a body in chunks).
 
     `http_response` is the `httpx.Response` (its body read up to the limit).
     """

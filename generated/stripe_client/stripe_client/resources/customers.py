@@ -20,6 +20,7 @@ from .._base import (
 )
 from .._encoding import format_path
 from .._errors import ValidationError
+from .._streaming import async_streaming_method, streaming_method
 
 if TYPE_CHECKING:
     from .._types import (
@@ -40,6 +41,11 @@ class CustomersResource(SyncResource):
     def with_raw_response(self) -> CustomersResourceWithRawResponse:
         """The same methods, each returning a `RawResponse` of what it returns."""
         return CustomersResourceWithRawResponse(type(self)(self._client, raw=True))
+
+    @cached_property
+    def with_streaming_response(self) -> CustomersResourceWithStreamingResponse:
+        """The methods that return a body, each with its body unread: `StreamedResponse`."""
+        return CustomersResourceWithStreamingResponse(type(self)(self._client, raw="stream"))
 
     def update(
         self,
@@ -207,6 +213,15 @@ class CustomersResourceWithRawResponse:
         self.update = raw_method(resource.update)
 
 
+class CustomersResourceWithStreamingResponse:
+    """`CustomersResource`'s methods that return a body (not a page or events), each returning
+    its response with the body unread."""
+
+    def __init__(self, resource: CustomersResource) -> None:
+        self._resource = resource
+        self.update = streaming_method(resource.update)
+
+
 class AsyncCustomersResource(AsyncResource):
     """Operations on customers."""
 
@@ -214,6 +229,11 @@ class AsyncCustomersResource(AsyncResource):
     def with_raw_response(self) -> AsyncCustomersResourceWithRawResponse:
         """The same methods, each returning a `RawResponse` of what it returns."""
         return AsyncCustomersResourceWithRawResponse(type(self)(self._client, raw=True))
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCustomersResourceWithStreamingResponse:
+        """The methods that return a body, each with its body unread: `AsyncStreamedCall`."""
+        return AsyncCustomersResourceWithStreamingResponse(type(self)(self._client, raw="stream"))
 
     async def update(
         self,
@@ -379,3 +399,12 @@ class AsyncCustomersResourceWithRawResponse:
     def __init__(self, resource: AsyncCustomersResource) -> None:
         self._resource = resource
         self.update = async_raw_method(resource.update)
+
+
+class AsyncCustomersResourceWithStreamingResponse:
+    """`AsyncCustomersResource`'s methods that return a body (not a page or events), each
+    returning its response with the body unread."""
+
+    def __init__(self, resource: AsyncCustomersResource) -> None:
+        self._resource = resource
+        self.update = async_streaming_method(resource.update)
