@@ -194,11 +194,13 @@ def foreign_files(
     )
 
 
-def _kept(target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes]) -> list[str]:
-    """The user's files a write keeps: those not in the manifest that ``files`` leaves alone
-    (the new foreign ones are kept only when forced: the caller has checked)."""
-    return sorted(set(foreign_files(target, old, files)) | (read_kept(target) & set(old))
-                  - set(files))  # fmt: skip
+def _kept(
+    target: Path, old: Mapping[str, bytes], files: Mapping[str, bytes], foreign: Iterable[str]
+) -> list[str]:
+    """The user's files a write keeps: ``foreign`` (``foreign_files(target, old, files)``,
+    kept only when forced: the caller has checked) and those an earlier forced run kept,
+    but for any that ``files`` writes over."""
+    return sorted(set(foreign) | (read_kept(target) & set(old)) - set(files))
 
 
 def _check_ours(target: Path) -> None:
@@ -391,7 +393,7 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
     foreign = foreign_files(target, old, files)
     if foreign and not force:
         raise ForeignFilesError(target, foreign)
-    kept = _kept(target, old, files)
+    kept = _kept(target, old, files, foreign)
     ours = {rel: data for rel, data in old.items() if rel not in kept}
     has = holds(files)
     same = ours.keys() == files.keys() and all(has(rel, data) for rel, data in ours.items())
@@ -413,7 +415,7 @@ def diff_tree(target: Path, files: Mapping[str, bytes]) -> TreeDiff:
     """
     old = read_tree(target)
     old.pop(MARKER, None)
-    kept = _kept(target, old, files)
+    kept = _kept(target, old, files, foreign_files(target, old, files))
     ours = {rel: data for rel, data in old.items() if rel not in kept}
     changed: list[str] = []
     added: list[str] = []
