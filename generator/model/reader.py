@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -111,6 +111,7 @@ Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
 Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
 RefKey = tuple[str, Direction]
+Added = tuple[str, Object, Use]  # one ``Registry.add``: key, object, use
 
 
 @dataclass(slots=True)
@@ -128,11 +129,14 @@ class Registry:
     reading: set[RefKey] = field(default_factory=set)
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
+    log: list[Added] | None = None  # every ``add``, in order, when kept (``replay``)
 
     def add(self, obj: Object, use: Use, key: str = "") -> Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
+        if self.log is not None:
+            self.log.append((key, obj, use))
         return Ref(key)
 
     def use(self, shape: Shape, use: Use) -> Shape:
@@ -140,6 +144,18 @@ class Registry:
         if isinstance(shape, Ref):
             self.uses[shape.name].add(use)
         return shape
+
+    @property
+    def content_keyed(self) -> bool:
+        """Whether every object was added under its content (no ``$ref`` target was read):
+        then the objects and uses depend on nothing read before, and ``log`` replays them."""
+        return not (self.refs or self.reading or self.recursive or self.components)
+
+    def replay(self, log: Sequence[Added]) -> None:
+        """Add what another registry's ``log`` holds, as its ``add`` calls did."""
+        for key, obj, use in log:
+            self.objects.setdefault(key, obj)
+            self.uses.setdefault(key, set()).add(use)
 
 
 def ref_key(ref: RefKey) -> str:
