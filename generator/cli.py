@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     gen.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="print the notes too: what was done by a documented rule (a parameter renamed)",
+    )  # fmt: skip
+    gen.add_argument(
         "--cache-dir",
         type=Path,
         default=None,
@@ -177,9 +181,13 @@ def _say(message: str) -> None:
     print(f"doc2client: {message}", file=sys.stderr, flush=True)
 
 
-def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
+def _print_diagnostics(
+    items: Sequence[Diagnostic], *, quiet: bool, verbose: bool = False
+) -> None:
+    """Errors always; warnings unless ``quiet``; notes when ``verbose``."""
+    shown = {"error": True, "warning": not quiet, "note": verbose and not quiet}
     for item in items:
-        if item.level == "error" or not quiet:
+        if shown[item.level]:
             print(item, file=sys.stderr)
 
 
@@ -190,10 +198,13 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
-    errors = sum(n for (level, _), n in counts.items() if level == "error")
-    warnings = sum(counts.values()) - errors
+    levels = Counter[str]()
+    for (level, _), n in counts.items():
+        levels[level] += n
+    notes = f", {levels['note']} notes" if levels["note"] else ""
     return (
-        f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
+        f"doc2client: {apis or 'no APIs'}; {levels['error']} errors, {levels['warning']} "
+        f"warnings{notes}"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
         + conventions
@@ -267,7 +278,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         files = build(local, reporter, stats, cache=cache, progress=progress)
     if cache.root is not None:
         maybe_prune(cache.root, args.cache_max_size)
-    _print_diagnostics(reporter.sorted(), quiet=args.quiet)
+    _print_diagnostics(reporter.sorted(), quiet=args.quiet, verbose=args.verbose)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR

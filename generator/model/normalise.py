@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from generator.cache import digest
-from generator.diagnostics import Diagnostic, Reporter
+from generator.diagnostics import Diagnostic, Level, Reporter
 from generator.memo import memoised
 from generator.model.conventions import (
     api_auth,
@@ -264,10 +264,10 @@ def _read_alone(page: _Page) -> Alone | None:
 def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation:
     raw = page.raw
 
-    def report(level: str, message: str, pointer: str, code: str) -> None:
-        emit = reporter.error if level == "error" else reporter.warning
+    def report(level: Level, message: str, pointer: str, code: str) -> None:
         where = raw.schema_pointer + pointer
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
+        reporter.add(level, raw.file, raw.schema_line or raw.line, message, pointer=where,
+                     code=code)  # fmt: skip
 
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader, reporter)
@@ -337,10 +337,9 @@ def _response_shape(
     if response.schema is None:
         return None
 
-    def report(level: str, message: str, pointer: str, code: str) -> None:
-        emit = reporter.error if level == "error" else reporter.warning
-        emit(response.file or page.raw.file, response.line or page.raw.line,
-             f"response {response.status}: {message}", pointer=pointer, code=code)
+    def report(level: Level, message: str, pointer: str, code: str) -> None:
+        reporter.add(level, response.file or page.raw.file, response.line or page.raw.line,
+                     f"response {response.status}: {message}", pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
                     direction="response")
@@ -463,17 +462,17 @@ def _warn_clash(
     listed = ", ".join(f"'{wire}' in {where} -> {name}" for wire, where, name in renamed)
     why = f"'{other}' is taken by another parameter or body field" if other else (
         "they clash as Python names")
-    reporter.warning(raw.file, raw.lines.get("parameters", raw.line),
-                     f"parameters renamed ({why}): {listed}", code="name-clash")
+    reporter.note(raw.file, raw.lines.get("parameters", raw.line),
+                  f"parameters renamed ({why}): {listed}", code="name-clash")
 
 
 def _parameter_shape(
     p: RawParameter, op_id: str, registry: Registry, reporter: Reporter, file: str
 ) -> Shape:
     if p.schema is not None:
-        def report(level: str, message: str, pointer: str, code: str) -> None:
-            emit = reporter.error if level == "error" else reporter.warning
-            emit(file, p.line, f"parameter '{p.name}': {message}", pointer=pointer, code=code)
+        def report(level: Level, message: str, pointer: str, code: str) -> None:
+            reporter.add(level, file, p.line, f"parameter '{p.name}': {message}",
+                         pointer=pointer, code=code)
 
         return Reader(registry, op_id, report).shape(p.schema, "", (p.name,))
     shape = _PAGE_TYPES.get(p.type.strip().lower())

@@ -53,6 +53,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from generator.diagnostics import Level
 from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
 from generator.model.pattern import translate
@@ -107,7 +108,7 @@ INLINED = "x-doc2client-inlined"  # a kept $ref's target inlined to be merged (`
 EMPTY_BRANCH: dict[str, Any] = {"enum": [""], "type": "string"}
 MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 4
 
-Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
+Report = Callable[[Level, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
 Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
 RefKey = tuple[str, Direction]
@@ -559,7 +560,7 @@ class Reader:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
-            self.report("warning", f"properties renamed (they clash as Python names): {listed}",
+            self.report("note", f"properties renamed (they clash as Python names): {listed}",
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:
