@@ -129,6 +129,7 @@ class Registry:
     reading: set[RefKey] = field(default_factory=set)
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
+    undirected: dict[str, bool] = field(default_factory=dict)  # $ref -> no readOnly/writeOnly
 
     def add(self, obj: Object, use: Use, key: str = "") -> Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
@@ -263,7 +264,7 @@ class Reader:
         if key in registry.reading:
             if _is_object(target):
                 registry.recursive.add(key)
-                return Ref(ref_key(key))
+                return Ref(self._recursive_key(ref))
             self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
                       "here", f"{ptr}/$ref", "recursive-ref")
             return AnyShape("unchecked")
@@ -516,11 +517,21 @@ class Reader:
         marked = s.get(RECURSIVE)
         key = recursive_key(marked) if isinstance(marked, str) else ""
         if named is not None and named in self.registry.recursive:
-            key = ref_key(named)
+            key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
         if named is not None:
             self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
         return ref
+
+    def _recursive_key(self, ref: str) -> str:
+        """The registry key of the recursive object ``ref`` names. Where no schema under it is
+        ``readOnly`` or ``writeOnly``, requests and responses read it alike: one key for both
+        directions, the key its inlined request copy has (``recursive_key``), so that the two
+        are one type. Otherwise one key per direction."""
+        undirected = self.registry.undirected
+        if ref not in undirected:
+            undirected[ref] = not _directed_anywhere(ref, self.definitions)
+        return recursive_key(ref) if undirected[ref] else ref_key((ref, self.direction))
 
     def _directed(self, props: dict[str, Any]) -> dict[str, Any]:
         """``props`` without those the direction leaves out (OpenAPI 3.x Schema Object:
@@ -577,6 +588,25 @@ def _named_target(s: dict[str, Any]) -> bool:
     types = typ if isinstance(typ, list) else [typ]
     return ("object" in types or (typ is None and "properties" in s)) and not (
         "oneOf" in s or "anyOf" in s)
+
+
+def _directed_anywhere(ref: str, definitions: Mapping[str, Any]) -> bool:
+    """Whether a schema reachable from ``ref`` (through ``definitions``) is ``readOnly`` or
+    ``writeOnly``: then requests and responses read ``ref`` differently."""
+    seen, todo = {ref}, [definitions.get(ref)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            if node.get("readOnly") is True or node.get("writeOnly") is True:
+                return True
+            target = node.get("$ref")
+            if isinstance(target, str) and target not in seen:
+                seen.add(target)
+                todo.append(definitions.get(target))
+            todo.extend(node.values())
+    return False
 
 
 def _is_object(s: Any) -> bool:
