@@ -254,8 +254,8 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
     if raw.schema is None:
         return Body(media_type, AnyShape("absent"), required=_body_required(raw))
     schema = raw.schema
-    if media_type.split(";")[0].strip().lower() == MULTIPART:
-        schema = _file_or_text(schema)
+    if media_type.split(";")[0].strip().lower() == MULTIPART and raw.layout:
+        schema = _file_or_text(schema)  # a page: the page tool drops ``format: binary``
     shape = reader.shape(schema, "", ())
     return Body(media_type, shape, required=_body_required(raw))
 
@@ -325,7 +325,8 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     The page tool drops ``format: binary`` (``PostFiles``: ``file`` is ``type: string`` on the
     page, ``format: binary`` in the OpenAPI document), and any part of a multipart body may be
     a file, so a field that says nothing beyond ``type: string`` becomes
-    ``anyOf: [binary, string]``: ``Union(Binary, String)``.
+    ``anyOf: [binary, string]``: ``Union(Binary, String)``. An OpenAPI document says which
+    parts are files (``format: binary``, ``contentMediaType``) and is read as it is.
     """
     props = schema.get("properties")
     if not isinstance(props, dict):
