@@ -16,27 +16,7 @@ from dataclasses import dataclass
 from typing import Any, assert_never
 
 from generator.emit.python import object_shape
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Bounds,
-    Const,
-    Emptyable,
-    Enum,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Operation,
-    Parameter,
-    Ref,
-    Shape,
-    String,
-    Union,
-)
+from generator.model import shapes as s
 
 EXAMPLE_OPTIONAL_FIELDS = 2  # optional arguments shown in an example call besides required ones
 MAX_DEPTH = 8  # nested objects filled in this deep at most (named shapes may be recursive)
@@ -70,7 +50,7 @@ NAME_EXAMPLES = {
 PATTERN_CANDIDATES = ("string", "https://example.com", "example", "a", "A", "0", "1.5", "")
 
 
-def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = (), *, name: str = "",
+def example_value(shape: s.Shape, api: s.Api, seen: tuple[str, ...] = (), *, name: str = "",
                   default: str = "") -> str:  # fmt: skip
     """Python source of a value the shape accepts: required nested fields filled in.
 
@@ -79,32 +59,32 @@ def example_value(shape: Shape, api: Api, seen: tuple[str, ...] = (), *, name: s
     if default:
         return python_literal(json.loads(default))
     match shape:
-        case String():
+        case s.String():
             return json.dumps(_str_example(shape, name))
-        case Enum():
+        case s.Enum():
             return python_literal(shape.values[0] if shape.values else "string")
-        case Integer() | Number():
+        case s.Integer() | s.Number():
             return _number_example(shape)
-        case Array():
+        case s.Array():
             return f"[{example_value(shape.items, api, seen, name=name)}]"
-        case Map():
+        case s.Map():
             return f'{{"key": {example_value(shape.values, api, seen)}}}'
-        case Union():
+        case s.Union():
             return (example_value(shape.variants[0], api, seen, name=name) if shape.variants
                     else '"value"')  # fmt: skip
-        case Emptyable():
+        case s.Emptyable():
             return example_value(shape.shape, api, seen, name=name)
-        case Ref():
+        case s.Ref():
             return _object_example(shape, api, seen)
-        case Boolean():
+        case s.Boolean():
             return "True"
-        case Binary():
+        case s.Binary():
             return 'open("file.bin", "rb")'
-        case Null():
+        case s.Null():
             return "None"
-        case Const():
+        case s.Const():
             return python_literal(shape.values[0]) if shape.values else "None"
-        case AnyShape():
+        case s.AnyShape():
             return '"value"'
         case _:
             assert_never(shape)
@@ -122,19 +102,19 @@ def python_literal(value: Any) -> str:
     return json.dumps(value)
 
 
-def _number_example(shape: Integer | Number) -> str:
+def _number_example(shape: s.Integer | s.Number) -> str:
     """A value within the bounds: the minimum, just above an exclusive minimum, the step,
     ``0`` (``0.5`` for a number), the maximum, whichever fits first."""
     b = shape.bounds
-    step = 1 if isinstance(shape, Integer) else 0.5
+    step = 1 if isinstance(shape, s.Integer) else 0.5
     candidates = [b.minimum, None if b.exclusive_minimum is None else b.exclusive_minimum + step,
-                  b.multiple_of, 0 if isinstance(shape, Integer) else 0.5, b.maximum,
+                  b.multiple_of, 0 if isinstance(shape, s.Integer) else 0.5, b.maximum,
                   None if b.exclusive_maximum is None else b.exclusive_maximum - step]  # fmt: skip
     fits = [c for c in candidates if c is not None and _within(c, b)]
     return str(fits[0]) if fits else str(candidates[3])
 
 
-def _within(value: float, b: Bounds) -> bool:
+def _within(value: float, b: s.Bounds) -> bool:
     return ((b.minimum is None or value >= b.minimum)
             and (b.maximum is None or value <= b.maximum)
             and (b.exclusive_minimum is None or value > b.exclusive_minimum)
@@ -142,7 +122,7 @@ def _within(value: float, b: Bounds) -> bool:
             and (not b.multiple_of or (value / b.multiple_of).is_integer()))  # fmt: skip
 
 
-def _str_example(shape: String, name: str) -> str:
+def _str_example(shape: s.String, name: str) -> str:
     word = re.split(r"[_\W]+", name.lower())[-1] if name else ""
     text = FORMAT_EXAMPLES.get(shape.format or "") or NAME_EXAMPLES.get(word, "string")
     if shape.pattern and not _matches(shape.pattern, text):
@@ -161,7 +141,7 @@ def _matches(pattern: str, text: str) -> bool:
         return False
 
 
-def _object_example(shape: Ref, api: Api, seen: tuple[str, ...]) -> str:
+def _object_example(shape: s.Ref, api: s.Api, seen: tuple[str, ...]) -> str:
     obj = object_shape(api, shape)
     if obj is None or shape.name in seen or len(seen) >= MAX_DEPTH:
         return "{}"
@@ -178,13 +158,13 @@ class Argument:
     """A keyword argument of the Python method: a query/header parameter or a body field."""
 
     python_name: str
-    shape: Shape
+    shape: s.Shape
     required: bool
     default: str = ""  # the schema's default, JSON text ("" for none)
 
 
-def keyword_arguments(op: Operation, api: Api) -> list[Argument]:
-    params: tuple[Parameter, ...] = (*op.query_params, *op.header_params)
+def keyword_arguments(op: s.Operation, api: s.Api) -> list[Argument]:
+    params: tuple[s.Parameter, ...] = (*op.query_params, *op.header_params)
     found = [Argument(p.python_name, p.shape, p.required) for p in params]
     if op.body is not None:
         root = object_shape(api, op.body.shape)
@@ -196,11 +176,11 @@ def keyword_arguments(op: Operation, api: Api) -> list[Argument]:
     return found
 
 
-def call_path(op: Operation) -> str:
+def call_path(op: s.Operation) -> str:
     return ".".join(("client", *op.resource, op.method_name))
 
 
-def example_call(op: Operation, api: Api) -> str:
+def example_call(op: s.Operation, api: s.Api) -> str:
     """``client.customers.update("customer_123", email="jenny@example.com", ...)``: the path
     parameters as ids made from their names, the required arguments, and the first
     ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
