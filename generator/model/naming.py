@@ -276,10 +276,8 @@ def _lift_actions(
     the one operation of that name and no operation sits on the sub-resource itself."""
     counts = Counter((*r, m) for r, m in wanted.values())
     direct = {r for r, _ in wanted.values()}
-    lifted = {
-        key for key, n in counts.items()
-        if n == 1 and key not in direct and any(r[: len(key)] == key for r, _ in wanted.values())
-    }
+    prefixes = {r[:i] for r, _ in wanted.values() for i in range(1, len(r) + 1)}
+    lifted = {key for key, n in counts.items() if n == 1 and key not in direct and key in prefixes}
     result: dict[str, tuple[tuple[str, ...], str]] = {}
     for op_id, (where, method) in wanted.items():
         cut = next((k for k in range(1, len(where)) if where[:k] in lifted), 0)

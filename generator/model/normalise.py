@@ -8,13 +8,16 @@ keys are ignored); names come from ``generator.model.naming``.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
-from generator.diagnostics import Level, Reporter
+from generator.cache import digest
+from generator.diagnostics import Diagnostic, Level, Reporter
+from generator.memo import memoised
 from generator.model import shapes as s
 from generator.model.conventions import (
     api_auth,
@@ -39,7 +42,7 @@ from generator.model.naming import (
     validator_name,
 )
 from generator.model.paging import configured_paging, detect_paging, takes_paging
-from generator.model.reader import Reader, Registry
+from generator.model.reader import Added, Reader, Registry
 from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 
@@ -190,6 +193,45 @@ def _report_duplicate(
 
 
 def _operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
+    """The operation of ``page``, its objects added to ``registry``.
+
+    An operation whose schemas hold no ``$ref`` target (``RawPage.definitions`` is empty)
+    is read on its own (``_read_alone``, kept in the active memo): its objects are keyed
+    by their content, so what it adds does not depend on the operations read before.
+    """
+    if not page.raw.definitions:
+        alone = _read_alone(page)
+        if alone is not None:
+            op, added, items = alone
+            registry.replay(added)
+            reporter.items.extend(items)
+            return op
+    return _read_operation(page, registry, reporter)
+
+
+Alone = tuple[s.Operation, tuple[Added, ...], tuple[Diagnostic, ...]]
+
+
+def _page_key(page: _Page) -> list[str]:
+    """What ``_read_alone`` reads: the settled id and the record (pickled: equal bytes are
+    equal records; ``definitions`` is empty where it is called)."""
+    return ["operation", page.op_id, digest(pickle.dumps(page.raw, pickle.HIGHEST_PROTOCOL))]
+
+
+@memoised(_page_key)
+def _read_alone(page: _Page) -> Alone | None:
+    """``page``'s operation read into a registry of its own: the operation, every object
+    added (``Registry.log``) and its diagnostics; None when a ``$ref`` target was read
+    (then objects are keyed by reference and the shared registry must read it)."""
+    registry = Registry(log=[])
+    local = Reporter()
+    op = _read_operation(page, registry, local)
+    if not registry.content_keyed or registry.log is None:
+        return None
+    return op, tuple(registry.log), tuple(local.items)
+
+
+def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
     raw = page.raw
 
     def report(level: Level, message: str, pointer: str, code: str) -> None:

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -96,6 +96,7 @@ Report = Callable[[Level, str, str, str], None]  # (level, message, pointer, cod
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
 Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
 RefKey = tuple[str, Direction]
+Added = tuple[str, s.Object, Use]  # one ``Registry.add``: key, object, use
 
 
 @dataclass(slots=True)
@@ -114,11 +115,14 @@ class Registry:
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
     undirected: dict[str, bool] = field(default_factory=dict)  # $ref -> no readOnly/writeOnly
+    log: list[Added] | None = None  # every ``add``, in order, when kept (``replay``)
 
     def add(self, obj: s.Object, use: Use, key: str = "") -> s.Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
+        if self.log is not None:
+            self.log.append((key, obj, use))
         return s.Ref(key)
 
     def use(self, shape: s.Shape, use: Use) -> s.Shape:
@@ -126,6 +130,18 @@ class Registry:
         if isinstance(shape, s.Ref):
             self.uses[shape.name].add(use)
         return shape
+
+    @property
+    def content_keyed(self) -> bool:
+        """Whether every object was added under its content (no ``$ref`` target was read):
+        then the objects and uses depend on nothing read before, and ``log`` replays them."""
+        return not (self.refs or self.reading or self.recursive or self.components)
+
+    def replay(self, log: Sequence[Added]) -> None:
+        """Add what another registry's ``log`` holds, as its ``add`` calls did."""
+        for key, obj, use in log:
+            self.objects.setdefault(key, obj)
+            self.uses.setdefault(key, set()).add(use)
 
 
 def ref_key(ref: RefKey) -> str:
