@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 import logging
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Final
 
-__all__ = ["API_KEY_HEADERS", "AUTH", "Credentials"]
+__all__ = ["API_KEY_HEADERS", "AUTH", "Credentials", "redacted"]
 
 AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = ((("bearer", "", "api_key"),),)
 """The ways to authenticate, tried in order: each is (kind, parameter, credential) triples that
@@ -38,6 +39,20 @@ CREDENTIALS: Final = tuple(
 """Every credential name; each also read from the environment as `ENV_PREFIX + NAME`."""
 
 
+def redacted(text: str, secrets: Collection[str]) -> str:
+    """`text` with each of `secrets` that stands as a whole token replaced by `***`.
+
+    A token ends where a character other than a letter, a digit, `_` or `-` is: a key in
+    `key=sk_123&`, `"sk_123"` or `Bearer sk_123.` is replaced, while a short key that is
+    also part of a word (`k` in `about:blank`) leaves the word as it was.
+    """
+    found = sorted((s for s in secrets if s and s in text), key=len, reverse=True)
+    if not found:
+        return text
+    tokens = "|".join(map(re.escape, found))
+    return re.sub(rf"(?<![\w-])(?:{tokens})(?![\w-])", "***", text)
+
+
 class _Redact(logging.Filter):
     """Replaces keys sent in the query string in `httpx`'s records, which show each URL."""
 
@@ -47,10 +62,8 @@ class _Redact(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, ()
+        if (scrubbed := redacted(message, self.secrets)) != message:
+            record.msg, record.args = scrubbed, ()
         return True
 
 
