@@ -297,7 +297,8 @@ def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:
         (
             "swagger: '2.0'\npaths: {}\n",
             "api.yaml",
-            "{file}:1: error: not an OpenAPI 3.0/3.1 document (no 'openapi' field) [/openapi]",
+            "{file}:1: error: a Swagger 2.0 document: doc2client reads OpenAPI 3.0/3.1; convert "
+            "it first (for example with swagger2openapi) [/swagger]",
         ),
         (
             "openapi: 2.0\n",
