@@ -646,6 +646,7 @@ _AUTH_TEXT = {
     "basic": "`username` and `password` (HTTP basic)",
     "header": "`{credential}` in the `{parameter}` header",
     "query": "`{credential}` as the `{parameter}` query parameter",
+    "cookie": "`{credential}` as the `{parameter}` cookie",
 }
 
 

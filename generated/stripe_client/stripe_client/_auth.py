@@ -20,7 +20,8 @@ __all__ = ["API_KEY_HEADERS", "AUTH", "Credentials", "redacted"]
 AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = ((("bearer", "", "api_key"),),)
 """The ways to authenticate, tried in order: each is (kind, parameter, credential) triples that
 are sent together. A kind is `bearer` (`Authorization: Bearer KEY`), `basic` (HTTP basic from
-`username` and `password`), `header` or `query` (the key under the parameter's name)."""
+`username` and `password`), `header`, `query` or `cookie` (the key under the parameter's
+name)."""
 
 ENV_PREFIX: Final = "STRIPE_"
 API_KEY_HEADERS: Final = frozenset(
@@ -124,6 +125,9 @@ class Credentials:
             headers[bearer_header] = f"{bearer_scheme} {key}" if bearer_scheme else key
         elif kind == "header":
             headers[parameter] = self._values[credential]
+        elif kind == "cookie":  # one `Cookie` header for every pair (RFC 6265, section 5.4)
+            pair = f"{parameter}={self._values[credential]}"
+            headers["Cookie"] = f"{headers['Cookie']}; {pair}" if headers.get("Cookie") else pair
         else:
             return [(parameter, self._values[credential])]
         return []
