@@ -21,7 +21,11 @@ Idioms (see DESIGN.md, "Normalisation"):
 - ``format``: ``binary`` (and 3.1's ``contentMediaType`` without ``contentEncoding``) ->
   ``Binary``; others kept on ``String``/``Integer``/``Number``.
 - null: ``nullable: true`` (3.0), ``"null"`` in a type list or ``type: "null"`` (3.1) -> a
-  ``Union`` with ``Null``; a type list of several types -> ``Union``.
+  ``Union`` with ``Null``; a type list of several types -> ``Union``. ``nullable: true``
+  admits null beside an ``enum`` (or ``const``) that does not list it, as OpenAPI 3.0.0-3.0.2
+  define it ("allows sending a null value for the defined schema"); 3.0.3's reading, where
+  such an enum rejects null, would leave the keyword without effect, and documents that write
+  it send null there (Stripe's example objects, ``fixtures3.json``, hold ``null`` in them).
 - ``allOf`` -> merged into one schema first (``generator.model.merge``); a contradiction is an
   error at the branch that contradicts.
 - a ``$ref`` left by the scraper (a cycle) -> a ``Ref`` to the named object it points back to
@@ -392,10 +396,12 @@ class Reader:
         types = [t for t in typ] if isinstance(typ, list) else ([typ] if typ is not None else [])
         if raw.get("nullable") is True and types and "null" not in types:
             types.append("null")
-        if "const" in raw:
-            return self._values([raw["const"]], types, raw, ptr, "const", open_enum=open_enum)
-        if "enum" in raw:
-            return self._values(raw["enum"], types, raw, ptr, "enum", open_enum=open_enum)
+        key = "const" if "const" in raw else "enum" if "enum" in raw else None
+        if key is not None:
+            listed = [raw["const"]] if key == "const" else raw["enum"]
+            shape = self._values(listed, types, raw, ptr, key, open_enum=open_enum)
+            nullable = raw.get("nullable") is True and not isinstance(shape, s.AnyShape)
+            return union_of([shape, s.Null()]) if nullable else shape
         if not types:
             return self._untyped(raw, ptr, path)
         distinct = [t for i, t in enumerate(types) if t not in types[:i]]  # a bad one may be a dict
