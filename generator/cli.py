@@ -12,13 +12,18 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
 from generator.diagnostics import Diagnostic, Reporter
 from generator.options import Options, RunStats
+
+if TYPE_CHECKING:
+    from generator.progress import Progress
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -213,6 +218,8 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
 
 def _spec(value: str) -> Path | str:
     """A SPECS argument: an http(s) URL stays text, anything else is a path."""
+    if "://" not in value:  # no URL: the web module is not even imported
+        return Path(value)
     from generator.web import is_url
 
     return value if is_url(value) else Path(value)
@@ -250,12 +257,26 @@ def _jobs(
     return [(job.source, job.options) for job in config.jobs], output
 
 
+def _local(
+    jobs: Sequence[tuple[Path | str, Options]], reporter: Reporter, args: argparse.Namespace,
+    cache_root: Path | None, progress: Progress,
+) -> AbstractContextManager[list[tuple[Path, Options]]]:  # fmt: skip
+    """``jobs`` with every URL fetched (``generator.web.fetched_jobs``; not imported when
+    every job is a local path)."""
+    paths = [(spec, options) for spec, options in jobs if isinstance(spec, Path)]
+    if len(paths) == len(jobs):
+        return nullcontext(paths)
+    from generator.web import Limits, fetched_jobs
+
+    return fetched_jobs(jobs, reporter, cache_root=cache_root, save_to=args.save_pages,
+                        limits=Limits(timeout=args.fetch_timeout), progress=progress)  # fmt: skip
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache import open_cache
     from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
-    from generator.web import Limits, fetched_jobs
     from generator.write import OutputError, write_tree
 
     config = _config(args)
@@ -269,11 +290,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     cache, warning = open_cache(None if args.no_cache else cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
-    limits = Limits(timeout=args.fetch_timeout)
     with (
         Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
-        fetched_jobs(jobs, reporter, cache_root=cache.root, save_to=args.save_pages,
-                     limits=limits, progress=progress) as local,  # fmt: skip
+        _local(jobs, reporter, args, cache.root, progress) as local,
     ):
         files = build(local, reporter, stats, cache=cache, progress=progress)
     if cache.root is not None:
