@@ -55,6 +55,15 @@ paths:
           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
         - {name: X-Count, in: header, schema: {type: integer}}
       responses: {"200": {description: ok}}
+  /session:
+    get:
+      operationId: GetSession
+      parameters:
+        - {name: theme, in: cookie, schema: {type: string}}
+        - {name: ids, in: cookie, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: tags, in: cookie, schema: {type: array, items: {type: string}}}
+        - {name: dark, in: cookie, schema: {type: boolean}}
+      responses: {"200": {description: ok}}
   /messages:
     post:
       operationId: CreateMessage
@@ -138,6 +147,21 @@ def test_header_and_path_values_are_in_the_simple_style(
     assert request.path == "/flags/false"
     assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count")] == [
         "true", "blue,black,brown", "R,100,G,200", "3"]
+
+
+def test_cookie_parameters_are_one_cookie_header(package: Any, server: ScriptedServer) -> None:
+    """``in: cookie`` parameters are sent as one ``Cookie`` header (RFC 6265 section 4.2.1),
+    in OpenAPI's ``form`` style: a list exploded into pairs unless ``explode: false``; a value
+    percent-encoded where a cookie-octet may not stand (space, ``;``, ``,``)."""
+    server.play()
+    client(package, server).session.retrieve(
+        theme="dark; blue", ids=[3, 4, 5], tags=["a", "b"], dark=True)
+    (given,) = server.requests
+    assert given.headers["cookie"] == "theme=dark%3B%20blue; ids=3,4,5; tags=a; tags=b; dark=true"
+    server.play()
+    client(package, server).session.retrieve()
+    (none,) = server.requests
+    assert "cookie" not in none.headers
 
 
 def test_flat_form_body_repeats_keys_and_honours_encoding(

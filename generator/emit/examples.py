@@ -164,7 +164,7 @@ class Argument:
 
 
 def keyword_arguments(op: s.Operation, api: s.Api) -> list[Argument]:
-    params: tuple[s.Parameter, ...] = (*op.query_params, *op.header_params)
+    params: tuple[s.Parameter, ...] = (*op.query_params, *op.header_params, *op.cookie_params)
     found = [Argument(p.python_name, p.shape, p.required) for p in params]
     if op.body is not None:
         root = object_shape(api, op.body.shape)

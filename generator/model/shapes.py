@@ -249,7 +249,7 @@ Shape: TypeAlias = (
     | Binary | AnyShape | Ref
 )
 
-ParameterLocation: TypeAlias = Literal["path", "query", "header"]
+ParameterLocation: TypeAlias = Literal["path", "query", "header", "cookie"]
 StyleName: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "simple"]
 
 
@@ -368,6 +368,12 @@ class Operation:
     # the ways (``Auth.requirement``) this operation accepts, from its own OpenAPI ``security``:
     # None for every way of the API, () for none (``security: []``)
     auth: tuple[int, ...] | None = None
+    cookie_params: tuple[Parameter, ...] = ()  # sent in the ``Cookie`` header (RFC 6265)
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        """Every parameter: path, query, header, then cookie ones."""
+        return (*self.path_params, *self.query_params, *self.header_params, *self.cookie_params)
 
 
 AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query", "cookie"]

@@ -35,7 +35,7 @@ from generator.scrape.refs import RefError, Resolver, escape, pointer_to
 from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
+LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
 

@@ -14,7 +14,7 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class RawParameter:
     name: str  # as on the wire (percent-decoded)
-    location: str  # "path", "query", "header", lower case; anything else is reported
+    location: str  # "path", "query", "header", "cookie", lower case; anything else is reported
     type: str  # the parameterType text ("string", "integer", "" ...)
     required: bool
     description: str

@@ -55,6 +55,7 @@ __all__ = [
     "NotGiven",
     "encode_form",
     "encode_query",
+    "cookie_header",
     "encode_simple",
     "format_path",
     "to_multipart",
@@ -300,6 +301,28 @@ def encode_simple(value: object) -> str:
     if isinstance(value, date):  # a datetime too
         return value.isoformat()
     return str(value)
+
+
+_COOKIE_OCTETS: Final = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # RFC 6265 cookie-octet, beside alnum
+
+
+def cookie_header(values: Mapping[str, object], packed: Collection[str] = ()) -> dict[str, str]:
+    """`{"Cookie": "name=value; ..."}` for the given cookie parameters, `{}` for none.
+
+    OpenAPI's `form` style for `in: cookie`: a list is one pair per item, or one pair with the
+    items joined by `,` where the parameter is in `packed` (`explode: false`, as OpenAPI's
+    style table writes it); booleans are `true`/`false`. A value is percent-encoded where
+    RFC 6265 (section 4.1.1, cookie-octet) allows no such character: space, `"`, `,`, `;`,
+    a backslash and anything not ASCII.
+    """
+    pairs: list[str] = []
+    for name, value in values.items():
+        if value is None or value is NOT_GIVEN:
+            continue
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        texts = [quote(encode_simple(item), safe=_COOKIE_OCTETS) for item in items]
+        pairs += [f"{name}={','.join(texts)}"] if name in packed else [f"{name}={t}" for t in texts]
+    return {"Cookie": "; ".join(pairs)} if pairs else {}
 
 
 def _segment(name: str, value: object) -> str:
