@@ -3,6 +3,7 @@ style, against the specification's "Style Examples" table (OpenAPI 3.0.3, Parame
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -54,6 +55,20 @@ paths:
           in: header
           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
         - {name: X-Count, in: header, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+  /labels/{color}:
+    get:
+      operationId: GetLabel
+      parameters:
+        - {name: color, in: path, required: true, style: label, explode: true,
+           schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok}}
+  /matrices/{color}:
+    get:
+      operationId: GetMatrix
+      parameters:
+        - {name: color, in: path, required: true, style: matrix,
+           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}}
       responses: {"200": {description: ok}}
   /session:
     get:
@@ -147,6 +162,42 @@ def test_header_and_path_values_are_in_the_simple_style(
     assert request.path == "/flags/false"
     assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count")] == [
         "true", "blue,black,brown", "R,100,G,200", "3"]
+
+
+COLORS, RGB = ["blue", "black", "brown"], {"R": 100, "G": 200, "B": 150}
+
+
+@pytest.mark.parametrize(("expression", "value", "expanded"), [
+    ("{color}", "blue", "blue"),
+    ("{color}", COLORS, "blue,black,brown"),
+    ("{color}", RGB, "R,100,G,200,B,150"),
+    ("{color*}", RGB, "R=100,G=200,B=150"),
+    ("{.color}", "blue", ".blue"),
+    ("{.color}", COLORS, ".blue,black,brown"),
+    ("{.color*}", COLORS, ".blue.black.brown"),
+    ("{.color}", RGB, ".R,100,G,200,B,150"),
+    ("{.color*}", RGB, ".R=100.G=200.B=150"),
+    ("{;color}", "blue", ";color=blue"),
+    ("{;color}", COLORS, ";color=blue,black,brown"),
+    ("{;color*}", COLORS, ";color=blue;color=black;color=brown"),
+    ("{;color}", RGB, ";color=R,100,G,200,B,150"),
+    ("{;color*}", RGB, ";R=100;G=200;B=150"),
+])  # fmt: skip
+def test_path_styles_expand_as_the_specification_table(
+    package: Any, expression: str, value: Any, expanded: str
+) -> None:
+    """OpenAPI 3.0.3's "Style Examples" for ``simple``, ``label`` and ``matrix``."""
+    format_path = importlib.import_module(f"{package.__name__}._encoding").format_path
+    assert format_path(f"/c/{expression}", color=value) == f"/c/{expanded}"
+
+
+def test_declared_path_styles_reach_the_server(package: Any, server: ScriptedServer) -> None:
+    server.play()
+    client(package, server).labels.retrieve(["blue", "black"])
+    assert server.requests[0].path == "/labels/.blue.black"
+    server.play()
+    client(package, server).matrices.retrieve({"R": 100, "G": 200})
+    assert server.requests[0].path == "/matrices/;color=R,100,G,200"
 
 
 def test_cookie_parameters_are_one_cookie_header(package: Any, server: ScriptedServer) -> None:

@@ -299,6 +299,24 @@ def free_name(name: str, taken: set[str]) -> str:
     return name
 
 
+_OPERATORS = {"simple": "", "label": ".", "matrix": ";"}  # RFC 6570 section 3.2
+
+
+def expansion_template(op: s.Operation) -> str:
+    """``op.path`` with each path parameter's style as an RFC 6570 expression, as
+    ``format_path`` reads it: ``{id}`` (simple), ``{.id}`` (label), ``{;id}`` (matrix),
+    with ``*`` where the parameter is exploded (``{;id*}``)."""
+    styles = {p.name: p.wire for p in op.path_params}
+
+    def expression(match: re.Match[str]) -> str:
+        wire = styles.get(match[1])
+        if wire is None:
+            return match[0]
+        return f"{{{_OPERATORS.get(wire.style, '')}{match[1]}{'*' if wire.explode else ''}}}"
+
+    return re.sub(r"\{([^{}]+)\}", expression, op.path)
+
+
 def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozenset()) -> str:
     """Keyword arguments ``a=x, b=y``; a dict splat when a key cannot be a keyword argument."""
     items = list(pairs)
@@ -440,7 +458,7 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
                         whole_required=whole_required, cookies=(cookies, packed))
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
-    path = pyrepr(op.path)
+    path = pyrepr(expansion_template(op))
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
     stream = "" if paged else stream_kind(op)

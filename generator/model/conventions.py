@@ -37,7 +37,7 @@ FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 STYLES: tuple[str, ...] = get_args(s.StyleName)
 QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
-AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME")
+AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME", "cookie:NAME")
 
 
 def media(media_type: str) -> str:

@@ -378,15 +378,21 @@ def _parameters(
     return {loc: tuple(ps) for loc, ps in result.items()}
 
 
+_PATH_STYLES: dict[str, s.StyleName] = {"simple": "simple", "label": "label", "matrix": "matrix"}
+
+
 def _parameter_wire(p: RawParameter, location: s.ParameterLocation) -> s.WireStyle:
-    """Query parameters: ``form`` exploded (their declared style is set by
-    ``conventions``); path and header ones ``simple``; cookie ones ``form``, exploded unless
-    ``explode: false`` (OpenAPI 3, Parameter Object: the ``in: cookie`` default)."""
+    """The wire style, by OpenAPI 3's defaults (Parameter Object): query parameters ``form``
+    exploded (a declared style is set by ``conventions``); path ones their declared
+    ``simple``, ``label`` or ``matrix`` (else ``simple``), header ones ``simple``, both
+    exploded only where ``explode: true``; cookie ones ``form``, exploded unless
+    ``explode: false``."""
     if location == "query":
         return s.WireStyle()
     if location == "cookie":
         return s.WireStyle("form", explode=p.explode is not False)
-    return s.WireStyle("simple", explode=False)
+    style = _PATH_STYLES.get(p.style, "simple") if location == "path" else "simple"
+    return s.WireStyle(style, explode=p.explode is True)
 
 
 def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:

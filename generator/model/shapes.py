@@ -250,7 +250,8 @@ Shape: TypeAlias = (
 )
 
 ParameterLocation: TypeAlias = Literal["path", "query", "header", "cookie"]
-StyleName: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "simple"]
+StyleName: TypeAlias = Literal[
+    "form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +261,7 @@ class WireStyle:
     ``deepObject`` nests with brackets at every level and indexes arrays (``o[k]=v``,
     ``a[0]=1``, ``a[0][k]=v``): the specification's ``o[k]=v`` for flat objects, extended as
     Stripe's documents (which declare deepObject) and Rails/qs do. ``simple`` is for path and
-    header parameters.
+    header parameters; ``label`` (``.5``) and ``matrix`` (``;id=5``) for path parameters.
     """
 
     style: StyleName = "form"
