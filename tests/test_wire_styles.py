@@ -54,6 +54,10 @@ paths:
         - name: X-Color
           in: header
           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
+        - name: X-Rgb
+          in: header
+          explode: true
+          schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
         - {name: X-Count, in: header, schema: {type: integer}}
       responses: {"200": {description: ok}}
   /labels/{color}:
@@ -157,11 +161,11 @@ def test_header_and_path_values_are_in_the_simple_style(
     server.play()
     client(package, server).flags.retrieve(
         False, x_dry_run=True, x_colors=["blue", "black", "brown"], x_color={"R": 100, "G": 200},
-        x_count=3)  # fmt: skip
+        x_count=3, x_rgb={"R": 100, "G": 200})  # fmt: skip
     (request,) = server.requests
     assert request.path == "/flags/false"
-    assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count")] == [
-        "true", "blue,black,brown", "R,100,G,200", "3"]
+    assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count", "x-rgb")
+            ] == ["true", "blue,black,brown", "R,100,G,200", "3", "R=100,G=200"]
 
 
 COLORS, RGB = ["blue", "black", "brown"], {"R": 100, "G": 200, "B": 150}

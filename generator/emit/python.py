@@ -448,6 +448,7 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
                                  argument_doc(p.description, p.shape)))
                for p in op.cookie_params]  # fmt: skip
     packed = tuple(p.name for p in op.cookie_params if not p.wire.explode)
+    exploded = tuple(p.name for p in op.header_params if p.wire.explode)
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
@@ -455,7 +456,8 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
     names = _Locals(args.taken)
     whole_required = op.body is not None and op.body.required
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
-                        whole_required=whole_required, cookies=(cookies, packed))
+                        whole_required=whole_required, cookies=(cookies, packed),
+                        exploded=exploded)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
     path = pyrepr(expansion_template(op))
@@ -626,10 +628,11 @@ def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
     query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
     cookies: tuple[list[tuple[str, str]], tuple[str, ...]] = ([], ()),
+    exploded: tuple[str, ...] = (),
 ) -> list[str]:  # fmt: skip
     """The method body's statements before the call: query, body, headers (cookie
     parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``cookies``' second part
-    names those not exploded)."""
+    names those not exploded; ``exploded``: the header parameters that are)."""
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
@@ -641,8 +644,9 @@ def _statements(
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
     given = []
     if headers:
+        value = f"encode_simple(v, explode=k in {exploded!r})" if exploded else "encode_simple(v)"
         given.append(
-            f"**{{k: encode_simple(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}")
+            f"**{{k: {value} for k, v in strip_not_given({dict_expr(headers)}).items()}}")
     if cookies[0]:
         packed = f", packed={cookies[1]!r}" if cookies[1] else ""
         given.append(f"**cookie_header({dict_expr(cookies[0])}{packed})")

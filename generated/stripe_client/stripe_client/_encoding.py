@@ -328,14 +328,17 @@ def _path_items(value: object, *, explode: bool) -> list[str]:
     return [q(value)]
 
 
-def encode_simple(value: object) -> str:
-    """A header or path value in OpenAPI's `simple` style (RFC 6570 `{var}`, not exploded):
-    `true`/`false` for a boolean, the items joined by `,` for a list, `key,value,...` for a
-    mapping, ISO 8601 for a date or datetime, and `str(value)` for anything else."""
+def encode_simple(value: object, *, explode: bool = False) -> str:
+    """A header or path value in OpenAPI's `simple` style (RFC 6570 `{var}`): `true`/`false`
+    for a boolean, the items joined by `,` for a list, `key,value,...` for a mapping
+    (`key=value,...` where `explode`), ISO 8601 for a date or datetime, and `str(value)` for
+    anything else."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ",".join(encode_simple(item) for item in value)
+    if isinstance(value, Mapping) and explode:
+        return ",".join(f"{encode_simple(k)}={encode_simple(v)}" for k, v in value.items())
     if isinstance(value, Mapping):
         return ",".join(encode_simple(part) for pair in value.items() for part in pair)
     if isinstance(value, date):  # a datetime too
