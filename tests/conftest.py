@@ -57,7 +57,6 @@ def corpus() -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fuzz: long-running fuzz/differential tests (make fuzz)")
     config.addinivalue_line("markers", "slow: tests over the whole corpus")
-    config.addinivalue_line("markers", "long: tests too long for every run (make long)")
 
 
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:

@@ -31,6 +31,7 @@ RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
+        "encode_simple",
         "ValidationError",
     }
 )  # fmt: skip
@@ -613,7 +614,7 @@ def _statements(
     elif body is not None:
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
     if headers:
-        given = f"{{k: str(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}"
+        given = f"{{k: encode_simple(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}"
         lines += [
             f"{names.options} = RequestOptions(**(request_options or {{}}))",
             f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), **{given}}}',
@@ -646,6 +647,7 @@ _AUTH_TEXT = {
     "basic": "`username` and `password` (HTTP basic)",
     "header": "`{credential}` in the `{parameter}` header",
     "query": "`{credential}` as the `{parameter}` query parameter",
+    "cookie": "`{credential}` as the `{parameter}` cookie",
 }
 
 

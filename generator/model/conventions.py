@@ -131,7 +131,7 @@ def _in_query(requirement: tuple[RawSecurity, ...]) -> bool:
 
 def _configured(word: str, index: int) -> s.Auth:
     kind, _, parameter = word.partition(":")
-    if kind in ("header", "query"):
+    if kind in ("header", "query", "cookie"):
         return s.Auth(kind, parameter, requirement=index)  # type: ignore[arg-type]
     return s.Auth("basic" if kind == "basic" else "bearer", credential=_credential(kind),
                 requirement=index)
@@ -169,7 +169,8 @@ def _scheme(scheme: RawSecurity, index: int) -> s.Auth | None:
     if (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in (
             "oauth2", "openIdConnect"):
         return s.Auth("bearer", "", scheme.name, "api_key", index)
-    if scheme.type == "apiKey" and scheme.location in ("header", "query") and scheme.parameter:
+    if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and \
+            scheme.parameter:
         return s.Auth(scheme.location, scheme.parameter, scheme.name,  # type: ignore[arg-type]
                       "api_key", index)
     return None

@@ -8,13 +8,16 @@ keys are ignored); names come from ``generator.model.naming``.
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
-from generator.diagnostics import Reporter
+from generator.cache import digest
+from generator.diagnostics import Diagnostic, Level, Reporter
+from generator.memo import memoised
 from generator.model import shapes as s
 from generator.model.conventions import (
     api_auth,
@@ -39,7 +42,7 @@ from generator.model.naming import (
     validator_name,
 )
 from generator.model.paging import configured_paging, detect_paging, takes_paging
-from generator.model.reader import Reader, Registry
+from generator.model.reader import Added, Reader, Registry
 from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 
@@ -190,12 +193,51 @@ def _report_duplicate(
 
 
 def _operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
+    """The operation of ``page``, its objects added to ``registry``.
+
+    An operation whose schemas hold no ``$ref`` target (``RawPage.definitions`` is empty)
+    is read on its own (``_read_alone``, kept in the active memo): its objects are keyed
+    by their content, so what it adds does not depend on the operations read before.
+    """
+    if not page.raw.definitions:
+        alone = _read_alone(page)
+        if alone is not None:
+            op, added, items = alone
+            registry.replay(added)
+            reporter.items.extend(items)
+            return op
+    return _read_operation(page, registry, reporter)
+
+
+Alone = tuple[s.Operation, tuple[Added, ...], tuple[Diagnostic, ...]]
+
+
+def _page_key(page: _Page) -> list[str]:
+    """What ``_read_alone`` reads: the settled id and the record (pickled: equal bytes are
+    equal records; ``definitions`` is empty where it is called)."""
+    return ["operation", page.op_id, digest(pickle.dumps(page.raw, pickle.HIGHEST_PROTOCOL))]
+
+
+@memoised(_page_key)
+def _read_alone(page: _Page) -> Alone | None:
+    """``page``'s operation read into a registry of its own: the operation, every object
+    added (``Registry.log``) and its diagnostics; None when a ``$ref`` target was read
+    (then objects are keyed by reference and the shared registry must read it)."""
+    registry = Registry(log=[])
+    local = Reporter()
+    op = _read_operation(page, registry, local)
+    if not registry.content_keyed or registry.log is None:
+        return None
+    return op, tuple(registry.log), tuple(local.items)
+
+
+def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
     raw = page.raw
 
-    def report(level: str, message: str, pointer: str, code: str) -> None:
-        emit = reporter.error if level == "error" else reporter.warning
+    def report(level: Level, message: str, pointer: str, code: str) -> None:
         where = raw.schema_pointer + pointer
-        emit(raw.file, raw.schema_line or raw.line, message, pointer=where, code=code)
+        reporter.add(level, raw.file, raw.schema_line or raw.line, message, pointer=where,
+                     code=code)  # fmt: skip
 
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader, reporter)
@@ -224,8 +266,8 @@ def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> s.Body | None:
     if raw.schema is None:
         return s.Body(media_type, s.AnyShape("absent"), required=_body_required(raw))
     schema = raw.schema
-    if media_type.split(";")[0].strip().lower() == MULTIPART:
-        schema = _file_or_text(schema)
+    if media_type.split(";")[0].strip().lower() == MULTIPART and raw.layout:
+        schema = _file_or_text(schema)  # a page: the page tool drops ``format: binary``
     shape = reader.shape(schema, "", ())
     return s.Body(media_type, shape, required=_body_required(raw))
 
@@ -265,10 +307,9 @@ def _response_shape(
     if response.schema is None:
         return None
 
-    def report(level: str, message: str, pointer: str, code: str) -> None:
-        emit = reporter.error if level == "error" else reporter.warning
-        emit(response.file or page.raw.file, response.line or page.raw.line,
-             f"response {response.status}: {message}", pointer=pointer, code=code)
+    def report(level: Level, message: str, pointer: str, code: str) -> None:
+        reporter.add(level, response.file or page.raw.file, response.line or page.raw.line,
+                     f"response {response.status}: {message}", pointer=pointer, code=code)
 
     reader = Reader(registry, page.op_id, report, definitions=page.raw.definitions,
                     direction="response")
@@ -296,7 +337,8 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     The page tool drops ``format: binary`` (``PostFiles``: ``file`` is ``type: string`` on the
     page, ``format: binary`` in the OpenAPI document), and any part of a multipart body may be
     a file, so a field that says nothing beyond ``type: string`` becomes
-    ``anyOf: [binary, string]``: ``Union(Binary, String)``.
+    ``anyOf: [binary, string]``: ``Union(Binary, String)``. An OpenAPI document says which
+    parts are files (``format: binary``, ``contentMediaType``) and is read as it is.
     """
     props = schema.get("properties")
     if not isinstance(props, dict):
@@ -391,17 +433,17 @@ def _warn_clash(
     listed = ", ".join(f"'{wire}' in {where} -> {name}" for wire, where, name in renamed)
     why = f"'{other}' is taken by another parameter or body field" if other else (
         "they clash as Python names")
-    reporter.warning(raw.file, raw.lines.get("parameters", raw.line),
-                     f"parameters renamed ({why}): {listed}", code="name-clash")
+    reporter.note(raw.file, raw.lines.get("parameters", raw.line),
+                  f"parameters renamed ({why}): {listed}", code="name-clash")
 
 
 def _parameter_shape(
     p: RawParameter, op_id: str, registry: Registry, reporter: Reporter, file: str
 ) -> s.Shape:
     if p.schema is not None:
-        def report(level: str, message: str, pointer: str, code: str) -> None:
-            emit = reporter.error if level == "error" else reporter.warning
-            emit(file, p.line, f"parameter '{p.name}': {message}", pointer=pointer, code=code)
+        def report(level: Level, message: str, pointer: str, code: str) -> None:
+            reporter.add(level, file, p.line, f"parameter '{p.name}': {message}",
+                         pointer=pointer, code=code)
 
         return Reader(registry, op_id, report).shape(p.schema, "", (p.name,))
     shape = _PAGE_TYPES.get(p.type.strip().lower())

@@ -21,7 +21,11 @@ Idioms (see DESIGN.md, "Normalisation"):
 - ``format``: ``binary`` (and 3.1's ``contentMediaType`` without ``contentEncoding``) ->
   ``Binary``; others kept on ``String``/``Integer``/``Number``.
 - null: ``nullable: true`` (3.0), ``"null"`` in a type list or ``type: "null"`` (3.1) -> a
-  ``Union`` with ``Null``; a type list of several types -> ``Union``.
+  ``Union`` with ``Null``; a type list of several types -> ``Union``. ``nullable: true``
+  admits null beside an ``enum`` (or ``const``) that does not list it, as OpenAPI 3.0.0-3.0.2
+  define it ("allows sending a null value for the defined schema"); 3.0.3's reading, where
+  such an enum rejects null, would leave the keyword without effect, and documents that write
+  it send null there (Stripe's example objects, ``fixtures3.json``, hold ``null`` in them).
 - ``allOf`` -> merged into one schema first (``generator.model.merge``); a contradiction is an
   error at the branch that contradicts.
 - a ``$ref`` left by the scraper (a cycle) -> a ``Ref`` to the named object it points back to
@@ -49,10 +53,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from generator.diagnostics import Level
 from generator.model import shapes as s
 from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
@@ -91,10 +96,11 @@ INLINED = "x-doc2client-inlined"  # a kept $ref's target inlined to be merged (`
 EMPTY_BRANCH: dict[str, Any] = {"enum": [""], "type": "string"}
 MAX_INLINE_DEPTH = 12  # schema levels inside one property; Stripe's deepest is 4
 
-Report = Callable[[str, str, str, str], None]  # (level, message, pointer, code)
+Report = Callable[[Level, str, str, str], None]  # (level, message, pointer, code)
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
 Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
 RefKey = tuple[str, Direction]
+Added = tuple[str, s.Object, Use]  # one ``Registry.add``: key, object, use
 
 
 @dataclass(slots=True)
@@ -112,11 +118,15 @@ class Registry:
     reading: set[RefKey] = field(default_factory=set)
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
+    undirected: dict[str, bool] = field(default_factory=dict)  # $ref -> no readOnly/writeOnly
+    log: list[Added] | None = None  # every ``add``, in order, when kept (``replay``)
 
     def add(self, obj: s.Object, use: Use, key: str = "") -> s.Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
+        if self.log is not None:
+            self.log.append((key, obj, use))
         return s.Ref(key)
 
     def use(self, shape: s.Shape, use: Use) -> s.Shape:
@@ -124,6 +134,18 @@ class Registry:
         if isinstance(shape, s.Ref):
             self.uses[shape.name].add(use)
         return shape
+
+    @property
+    def content_keyed(self) -> bool:
+        """Whether every object was added under its content (no ``$ref`` target was read):
+        then the objects and uses depend on nothing read before, and ``log`` replays them."""
+        return not (self.refs or self.reading or self.recursive or self.components)
+
+    def replay(self, log: Sequence[Added]) -> None:
+        """Add what another registry's ``log`` holds, as its ``add`` calls did."""
+        for key, obj, use in log:
+            self.objects.setdefault(key, obj)
+            self.uses.setdefault(key, set()).add(use)
 
 
 def ref_key(ref: RefKey) -> str:
@@ -248,7 +270,7 @@ class Reader:
         if key in registry.reading:
             if _is_object(target):
                 registry.recursive.add(key)
-                return s.Ref(ref_key(key))
+                return s.Ref(self._recursive_key(ref))
             self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
                       "here", f"{ptr}/$ref", "recursive-ref")
             return s.AnyShape("unchecked")
@@ -374,10 +396,12 @@ class Reader:
         types = [t for t in typ] if isinstance(typ, list) else ([typ] if typ is not None else [])
         if raw.get("nullable") is True and types and "null" not in types:
             types.append("null")
-        if "const" in raw:
-            return self._values([raw["const"]], types, raw, ptr, "const", open_enum=open_enum)
-        if "enum" in raw:
-            return self._values(raw["enum"], types, raw, ptr, "enum", open_enum=open_enum)
+        key = "const" if "const" in raw else "enum" if "enum" in raw else None
+        if key is not None:
+            listed = [raw["const"]] if key == "const" else raw["enum"]
+            shape = self._values(listed, types, raw, ptr, key, open_enum=open_enum)
+            nullable = raw.get("nullable") is True and not isinstance(shape, s.AnyShape)
+            return union_of([shape, s.Null()]) if nullable else shape
         if not types:
             return self._untyped(raw, ptr, path)
         distinct = [t for i, t in enumerate(types) if t not in types[:i]]  # a bad one may be a dict
@@ -502,11 +526,21 @@ class Reader:
         marked = raw.get(RECURSIVE)
         key = recursive_key(marked) if isinstance(marked, str) else ""
         if named is not None and named in self.registry.recursive:
-            key = ref_key(named)
+            key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
         if named is not None:
             self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
         return ref
+
+    def _recursive_key(self, ref: str) -> str:
+        """The registry key of the recursive object ``ref`` names. Where no schema under it is
+        ``readOnly`` or ``writeOnly``, requests and responses read it alike: one key for both
+        directions, the key its inlined request copy has (``recursive_key``), so that the two
+        are one type. Otherwise one key per direction."""
+        undirected = self.registry.undirected
+        if ref not in undirected:
+            undirected[ref] = not _directed_anywhere(ref, self.definitions)
+        return recursive_key(ref) if undirected[ref] else ref_key((ref, self.direction))
 
     def _directed(self, props: dict[str, Any]) -> dict[str, Any]:
         """``props`` without those the direction leaves out (OpenAPI 3.x Schema Object:
@@ -530,7 +564,7 @@ class Reader:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
-            self.report("warning", f"properties renamed (they clash as Python names): {listed}",
+            self.report("note", f"properties renamed (they clash as Python names): {listed}",
                       f"{ptr}/properties", "name-clash")
         outer, self.depth = self.depth, 0
         try:
@@ -563,6 +597,25 @@ def _named_target(raw: dict[str, Any]) -> bool:
     types = typ if isinstance(typ, list) else [typ]
     return ("object" in types or (typ is None and "properties" in raw)) and not (
         "oneOf" in raw or "anyOf" in raw)
+
+
+def _directed_anywhere(ref: str, definitions: Mapping[str, Any]) -> bool:
+    """Whether a schema reachable from ``ref`` (through ``definitions``) is ``readOnly`` or
+    ``writeOnly``: then requests and responses read ``ref`` differently."""
+    seen, todo = {ref}, [definitions.get(ref)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            if node.get("readOnly") is True or node.get("writeOnly") is True:
+                return True
+            target = node.get("$ref")
+            if isinstance(target, str) and target not in seen:
+                seen.add(target)
+                todo.append(definitions.get(target))
+            todo.extend(node.values())
+    return False
 
 
 def _is_object(raw: Any) -> bool:
