@@ -162,6 +162,19 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
     return doc if isinstance(doc, dict) else None
 
 
+def example_text(schema: Any) -> str:
+    """JSON text of a schema's example: OpenAPI 3.0's ``example``, else the first of JSON
+    Schema's ``examples`` list (2020-12, 9.5; OpenAPI 3.1); ``""`` when it gives none."""
+    if not isinstance(schema, dict):
+        return ""
+    if "example" in schema:
+        return json.dumps(schema["example"], sort_keys=True)
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return json.dumps(examples[0], sort_keys=True)
+    return ""
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -380,7 +393,19 @@ class _Reader:
             schema=schema,
             style=str(param.get("style") or ""),
             explode=_bool(param.get("explode")),
+            example=self._parameter_example(param, pointer, schema),
         )
+
+    def _parameter_example(self, param: dict[str, Any], pointer: str, schema: Any) -> str:
+        """The parameter's ``example``, else its first ``examples`` entry's ``value``
+        (OpenAPI 3.x Parameter Object), else its schema's example (``example_text``)."""
+        if "example" in param:
+            return json.dumps(param["example"], sort_keys=True)
+        for name, raw in _dict(param.get("examples")).items():
+            entry = _dict(self.refs.follow(raw, f"{pointer}/examples/{escape(str(name))}"))
+            if "value" in entry:
+                return json.dumps(entry["value"], sort_keys=True)
+        return example_text(schema)
 
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
         if "schema" in param:
