@@ -12,13 +12,18 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
 from generator.diagnostics import Diagnostic, Reporter
 from generator.options import Options, RunStats
+
+if TYPE_CHECKING:
+    from generator.progress import Progress
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -90,6 +95,10 @@ def _parser() -> argparse.ArgumentParser:
         "--formatter", choices=("black", "ruff"), help="black (default) or ruff, faster"
     )
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    gen.add_argument(
+        "-v", "--verbose", action="store_true",
+        help="print the notes too: what was done by a documented rule (a parameter renamed)",
+    )  # fmt: skip
     gen.add_argument(
         "--cache-dir",
         type=Path,
@@ -177,9 +186,13 @@ def _say(message: str) -> None:
     print(f"doc2client: {message}", file=sys.stderr, flush=True)
 
 
-def _print_diagnostics(items: Sequence[Diagnostic], *, quiet: bool) -> None:
+def _print_diagnostics(
+    items: Sequence[Diagnostic], *, quiet: bool, verbose: bool = False
+) -> None:
+    """Errors always; warnings unless ``quiet``; notes when ``verbose``."""
+    shown = {"error": True, "warning": not quiet, "note": verbose and not quiet}
     for item in items:
-        if item.level == "error" or not quiet:
+        if shown[item.level]:
             print(item, file=sys.stderr)
 
 
@@ -190,10 +203,13 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
-    errors = sum(n for (level, _), n in counts.items() if level == "error")
-    warnings = sum(counts.values()) - errors
+    levels = Counter[str]()
+    for (level, _), n in counts.items():
+        levels[level] += n
+    notes = f", {levels['note']} notes" if levels["note"] else ""
     return (
-        f"doc2client: {apis or 'no APIs'}; {errors} errors, {warnings} warnings"
+        f"doc2client: {apis or 'no APIs'}; {levels['error']} errors, {levels['warning']} "
+        f"warnings{notes}"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
         + conventions
@@ -202,6 +218,8 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
 
 def _spec(value: str) -> Path | str:
     """A SPECS argument: an http(s) URL stays text, anything else is a path."""
+    if "://" not in value:  # no URL: the web module is not even imported
+        return Path(value)
     from generator.web import is_url
 
     return value if is_url(value) else Path(value)
@@ -239,12 +257,26 @@ def _jobs(
     return [(job.source, job.options) for job in config.jobs], output
 
 
+def _local(
+    jobs: Sequence[tuple[Path | str, Options]], reporter: Reporter, args: argparse.Namespace,
+    cache_root: Path | None, progress: Progress,
+) -> AbstractContextManager[list[tuple[Path, Options]]]:  # fmt: skip
+    """``jobs`` with every URL fetched (``generator.web.fetched_jobs``; not imported when
+    every job is a local path)."""
+    paths = [(spec, options) for spec, options in jobs if isinstance(spec, Path)]
+    if len(paths) == len(jobs):
+        return nullcontext(paths)
+    from generator.web import Limits, fetched_jobs
+
+    return fetched_jobs(jobs, reporter, cache_root=cache_root, save_to=args.save_pages,
+                        limits=Limits(timeout=args.fetch_timeout), progress=progress)  # fmt: skip
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache import open_cache
     from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
-    from generator.web import Limits, fetched_jobs
     from generator.write import OutputError, write_tree
 
     config = _config(args)
@@ -258,16 +290,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     cache, warning = open_cache(None if args.no_cache else cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
-    limits = Limits(timeout=args.fetch_timeout)
     with (
         Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
-        fetched_jobs(jobs, reporter, cache_root=cache.root, save_to=args.save_pages,
-                     limits=limits, progress=progress) as local,  # fmt: skip
+        _local(jobs, reporter, args, cache.root, progress) as local,
     ):
         files = build(local, reporter, stats, cache=cache, progress=progress)
     if cache.root is not None:
         maybe_prune(cache.root, args.cache_max_size)
-    _print_diagnostics(reporter.sorted(), quiet=args.quiet)
+    _print_diagnostics(reporter.sorted(), quiet=args.quiet, verbose=args.verbose)
     if reporter.has_errors:
         print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
         return EXIT_ERROR

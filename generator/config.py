@@ -32,7 +32,6 @@ Unknown keys are an error that names them, so a typo never silently does nothing
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +98,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_table(pyproject: Path) -> bool:
+    import tomllib  # only where there is a pyproject.toml to read
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -128,6 +129,8 @@ def load_config(pyproject: Path) -> Config | None:
     if not pyproject.is_file():
         return None
     where = str(pyproject)
+    import tomllib
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -225,7 +228,8 @@ def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], 
 
 def _auth_word(word: str) -> bool:
     kind, colon, name = word.partition(":")
-    return word in ("bearer", "basic") or (kind in ("header", "query") and bool(colon and name))
+    return word in ("bearer", "basic") or (
+        kind in ("header", "query", "cookie") and bool(colon and name))
 
 
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:

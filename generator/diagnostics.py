@@ -3,6 +3,13 @@
 A stage never raises for bad input; it reports a ``Diagnostic`` to a ``Reporter``
 and carries on with what it can. The CLI prints them all at the end as
 ``file:line: level: message [pointer]`` and sets the exit code from the worst one.
+
+The levels, as compilers use them: an ``error`` stops the run (nothing is written); a
+``warning`` is something in the input that the client does not carry as the input says
+(a keyword not checked, a ``$ref`` in a place OpenAPI has none); a ``note`` is what the
+generator did by a documented rule that a reader of the input may not expect (a parameter
+renamed because its Python name is taken), never a fault of the input. Notes are listed
+with ``--verbose`` and counted in the run's summary.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -48,6 +55,18 @@ class Reporter:
         self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
     ) -> None:
         self.items.append(Diagnostic(file, line, "warning", message, pointer, code))
+
+    def note(
+        self, file: str, line: int, message: str, *, pointer: str = "", code: str = ""
+    ) -> None:
+        self.items.append(Diagnostic(file, line, "note", message, pointer, code))
+
+    def add(
+        self, level: Level, file: str, line: int, message: str, *, pointer: str = "",
+        code: str = "",
+    ) -> None:  # fmt: skip
+        """A diagnostic of ``level``: for readers that pass the level along."""
+        self.items.append(Diagnostic(file, line, level, message, pointer, code))
 
     def extend(self, other: Reporter) -> None:
         self.items.extend(other.items)

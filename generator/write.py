@@ -19,7 +19,6 @@ and records it in the manifest as kept, so later runs and ``--check`` accept it 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import difflib
 import hashlib
 import os
@@ -227,6 +226,8 @@ def _exchange(new: Path, target: Path) -> None:
     if not target.exists():
         new.rename(target)
         return
+    import ctypes  # only when a folder is swapped
+
     libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is not None:
@@ -380,8 +381,29 @@ def write_tree(
     (unless ``force``: then they are kept, as are build leftovers), ``OutputError`` when
     ``target`` is not a folder doc2client wrote or another run holds the lock too long.
     """
+    if _finished(target, files):  # a no-op run takes no lock (and imports no filelock)
+        return WriteResult((), len(files), ())
     with output_lock(target, on_wait=on_wait):
         return _write_locked(target, files, force=force)
+
+
+def _finished(target: Path, files: Mapping[str, bytes]) -> bool:
+    """Whether ``target`` already holds exactly ``files`` as a finished run left it: its
+    manifest lists them and no kept file, and no half-done swap or staging folder lies
+    beside it, so a locked write would change nothing. Read without the lock: a run that
+    swaps the folder meanwhile leaves it whole either way (``_exchange``), and one that
+    wrote other files is then simply the later run."""
+    parts = _manifest_parts(target) if (target / MARKER).is_file() else None
+    if parts is None or parts[1] or parts[0] != frozenset(files):
+        return False
+    prefix = _staging_prefix(target)
+    backup = target.name + ".doc2client-old"
+    if any(n.startswith(prefix) or n == backup for n in os.listdir(target.parent)):
+        return False
+    old = read_tree(target)
+    old.pop(MARKER, None)
+    has = holds(files)
+    return old.keys() == files.keys() and all(has(rel, data) for rel, data in old.items())
 
 
 def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> WriteResult:

@@ -44,11 +44,12 @@ SCHEMES = {
     "either": "{basic: {type: http, scheme: basic}, "
               "key: {type: apiKey, in: header, name: X-API-Key}}",
     "oauth": "{oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: /t, scopes: {}}}}}",
+    "cookie": "{session: {type: apiKey, in: cookie, name: SESSIONID}}",
 }
 SECURITY = {
     "bearer": "[{bearer: []}]", "basic": "[{basic: []}]", "header": "[{key: []}]",
     "query": "[{key: [], secret: []}]", "either": "[{basic: []}, {key: []}]",
-    "oauth": "[{oauth: []}]",
+    "oauth": "[{oauth: []}]", "cookie": "[{session: []}]",
 }
 
 
@@ -93,6 +94,7 @@ def _basic(user: str, password: str) -> str:
      "api_key=k3&api_secret=s3"),
     ("either", {"api_key": "k4"}, "x-api-key", "k4", ""),
     ("either", {"username": "u", "password": "p"}, "authorization", _basic("u", "p"), ""),
+    ("cookie", {"api_key": "c5"}, "cookie", "SESSIONID=c5", ""),
 ])  # fmt: skip
 def test_credentials_are_sent_as_the_document_says(
     packages: dict[str, Any], server: ScriptedServer, kind: str, credentials: dict[str, Any],

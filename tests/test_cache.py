@@ -291,3 +291,58 @@ def test_no_op_write_compares_digests_without_reading_the_cached_files(
     result = write_tree(out, replayed)  # contents needed: rebuilt, as the cache lost them
     assert result.written == ("sample_client/README.md",)
     assert run(specs, Cache(None))[0] == dict(replayed)
+
+
+class DictStore:
+    """A memo store in memory that counts what it is asked for and holds."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], bytes] = {}
+        self.hits = 0
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        found = self.entries.get((kind, key))
+        self.hits += found is not None
+        return found
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        self.entries[(kind, key)] = payload
+
+
+SHARING = ("PostCustomers", "PostCustomersCustomer", "PostAccounts", "PostAccountsAccount")
+
+
+def test_operations_read_alone_give_the_model_of_a_cold_read(corpus: Path) -> None:
+    """Each operation's reading is kept on its own (``normalise._read_alone``): a model made
+    from kept readings, with one page changed, equals the cold model, shared shapes (these
+    pages share ``address`` and more) named alike, diagnostics alike."""
+    from dataclasses import replace
+
+    from generator.memo import remembering
+    from generator.model import normalise
+    from generator.scrape import scrape_page
+    from generator.scrape.records import RawPage
+
+    folder = corpus / "pages" / "stripe"
+    pages = [scrape_page(folder / f"{name}.html", Reporter()) for name in SHARING]
+    records = [p for p in pages if p is not None]
+    changed = [replace(records[1], summary="Changed"), *records[:1], *records[2:]]
+
+    def model(pages: list[RawPage], memo: Memo) -> tuple[object, list[str]]:
+        reporter = Reporter()
+        with remembering(memo):
+            api = normalise("stripe", pages, reporter)
+        return api, [str(d) for d in reporter.items]
+
+    store = DictStore()
+    memo = Memo(store, "salt")
+    assert model(records, memo) == model(records, Memo(None))
+    kept = len(store.entries)
+    assert kept == len(records)
+    cold = model(changed, Memo(None))
+    assert cold != model(records, Memo(None))
+    store.hits = 0
+    assert model(changed, memo) == cold
+    assert store.hits == len(records) - 1 and len(store.entries) == kept + 1
+    alone = sum(len(normalise("stripe", [p], Reporter()).shapes) for p in changed)
+    assert len(cold[0].shapes) < alone  # type: ignore[attr-defined]  # shapes are shared

@@ -149,13 +149,14 @@ def test_older_build_pages_give_every_operation_with_any_bodies(pages: Any, vari
 
 def assert_explained(reporter: Reporter) -> None:
     """Every diagnostic has a code the run summary counts, a message, a file and a line."""
-    counts = Counter(d.code for d in reporter.items)
-    print(f"warnings by kind: {dict(sorted(counts.items()))}")
-    assert set(counts) <= set(EXPLAINED), set(counts) - set(EXPLAINED)
+    counts = Counter((d.level, d.code) for d in reporter.items)
+    print(f"diagnostics by kind: {dict(sorted(counts.items()))}")
+    codes = {code for _, code in counts}
+    assert codes <= set(EXPLAINED), codes - set(EXPLAINED)
     assert all(d.message and d.file and d.line > 0 for d in reporter.items)
     summary = _summary(reporter, RunStats(), "")
-    for code, n in counts.items():
-        assert f"{n} warning {code}" in summary
+    for (level, code), n in counts.items():
+        assert f"{n} {level} {code}" in summary
 
 
 # --- round trip 1 on the older build, round trip 2 on the small APIs --------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Reporter
+from tests.cli_run import doc2client
 from tests.conftest import StaticChecks
 from tests.openapi_client import build_api, imported, write_package
 from tests.runtime_server import running_server
@@ -67,9 +68,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Reporter]
     return write_package(folder, api), reporter
 
 
-def test_clashes_are_warnings_naming_the_rule(generated: tuple[Path, Reporter]) -> None:
+def test_clashes_are_notes_naming_the_rule(generated: tuple[Path, Reporter]) -> None:
+    """A rename by the documented rule is a note: the input is not at fault."""
     _, reporter = generated
     assert not reporter.has_errors
+    assert {d.level for d in reporter.items if d.code == "name-clash"} == {"note"}
     messages = sorted(d.message for d in reporter.items if d.code == "name-clash")
     assert messages == [
         "parameters renamed ('id_' is taken by another parameter or body field): "
@@ -80,6 +83,18 @@ def test_clashes_are_warnings_naming_the_rule(generated: tuple[Path, Reporter]) 
         "'banType' -> ban_type_2",
         "properties renamed (they clash as Python names): 'id' -> id_, '_id' -> id_2",
     ]
+
+
+def test_notes_are_counted_and_listed_with_verbose(tmp_path: Path) -> None:
+    """The summary counts the notes; ``-v`` prints each, located; a note never fails a run."""
+    (tmp_path / "pets.yaml").write_text(DOCUMENT, encoding="utf-8")
+    quiet = doc2client("generate", "pets.yaml", "-o", "out", cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert ": note: " not in quiet.stderr
+    assert "0 errors, 0 warnings, 4 notes (4 note name-clash)" in quiet.stderr
+    verbose = doc2client("generate", "pets.yaml", "-o", "out2", "-v", cwd=tmp_path)
+    notes = [line for line in verbose.stderr.splitlines() if ": note: " in line]
+    assert len(notes) == 4 and all(line.startswith("pets.yaml:") for line in notes), notes
 
 
 def test_generated_package_is_checked(

@@ -297,7 +297,8 @@ def test_json_document_with_3_0_sibling_rules(tmp_path: Path) -> None:
         (
             "swagger: '2.0'\npaths: {}\n",
             "api.yaml",
-            "{file}:1: error: not an OpenAPI 3.0/3.1 document (no 'openapi' field) [/openapi]",
+            "{file}:1: error: a Swagger 2.0 document: doc2client reads OpenAPI 3.0/3.1; convert "
+            "it first (for example with swagger2openapi) [/swagger]",
         ),
         (
             "openapi: 2.0\n",
@@ -456,6 +457,29 @@ def test_package_is_named_after_the_title(tmp_path: Path) -> None:
     [named] = find_sources(root, reporter, name="mine")
     api = load_api(named, reporter, Options())
     assert api is not None and api.name == "mine"
+
+
+def test_documents_are_found_in_api_folders_by_their_openapi_key(tmp_path: Path) -> None:
+    """Given a folder, its API folders' documents are found (a vendor's checkout holds its
+    document one folder down), and only the files whose root has an ``openapi`` key: the
+    fragments beside them are not read as documents."""
+    from generator.pipeline import find_sources
+
+    write_tree(tmp_path / "vendor", MULTI_FILE)  # vendor/root/api.yaml and its fragments
+    (tmp_path / "vendor/root/description.yml").write_text("intro: text\n", encoding="utf-8")
+    (tmp_path / "box").mkdir()
+    (tmp_path / "box/openapi.json").write_text(
+        json.dumps({"info": {"title": "Box"}, "openapi": "3.1.0", "paths": {}}), encoding="utf-8"
+    )
+    (tmp_path / "box/package.json").write_text('{"name": "box"}', encoding="utf-8")
+    reporter = Reporter()
+    assert [s.openapi for s in find_sources(tmp_path / "vendor", reporter)] == [
+        tmp_path / "vendor/root/api.yaml"]
+    assert [s.openapi for s in find_sources(tmp_path, reporter)] == [
+        tmp_path / "box/openapi.json"]  # not package.json, nor vendor's: two folders down
+    assert [s.openapi for s in find_sources(tmp_path / "box", reporter)] == [
+        tmp_path / "box/openapi.json", tmp_path / "box/package.json"]  # given: each is read
+    assert not reporter.has_errors, reporter.sorted()
 
 
 def test_ref_directly_under_content_is_followed_with_a_warning(tmp_path: Path) -> None:

@@ -43,6 +43,18 @@ paths:
           explode: false
           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
       responses: {"200": {description: ok}}
+  /flags/{on}:
+    get:
+      operationId: GetFlag
+      parameters:
+        - {name: on, in: path, required: true, schema: {type: boolean}}
+        - {name: X-Dry-Run, in: header, schema: {type: boolean}}
+        - {name: X-Colors, in: header, schema: {type: array, items: {type: string}}}
+        - name: X-Color
+          in: header
+          schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
+        - {name: X-Count, in: header, schema: {type: integer}}
+      responses: {"200": {description: ok}}
   /messages:
     post:
       operationId: CreateMessage
@@ -111,6 +123,21 @@ def test_query_styles_send_the_specification_bytes(
     client(package, server).colors.list(**{argument: value})
     (request,) = server.requests
     assert request.raw_query == query
+
+
+def test_header_and_path_values_are_in_the_simple_style(
+    package: Any, server: ScriptedServer
+) -> None:
+    """Headers and path segments carry OpenAPI's ``simple`` style ("Style Examples": array
+    ``blue,black,brown``, object ``R,100,G,200``), and booleans as JSON writes them."""
+    server.play()
+    client(package, server).flags.retrieve(
+        False, x_dry_run=True, x_colors=["blue", "black", "brown"], x_color={"R": 100, "G": 200},
+        x_count=3)  # fmt: skip
+    (request,) = server.requests
+    assert request.path == "/flags/false"
+    assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count")] == [
+        "true", "blue,black,brown", "R,100,G,200", "3"]
 
 
 def test_flat_form_body_repeats_keys_and_honours_encoding(

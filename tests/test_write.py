@@ -13,6 +13,7 @@ from generator.write import (
     OutputError,
     diff_tree,
     foreign_files,
+    lock_path,
     read_kept,
     read_manifest,
     read_tree,
@@ -47,6 +48,27 @@ def test_noop_write_touches_nothing(tmp_path: Path) -> None:
     inode = (out / "a.py").stat().st_ino
     assert write_tree(out, {"a.py": b"a\n"}).written == ()
     assert (out / "a.py").stat().st_ino == inode
+
+
+def test_a_write_with_nothing_to_do_takes_no_lock_and_one_with_work_waits(tmp_path: Path) -> None:
+    """A no-op run reads the folder without the lock; a run that writes, or that finds a
+    staging folder beside the output (another run's, or a killed one's), waits for it."""
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    write_tree(out, {"a.py": b"a\n"})
+
+    def waited(message: str) -> None:
+        raise TimeoutError(message)
+
+    with FileLock(lock_path(out)):
+        assert write_tree(out, {"a.py": b"a\n"}, on_wait=waited).written == ()
+        with pytest.raises(TimeoutError, match="another run is writing"):
+            write_tree(out, {"a.py": b"b\n"}, on_wait=waited)
+        (tmp_path / ".out.doc2client-1-x.tmp").mkdir()
+        with pytest.raises(TimeoutError, match="another run is writing"):
+            write_tree(out, {"a.py": b"a\n"}, on_wait=waited)
+    assert (out / "a.py").read_bytes() == b"a\n"
 
 
 def test_refuses_a_foreign_non_empty_folder(tmp_path: Path) -> None:

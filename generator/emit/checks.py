@@ -18,32 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import ClassVar, assert_never
 
 from generator.emit.python import pyrepr
+from generator.model import shapes as s
 from generator.model.naming import python_identifier
 from generator.model.pattern import translate
-from generator.model.shapes import (
-    AnyShape,
-    Array,
-    Binary,
-    Boolean,
-    Bounds,
-    Const,
-    Emptyable,
-    Enum,
-    Field,
-    Integer,
-    Keys,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Parameter,
-    Ref,
-    Scalar,
-    Shape,
-    String,
-    Union,
-)
 
 _PLAIN = re.compile(r"[\w\-. ]*")  # path segments an f-string can hold as they are
 LITERAL_WIDTH = 40  # longer text in a check becomes a module constant, so lines stay short
@@ -320,7 +297,7 @@ class _Planner:
 Segment = tuple[str, str]  # ("lit", wire text) or ("var", loop variable)
 
 
-def object_plan(obj: Object, check_names: dict[str, str]) -> FunctionPlan:
+def object_plan(obj: s.Object, check_names: dict[str, str]) -> FunctionPlan:
     name = check_names[obj.name]
     p = _Planner(check_names, name.removeprefix("_check_").upper())
     p.use("_expected")
@@ -339,16 +316,16 @@ def object_plan(obj: Object, check_names: dict[str, str]) -> FunctionPlan:
                         others=others, needs=p.needs())
 
 
-def _others(obj: Object, at: At, p: _Planner) -> MapCheck | None:
+def _others(obj: s.Object, at: At, p: _Planner) -> MapCheck | None:
     """The check of an open object's keys beside its fields, where the schema has one."""
     if obj.extra is None and obj.keys.names is None and not obj.keys.patterns:
         return None
     known = p.constant(f"_{p.owner}_FIELDS", _frozenset(f.wire_name for f in obj.fields))
     keys = replace(obj.keys, min_properties=None, max_properties=None)  # counted above
-    return _entries(Map(obj.extra or AnyShape(), keys), at, (), p, known=known)
+    return _entries(s.Map(obj.extra or s.AnyShape(), keys), at, (), p, known=known)
 
 
-def operation_plan(op: Operation, name: str, check_names: dict[str, str]) -> FunctionPlan:
+def operation_plan(op: s.Operation, name: str, check_names: dict[str, str]) -> FunctionPlan:
     p = _Planner(check_names, python_identifier(name).upper())
     body = None
     if op.body is not None:
@@ -356,7 +333,7 @@ def operation_plan(op: Operation, name: str, check_names: dict[str, str]) -> Fun
     source = "query" if op.body is not None else "value"
     query = tuple(m for q in op.query_params if (m := _member(q, source, p)) is not None)
     # a body that is not a named object is passed whole (None when not given): any value
-    whole = op.body is not None and not isinstance(op.body.shape, Ref)
+    whole = op.body is not None and not isinstance(op.body.shape, s.Ref)
     signature = "value: Any" if whole else "value: Mapping[str, Any]"
     if op.body is not None and op.query_params:
         signature += ", query: Mapping[str, Any] | None = None"
@@ -365,17 +342,17 @@ def operation_plan(op: Operation, name: str, check_names: dict[str, str]) -> Fun
                         needs=p.needs())  # fmt: skip
 
 
-def _operation_doc(op: Operation) -> str:
+def _operation_doc(op: s.Operation) -> str:
     what = "body" if op.body is not None else "query parameters"
     if op.body is not None and op.query_params:
         what = "body and query parameters"
     return f"The problems of the {what} of {op.method} {op.path} ({op.operation_id})."
 
 
-def _member(member: Field | Parameter, source: str, p: _Planner) -> Member | None:
+def _member(member: s.Field | s.Parameter, source: str, p: _Planner) -> Member | None:
     """The member's check; None when any value (or none) will do."""
-    name = member.wire_name if isinstance(member, Field) else member.name
-    what = "field" if isinstance(member, Field) else "parameter"
+    name = member.wire_name if isinstance(member, s.Field) else member.name
+    what = "field" if isinstance(member, s.Field) else "parameter"
     local = python_identifier(name)
     while local in p.taken:
         local += "_"
@@ -389,42 +366,43 @@ def _member(member: Field | Parameter, source: str, p: _Planner) -> Member | Non
     return Member(pyrepr(name), local, source, check, missing, '""')
 
 
-def _check(shape: Shape, at: At, path: tuple[Segment, ...], p: _Planner) -> Check | None:
+def _check(shape: s.Shape, at: At, path: tuple[Segment, ...], p: _Planner) -> Check | None:
     """The check of ``at.value`` against ``shape``; None when anything is accepted."""
     at = At(at.value, _path_expr(path, p), at.problems)
     match shape:
-        case AnyShape():
+        case s.AnyShape():
             return None
-        case Ref():
+        case s.Ref():
             p.use("_prefix") if path else None
             return RefCheck(at, p.check_names[shape.name], bool(path))
-        case Emptyable():
+        case s.Emptyable():
             return _emptyable(shape, at, path, p)
-        case Union():
+        case s.Union():
             return _union(shape, at, p)
-        case Array() | Map():
+        case s.Array() | s.Map():
             return _container(shape, at, path, p)
-        case String() | Enum() | Integer() | Number() | Boolean() | Binary() | Null() | Const():
+        case (s.String() | s.Enum() | s.Integer() | s.Number() | s.Boolean() | s.Binary() | s.Null()
+              | s.Const()):
             return _scalar(shape, at, path, p, empty=False)
-        case Object():
+        case s.Object():
             raise AssertionError("an object in a field is a Ref by normalisation")
         case _:
             assert_never(shape)
 
 
-def _emptyable(shape: Emptyable, at: At, path: tuple[Segment, ...], p: _Planner) -> Check | None:
+def _emptyable(shape: s.Emptyable, at: At, path: tuple[Segment, ...], p: _Planner) -> Check | None:
     inner = shape.shape
-    if isinstance(inner, String | Enum):  # "" is one of their values already
+    if isinstance(inner, s.String | s.Enum):  # "" is one of their values already
         return _scalar(inner, at, path, p, empty=True)
     check: Check | None
-    if isinstance(inner, Integer | Number | Boolean | Binary | Null | Const):
+    if isinstance(inner, s.Integer | s.Number | s.Boolean | s.Binary | s.Null | s.Const):
         check = _scalar(inner, at, path, p, empty=True)
     else:
         check = _check(inner, at, path, p)
     return EmptyableCheck(at, check) if check is not None else None
 
 
-def _union(shape: Union, at: At, p: _Planner) -> Check | None:
+def _union(shape: s.Union, at: At, p: _Planner) -> Check | None:
     """Each variant checks into a list of its own; one problem when none accepts the value."""
     if shape.exclusive or shape.discriminator is not None:
         return _one_of(shape, at, p)
@@ -440,7 +418,7 @@ def _union(shape: Union, at: At, p: _Planner) -> Check | None:
     return UnionCheck(at, description, tuple(variants), _labels(shape, at, p))
 
 
-def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
+def _one_of(shape: s.Union, at: At, p: _Planner) -> OneOfCheck:
     """``oneOf`` (JSON Schema 2020-12, 10.2.1.3), or any union tagged by a discriminator."""
     p.use("_union")
     variants = []
@@ -467,10 +445,10 @@ def _one_of(shape: Union, at: At, p: _Planner) -> OneOfCheck:
                    tags=p.constant(f"_{_stem(at, p)}_TAGS", tags), nested=at.path != '""')
 
 
-def _labels(shape: Union, at: At, p: _Planner) -> str:
+def _labels(shape: s.Union, at: At, p: _Planner) -> str:
     """A constant naming each variant for messages: an object by its schema's name, any
     other shape as ``describe`` says it (``("Cat", "Dog", "a string")``)."""
-    names = [_label(v.name if isinstance(v, Ref) else describe(v)) for v in shape.variants]
+    names = [_label(v.name if isinstance(v, s.Ref) else describe(v)) for v in shape.variants]
     tail = ",)" if len(names) == 1 else ")"
     return p.constant(f"_{_stem(at, p)}_VARIANTS", "(" + ", ".join(map(pyrepr, names)) + tail)
 
@@ -483,10 +461,10 @@ def _label(text: str) -> str:
 
 
 def _container(
-    shape: Array | Map, at: At, path: tuple[Segment, ...], p: _Planner
+    shape: s.Array | s.Map, at: At, path: tuple[Segment, ...], p: _Planner
 ) -> ArrayCheck | MapCheck:
     p.use("_expected")
-    if isinstance(shape, Map):
+    if isinstance(shape, s.Map):
         return _entries(shape, at, path, p, known="")
     index, item = p.fresh("index"), p.fresh("item")
     p.depth += 1
@@ -496,7 +474,7 @@ def _container(
 
 
 def _entries(
-    shape: Map, at: At, path: tuple[Segment, ...], p: _Planner, *, known: str
+    shape: s.Map, at: At, path: tuple[Segment, ...], p: _Planner, *, known: str
 ) -> MapCheck:
     """A map's entries (or an object's other keys, ``known`` naming its fields)."""
     key, item = p.fresh("key"), p.fresh("item")
@@ -518,12 +496,12 @@ def _entries(
 
 
 def _scalar(
-    shape: String | Enum | Integer | Number | Boolean | Binary | Null | Const, at: At,
-    path: tuple[Segment, ...], p: _Planner, *, empty: bool,
+    shape: s.String | s.Enum | s.Integer | s.Number | s.Boolean | s.Binary | s.Null | s.Const,
+    at: At, path: tuple[Segment, ...], p: _Planner, *, empty: bool,
 ) -> Check:  # fmt: skip
     """The check of a scalar; ``empty``: ``""`` is accepted as well."""
     stem = _stem(at, p)
-    if isinstance(shape, Enum) and not shape.open:
+    if isinstance(shape, s.Enum) and not shape.open:
         p.use("_expected_one_of", "_not_one_of")
         allowed = p.constant(f"_{stem}_VALUES", _frozenset(enum_values(shape, empty)))
         return EnumCheck(at, allowed)
@@ -531,34 +509,34 @@ def _scalar(
     p.use("_expected")
     v = at.value
     match shape:
-        case String() | Enum():
+        case s.String() | s.Enum():
             return _string(shape, at, expected, stem, p)
-        case Integer():
+        case s.Integer():
             kind = "unix_time" if shape.format == "unix-time" else "integer"
             p.use("_is_time" if kind == "unix_time" else "_is_int")
             helper = "_is_time" if kind == "unix_time" else "_is_int"
             limits = _bounds(shape.bounds, v, at, p, time=kind == "unix_time")
             return ScalarCheck(at, expected, kind, f"type({v}) is int or {helper}({v})", limits)
-        case Number():
+        case s.Number():
             p.use("_is_number")
             test = f"type({v}) is float or type({v}) is int or _is_number({v})"
             return ScalarCheck(at, expected, "number", test, _bounds(shape.bounds, v, at, p))
-        case Boolean():
+        case s.Boolean():
             return ScalarCheck(at, expected, "boolean", f"type({v}) is bool")
-        case Binary():
+        case s.Binary():
             p.imports.add("_is_file")
             return ScalarCheck(at, expected, "binary", f"_is_file({v})")
-        case Null():
+        case s.Null():
             return ScalarCheck(at, expected, "null", f"{v} is None")
-        case Const():
+        case s.Const():
             return ScalarCheck(at, expected, "const", _const_test(shape, v, stem, p))
         case _:
             assert_never(shape)
 
 
-def _string(shape: String | Enum, at: At, expected: str, stem: str, p: _Planner) -> StringCheck:
-    if isinstance(shape, Enum):  # an open enum: any string (of at most ``max_length``)
-        shape = String(max_length=shape.max_length)
+def _string(shape: s.String | s.Enum, at: At, expected: str, stem: str, p: _Planner) -> StringCheck:
+    if isinstance(shape, s.Enum):  # an open enum: any string (of at most ``max_length``)
+        shape = s.String(max_length=shape.max_length)
     decimal = shape.format == "decimal"
     v = at.value
     test = f"type({v}) is str or isinstance({v}, str)"
@@ -615,7 +593,7 @@ def _limit(test: str, message: str, p: _Planner) -> Limit:
 
 
 def _bounds(
-    bounds: Bounds, v: str, at: At, p: _Planner, *, time: bool = False
+    bounds: s.Bounds, v: str, at: At, p: _Planner, *, time: bool = False
 ) -> tuple[Limit, ...]:
     """``minimum`` ... ``multipleOf`` (a float divisor: the quotient must be whole, as
     ``jsonschema`` has it); a ``datetime`` (unix time) is not compared."""
@@ -647,7 +625,7 @@ def _size_limits(
     return limits
 
 
-def _array_limits(shape: Array, at: At, p: _Planner) -> tuple[Limit, ...]:
+def _array_limits(shape: s.Array, at: At, p: _Planner) -> tuple[Limit, ...]:
     limits = _size_limits(shape.min_items, shape.max_items, "items", at, p)
     if shape.unique_items:
         p.use("_has_duplicates")
@@ -655,11 +633,11 @@ def _array_limits(shape: Array, at: At, p: _Planner) -> tuple[Limit, ...]:
     return tuple(limits)
 
 
-def _count_limits(keys: Keys, at: At, p: _Planner) -> tuple[Limit, ...]:
+def _count_limits(keys: s.Keys, at: At, p: _Planner) -> tuple[Limit, ...]:
     return tuple(_size_limits(keys.min_properties, keys.max_properties, "properties", at, p))
 
 
-def _const_test(shape: Const, v: str, stem: str, p: _Planner) -> str:
+def _const_test(shape: s.Const, v: str, stem: str, p: _Planner) -> str:
     """A test that ``v`` is one of the values (JSON equality: ``True`` is not ``1``)."""
     parts = [f"{v} is {x!r}" for x in shape.values if isinstance(x, bool) or x is None]
     numbers = [x for x in shape.values if isinstance(x, int | float) and not isinstance(x, bool)]
@@ -681,57 +659,57 @@ def _stem(at: At, p: _Planner) -> str:
     return name.strip("_").upper() or p.owner
 
 
-def enum_values(shape: Enum, empty: bool = False) -> list[str]:
+def enum_values(shape: s.Enum, empty: bool = False) -> list[str]:
     """The values a closed enum accepts, sorted: those longer than ``max_length`` never are."""
     values = set(shape.values) | ({""} if empty else set())
     limit = shape.max_length
     return sorted(v for v in values if limit is None or len(v) <= limit)
 
 
-def describe(shape: Shape) -> str:
+def describe(shape: s.Shape) -> str:
     """What a person should send, for messages: ``an object or a string``."""
     match shape:
-        case Emptyable():
+        case s.Emptyable():
             return describe(shape.shape) + " or ''"
-        case Union():
+        case s.Union():
             parts = list(dict.fromkeys(_described_variants(shape)))
             return ", ".join(parts[:-1]) + " or " + parts[-1] if len(parts) > 1 else "".join(parts)
-        case Enum() if not shape.open:
+        case s.Enum() if not shape.open:
             return "one of " + ", ".join(repr(v) for v in enum_values(shape))
-        case Const():
+        case s.Const():
             shown = [_const_text(v) for v in shape.values]
             return "one of " + ", ".join(shown) if len(shown) != 1 else "".join(shown)
-        case String() | Enum():
+        case s.String() | s.Enum():
             return "a string"
-        case Integer():
+        case s.Integer():
             return "an integer"
-        case Number():
+        case s.Number():
             return "a number"
-        case Boolean():
+        case s.Boolean():
             return "a boolean"
-        case Null():
+        case s.Null():
             return "null"
-        case Array():
+        case s.Array():
             return "a list"
-        case Map() | Ref():
+        case s.Map() | s.Ref():
             return "an object"
-        case Binary():
+        case s.Binary():
             return "a file"
-        case AnyShape():
+        case s.AnyShape():
             return "anything"
         case _:
             assert_never(shape)
 
 
-def _described_variants(shape: Union) -> list[str]:
+def _described_variants(shape: s.Union) -> list[str]:
     """Each variant described; the values of closed enums and consts as one "one of" list
     (a union of single values reads ``one of 'ar', 'bg'``, not ``one of 'ar', one of 'bg'``)."""
     values: list[str] = []
     parts: list[str] = []
     for variant in shape.variants:
-        if isinstance(variant, Enum) and not variant.open:
+        if isinstance(variant, s.Enum) and not variant.open:
             found = [repr(v) for v in enum_values(variant)]
-        elif isinstance(variant, Const):
+        elif isinstance(variant, s.Const):
             found = [_const_text(v) for v in variant.values]
         else:
             parts.append(describe(variant))
@@ -747,7 +725,7 @@ def _described_variants(shape: Union) -> list[str]:
 _VALUES = "\0values"
 
 
-def _const_text(value: Scalar) -> str:
+def _const_text(value: s.Scalar) -> str:
     return "null" if value is None else str(value).lower() if isinstance(value, bool) \
         else repr(value)
 

@@ -33,6 +33,7 @@ group are renamed, so the result does not depend on processing order. Any clash 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -275,10 +276,8 @@ def _lift_actions(
     the one operation of that name and no operation sits on the sub-resource itself."""
     counts = Counter((*r, m) for r, m in wanted.values())
     direct = {r for r, _ in wanted.values()}
-    lifted = {
-        key for key, n in counts.items()
-        if n == 1 and key not in direct and any(r[: len(key)] == key for r, _ in wanted.values())
-    }
+    prefixes = {r[:i] for r, _ in wanted.values() for i in range(1, len(r) + 1)}
+    lifted = {key for key, n in counts.items() if n == 1 and key not in direct and key in prefixes}
     result: dict[str, tuple[tuple[str, ...], str]] = {}
     for op_id, (where, method) in wanted.items():
         cut = next((k for k in range(1, len(where)) if where[:k] in lifted), 0)
@@ -359,11 +358,20 @@ def shape_names(titles: Mapping[str, str], uses: Mapping[str, Iterable[Use]]) ->
     }
     names = _qualify(wanted, lambda key, base: use_name(first[key]) + base
                      if titles[key] else base)
-    names = _qualify(names, lambda key, base: f"{base}{key.lstrip('#')[:8].upper()}")
+    names = _qualify(names, lambda key, base: f"{base}{_key_digits(key)[:8]}")
     if len(set(names.values())) != len(names):
-        names = {key: f"{base}{key.lstrip('#').upper()}" for key, base in names.items()}
+        names = {key: f"{base}{_key_digits(key)}" for key, base in names.items()}
     assert len(set(names.values())) == len(names), "shape names are not unique"
     return names
+
+
+def _key_digits(key: str) -> str:
+    """A registry key as upper-case hex digits for a name: a content key's own digits
+    (``#3fa0...``), a digest of any other (a recursive object's ``$#/components/...``)."""
+    digits = key.removeprefix("#")
+    if not all(c in "0123456789abcdef" for c in digits):
+        digits = hashlib.sha1(key.encode()).hexdigest()[:20]
+    return digits.upper()
 
 
 def _qualify(names: Mapping[str, str], qualify: Callable[[str, str], str]) -> dict[str, str]:

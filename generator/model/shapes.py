@@ -372,7 +372,7 @@ class Operation:
     auth: tuple[int, ...] | None = None
 
 
-AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
+AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query", "cookie"]
 
 
 @dataclass(frozen=True, slots=True)

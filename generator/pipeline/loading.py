@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Reporter
-from generator.memo import Memo
+from generator.memo import Memo, remembering
 from generator.options import Options
 from generator.pipeline.sources import (
     ApiSource,
@@ -93,9 +93,13 @@ def load(
     parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
              repr(overrides), options.page_layout, *keys]  # fmt: skip
     progress.stage("modelling")
-    api = memo.reported("model", parts, reporter, lambda r: normalise(
-        name, pages, r, base_url=base_url, overrides=overrides,
-        page_layout=options.page_layout))  # fmt: skip
+
+    def model(local: Reporter) -> Api:
+        with remembering(memo):  # each operation read alone is kept (``_read_alone``)
+            return normalise(name, pages, local, base_url=base_url, overrides=overrides,
+                             page_layout=options.page_layout)
+
+    api = memo.reported("model", parts, reporter, model)
     return api, memo.key("model", parts)
 
 

@@ -11,8 +11,6 @@ from pathlib import Path
 from generator.diagnostics import Reporter, did_you_mean
 from generator.options import Options
 
-OPENAPI_SUFFIXES = (".json", ".yaml", ".yml")
-
 
 @dataclass(frozen=True, slots=True)
 class ApiSource:
@@ -60,11 +58,11 @@ def find_sources(
     """
     from generator.cache import INPUT_SUFFIXES
     from generator.scrape import discover
-    from generator.scrape.discover import skipped_in
+    from generator.scrape.discover import DOCUMENT_SUFFIXES, find_documents, skipped_in
 
     root = root if root is not None else project_root(spec)
     if spec.is_file():
-        if spec.suffix.lower() in OPENAPI_SUFFIXES:
+        if spec.suffix.lower() in DOCUMENT_SUFFIXES:
             shown = label or source_label(spec, root)
             return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec,
                               named=name is not None)]
@@ -82,8 +80,7 @@ def find_sources(
     sources += [
         ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc,
                   named=name is not None)
-        for doc in sorted(spec.iterdir())
-        if doc.is_file() and doc.suffix.lower() in OPENAPI_SUFFIXES
+        for doc in find_documents(spec)
     ]
     for path, reason in skipped_in(spec, INPUT_SUFFIXES):
         reporter.warning(display_path(path), 0, f"skipped: {reason}", code="special-file")

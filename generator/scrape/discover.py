@@ -1,4 +1,5 @@
-"""Find the APIs under a specs folder: one folder of ``*.html`` pages per API."""
+"""Find the APIs under a specs folder: one folder of ``*.html`` pages per API, and the
+OpenAPI documents in its API folders."""
 
 from __future__ import annotations
 
@@ -9,6 +10,15 @@ from pathlib import Path
 from generator.files import special_reason
 
 PAGE_SUFFIX = ".html"
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+# A document's root object names its version: ``openapi: 3.1.0`` (YAML, at the start of a
+# line: a top-level key) or ``"openapi": "3.1.0"`` (JSON). A fragment a document refers to
+# (``components/schemas.yaml``) has no such key. ``swagger`` too, so that a Swagger 2.0
+# document is found and told it is not supported rather than passed over.
+_ROOT_KEY = re.compile(
+    rb"""^(["']?)(?:openapi|swagger)\1[ \t]*:|"(?:openapi|swagger)"\s*:\s*"\d""", re.MULTILINE
+)
+_SNIFF_BYTES = 1 << 20
 
 
 def api_name(folder_name: str) -> str:
@@ -29,6 +39,28 @@ def pages_in(folder: Path) -> list[Path]:
         return []
     pages = [p for p in entries if p.name.lower().endswith(PAGE_SUFFIX) and p.is_file()]
     return sorted(pages, key=lambda p: p.name)
+
+
+def documents_in(folder: Path) -> list[Path]:
+    """The OpenAPI documents directly in ``folder``, sorted by name: the ``.json``, ``.yaml``
+    and ``.yml`` files whose root object has an ``openapi`` (or ``swagger``) key, looked for
+    in their first MiB. Fragments beside them, and anything else, are not documents."""
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    return [p for p in entries if p.suffix.lower() in DOCUMENT_SUFFIXES and _is_root(p)]
+
+
+def _is_root(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    return _ROOT_KEY.search(head) is not None
 
 
 def skipped_in(specs_dir: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, str]]:
@@ -67,7 +99,8 @@ def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
 
     A folder that holds pages itself is one API, used as given (even if its name starts
     with ``_`` or ``.``). Otherwise each subfolder with pages is one API; subfolders whose
-    names start with ``_`` or ``.`` are skipped.
+    names start with ``_`` or ``.`` are skipped. OpenAPI documents are found by
+    ``find_documents``.
     """
     own = pages_in(specs_dir)
     if own:
@@ -78,3 +111,21 @@ def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
         return []
     found = ((api_name(f.name), pages_in(f)) for f in folders if _is_api_folder(f))
     return sorted((entry for entry in found if entry[1]), key=lambda entry: entry[0])
+
+
+def find_documents(specs_dir: Path) -> list[Path]:
+    """The OpenAPI documents under ``specs_dir``: every ``.json``/``.yaml``/``.yml`` file
+    directly in it (given there, each is read as a document), then the documents
+    (``documents_in``) of its API folders (those ``discover`` looks in), so that
+    ``specs/box/openapi.json`` and a vendor's checkout holding its document one folder down
+    (``digitalocean/specification/DigitalOcean-public.v2.yaml``) are found as they are."""
+    own = [p for p in _entries(specs_dir) if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()]
+    folders = [p for p in _entries(specs_dir) if p.is_dir() and _is_api_folder(p)]
+    return own + [doc for folder in folders for doc in documents_in(folder)]
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []

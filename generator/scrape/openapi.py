@@ -155,9 +155,14 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
         return None
     version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
     if not version.startswith("3."):
+        swagger = doc.get("swagger") if isinstance(doc, dict) and not version else None
         found = f"openapi: {version}" if version else "no 'openapi' field"
         message = f"not an OpenAPI 3.0/3.1 document ({found})"
-        reporter.error(file, 1, message, pointer="/openapi", code="not-openapi")
+        if swagger is not None:  # Swagger 2.0: https://swagger.io/specification/v2/
+            message = (f"a Swagger {swagger} document: doc2client reads OpenAPI 3.0/3.1; "
+                       "convert it first (for example with swagger2openapi)")
+        reporter.error(file, 1, message, pointer="/swagger" if swagger is not None
+                       else "/openapi", code="not-openapi")  # fmt: skip
         return None
     return doc if isinstance(doc, dict) else None
 

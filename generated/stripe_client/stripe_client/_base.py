@@ -20,7 +20,7 @@ from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Self, TypedDict, TypeVar, cast
 
-from ._auth import API_KEY_HEADERS, AUTH, Credentials
+from ._auth import API_KEY_HEADERS, AUTH, Credentials, redacted
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import (
     APIConnectionError,
@@ -591,9 +591,7 @@ class _Core(Generic[HttpT]):
         if not secrets:
             return value
         if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "***")
-            return value
+            return redacted(value, secrets)
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in value.items()}
         if isinstance(value, list):

@@ -42,7 +42,7 @@ import os
 import re
 from calendar import timegm
 from collections.abc import Callable, Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any, Final, Literal
 from urllib.parse import quote, quote_plus, unquote_plus
@@ -55,6 +55,7 @@ __all__ = [
     "NotGiven",
     "encode_form",
     "encode_query",
+    "encode_simple",
     "format_path",
     "to_multipart",
 ]
@@ -286,8 +287,23 @@ def format_path(template: str, **params: object) -> str:
     return template.format_map({name: _segment(name, value) for name, value in params.items()})
 
 
+def encode_simple(value: object) -> str:
+    """A header or path value in OpenAPI's `simple` style (RFC 6570 `{var}`, not exploded):
+    `true`/`false` for a boolean, the items joined by `,` for a list, `key,value,...` for a
+    mapping, ISO 8601 for a date or datetime, and `str(value)` for anything else."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(encode_simple(item) for item in value)
+    if isinstance(value, Mapping):
+        return ",".join(encode_simple(part) for pair in value.items() for part in pair)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)
+
+
 def _segment(name: str, value: object) -> str:
-    text = str(value)
+    text = encode_simple(value)
     if text in ("", ".", ".."):
         raise ValueError(f"{name} must be a non-empty id other than '.' and '..', got {text!r}")
     return quote(text, safe="")
