@@ -140,13 +140,17 @@ def server() -> Iterator[EventServer]:
     srv.server_close()
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("feed")
+def generated(tmp_path_factory: pytest.TempPathFactory, document: str, name: str) -> Path:
+    folder = tmp_path_factory.mktemp(name)
     reporter = Reporter()
-    api = build_api(folder, DOCUMENT, "feed", reporter)
+    api = build_api(folder, document, name, reporter)
     assert not reporter.has_errors, reporter.sorted()
     return write_package(folder, api)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, DOCUMENT, "feed")
 
 
 @pytest.fixture
@@ -324,11 +328,7 @@ components:
 
 @pytest.fixture(scope="module")
 def project_32(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("chat")
-    reporter = Reporter()
-    api = build_api(folder, DOCUMENT_32, "chat", reporter)
-    assert not reporter.has_errors, reporter.sorted()
-    return write_package(folder, api)
+    return generated(tmp_path_factory, DOCUMENT_32, "chat")
 
 
 def test_openapi_32_item_schema_types_the_events_data(
