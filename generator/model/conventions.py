@@ -30,7 +30,7 @@ from generator.diagnostics import Reporter
 from generator.model import shapes as s
 from generator.model.naming import python_identifier
 from generator.options import Overrides
-from generator.scrape.openapi import JSON_MEDIA
+from generator.scrape.media import JSON_MEDIA
 from generator.scrape.records import RawBody, RawPage, RawSecurity
 
 FORM = "application/x-www-form-urlencoded"

@@ -372,7 +372,7 @@ def _parameters(
         required = p.required or p.location == "path"
         wire = _parameter_wire(p, location)
         result[p.location].append(s.Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description, wire))
+                                            shape, required, p.description, wire, p.example))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}

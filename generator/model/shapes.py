@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.3"
+MODEL_VERSION = "2.4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +225,7 @@ class Field:
     read_only: bool = False
     deprecated: bool = False
     default: str = ""
+    example: str = ""  # JSON text of the schema's example (``example``, ``examples[0]``), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,7 @@ class Parameter:
     required: bool = False
     description: str = ""
     wire: WireStyle = WireStyle()
+    example: str = ""  # JSON text of the document's example value, or ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ class RawParameter:
     schema: dict[str, Any] | None = None  # an OpenAPI document's parameter schema; pages have none
     style: str = ""  # OpenAPI ``style`` as written ("" when absent; pages have none)
     explode: bool | None = None  # OpenAPI ``explode`` as written (None when absent)
+    example: str = ""  # JSON text of the document's example value ("" when it gives none)
 
 
 @dataclass(frozen=True, slots=True)
