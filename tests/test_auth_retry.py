@@ -111,6 +111,20 @@ def test_credentials_are_sent_as_the_document_says(
         assert "authorization" not in request.headers
 
 
+def test_a_cookie_key_joins_the_cookie_parameters(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    """An ``apiKey`` in a cookie and ``in: cookie`` parameters share one ``Cookie`` header."""
+    parameters = "{name: theme, in: cookie, schema: {type: string}}"
+    api = build_api(tmp_path, document("cookie", parameters), "auth_cookie2", Reporter())
+    with imported(write_package(tmp_path, api), "auth_cookie2_client") as package:
+        server.play()
+        client = package.Client(api_key="c6", base_url=server.url, max_retries=0)
+        client.things.create(theme="dark")
+    (request,) = server.requests
+    assert request.headers["cookie"] == "theme=dark; SESSIONID=c6"
+
+
 def test_environment_variables_are_named_after_the_api(
     packages: dict[str, Any], server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

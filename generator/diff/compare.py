@@ -447,7 +447,7 @@ def _compare_operation(w: _Walk, old: s.Operation, new: s.Operation) -> None:
         w.add("method-renamed", "", old_method, new_method, breaking=True)
     if (old.summary, old.description) != (new.summary, new.description):
         w.add("operation-description-changed", "", old.summary, new.summary, breaking=False)
-    for location in ("path", "query", "header"):
+    for location in ("path", "query", "header", "cookie"):
         before = _parameters(getattr(old, f"{location}_params"))
         after = _parameters(getattr(new, f"{location}_params"))
         _compare_members(w, before, after, f"{location}:")

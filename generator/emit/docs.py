@@ -40,7 +40,7 @@ class Row:
     """A parameter or body field as the docs list it."""
 
     name: str  # wire name; dotted for nested body fields (``address.city``)
-    location: str  # "path", "query", "header" or "body"
+    location: str  # "path", "query", "header", "cookie" or "body"
     type_text: str
     python_type: str
     constraints: tuple[str, ...]
@@ -72,7 +72,7 @@ class Row:
 
 
 def parameter_rows(op: s.Operation, typer: Typer) -> list[Row]:
-    params = (*op.path_params, *op.query_params, *op.header_params)
+    params = op.parameters
     return [
         _row(p.name, p.location, p.shape, required=p.required, text=p.description, typer=typer)
         for p in params

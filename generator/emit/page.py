@@ -198,6 +198,8 @@ def request_example(op: s.Operation, layout: Layout) -> Markup | None:
 
 
 def page_parameters(op: s.Operation, layout: Layout) -> tuple[PageParameter, ...]:
+    """The parameters a page lists: path, query, header (the page tool never writes cookie
+    ones: ``corpus/pages/GENERATOR.md``)."""
     params = (*op.path_params, *op.query_params, *op.header_params)
     capital = layout in ("b56c85d", "prototype")  # the older build writes "in: Path"
     return tuple(

@@ -31,7 +31,7 @@ RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
-        "encode_simple",
+        "encode_simple", "cookie_header",
         "ValidationError",
     }
 )  # fmt: skip
@@ -262,7 +262,7 @@ def reachable(api: s.Api, roots: Iterable[s.Shape]) -> set[str]:
 def request_shapes(api: s.Api) -> set[str]:
     """The objects that requests use (parameters and bodies): what validators check."""
     roots = [p.shape for op in api.operations
-             for p in (*op.path_params, *op.query_params, *op.header_params)]  # fmt: skip
+             for p in op.parameters]  # fmt: skip
     roots += [op.body.shape for op in api.operations if op.body is not None]
     return reachable(api, roots)
 
@@ -297,6 +297,24 @@ def free_name(name: str, taken: set[str]) -> str:
         name += "_"
     taken.add(name)
     return name
+
+
+_OPERATORS = {"simple": "", "label": ".", "matrix": ";"}  # RFC 6570 section 3.2
+
+
+def expansion_template(op: s.Operation) -> str:
+    """``op.path`` with each path parameter's style as an RFC 6570 expression, as
+    ``format_path`` reads it: ``{id}`` (simple), ``{.id}`` (label), ``{;id}`` (matrix),
+    with ``*`` where the parameter is exploded (``{;id*}``)."""
+    styles = {p.name: p.wire for p in op.path_params}
+
+    def expression(match: re.Match[str]) -> str:
+        wire = styles.get(match[1])
+        if wire is None:
+            return match[0]
+        return f"{{{_OPERATORS.get(wire.style, '')}{match[1]}{'*' if wire.explode else ''}}}"
+
+    return re.sub(r"\{([^{}]+)\}", expression, op.path)
 
 
 def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozenset()) -> str:
@@ -426,6 +444,11 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
     headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
                                  argument_doc(p.description, p.shape)))
                for p in op.header_params]  # fmt: skip
+    cookies = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
+                                 argument_doc(p.description, p.shape)))
+               for p in op.cookie_params]  # fmt: skip
+    packed = tuple(p.name for p in op.cookie_params if not p.wire.explode)
+    exploded = tuple(p.name for p in op.header_params if p.wire.explode)
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
@@ -433,10 +456,11 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
     names = _Locals(args.taken)
     whole_required = op.body is not None and op.body.required
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
-                        whole_required=whole_required)
+                        whole_required=whole_required, cookies=(cookies, packed),
+                        exploded=exploded)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
-    path = pyrepr(op.path)
+    path = pyrepr(expansion_template(op))
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
     stream = "" if paged else stream_kind(op)
@@ -603,7 +627,12 @@ def _body_args(
 def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
     query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
+    cookies: tuple[list[tuple[str, str]], tuple[str, ...]] = ([], ()),
+    exploded: tuple[str, ...] = (),
 ) -> list[str]:  # fmt: skip
+    """The method body's statements before the call: query, body, headers (cookie
+    parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``cookies``' second part
+    names those not exploded; ``exploded``: the header parameters that are)."""
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
@@ -613,11 +642,19 @@ def _statements(
         lines.append(f"{names.body} = None if isinstance({whole}, NotGiven) else {whole}")
     elif body is not None:
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
+    given = []
     if headers:
-        given = f"{{k: encode_simple(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}"
+        value = f"encode_simple(v, explode=k in {exploded!r})" if exploded else "encode_simple(v)"
+        given.append(
+            f"**{{k: {value} for k, v in strip_not_given({dict_expr(headers)}).items()}}")
+    if cookies[0]:
+        packed = f", packed={cookies[1]!r}" if cookies[1] else ""
+        given.append(f"**cookie_header({dict_expr(cookies[0])}{packed})")
+    if given:
         lines += [
             f"{names.options} = RequestOptions(**(request_options or {{}}))",
-            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), **{given}}}',
+            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), '
+            f'{", ".join(given)}}}',
         ]
     return lines
 

@@ -310,8 +310,9 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
         base.add("strip_not_given")  # or header parameters
     modules[".._base"] = sorted(base | {"RequestOptions"})
     encoding = {"format_path"} if any("format_path(" in m.path for m in methods) else set()
-    if any("encode_simple(" in line for m in methods for line in m.lines):  # headers
-        encoding.add("encode_simple")
+    for helper in ("encode_simple", "cookie_header"):  # header and cookie parameters
+        if any(f"{helper}(" in line for m in methods for line in m.lines):
+            encoding.add(helper)
     if encoding:
         modules[".._encoding"] = sorted(encoding)
     if any(m.paged for m in methods):

@@ -40,7 +40,7 @@ def census(api: s.Api) -> Census:
     """Count the shape nodes of ``api`` (see the module docstring)."""
     found: list[s.Shape] = []
     for op in api.operations:
-        for param in (*op.path_params, *op.query_params, *op.header_params):
+        for param in op.parameters:
             _walk(param.shape, found)
         if op.body is not None:
             _walk(op.body.shape, found)

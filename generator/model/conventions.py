@@ -30,14 +30,14 @@ from generator.diagnostics import Reporter
 from generator.model import shapes as s
 from generator.model.naming import python_identifier
 from generator.options import Overrides
-from generator.scrape.openapi import JSON_MEDIA
+from generator.scrape.media import JSON_MEDIA
 from generator.scrape.records import RawBody, RawPage, RawSecurity
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
 STYLES: tuple[str, ...] = get_args(s.StyleName)
 QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
-AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME")
+AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME", "cookie:NAME")
 
 
 def media(media_type: str) -> str:

@@ -58,7 +58,7 @@ _PAGE_TYPES: dict[str, s.Shape] = {
     "object": s.Map(s.AnyShape("absent")),
     "": s.AnyShape("absent"),
 }
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS: tuple[s.ParameterLocation, ...] = ("path", "query", "header", "cookie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +253,7 @@ def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Op
         path_params=params["path"],
         query_params=params["query"],
         header_params=params["header"],
+        cookie_params=params["cookie"],
         body=body,
         responses=_responses(page, registry, reporter),
         source=s.Source(raw.file, raw.line, layout=raw.layout),
@@ -366,16 +367,32 @@ def _parameters(
     clean = _parameter_names(kept, reporter, raw, fields)
     result: dict[str, list[s.Parameter]] = {loc: [] for loc in _LOCATIONS}
     for p in kept:
-        location: s.ParameterLocation = "path" if p.location == "path" else (
-            "query" if p.location == "query" else "header")
+        location = next(where for where in _LOCATIONS if where == p.location)
         shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
         required = p.required or p.location == "path"
-        wire = s.WireStyle() if location == "query" else s.WireStyle("simple", explode=False)
+        wire = _parameter_wire(p, location)
         result[p.location].append(s.Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description, wire))
+                                            shape, required, p.description, wire, p.example))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}
+
+
+_PATH_STYLES: dict[str, s.StyleName] = {"simple": "simple", "label": "label", "matrix": "matrix"}
+
+
+def _parameter_wire(p: RawParameter, location: s.ParameterLocation) -> s.WireStyle:
+    """The wire style, by OpenAPI 3's defaults (Parameter Object): query parameters ``form``
+    exploded (a declared style is set by ``conventions``); path ones their declared
+    ``simple``, ``label`` or ``matrix`` (else ``simple``), header ones ``simple``, both
+    exploded only where ``explode: true``; cookie ones ``form``, exploded unless
+    ``explode: false``."""
+    if location == "query":
+        return s.WireStyle()
+    if location == "cookie":
+        return s.WireStyle("form", explode=p.explode is not False)
+    style = _PATH_STYLES.get(p.style, "simple") if location == "path" else "simple"
+    return s.WireStyle(style, explode=p.explode is True)
 
 
 def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
@@ -579,5 +596,6 @@ def _rename_op(op: s.Operation, names: Mapping[str, str]) -> s.Operation:
     body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
     responses = tuple(replace(r, shape=r.shape and _rename(r.shape, names)) for r in op.responses)
     return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
-                   header_params=params(op.header_params), body=body, responses=responses)
+                   header_params=params(op.header_params), body=body, responses=responses,
+                   cookie_params=params(op.cookie_params))
 

@@ -41,8 +41,9 @@ Idioms (see DESIGN.md, "Normalisation"):
 Keys ignored because they carry no validation meaning: ``description`` (kept on fields),
 ``title`` (kept as a naming hint on objects, dropped elsewhere), ``default`` and
 ``deprecated`` (kept on fields, for docs), ``readOnly`` (kept on response fields),
-``example``, ``examples``, ``writeOnly``, ``externalDocs, ``xml``, ``$schema``,
-``$comment``, ``contentEncoding`` and every ``x-`` extension.
+``example`` and ``examples`` (the first kept on fields, for the docs' example calls),
+``writeOnly``, ``externalDocs, ``xml``, ``$schema``, ``$comment``, ``contentEncoding`` and
+every ``x-`` extension.
 
 Keywords the model does not check (``not``, ``if``/``then``/``else``, ``contains``,
 ``prefixItems``, ``dependentRequired`` ...) are reported as ``not-checked`` warnings; the rest
@@ -63,6 +64,7 @@ from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
 from generator.model.pattern import translate
 from generator.model.scalars import bounded_int, enum_shape, scalar_shape, union_of
+from generator.scrape.openapi import example_text
 from generator.scrape.refs import RECURSIVE, REF_NAME
 
 IGNORED = frozenset(
@@ -588,6 +590,7 @@ class Reader:
             read_only=info.get("readOnly") is True,
             deprecated=info.get("deprecated") is True,
             default=default,
+            example=example_text(info),
         )
 
 

@@ -126,8 +126,9 @@ class Credentials:
         elif kind == "header":
             headers[parameter] = self._values[credential]
         elif kind == "cookie":  # one `Cookie` header for every pair (RFC 6265, section 5.4)
-            pair = f"{parameter}={self._values[credential]}"
-            headers["Cookie"] = f"{headers['Cookie']}; {pair}" if headers.get("Cookie") else pair
+            cookie = f"{parameter}={self._values[credential]}"
+            given = headers.get("Cookie")
+            headers["Cookie"] = f"{given}; {cookie}" if given else cookie
         else:
             return [(parameter, self._values[credential])]
         return []
