@@ -15,6 +15,11 @@ Resource and method rule (``resource_method``), on the path with a leading versi
   ``list``, POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
 - a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
   POST ``create``, otherwise as above;
+- the last segment is a dotted *method name* (RPC style, as Slack's Web API writes them:
+  ``/conversations.list``, ``/chat.postMessage``, ``/admin.users.invite``): its last part is
+  the method and the parts before it extend the resource (``conversations.list``,
+  ``chat.post_message``, ``admin.users.invite``), whatever the verb, unless it names a file
+  (``widget.png``, ``webauthn.js``);
 - otherwise the last segment is an *action* on the resource before it
   (``/customers/search``, ``/payment_intents/{intent}/confirm``) when the path has only one
   method, or a singleton sub-resource (``/customers/{customer}/discount``) with verb methods
@@ -70,6 +75,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 _VERSION = re.compile(r"v\d+[a-z0-9]*|\d{4}-\d{2}-\d{2}")  # v1, v2beta, 2010-04-01
 _FORMAT_SUFFIX = re.compile(r"\.(?:json|xml|csv|ya?ml|txt)$", re.IGNORECASE)  # Calls.json
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")  # chat.postMessage
+# a file a path names (``/guilds/{id}/widget.png``, ``/webauthn.js``) is no RPC method name
+_FILE_SUFFIX = re.compile(
+    r"\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|js|mjs|css|html?|pdf|zip|gz|tar|md|wasm)$",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _VERB_METHODS = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update",
                  "DELETE": "delete"}
@@ -207,6 +218,9 @@ def resource_method(
     segments = _segments(path)
     literal = tuple(attribute_name(s) for s in segments if not _is_param(s))
     verb = method.upper()
+    if segments and _DOTTED.fullmatch(segments[-1]) and not _FILE_SUFFIX.search(segments[-1]):
+        *owner, name = (attribute_name(part) for part in segments[-1].split("."))
+        return (*literal[:-1], *owner), name
     if not segments or _is_param(segments[-1]):
         return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
     if _blank(naming_path(path)) in collections:
