@@ -83,10 +83,15 @@ def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
 
 
 class StaticChecks:
-    """Generated projects to check, each as (project folder, package name, ruff too)."""
+    """Generated projects to check, each as (project folder, package name, ruff too).
 
-    def __init__(self, root: Path) -> None:
+    ``mypy_cache``: mypy's cache folder; the session keeps it in pytest's cache (a rerun
+    checks again only the modules that changed: mypy compares each file's hash).
+    """
+
+    def __init__(self, root: Path, mypy_cache: Path | None = None) -> None:
         self.root = root
+        self.mypy_cache = mypy_cache or root / ".mypy"
         self.projects: list[tuple[Path, str, bool]] = []
 
     def add(self, project: Path, package: str, *, ruff: bool = True) -> None:
@@ -99,11 +104,12 @@ class StaticChecks:
         report, "" when both pass."""
         if not self.projects:
             return ""
-        failures = [_mypy(self.root, self.projects), _ruff([p for p, _, r in self.projects if r])]
+        failures = [_mypy(self.root, self.projects, self.mypy_cache),
+                    _ruff([p for p, _, r in self.projects if r])]  # fmt: skip
         return "\n".join(f for f in failures if f)
 
 
-def _mypy(root: Path, projects: list[tuple[Path, str, bool]]) -> str:
+def _mypy(root: Path, projects: list[tuple[Path, str, bool]], cache: Path) -> str:
     """Each package copied to ``root/p<n>/`` so equal names do not clash; one run."""
     targets = []
     for n, (project, package, _) in enumerate(projects):
@@ -111,7 +117,7 @@ def _mypy(root: Path, projects: list[tuple[Path, str, bool]]) -> str:
         shutil.copytree(project / package, target, ignore=shutil.ignore_patterns("__pycache__"))
         targets.append(f"p{n}/{package}")
     result = subprocess.run(
-        [BIN / "mypy", "--strict", "--explicit-package-bases", "--cache-dir", root / ".mypy",
+        [BIN / "mypy", "--strict", "--explicit-package-bases", "--cache-dir", cache,
          *targets], cwd=root, capture_output=True, text=True, check=False,
     )  # fmt: skip
     return "" if result.returncode == 0 else "mypy --strict:\n" + result.stdout + result.stderr
@@ -138,7 +144,7 @@ def static_checks(
     Without xdist the run is this fixture's teardown (it fails the last test that used it);
     an xdist worker hands its projects to the controller (``pytest_testnodedown``), which
     checks every worker's projects in one run (``pytest_sessionfinish``)."""
-    checks = StaticChecks(tmp_path_factory.mktemp("static"))
+    checks = StaticChecks(tmp_path_factory.mktemp("static"), _mypy_cache(request.config))
     yield checks
     output = getattr(request.config, "workeroutput", None)
     if output is not None:
@@ -146,6 +152,12 @@ def static_checks(
         return
     problems = checks.problems()
     assert not problems, problems
+
+
+def _mypy_cache(config: pytest.Config) -> Path | None:
+    """mypy's cache folder in pytest's cache (``.pytest_cache``); None without one."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("doc2client-mypy") if cache is not None else None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -162,7 +174,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     projects = session.config.stash.get(_HANDED, [])
     if not projects:
         return
-    checks = StaticChecks(Path(tempfile.mkdtemp(prefix="doc2client-static-")))
+    checks = StaticChecks(Path(tempfile.mkdtemp(prefix="doc2client-static-")),
+                          _mypy_cache(session.config))  # fmt: skip
     checks.projects = projects
     try:
         problems = checks.problems()
