@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # What to generate and where: [tool.doc2client] in pyproject.toml (specs/ into generated/).
 
-.PHONY: generate test check bench fuzz long clean chromium
+.PHONY: generate test check bench fuzz clean chromium
 
 # pip's and the build backend's chatter goes to .venv/install.log, shown only when it fails.
 $(STAMP): pyproject.toml
@@ -20,7 +20,7 @@ generate: $(STAMP)
 	$(BIN)/doc2client generate
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist worksteal -q
 
 # Headless Chromium for tests/test_browser_docs.py (Debian's package), installed only when missing.
 chromium:
@@ -37,10 +37,6 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	DOC2CLIENT_FUZZ=long $(BIN)/python -m pytest -q -m fuzz -p no:xdist
-
-# Tests too long for every run (mypy --strict over a program using spec3's Stripe types).
-long: $(STAMP)
-	DOC2CLIENT_LONG=1 $(BIN)/python -m pytest -q -m long -p no:xdist
 
 clean:
 	rm -rf $(VENV) .bench-venv .doc2client-cache .pytest_cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -228,7 +228,8 @@ def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], 
 
 def _auth_word(word: str) -> bool:
     kind, colon, name = word.partition(":")
-    return word in ("bearer", "basic") or (kind in ("header", "query") and bool(colon and name))
+    return word in ("bearer", "basic") or (
+        kind in ("header", "query", "cookie") and bool(colon and name))
 
 
 def _unknown(table: dict[str, Any], known: frozenset[str], where: str, section: str) -> None:

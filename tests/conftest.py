@@ -1,9 +1,11 @@
 """Shared tools of the tests: paths, the corpus, loading generated code, static checks.
 
 The corpus is test data read from DOC2CLIENT_CORPUS (never copied here). Every generated
-project a test writes is handed to ``static_checks``; at the end of the session (of each
-worker, under xdist) one ``mypy --strict`` run and one ``ruff check`` run go over all of them,
-ruff with the rule set each project's own ``pyproject.toml`` declares.
+project a test writes is handed to ``static_checks``; at the end of the test session one
+``mypy --strict`` run and one ``ruff check`` run go over all of them, ruff with the rule set
+each project's own ``pyproject.toml`` declares. Under xdist the workers hand their projects to
+the controller (``workeroutput``), which runs the two checks once, after the last worker; a
+problem fails the run (exit status 1) with mypy's or ruff's report.
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ def corpus() -> Path:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fuzz: long-running fuzz/differential tests (make fuzz)")
     config.addinivalue_line("markers", "slow: tests over the whole corpus")
-    config.addinivalue_line("markers", "long: tests too long for every run (make long)")
 
 
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
@@ -82,10 +83,15 @@ def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
 
 
 class StaticChecks:
-    """Generated projects to check, each as (project folder, package name, ruff too)."""
+    """Generated projects to check, each as (project folder, package name, ruff too).
 
-    def __init__(self, root: Path) -> None:
+    ``mypy_cache``: mypy's cache folder; the session keeps it in pytest's cache (a rerun
+    checks again only the modules that changed: mypy compares each file's hash).
+    """
+
+    def __init__(self, root: Path, mypy_cache: Path | None = None) -> None:
         self.root = root
+        self.mypy_cache = mypy_cache or root / ".mypy"
         self.projects: list[tuple[Path, str, bool]] = []
 
     def add(self, project: Path, package: str, *, ruff: bool = True) -> None:
@@ -93,16 +99,17 @@ class StaticChecks:
         (``ruff``: False for text straight from the templates)."""
         self.projects.append((project, package, ruff))
 
-    def run(self) -> None:
-        """One mypy --strict over every package, one ruff check over every project."""
+    def problems(self) -> str:
+        """One mypy --strict over every package, one ruff check over every project: what they
+        report, "" when both pass."""
         if not self.projects:
-            return
-        failures = [_mypy(self.root, self.projects), _ruff([p for p, _, r in self.projects if r])]
-        problems = "\n".join(f for f in failures if f)
-        assert not problems, problems
+            return ""
+        failures = [_mypy(self.root, self.projects, self.mypy_cache),
+                    _ruff([p for p, _, r in self.projects if r])]  # fmt: skip
+        return "\n".join(f for f in failures if f)
 
 
-def _mypy(root: Path, projects: list[tuple[Path, str, bool]]) -> str:
+def _mypy(root: Path, projects: list[tuple[Path, str, bool]], cache: Path) -> str:
     """Each package copied to ``root/p<n>/`` so equal names do not clash; one run."""
     targets = []
     for n, (project, package, _) in enumerate(projects):
@@ -110,7 +117,7 @@ def _mypy(root: Path, projects: list[tuple[Path, str, bool]]) -> str:
         shutil.copytree(project / package, target, ignore=shutil.ignore_patterns("__pycache__"))
         targets.append(f"p{n}/{package}")
     result = subprocess.run(
-        [BIN / "mypy", "--strict", "--explicit-package-bases", "--cache-dir", root / ".mypy",
+        [BIN / "mypy", "--strict", "--explicit-package-bases", "--cache-dir", cache,
          *targets], cwd=root, capture_output=True, text=True, check=False,
     )  # fmt: skip
     return "" if result.returncode == 0 else "mypy --strict:\n" + result.stdout + result.stderr
@@ -124,12 +131,66 @@ def _ruff(projects: list[Path]) -> str:
     return "" if result.returncode == 0 else "ruff check:\n" + result.stdout + result.stderr
 
 
+STATIC_CHECKS = "doc2client_static_checks"  # the key of a worker's projects in workeroutput
+_HANDED = pytest.StashKey[list[tuple[Path, str, bool]]]()  # the controller's, from every worker
+
+
 @pytest.fixture(scope="session")
-def static_checks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticChecks]:
-    """Hand generated projects to the session's one mypy and one ruff run (at its end)."""
-    checks = StaticChecks(tmp_path_factory.mktemp("static"))
+def static_checks(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StaticChecks]:
+    """Hand generated projects to the session's one mypy and one ruff run (at its end).
+
+    Without xdist the run is this fixture's teardown (it fails the last test that used it);
+    an xdist worker hands its projects to the controller (``pytest_testnodedown``), which
+    checks every worker's projects in one run (``pytest_sessionfinish``)."""
+    checks = StaticChecks(tmp_path_factory.mktemp("static"), _mypy_cache(request.config))
     yield checks
-    checks.run()
+    output = getattr(request.config, "workeroutput", None)
+    if output is not None:
+        output[STATIC_CHECKS] = [[str(p), package, ruff] for p, package, ruff in checks.projects]
+        return
+    problems = checks.problems()
+    assert not problems, problems
+
+
+def _mypy_cache(config: pytest.Config) -> Path | None:
+    """mypy's cache folder in pytest's cache (``.pytest_cache``); None without one."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("doc2client-mypy") if cache is not None else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist's controller: a worker is done; keep the projects it generated."""
+    handed = getattr(node, "workeroutput", {}).get(STATIC_CHECKS, [])
+    handed_over = node.config.stash.setdefault(_HANDED, [])
+    handed_over += [(Path(p), package, ruff) for p, package, ruff in handed]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """xdist's controller: one mypy and one ruff run over every worker's projects."""
+    projects = session.config.stash.get(_HANDED, [])
+    if not projects:
+        return
+    checks = StaticChecks(Path(tempfile.mkdtemp(prefix="doc2client-static-")),
+                          _mypy_cache(session.config))  # fmt: skip
+    checks.projects = projects
+    try:
+        problems = checks.problems()
+    finally:
+        shutil.rmtree(checks.root, ignore_errors=True)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        verdict = "FAILED" if problems else "passed"
+        reporter.line("")
+        reporter.write_sep("=", f"static checks {verdict}: mypy --strict and ruff over "
+                                f"{len(projects)} generated projects", red=bool(problems))
+        if problems:
+            reporter.write_line(problems)
+    if problems:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

@@ -234,8 +234,9 @@ def plain_schema(schema: Any, *, openapi_30: bool) -> Any:
     """An OpenAPI request schema as plain JSON Schema 2020-12, read as the model reads it.
 
     A ``format: binary`` string is a file upload: any value there (the client checks files).
-    ``nullable`` (3.0) adds null: to the type list beside a ``type``, else around the whole
-    schema; boolean exclusive bounds become numbers; ``readOnly`` properties are not sent
+    ``nullable`` (3.0; the model reads it in 3.1 documents too) adds null: to the type list
+    beside a ``type``, else around the whole schema, and to an ``enum`` or ``const`` beside it
+    (``generator/model/reader.py``); boolean exclusive bounds become numbers; ``readOnly`` properties are not sent
     (OpenAPI 3.x), so they leave ``properties`` and ``required``; patterns are written in
     their Python reading (``generator.model.pattern``; one the model refuses, and does not
     check, is dropped); a recursive target becomes a ``$defs`` entry that its cut ``$ref``s
@@ -274,8 +275,7 @@ def _plain(node: Any, v30: bool, defs: dict[str, Any]) -> Any:
         out.pop("enum", None)
     if out.get("format") == "binary" or ("contentMediaType" in out and "contentEncoding" not in out):
         return {}  # a file part: the client sends a file (bytes, a path ...), not JSON text
-    if v30:
-        out = _plain_30(out)
+    out = _nullable(_plain_30(out) if v30 else out)  # the model reads nullable in 3.1 too
     recursive = out.pop(RECURSIVE, None)
     if isinstance(recursive, str):
         defs[_def_name(recursive)] = out
@@ -289,8 +289,16 @@ def _plain_30(out: dict[str, Any]) -> dict[str, Any]:
             flag = out.pop(bound)
             if flag and plain in out:
                 out[bound] = out.pop(plain)
+    return out
+
+
+def _nullable(out: dict[str, Any]) -> dict[str, Any]:
     if out.pop("nullable", False) is not True:
         return out
+    if "const" in out:  # null beside a const or an enum too, as the model reads nullable
+        return {"anyOf": [out, {"type": "null"}]}
+    if isinstance(out.get("enum"), list) and None not in out["enum"]:
+        out = {**out, "enum": [*out["enum"], None]}
     composed = {"allOf", "anyOf", "oneOf"} & set(out) or "type" not in out
     if composed:
         return {"anyOf": [out, {"type": "null"}]}

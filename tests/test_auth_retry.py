@@ -44,11 +44,12 @@ SCHEMES = {
     "either": "{basic: {type: http, scheme: basic}, "
               "key: {type: apiKey, in: header, name: X-API-Key}}",
     "oauth": "{oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: /t, scopes: {}}}}}",
+    "cookie": "{session: {type: apiKey, in: cookie, name: SESSIONID}}",
 }
 SECURITY = {
     "bearer": "[{bearer: []}]", "basic": "[{basic: []}]", "header": "[{key: []}]",
     "query": "[{key: [], secret: []}]", "either": "[{basic: []}, {key: []}]",
-    "oauth": "[{oauth: []}]",
+    "oauth": "[{oauth: []}]", "cookie": "[{session: []}]",
 }
 
 
@@ -93,6 +94,7 @@ def _basic(user: str, password: str) -> str:
      "api_key=k3&api_secret=s3"),
     ("either", {"api_key": "k4"}, "x-api-key", "k4", ""),
     ("either", {"username": "u", "password": "p"}, "authorization", _basic("u", "p"), ""),
+    ("cookie", {"api_key": "c5"}, "cookie", "SESSIONID=c5", ""),
 ])  # fmt: skip
 def test_credentials_are_sent_as_the_document_says(
     packages: dict[str, Any], server: ScriptedServer, kind: str, credentials: dict[str, Any],
@@ -107,6 +109,20 @@ def test_credentials_are_sent_as_the_document_says(
     assert request.raw_query == query
     if kind != "bearer" and kind != "oauth" and header != "authorization":
         assert "authorization" not in request.headers
+
+
+def test_a_cookie_key_joins_the_cookie_parameters(
+    tmp_path: Path, server: ScriptedServer
+) -> None:
+    """An ``apiKey`` in a cookie and ``in: cookie`` parameters share one ``Cookie`` header."""
+    parameters = "{name: theme, in: cookie, schema: {type: string}}"
+    api = build_api(tmp_path, document("cookie", parameters), "auth_cookie2", Reporter())
+    with imported(write_package(tmp_path, api), "auth_cookie2_client") as package:
+        server.play()
+        client = package.Client(api_key="c6", base_url=server.url, max_retries=0)
+        client.things.create(theme="dark")
+    (request,) = server.requests
+    assert request.headers["cookie"] == "theme=dark; SESSIONID=c6"
 
 
 def test_environment_variables_are_named_after_the_api(

@@ -14,15 +14,22 @@ from tests.cli_run import ROOT, doc2client
 API = "apis-io-maintainers"
 
 
-@pytest.fixture
-def project(corpus: Path, tmp_path: Path) -> Path:
-    """A project folder: pyproject.toml, specs/<api>/ (six corpus pages), generated/."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def generated_project(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder: pyproject.toml, specs/<api>/ (six corpus pages), generated/ (and the
+    cache the run filled), generated once for the module."""
+    root = tmp_path_factory.mktemp("cli-check") / "project"
     shutil.copytree(corpus / "pages" / API, root / "specs" / API)
     (root / "pyproject.toml").write_text("[project]\nname = 'mine'\n")
     done = doc2client("generate", "specs", "-o", "generated", "--cache-dir", root / ".cache", cwd=root)
     assert done.returncode == 0, done.stderr
     return root
+
+
+@pytest.fixture
+def project(generated_project: Path, tmp_path: Path) -> Path:
+    """A copy of the generated project of this test's own, to change."""
+    return Path(shutil.copytree(generated_project, tmp_path / "project", symlinks=True))
 
 
 def _check(project: Path, *extra: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import ast
 import json
+from pathlib import Path
 
+import httpx
+
+from generator.diagnostics import Reporter
+from generator.emit import render_api
 from generator.emit.environment import docstring
-from generator.emit.examples import example_value, python_literal
+from generator.emit.examples import example_call, example_value, python_literal
 from generator.emit.python import argument_doc
 from generator.model.shapes import (
     Api,
@@ -22,6 +27,7 @@ from generator.model.shapes import (
     String,
 )
 from tests.conftest import GENERATED
+from tests.openapi_client import build_api, imported, write_package
 
 API = Api("demo", "https://api.example.com", (), (
     Object("Item", (Field("quantity", "quantity", Integer(bounds=Bounds(minimum=1)),
@@ -94,3 +100,112 @@ def test_generated_methods_document_their_arguments() -> None:
     assert "At most 512 characters." in args
     assert '    tax_exempt: The customer\'s tax exemption.' in args
     assert 'Pass "" to clear it.' in args
+
+
+def test_the_documents_own_example_comes_first_where_the_shape_accepts_it() -> None:
+    assert value(example_value(String(), API, example='"cus_NffrFeUfNV2Hib"')) == (
+        "cus_NffrFeUfNV2Hib")
+    assert value(example_value(Integer(), API, default="25", example="3")) == 3
+    assert value(example_value(Enum(("b", "a")), API, example='"a"')) == "a"
+    item = {"quantity": 2, "currency": "eur", "mode": "live"}
+    assert value(example_value(Ref("Item"), API, example=json.dumps(item))) == item
+    # an example the generated validator would refuse is not shown: the schema decides
+    assert value(example_value(Enum(("b", "a")), API, example='"c"')) == "b"
+    assert value(example_value(String(max_length=3), API, example='"toolong"')) == "str"
+    assert value(example_value(Integer(bounds=Bounds(minimum=1)), API, example="0")) == 1
+    assert value(example_value(Integer(), API, example='"3"')) == 0
+    assert value(example_value(String(format="date"), API, example='"Jan 1"')) == "2024-01-01"
+    assert value(example_value(Ref("Item"), API, example='{"quantity": 2}')) == {
+        "quantity": 1, "currency": "usd", "mode": "test"}  # required fields missing
+
+
+EXAMPLES_DOCUMENT = """
+openapi: 3.1.0
+info: {title: Shop, version: '1'}
+paths:
+  /orders/{order}:
+    post:
+      operationId: UpdateOrder
+      parameters:
+        - {name: order, in: path, required: true, schema: {type: string}, example: ord_8Kd2}
+        - name: channel
+          in: query
+          required: true
+          schema: {type: string, enum: [web, store]}
+          examples: {in_store: {value: store}}
+        - {name: limit, in: query, required: true, schema: {type: integer, example: 20}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [note, count, status]
+              properties:
+                note: {type: string, example: Leave at the door}
+                count: {type: integer, minimum: 1, examples: [4, 5]}
+                status: {type: string, enum: [open, closed], example: shipped}
+      responses:
+        "200": {description: ok}
+"""
+
+
+def test_example_calls_show_the_documents_examples(tmp_path: Path) -> None:
+    reporter = Reporter()
+    api = build_api(tmp_path, EXAMPLES_DOCUMENT, "shop", reporter)
+    assert not reporter.has_errors, [str(d) for d in reporter.items]
+    [op] = api.operations
+    call = ast.parse(example_call(op, api), mode="eval").body
+    assert isinstance(call, ast.Call)
+    assert [ast.literal_eval(a) for a in call.args] == ["ord_8Kd2"]  # the parameter's example
+    keywords = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    assert keywords == {
+        "channel": "store",  # the first of the parameter's examples
+        "limit": 20,  # its schema's example
+        "note": "Leave at the door",  # a property's example (3.0's keyword)
+        "count": 4,  # the first of a property's examples (JSON Schema's list)
+        "status": "open",  # "shipped" is not in the enum: the enum's first value instead
+    }
+    # the docs page shows the same call, and the generated client sends it as it is
+    docs = render_api(api, source_label="shop.yaml")["docs/operations/UpdateOrder.md"]
+    assert example_call(op, api) in docs
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={})
+
+    with imported(write_package(tmp_path, api), api.package) as package:
+        transport = httpx.Client(transport=httpx.MockTransport(answer))
+        client = package.Client(api_key="k", base_url="http://127.0.0.1:9", http_client=transport)
+        eval(example_call(op, api), {"client": client})  # raises ValidationError if refused
+    [request] = sent
+    assert request.url.path == "/orders/ord_8Kd2"
+    assert dict(request.url.params) == {"channel": "store", "limit": "20"}
+    assert json.loads(request.content) == {"note": "Leave at the door", "count": 4,
+                                           "status": "open"}
+
+
+def test_a_path_id_example_has_the_parameters_type(tmp_path: Path) -> None:
+    """A made-up id (``order_123``) only where the parameter takes that string: an integer
+    id gets an integer within its bounds, a uuid one a uuid."""
+    document = """
+openapi: 3.1.0
+info: {title: Ids, version: '1'}
+paths:
+  /projects/{project_id}/tasks/{task_id}/notes/{note}:
+    get:
+      operationId: GetNote
+      parameters:
+        - {name: project_id, in: path, required: true, schema: {type: integer, minimum: 1}}
+        - {name: task_id, in: path, required: true, schema: {type: string, format: uuid}}
+        - {name: note, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"""
+    api = build_api(tmp_path, document, "ids", Reporter())
+    [op] = api.operations
+    call = ast.parse(example_call(op, api), mode="eval").body
+    assert isinstance(call, ast.Call)
+    project, task, note = (ast.literal_eval(a) for a in call.args)
+    assert project == 1 and note == "note_123"
+    assert isinstance(task, str) and task.count("-") == 4  # a uuid

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.diagnostics import Reporter
 from generator.model import Api, normalise
-from generator.model.shapes import Object
+from generator.model.shapes import Object, Ref
 from generator.scrape import read_openapi
 
 DOCUMENT: dict[str, Any] = {
@@ -100,3 +100,62 @@ def test_a_reference_with_constraints_beside_it_is_not_taken_for_the_named_schem
     merged = _field(api, "AlbumObject", "external_ids")
     assert merged.name != "ExternalIdObject"  # another shape: isrc is required in this one
     assert {o.name for o in api.shapes} >= {"AlbumObject", "ExternalIdObject"}
+
+
+def _team_document(parent: dict[str, Any]) -> dict[str, Any]:
+    """A recursive ``Team`` beside ``User`` in a discriminated ``oneOf``, sent and returned."""
+    assignee = {"oneOf": [{"$ref": "#/components/schemas/User"},
+                          {"$ref": "#/components/schemas/Team"}],
+                "discriminator": {"propertyName": "kind"}}
+    task = {"type": "object", "properties": {"assignee": assignee}}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}
+    return {
+        "openapi": "3.1.0", "info": {"title": "Tasks", "version": "1"},
+        "paths": {"/tasks": {"post": {
+            "operationId": "createTask", "requestBody": {"content": content},
+            "responses": {"201": {"description": "created", "content": content}},
+        }}},
+        "components": {"schemas": {
+            "Task": task,
+            "User": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"const": "user"}, "login": {"type": "string"}}},
+            "Team": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"const": "team"}, "parent": parent}},
+        }},
+    }  # fmt: skip
+
+
+def test_a_recursive_component_sent_and_returned_is_one_type(tmp_path: Path) -> None:
+    """The request copy of a recursive schema (inlined, its cycle cut) and the response's
+    (read through its ``$ref``) are one type, named by the document, where no field under
+    it is ``readOnly``/``writeOnly``."""
+    api = _api(tmp_path, _team_document({"$ref": "#/components/schemas/Team"}))
+    teams = [o for o in api.shapes if isinstance(o, Object) and "parent" in
+             {f.wire_name for f in o.fields}]
+    assert [t.name for t in teams] == ["Team"]
+    assert _field(api, "Team", "parent") == Ref("Team")
+
+
+def test_a_recursive_request_copy_of_its_own_gets_a_python_name(tmp_path: Path) -> None:
+    """With a ``readOnly`` field the request's copy differs from the response's; among the
+    request's branches it is named from its use, qualified by digits: an identifier."""
+    parent = {"$ref": "#/components/schemas/Team"}
+    document = _team_document(parent)
+    document["components"]["schemas"]["Team"]["properties"]["id"] = {
+        "type": "string", "readOnly": True}
+    api = _api(tmp_path, document)
+    teams = sorted(o.name for o in api.shapes if isinstance(o, Object) and "parent" in
+                   {f.wire_name for f in o.fields})
+    assert len(teams) == 2 and "Team" in teams, teams
+    assert all(name.isidentifier() for name in teams), teams
+
+
+def test_a_component_kept_in_a_file_of_its_own_is_named_after_the_file() -> None:
+    """``$ref: models/load_balancer.yml`` names ``load_balancer`` (``LoadBalancer``), not
+    ``load_balancer.yml``; a fragment's last part wins where there is one."""
+    from generator.model.reader import component_name
+
+    assert component_name("models/load_balancer.yml") == "load_balancer"
+    assert component_name("models/load_balancer.yml#") == "load_balancer"
+    assert component_name("shared.json#/components/schemas/Error") == "Error"
+    assert component_name("#/components/schemas/Address") == "Address"

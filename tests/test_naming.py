@@ -92,6 +92,11 @@ ROUTES = [
     ("POST", "/v1/accounts/{account}/login_links", ("accounts",), "login_links"),
     ("POST", "/v2/checkout/sessions", ("checkout", "sessions"), "create"),
     ("GET", "/v2/checkout/sessions/{session}", ("checkout", "sessions"), "retrieve"),
+    ("GET", "/api/conversations.list", ("api", "conversations"), "list"),  # RPC-style methods
+    ("POST", "/api/chat.postMessage", ("api", "chat"), "post_message"),
+    ("POST", "/api/admin.users.invite", ("api", "admin", "users"), "invite"),
+    ("GET", "/2010-04-01/Accounts/{sid}/Calls.json", ("accounts", "calls"), "list"),  # a format
+    ("GET", "/guilds/{guild}/widget.png", ("guilds",), "widget_png"),  # a file, no method
 ]
 
 

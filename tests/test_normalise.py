@@ -183,6 +183,9 @@ def test_unchecked_constructs_warn_with_pointer(prop: Any, pointer: str, expecte
         ({"enum": [1, True, "a", None]}, Union((Enum(("a",)), Const((1, True)), Null()))),
         ({"type": "string", "enum": ["a", None], "nullable": True}, Union((Enum(("a",)), Null()))),
         ({"type": "string", "enum": ["a", None]}, Enum(("a",))),  # null is not a string
+        ({"type": "string", "enum": ["a"], "nullable": True}, Union((Enum(("a",)), Null()))),
+        ({"const": 3, "nullable": True}, Union((Const((3,)), Null()))),
+        ({"type": ["string", "null"], "enum": ["a"]}, Enum(("a",))),  # 3.1: the enum decides
         ({"type": "integer", "minimum": 0, "exclusiveMaximum": 10, "multipleOf": 2},
          Integer(bounds=Bounds(minimum=0, exclusive_maximum=10, multiple_of=2))),
         ({"type": "number", "minimum": 1.5, "exclusiveMinimum": True},  # OpenAPI 3.0 form

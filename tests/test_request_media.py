@@ -67,6 +67,18 @@ def test_json_if_offered_else_form_and_multipart_for_a_file(tmp_path: Path) -> N
                                       "CreateFile": "multipart/form-data", "CreateForm": FORM}
 
 
+def test_a_documents_multipart_parts_are_files_only_where_it_says_so(tmp_path: Path) -> None:
+    """A document marks its file parts (``format: binary``); a plain string part stays a
+    string. (Pages lose ``format: binary``, so there a plain string part takes a file too.)"""
+    from generator.model.shapes import Binary, Object, String
+
+    api = build_api(tmp_path, DOCUMENT, "media", Reporter())
+    [body] = [op.body for op in api.operations if op.operation_id == "CreateFile"]
+    assert body is not None and body.media_type == "multipart/form-data"
+    [upload] = [s for s in api.shapes if isinstance(s, Object) and s.name.startswith("CreateFile")]
+    assert {f.wire_name: f.shape for f in upload.fields} == {"file": Binary(), "note": String()}
+
+
 def test_configuration_chooses_first_among_what_is_offered(tmp_path: Path) -> None:
     chosen = _media(Overrides(request_media_type=("text/csv", FORM)), tmp_path)
     assert chosen == {"CreateMessage": FORM, "CreateFile": "multipart/form-data",

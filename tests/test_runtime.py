@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import re
 import sys
@@ -573,6 +574,16 @@ def test_key_never_in_repr_logs_or_errors(pkg, srv, kind, caplog):
     assert errors[0].message == "Invalid API Key provided: ***"
     leaks = [text for text in texts if KEY in text or KEY[8:20] in text]
     assert leaks == []
+
+
+def test_a_key_is_redacted_as_a_whole_token_only(pkg):
+    """A key echoed back is replaced wherever it stands alone; a short key that is also
+    part of a word (`k` in `about:blank`) does not mangle the body that holds the word."""
+    redacted = importlib.import_module(f"{pkg.__name__}._auth").redacted
+    assert redacted(f"Invalid API Key provided: {KEY}.", [KEY]) == "Invalid API Key provided: ***."
+    assert redacted(f'{{"key": "{KEY}"}} ?api_key={KEY}&x=1', [KEY]) == '{"key": "***"} ?api_key=***&x=1'
+    assert redacted("about:blank", ["k"]) == "about:blank"
+    assert redacted("key k given", ["k", "ke"]) == "key *** given"
 
 
 # --- wire encoding ---------------------------------------------------------------------------

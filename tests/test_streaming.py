@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from generator.diagnostics import Reporter
+from generator.scrape.media import TEXT, event_data_schema
 from tests.conftest import StaticChecks
 from tests.openapi_client import build_api, imported, write_package
 
@@ -139,13 +140,17 @@ def server() -> Iterator[EventServer]:
     srv.server_close()
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("feed")
+def generated(tmp_path_factory: pytest.TempPathFactory, document: str, name: str) -> Path:
+    folder = tmp_path_factory.mktemp(name)
     reporter = Reporter()
-    api = build_api(folder, DOCUMENT, "feed", reporter)
+    api = build_api(folder, document, name, reporter)
     assert not reporter.has_errors, reporter.sorted()
     return write_package(folder, api)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, DOCUMENT, "feed")
 
 
 @pytest.fixture
@@ -269,3 +274,103 @@ def test_json_data_that_is_not_json_is_an_invalid_response(project: Path) -> Non
 
 def test_project_is_checked(project: Path, static_checks: StaticChecks) -> None:
     static_checks.add(project, "feed_client", ruff=False)
+
+
+DOCUMENT_32 = """
+openapi: 3.2.0
+info: {title: Chat, version: '1'}
+paths:
+  /chats:
+    post:
+      operationId: streamChat
+      responses:
+        "200":
+          description: a delta per token, then one summary
+          content:
+            text/event-stream:
+              itemSchema:
+                type: object
+                required: [event]
+                oneOf:
+                  - properties:
+                      event: {const: delta}
+                      data:
+                        type: string
+                        contentMediaType: application/json
+                        contentSchema: {$ref: '#/components/schemas/delta'}
+                  - $ref: '#/components/schemas/summaryEvent'
+  /logs:
+    get:
+      operationId: streamLogs
+      responses:
+        "200":
+          description: log lines
+          content:
+            text/event-stream:
+              itemSchema:
+                type: object
+                properties: {data: {type: string}, id: {type: string}}
+components:
+  schemas:
+    delta:
+      type: object
+      required: [index]
+      properties: {index: {type: integer}, text: {type: string}}
+    summaryEvent:
+      properties:
+        event: {const: summary}
+        data:
+          type: string
+          contentMediaType: application/json
+          contentSchema: {type: object, title: summary, properties: {tokens: {type: integer}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def project_32(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, DOCUMENT_32, "chat")
+
+
+def test_openapi_32_item_schema_types_the_events_data(
+    project_32: Path, server: EventServer
+) -> None:
+    """OpenAPI 3.2's ``itemSchema`` of an event stream: each event's ``data`` typed by its
+    ``contentSchema`` where ``contentMediaType`` is JSON (one per kind of event: a union);
+    text where the data is a plain string."""
+    server.reset()
+    with imported(project_32, "chat_client") as module:
+        client = module.Client(api_key="k", base_url=server.url, max_retries=0)
+        chat = inspect.signature(client.chats.create).return_annotation
+        assert chat == "Stream[Delta | Summary]"
+        assert inspect.signature(client.logs.list).return_annotation == "Stream[str]"
+        with client.chats.create() as stream:
+            first = next(iter(stream))
+        assert first.data == {"index": 0, "text": "t0"}  # parsed: the data is JSON
+        assert server.closed.wait(10)
+        server.reset()
+        with client.logs.list() as stream:
+            assert next(iter(stream)).data == '{"index": 0, "text": "t0"}'  # text
+
+
+def test_openapi_32_project_is_checked(project_32: Path, static_checks: StaticChecks) -> None:
+    static_checks.add(project_32, "chat_client", ruff=False)
+
+
+def test_event_data_schema_of_item_schemas() -> None:
+    json_data = {"type": "string", "contentMediaType": "application/json"}
+    targets = {"#/e": {"properties": {"data": {**json_data, "contentSchema": {"type": "integer"}}}},
+               "#/loop": {"$ref": "#/loop"}}  # fmt: skip
+    resolve = targets.get
+    assert event_data_schema({"properties": {"data": {"type": "string"}}}, resolve) == TEXT
+    assert event_data_schema({"properties": {"data": json_data}}, resolve) == {}  # any JSON
+    assert event_data_schema({"$ref": "#/e"}, resolve) == {"type": "integer"}
+    both = {"oneOf": [{"$ref": "#/e"}, {"properties": {"data": {
+        **json_data, "contentMediaType": "application/vnd.x+json", "contentSchema": {"const": 1}}}}]}
+    assert event_data_schema(both, resolve) == {"anyOf": [{"type": "integer"}, {"const": 1}]}
+    # one kind of event with text data: every event's data is read as text
+    mixed = {"anyOf": [{"$ref": "#/e"}, {"properties": {"data": {"type": "string"}}}]}
+    assert event_data_schema(mixed, resolve) == TEXT
+    # branches without their own data take the item's; a $ref loop is cut
+    shared = {"properties": {"data": {**json_data, "contentSchema": {"type": "array"}}},
+              "oneOf": [{"properties": {"event": {"const": "a"}}}, {"$ref": "#/loop"}]}
+    assert event_data_schema(shared, resolve) == {"type": "array"}

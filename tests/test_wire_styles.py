@@ -3,6 +3,7 @@ style, against the specification's "Style Examples" table (OpenAPI 3.0.3, Parame
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -42,6 +43,45 @@ paths:
           in: query
           explode: false
           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
+      responses: {"200": {description: ok}}
+  /flags/{on}:
+    get:
+      operationId: GetFlag
+      parameters:
+        - {name: on, in: path, required: true, schema: {type: boolean}}
+        - {name: X-Dry-Run, in: header, schema: {type: boolean}}
+        - {name: X-Colors, in: header, schema: {type: array, items: {type: string}}}
+        - name: X-Color
+          in: header
+          schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
+        - name: X-Rgb
+          in: header
+          explode: true
+          schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}
+        - {name: X-Count, in: header, schema: {type: integer}}
+      responses: {"200": {description: ok}}
+  /labels/{color}:
+    get:
+      operationId: GetLabel
+      parameters:
+        - {name: color, in: path, required: true, style: label, explode: true,
+           schema: {type: array, items: {type: string}}}
+      responses: {"200": {description: ok}}
+  /matrices/{color}:
+    get:
+      operationId: GetMatrix
+      parameters:
+        - {name: color, in: path, required: true, style: matrix,
+           schema: {type: object, properties: {R: {type: integer}, G: {type: integer}}}}
+      responses: {"200": {description: ok}}
+  /session:
+    get:
+      operationId: GetSession
+      parameters:
+        - {name: theme, in: cookie, schema: {type: string}}
+        - {name: ids, in: cookie, explode: false, schema: {type: array, items: {type: integer}}}
+        - {name: tags, in: cookie, schema: {type: array, items: {type: string}}}
+        - {name: dark, in: cookie, schema: {type: boolean}}
       responses: {"200": {description: ok}}
   /messages:
     post:
@@ -111,6 +151,72 @@ def test_query_styles_send_the_specification_bytes(
     client(package, server).colors.list(**{argument: value})
     (request,) = server.requests
     assert request.raw_query == query
+
+
+def test_header_and_path_values_are_in_the_simple_style(
+    package: Any, server: ScriptedServer
+) -> None:
+    """Headers and path segments carry OpenAPI's ``simple`` style ("Style Examples": array
+    ``blue,black,brown``, object ``R,100,G,200``), and booleans as JSON writes them."""
+    server.play()
+    client(package, server).flags.retrieve(
+        False, x_dry_run=True, x_colors=["blue", "black", "brown"], x_color={"R": 100, "G": 200},
+        x_count=3, x_rgb={"R": 100, "G": 200})  # fmt: skip
+    (request,) = server.requests
+    assert request.path == "/flags/false"
+    assert [request.headers[h] for h in ("x-dry-run", "x-colors", "x-color", "x-count", "x-rgb")
+            ] == ["true", "blue,black,brown", "R,100,G,200", "3", "R=100,G=200"]
+
+
+COLORS, RGB = ["blue", "black", "brown"], {"R": 100, "G": 200, "B": 150}
+
+
+@pytest.mark.parametrize(("expression", "value", "expanded"), [
+    ("{color}", "blue", "blue"),
+    ("{color}", COLORS, "blue,black,brown"),
+    ("{color}", RGB, "R,100,G,200,B,150"),
+    ("{color*}", RGB, "R=100,G=200,B=150"),
+    ("{.color}", "blue", ".blue"),
+    ("{.color}", COLORS, ".blue,black,brown"),
+    ("{.color*}", COLORS, ".blue.black.brown"),
+    ("{.color}", RGB, ".R,100,G,200,B,150"),
+    ("{.color*}", RGB, ".R=100.G=200.B=150"),
+    ("{;color}", "blue", ";color=blue"),
+    ("{;color}", COLORS, ";color=blue,black,brown"),
+    ("{;color*}", COLORS, ";color=blue;color=black;color=brown"),
+    ("{;color}", RGB, ";color=R,100,G,200,B,150"),
+    ("{;color*}", RGB, ";R=100;G=200;B=150"),
+])  # fmt: skip
+def test_path_styles_expand_as_the_specification_table(
+    package: Any, expression: str, value: Any, expanded: str
+) -> None:
+    """OpenAPI 3.0.3's "Style Examples" for ``simple``, ``label`` and ``matrix``."""
+    format_path = importlib.import_module(f"{package.__name__}._encoding").format_path
+    assert format_path(f"/c/{expression}", color=value) == f"/c/{expanded}"
+
+
+def test_declared_path_styles_reach_the_server(package: Any, server: ScriptedServer) -> None:
+    server.play()
+    client(package, server).labels.retrieve(["blue", "black"])
+    assert server.requests[0].path == "/labels/.blue.black"
+    server.play()
+    client(package, server).matrices.retrieve({"R": 100, "G": 200})
+    assert server.requests[0].path == "/matrices/;color=R,100,G,200"
+
+
+def test_cookie_parameters_are_one_cookie_header(package: Any, server: ScriptedServer) -> None:
+    """``in: cookie`` parameters are sent as one ``Cookie`` header (RFC 6265 section 4.2.1),
+    in OpenAPI's ``form`` style: a list exploded into pairs unless ``explode: false``; a value
+    percent-encoded where a cookie-octet may not stand (space, ``;``, ``,``)."""
+    server.play()
+    client(package, server).session.retrieve(
+        theme="dark; blue", ids=[3, 4, 5], tags=["a", "b"], dark=True)
+    (given,) = server.requests
+    assert given.headers["cookie"] == "theme=dark%3B%20blue; ids=3,4,5; tags=a; tags=b; dark=true"
+    server.play()
+    client(package, server).session.retrieve()
+    (none,) = server.requests
+    assert "cookie" not in none.headers
 
 
 def test_flat_form_body_repeats_keys_and_honours_encoding(

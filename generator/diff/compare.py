@@ -23,28 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, assert_never
 
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Enum,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Parameter,
-    Ref,
-    Response,
-    Shape,
-    String,
-    Union,
-)
+from generator.model import shapes as s
 
 K = TypeVar("K")  # what operations are matched by
 
@@ -120,9 +99,9 @@ class ChangeReport:
 class _Walk:
     """The state of comparing one operation: both sides' shapes and the changes found."""
 
-    old_shapes: dict[str, Object]
-    new_shapes: dict[str, Object]
-    op: Operation
+    old_shapes: dict[str, s.Object]
+    new_shapes: dict[str, s.Object]
+    op: s.Operation
     out: list[Change]
     active: set[tuple[str, str]] = field(default_factory=set)  # refs being compared
     direction: Direction = "request"
@@ -156,40 +135,40 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix and not prefix.endswith(":") else prefix + name
 
 
-def describe(shape: Shape) -> str:
+def describe(shape: s.Shape) -> str:
     """A short text for a shape, as the report shows types."""
     match shape:
-        case String() | Integer() | Number():
+        case s.String() | s.Integer() | s.Number():
             return f"{shape.kind} ({shape.format})" if shape.format else shape.kind
-        case Enum():
+        case s.Enum():
             return "open enum" if shape.open else "enum"
-        case Const():
+        case s.Const():
             return "const " + ", ".join(repr(v) for v in shape.values)
-        case Array():
+        case s.Array():
             return f"array of {describe(shape.items)}"
-        case Map():
+        case s.Map():
             return f"map of {describe(shape.values)}"
-        case Union():
+        case s.Union():
             return " | ".join(describe(v) for v in shape.variants)
-        case Emptyable():
+        case s.Emptyable():
             return f'{describe(shape.shape)} | ""'
-        case Ref():
+        case s.Ref():
             return "object"
-        case Binary():
+        case s.Binary():
             return "file"
-        case Boolean() | Null() | AnyShape():
+        case s.Boolean() | s.Null() | s.AnyShape():
             return shape.kind
         case _:
             assert_never(shape)
 
 
-def _unwrap(shape: Shape) -> tuple[Shape, bool]:
-    if isinstance(shape, Emptyable):
+def _unwrap(shape: s.Shape) -> tuple[s.Shape, bool]:
+    if isinstance(shape, s.Emptyable):
         return shape.shape, True
     return shape, False
 
 
-def _compare(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+def _compare(w: _Walk, old: s.Shape, new: s.Shape, path: str) -> None:
     old_inner, old_clear = _unwrap(old)
     new_inner, new_clear = _unwrap(new)
     if old_clear != new_clear:
@@ -198,10 +177,11 @@ def _compare(w: _Walk, old: Shape, new: Shape, path: str) -> None:
     _compare_inner(w, old_inner, new_inner, path)
 
 
-def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
-    if isinstance(old, Union) or isinstance(new, Union):
+def _compare_inner(w: _Walk, old: s.Shape, new: s.Shape, path: str) -> None:
+    if isinstance(old, s.Union) or isinstance(new, s.Union):
         _compare_variants(w, _variants(old), _variants(new), path)
-    elif isinstance(old, Map | Ref) and isinstance(new, Map | Ref) and type(old) is not type(new):
+    elif (isinstance(old, s.Map | s.Ref) and isinstance(new, s.Map | s.Ref)
+          and type(old) is not type(new)):
         _compare_objects(w, _as_object(w.old_shapes, old), _as_object(w.new_shapes, new), path)
     elif type(old) is not type(new):
         widening, narrowing = _widens(old, new), _widens(new, old)
@@ -212,36 +192,36 @@ def _compare_inner(w: _Walk, old: Shape, new: Shape, path: str) -> None:
         _compare_limits(w, _limits(old), _limits(new), path)
 
 
-def _compare_kind(w: _Walk, old: Shape, new: Shape, path: str) -> None:
+def _compare_kind(w: _Walk, old: s.Shape, new: s.Shape, path: str) -> None:
     """Two shapes of one kind: what each kind holds besides its limits."""
     match old:
-        case Ref():
-            assert isinstance(new, Ref)
+        case s.Ref():
+            assert isinstance(new, s.Ref)
             _compare_refs(w, old, new, path)
-        case Array():
-            assert isinstance(new, Array)
+        case s.Array():
+            assert isinstance(new, s.Array)
             _compare(w, old.items, new.items, f"{path}[]")
-        case Map():
-            assert isinstance(new, Map)
+        case s.Map():
+            assert isinstance(new, s.Map)
             _compare(w, old.values, new.values, _join(path, "*"))
-        case Union():
+        case s.Union():
             _compare_variants(w, _variants(old), _variants(new), path)
-        case Emptyable():
-            assert isinstance(new, Emptyable)
+        case s.Emptyable():
+            assert isinstance(new, s.Emptyable)
             _compare(w, old.shape, new.shape, path)
-        case String() | Integer() | Number() | Enum() | Const():
+        case s.String() | s.Integer() | s.Number() | s.Enum() | s.Const():
             _compare_scalars(w, old, new, path)
-        case Boolean() | Null() | Binary() | AnyShape():
+        case s.Boolean() | s.Null() | s.Binary() | s.AnyShape():
             pass  # nothing more to compare
         case _:
             assert_never(old)
 
 
-def _as_object(shapes: dict[str, Object], shape: Map | Ref) -> Object:
+def _as_object(shapes: dict[str, s.Object], shape: s.Map | s.Ref) -> s.Object:
     """A map as the object without fields it is (any keys), to compare with an object."""
-    if isinstance(shape, Ref) and shape.name in shapes:
+    if isinstance(shape, s.Ref) and shape.name in shapes:
         return shapes[shape.name]
-    return Object("", ())
+    return s.Object("", ())
 
 
 # keyword -> whether a larger value is stricter
@@ -252,26 +232,26 @@ _LIMITS = {
 }
 
 
-def _limits(shape: Shape) -> dict[str, float]:
+def _limits(shape: s.Shape) -> dict[str, float]:
     """The numeric limits of a shape that the report compares (not ``max_length``: above;
     ``unique_items`` as 1 when set)."""
     found: dict[str, object] = {}
     match shape:
-        case String():
+        case s.String():
             found = {"min_length": shape.min_length}
-        case Integer() | Number():
+        case s.Integer() | s.Number():
             b = shape.bounds
             found = {"minimum": b.minimum, "maximum": b.maximum, "multiple_of": b.multiple_of,
                      "exclusive_minimum": b.exclusive_minimum,
                      "exclusive_maximum": b.exclusive_maximum}  # fmt: skip
-        case Array():
+        case s.Array():
             found = {"min_items": shape.min_items, "max_items": shape.max_items,
                      "unique_items": 1 if shape.unique_items else None}  # fmt: skip
-        case Map():
+        case s.Map():
             found = {"min_properties": shape.keys.min_properties,
                      "max_properties": shape.keys.max_properties}  # fmt: skip
-        case Enum() | Const() | Boolean() | Null() | Union() | Emptyable() | Ref() | Binary() \
-                | AnyShape():  # fmt: skip
+        case s.Enum() | s.Const() | s.Boolean() | s.Null() | s.Union() | s.Emptyable() | s.Ref() \
+                | s.Binary() | s.AnyShape():  # fmt: skip
             pass  # no numeric limits (objects: compared field by field)
         case _:
             assert_never(shape)
@@ -294,29 +274,29 @@ def _number(value: float | None) -> str:
     return str(int(value)) if value.is_integer() else str(value)
 
 
-def _widens(old: Shape, new: Shape) -> bool:
+def _widens(old: s.Shape, new: s.Shape) -> bool:
     """Whether every value of ``old`` is also a value of ``new`` (kinds differ)."""
     return (
-        isinstance(new, AnyShape)
-        or (isinstance(old, Enum) and isinstance(new, String) and new.pattern is None)
-        or (isinstance(old, Integer) and isinstance(new, Number))
+        isinstance(new, s.AnyShape)
+        or (isinstance(old, s.Enum) and isinstance(new, s.String) and new.pattern is None)
+        or (isinstance(old, s.Integer) and isinstance(new, s.Number))
     )
 
 
-def _compare_scalars(w: _Walk, old: Shape, new: Shape, path: str) -> None:
-    if isinstance(old, Const) and isinstance(new, Const):
+def _compare_scalars(w: _Walk, old: s.Shape, new: s.Shape, path: str) -> None:
+    if isinstance(old, s.Const) and isinstance(new, s.Const):
         _compare_values(w, old.values, new.values, path, closed=True)
-    elif isinstance(old, Enum) and isinstance(new, Enum):
+    elif isinstance(old, s.Enum) and isinstance(new, s.Enum):
         _compare_enums(w, old, new, path)
         _compare_max_length(w, old.max_length, new.max_length, path)
-    elif isinstance(old, String) and isinstance(new, String):
+    elif isinstance(old, s.String) and isinstance(new, s.String):
         _compare_max_length(w, old.max_length, new.max_length, path)
         _compare_format(w, old.format, new.format, path)
         if old.pattern != new.pattern:
             w.add(
                 "pattern-changed", path, old.pattern, new.pattern, breaking=new.pattern is not None
             )
-    elif isinstance(old, Integer | Number) and isinstance(new, Integer | Number):
+    elif isinstance(old, s.Integer | s.Number) and isinstance(new, s.Integer | s.Number):
         _compare_format(w, old.format, new.format, path)
 
 
@@ -330,7 +310,7 @@ def _compare_values(
         w.add("enum-value-removed", path, value, None, breaking=closed)
 
 
-def _compare_enums(w: _Walk, old: Enum, new: Enum, path: str) -> None:
+def _compare_enums(w: _Walk, old: s.Enum, new: s.Enum, path: str) -> None:
     _compare_values(w, old.values, new.values, path, closed=not new.open)
     if old.open != new.open:
         w.add("type-changed", path, describe(old), describe(new), breaking=old.open)
@@ -349,34 +329,34 @@ def _compare_format(w: _Walk, old: str | None, new: str | None, path: str) -> No
         w.add("format-changed", path, old, new, breaking=old in WIDENING_FORMATS)
 
 
-def _variants(shape: Shape) -> tuple[Shape, ...]:
-    return shape.variants if isinstance(shape, Union) else (shape,)
+def _variants(shape: s.Shape) -> tuple[s.Shape, ...]:
+    return shape.variants if isinstance(shape, s.Union) else (shape,)
 
 
-def _family(shape: Shape) -> str:
+def _family(shape: s.Shape) -> str:
     """Variants of one family are compared with each other (an enum with a string, ...)."""
     inner, _ = _unwrap(shape)
     match inner:
-        case String() | Enum():
+        case s.String() | s.Enum():
             return "string"
-        case Integer() | Number():
+        case s.Integer() | s.Number():
             return "number"
-        case Map() | Ref():
+        case s.Map() | s.Ref():
             return "ref"  # a map is compared with an object as an object without fields
-        case Const() | Boolean() | Null() | Array() | Union() | Emptyable() | Binary() \
-                | AnyShape():  # fmt: skip
+        case s.Const() | s.Boolean() | s.Null() | s.Array() | s.Union() | s.Emptyable() \
+                | s.Binary() | s.AnyShape():  # fmt: skip
             return inner.kind
         case _:
             assert_never(inner)
 
 
 def _pair_variants(
-    old: Sequence[Shape], new: Sequence[Shape]
-) -> tuple[list[tuple[Shape, Shape]], list[Shape], list[Shape]]:
+    old: Sequence[s.Shape], new: Sequence[s.Shape]
+) -> tuple[list[tuple[s.Shape, s.Shape]], list[s.Shape], list[s.Shape]]:
     """Pairs of variants of one family (in order), and the unpaired old and new ones."""
     unpaired_new = list(new)
-    pairs: list[tuple[Shape, Shape]] = []
-    unpaired_old: list[Shape] = []
+    pairs: list[tuple[s.Shape, s.Shape]] = []
+    unpaired_old: list[s.Shape] = []
     for variant in old:
         match = next((n for n in unpaired_new if _family(n) == _family(variant)), None)
         if match is None:
@@ -387,11 +367,11 @@ def _pair_variants(
     return pairs, unpaired_old, unpaired_new
 
 
-def _compare_variants(w: _Walk, old: Sequence[Shape], new: Sequence[Shape], path: str) -> None:
+def _compare_variants(w: _Walk, old: Sequence[s.Shape], new: Sequence[s.Shape], path: str) -> None:
     pairs, removed, added = _pair_variants(old, new)
     if not pairs:
         before, after = " | ".join(map(describe, old)), " | ".join(map(describe, new))
-        widening = any(isinstance(n, AnyShape) for n in new)
+        widening = any(isinstance(n, s.AnyShape) for n in new)
         w.add("type-changed", path, before, after, breaking=not widening)
         return
     for variant in removed:
@@ -402,10 +382,10 @@ def _compare_variants(w: _Walk, old: Sequence[Shape], new: Sequence[Shape], path
         _compare(w, old_variant, new_variant, path)
 
 
-_Member = tuple[Shape, bool, str]  # shape, required, description
+_Member = tuple[s.Shape, bool, str]  # shape, required, description
 
 
-def _compare_refs(w: _Walk, old: Ref, new: Ref, path: str) -> None:
+def _compare_refs(w: _Walk, old: s.Ref, new: s.Ref, path: str) -> None:
     key = (old.name, new.name)
     before, after = w.old_shapes.get(old.name), w.new_shapes.get(new.name)
     if key in w.active or before is None or after is None:
@@ -417,7 +397,7 @@ def _compare_refs(w: _Walk, old: Ref, new: Ref, path: str) -> None:
         w.active.discard(key)
 
 
-def _compare_objects(w: _Walk, old: Object, new: Object, path: str) -> None:
+def _compare_objects(w: _Walk, old: s.Object, new: s.Object, path: str) -> None:
     if old.title != new.title:
         w.add("title-changed", path, old.title, new.title, breaking=False)
     if old.description != new.description:
@@ -454,11 +434,11 @@ def _compare_member(w: _Walk, old: _Member, new: _Member, path: str) -> None:
     _compare(w, old_shape, new_shape, path)
 
 
-def _parameters(params: Iterable[Parameter]) -> dict[str, _Member]:
+def _parameters(params: Iterable[s.Parameter]) -> dict[str, _Member]:
     return {p.name: (p.shape, p.required, p.description) for p in params}
 
 
-def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
+def _compare_operation(w: _Walk, old: s.Operation, new: s.Operation) -> None:
     if old.operation_id != new.operation_id:
         w.add("operation-renamed", "", old.operation_id, new.operation_id, breaking=False)
     old_method = ".".join((*old.resource, old.method_name))
@@ -467,7 +447,7 @@ def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
         w.add("method-renamed", "", old_method, new_method, breaking=True)
     if (old.summary, old.description) != (new.summary, new.description):
         w.add("operation-description-changed", "", old.summary, new.summary, breaking=False)
-    for location in ("path", "query", "header"):
+    for location in ("path", "query", "header", "cookie"):
         before = _parameters(getattr(old, f"{location}_params"))
         after = _parameters(getattr(new, f"{location}_params"))
         _compare_members(w, before, after, f"{location}:")
@@ -475,7 +455,7 @@ def _compare_operation(w: _Walk, old: Operation, new: Operation) -> None:
     _compare_responses(w, old, new)
 
 
-def _compare_responses(w: _Walk, old: Operation, new: Operation) -> None:
+def _compare_responses(w: _Walk, old: s.Operation, new: s.Operation) -> None:
     """Responses paired by status; their shapes compared from the reader's side."""
     before = {r.status: r for r in old.responses}
     after = {r.status: r for r in new.responses}
@@ -488,7 +468,7 @@ def _compare_responses(w: _Walk, old: Operation, new: Operation) -> None:
             _compare_response(w, before[status], after[status], f"response {status}")
 
 
-def _compare_response(w: _Walk, old: Response, new: Response, path: str) -> None:
+def _compare_response(w: _Walk, old: s.Response, new: s.Response, path: str) -> None:
     if old.media_type != new.media_type and old.media_type and new.media_type:
         w.add("response-media-type-changed", path, old.media_type, new.media_type,
               breaking=True, reading=True)  # fmt: skip
@@ -501,7 +481,7 @@ def _compare_response(w: _Walk, old: Response, new: Response, path: str) -> None
         w.direction = "request"
 
 
-def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:
+def _compare_body(w: _Walk, old: s.Operation, new: s.Operation) -> None:
     if old.body is None or new.body is None:
         if new.body is not None:
             w.add("body-added", "", None, new.body.media_type, breaking=new.body.required)
@@ -511,7 +491,7 @@ def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:
     if old.body.media_type != new.body.media_type:
         # The regenerated client encodes the body itself: its callers see no difference.
         w.add("media-type-changed", "", old.body.media_type, new.body.media_type, breaking=False)
-    bodies_are_objects = isinstance(old.body.shape, Ref) and isinstance(new.body.shape, Ref)
+    bodies_are_objects = isinstance(old.body.shape, s.Ref) and isinstance(new.body.shape, s.Ref)
     if old.body.required != new.body.required and not bodies_are_objects:
         # (an object body is required when a field is: the field's change says it)
         w.add(
@@ -520,15 +500,15 @@ def _compare_body(w: _Walk, old: Operation, new: Operation) -> None:
     _compare(w, old.body.shape, new.body.shape, "")
 
 
-def _route(op: Operation) -> tuple[str, str]:
+def _route(op: s.Operation) -> tuple[str, str]:
     return op.method.upper(), re.sub(r"\{[^}]*\}", "{}", op.path)
 
 
 def match_operations(
-    old: Sequence[Operation], new: Sequence[Operation]
-) -> tuple[list[tuple[Operation, Operation]], list[Operation], list[Operation]]:
+    old: Sequence[s.Operation], new: Sequence[s.Operation]
+) -> tuple[list[tuple[s.Operation, s.Operation]], list[s.Operation], list[s.Operation]]:
     """Pairs by (method, path), then by operation id; and the removed and added operations."""
-    new_by_route: dict[tuple[str, str], Operation] = {}
+    new_by_route: dict[tuple[str, str], s.Operation] = {}
     for op in new:
         new_by_route.setdefault(_route(op), op)
     pairs, left = _pair_by(old, new_by_route, _route)
@@ -539,12 +519,12 @@ def match_operations(
 
 
 def _pair_by(
-    ops: Sequence[Operation], candidates: dict[K, Operation], key: Callable[[Operation], K]
-) -> tuple[list[tuple[Operation, Operation]], list[Operation]]:
+    ops: Sequence[s.Operation], candidates: dict[K, s.Operation], key: Callable[[s.Operation], K]
+) -> tuple[list[tuple[s.Operation, s.Operation]], list[s.Operation]]:
     """Each op paired with the candidate of its key (a candidate pairs once; an empty key
     never pairs), and the ops left without one."""
-    pairs: list[tuple[Operation, Operation]] = []
-    left: list[Operation] = []
+    pairs: list[tuple[s.Operation, s.Operation]] = []
+    left: list[s.Operation] = []
     for op in ops:
         found = candidates.pop(found_key, None) if (found_key := key(op)) else None
         if found is None:
@@ -554,10 +534,10 @@ def _pair_by(
     return pairs, left
 
 
-def diff_apis(old: Api, new: Api) -> ChangeReport:
+def diff_apis(old: s.Api, new: s.Api) -> ChangeReport:
     """Every change from ``old`` to ``new``, sorted."""
-    old_shapes = {s.name: s for s in old.shapes}
-    new_shapes = {s.name: s for s in new.shapes}
+    old_shapes = {o.name: o for o in old.shapes}
+    new_shapes = {o.name: o for o in new.shapes}
     out: list[Change] = []
     pairs, removed, added = match_operations(old.operations, new.operations)
     for before, after in pairs:

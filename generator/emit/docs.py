@@ -27,28 +27,8 @@ from generator.emit.python import (
 from generator.emit.sanitise import Text, code_block, code_span, plain_markdown
 from generator.emit.shape_text import Typer
 from generator.memo import operation_keys
+from generator.model import shapes as s
 from generator.model.naming import file_stem
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Enum,
-    Field,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Ref,
-    Shape,
-    String,
-    Union,
-)
 
 MAX_DEPTH = 8  # nested objects listed this deep at most (named shapes may be recursive)
 
@@ -60,7 +40,7 @@ class Row:
     """A parameter or body field as the docs list it."""
 
     name: str  # wire name; dotted for nested body fields (``address.city``)
-    location: str  # "path", "query", "header" or "body"
+    location: str  # "path", "query", "header", "cookie" or "body"
     type_text: str
     python_type: str
     constraints: tuple[str, ...]
@@ -91,26 +71,26 @@ class Row:
         return "; ".join(plain_markdown(c) for c in self.constraints)
 
 
-def parameter_rows(op: Operation, typer: Typer) -> list[Row]:
-    params = (*op.path_params, *op.query_params, *op.header_params)
+def parameter_rows(op: s.Operation, typer: Typer) -> list[Row]:
+    params = op.parameters
     return [
         _row(p.name, p.location, p.shape, required=p.required, text=p.description, typer=typer)
         for p in params
     ]
 
 
-def _row(name: str, where: str, shape: Shape, *, required: bool, text: str, typer: Typer) -> Row:
+def _row(name: str, where: str, shape: s.Shape, *, required: bool, text: str, typer: Typer) -> Row:
     return _described(name, where, shape, required=required, text=text, typer=typer)
 
 
-def _field_row(name: str, where: str, f: Field, typer: Typer) -> Row:
+def _field_row(name: str, where: str, f: s.Field, typer: Typer) -> Row:
     """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations)."""
     return _described(name, where, f.shape, required=f.required, text=f.description,
                       typer=typer, default=f.default, deprecated=f.deprecated)
 
 
 def _described(
-    name: str, where: str, shape: Shape, *, required: bool, text: str, typer: Typer,
+    name: str, where: str, shape: s.Shape, *, required: bool, text: str, typer: Typer,
     default: str = "", deprecated: bool = False,
 ) -> Row:  # fmt: skip
     return Row(
@@ -120,14 +100,14 @@ def _described(
         python_type=typer.writer.annotation(shape, "field"),
         constraints=tuple(typer.constraints(shape)),
         required=required,
-        clearable=isinstance(shape, Emptyable),
+        clearable=isinstance(shape, s.Emptyable),
         description=Text.of(text),
         default=default,
         deprecated=deprecated,
     )
 
 
-def body_rows(op: Operation, typer: Typer) -> list[Row]:
+def body_rows(op: s.Operation, typer: Typer) -> list[Row]:
     """Every body field, nested ones after their parent with dotted names."""
     if op.body is None:
         return []
@@ -138,7 +118,7 @@ def body_rows(op: Operation, typer: Typer) -> list[Row]:
     return list(_field_rows(root, "", typer, (root.name,)))
 
 
-def _field_rows(obj: Object, prefix: str, typer: Typer, seen: tuple[str, ...]) -> Iterator[Row]:
+def _field_rows(obj: s.Object, prefix: str, typer: Typer, seen: tuple[str, ...]) -> Iterator[Row]:
     for f in obj.fields:
         name = prefix + f.wire_name
         yield _field_row(name, "body", f, typer)
@@ -148,30 +128,30 @@ def _field_rows(obj: Object, prefix: str, typer: Typer, seen: tuple[str, ...]) -
                 yield from _field_rows(nested, f"{name}{suffix}.", typer, (*seen, nested.name))
 
 
-def _nested_objects(shape: Shape, api: Api, suffix: str = "") -> Iterator[tuple[str, Object]]:
+def _nested_objects(shape: s.Shape, api: s.Api, suffix: str = "") -> Iterator[tuple[str, s.Object]]:
     """Named objects reachable in a field's shape, with the name suffix that leads to them."""
     match shape:
-        case Ref():
+        case s.Ref():
             found = object_shape(api, shape)
             if found is not None:
                 yield suffix, found
-        case Emptyable():
+        case s.Emptyable():
             yield from _nested_objects(shape.shape, api, suffix)
-        case Union():
+        case s.Union():
             for variant in shape.variants:
                 yield from _nested_objects(variant, api, suffix)
-        case Array():
+        case s.Array():
             yield from _nested_objects(shape.items, api, suffix + "[]")
-        case Map():
+        case s.Map():
             yield from _nested_objects(shape.values, api, suffix + ".<key>")
-        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
-                | AnyShape():  # fmt: skip
+        case s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const() | s.Enum() \
+                | s.Binary() | s.AnyShape():  # fmt: skip
             pass  # no object inside
         case _:
             assert_never(shape)
 
 
-def signature(op: Operation, typer: Typer) -> str:
+def signature(op: s.Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
     text = method_text(typer.api, op, typer.writer)
     return call_text(call_path(op), list(text.params)) + f" -> {text.returns}"
@@ -191,7 +171,7 @@ class Returns:
         return code_span(self.python_type)
 
 
-def returns(op: Operation, typer: Typer) -> Returns:
+def returns(op: s.Operation, typer: Typer) -> Returns:
     """The 2xx response of ``op`` (the first with a schema) for the "Returns" section."""
     text = method_text(typer.api, op, typer.writer)
     typed = [r for r in success_responses(op) if typed_shape(r) is not None]
@@ -223,7 +203,7 @@ class ErrorRow:
     body: str = ""  # the type of the error's body where the document declares it
 
 
-def error_rows(op: Operation, typer: Typer) -> list[ErrorRow]:
+def error_rows(op: s.Operation, typer: Typer) -> list[ErrorRow]:
     """The errors a call can raise: validation, each documented error status (with the type
     of its body where declared), connection."""
     rows = [ErrorRow("ValidationError", Text.plain("the arguments break the documented "
@@ -250,7 +230,7 @@ def status_error(status: str) -> str:
 class OperationView:
     """One operation as the docs show it; the costly parts are computed when first shown."""
 
-    def __init__(self, op: Operation, typer: Typer) -> None:
+    def __init__(self, op: s.Operation, typer: Typer) -> None:
         self.op = op
         self.typer = typer
         self.operation_id = op.operation_id
@@ -328,11 +308,11 @@ class GroupLink:
     key: str
 
 
-def resource_key(op: Operation) -> str:
+def resource_key(op: s.Operation) -> str:
     return file_stem(".".join(op.resource) or "api")
 
 
-def groups(api: Api, typer: Typer) -> list[Group]:
+def groups(api: s.Api, typer: Typer) -> list[Group]:
     by_key: dict[str, list[OperationView]] = {}
     for op in sorted(api.operations, key=lambda o: o.operation_id):
         view = OperationView(op, typer)
@@ -341,7 +321,7 @@ def groups(api: Api, typer: Typer) -> list[Group]:
 
 
 def render_docs(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = ""
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = ""
 ) -> dict[str, str]:
     """Relative path → text of every docs file and every page written back.
 
@@ -357,7 +337,7 @@ def render_docs(
     return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
 
 
-Shown = Callable[[Sequence[Operation]], tuple[str, ...]]  # the memo keys of operations shown
+Shown = Callable[[Sequence[s.Operation]], tuple[str, ...]]  # the memo keys of operations shown
 
 
 def docs_plan(
@@ -396,7 +376,7 @@ def _operations_plan(group: Group, context: dict[str, object], shown: Shown) -> 
     return files
 
 
-def api_source(api: Api) -> str:
+def api_source(api: s.Api) -> str:
     """The folder the operations came from (common to all their sources), or ``""``."""
     folders = sorted({os.path.dirname(op.source.file) for op in api.operations if op.source.file})
     try:

@@ -25,27 +25,8 @@ from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
 from generator.layouts import DEFAULT_LAYOUT, Layout, is_layout
 from generator.memo import memoised, operation_keys
+from generator.model import shapes as s
 from generator.model.naming import file_stem
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Enum,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Operation,
-    Ref,
-    Response,
-    Shape,
-    String,
-    Union,
-)
 from generator.model.to_schema import body_schema
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
@@ -149,7 +130,7 @@ class PageView:
     responses: tuple[PageResponse, ...]
 
 
-def page_layout(op: Operation, api: Api) -> Layout:
+def page_layout(op: s.Operation, api: s.Api) -> Layout:
     """The layout ``op`` is written back in: configured, else the one it was read from."""
     for name in (api.page_layout, op.source.layout):
         if is_layout(name):
@@ -170,7 +151,7 @@ def page_template(layout: Layout) -> str:
             assert_never(layout)
 
 
-def page_view(op: Operation, api: Api) -> PageView:
+def page_view(op: s.Operation, api: s.Api) -> PageView:
     layout = page_layout(op, api)
     text = encoded if layout == "61aca2d" else text_node
     heading = op.summary if layout == "61aca2d" else op.summary or op.operation_id
@@ -192,7 +173,7 @@ def page_view(op: Operation, api: Api) -> PageView:
     )
 
 
-def page_response(response: Response, text: Callable[[str], Markup]) -> PageResponse:
+def page_response(response: s.Response, text: Callable[[str], Markup]) -> PageResponse:
     media_type = response.media_type
     return PageResponse(
         text(response.status), text(response.description), text(media_type),
@@ -200,7 +181,7 @@ def page_response(response: Response, text: Callable[[str], Markup]) -> PageResp
     )  # fmt: skip
 
 
-def request_example(op: Operation, layout: Layout) -> Markup | None:
+def request_example(op: s.Operation, layout: Layout) -> Markup | None:
     """The example after the request headers: the middle Stripe build's placeholder, the
     newest build's ``null`` (the model keeps no examples); the other layouts write none."""
     if op.body is None:
@@ -216,7 +197,9 @@ def request_example(op: Operation, layout: Layout) -> Markup | None:
             assert_never(layout)
 
 
-def page_parameters(op: Operation, layout: Layout) -> tuple[PageParameter, ...]:
+def page_parameters(op: s.Operation, layout: Layout) -> tuple[PageParameter, ...]:
+    """The parameters a page lists: path, query, header (the page tool never writes cookie
+    ones: ``corpus/pages/GENERATOR.md``)."""
     params = (*op.path_params, *op.query_params, *op.header_params)
     capital = layout in ("b56c85d", "prototype")  # the older build writes "in: Path"
     return tuple(
@@ -226,7 +209,7 @@ def page_parameters(op: Operation, layout: Layout) -> tuple[PageParameter, ...]:
     )  # fmt: skip
 
 
-def page_schema(op: Operation, api: Api, layout: Layout = DEFAULT_LAYOUT) -> Markup | None:
+def page_schema(op: s.Operation, api: s.Api, layout: Layout = DEFAULT_LAYOUT) -> Markup | None:
     """The body's JSON schema as the layout writes it; ``None`` without a body.
 
     Entity-encoded as the page tool encodes it (Stripe's middle build, the newest build); raw
@@ -266,14 +249,14 @@ def encoded(text: str) -> Markup:
     return Markup(dotnet_html_encode(visible(text)))
 
 
-def query_template(op: Operation) -> str:
+def query_template(op: s.Operation) -> str:
     """``{?a*,b*}`` with names escaped as .NET's ``Uri.EscapeDataString`` and Kiota do."""
     if not op.query_params:
         return ""
     return "{?" + ",".join(f"{n}*" for n in query_names(op)) + "}"
 
 
-def query_names(op: Operation) -> list[str]:
+def query_names(op: s.Operation) -> list[str]:
     """The query parameter names, escaped for a URI template, each once."""
     return list(dict.fromkeys(_escape_query_name(p.name) for p in op.query_params))
 
@@ -283,7 +266,7 @@ def _escape_query_name(name: str) -> str:
     return escaped.replace("-", "%2D").replace(".", "%2E").replace("~", "%7E")
 
 
-def page_headers(op: Operation, api: Api, layout: Layout) -> tuple[tuple[str, str], ...]:
+def page_headers(op: s.Operation, api: s.Api, layout: Layout) -> tuple[tuple[str, str], ...]:
     """The request's header lines as ``layout`` writes them (corpus pages/GENERATOR.md)."""
     headers = [("host", host)] if (host := host_line(api.base_url)) else []
     if layout == "34ca9f8":
@@ -295,7 +278,7 @@ def page_headers(op: Operation, api: Api, layout: Layout) -> tuple[tuple[str, st
     return tuple(headers)
 
 
-def accept(op: Operation) -> str:
+def accept(op: s.Operation) -> str:
     """The responses' media types, each once, joined by ``,`` (the tool's ``accept`` line)."""
     return ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
 
@@ -312,16 +295,16 @@ def host_line(base_url: str) -> str:
     return f"{host}:{port}" if host else ""
 
 
-def page_type(shape: Shape) -> str:
+def page_type(shape: s.Shape) -> str:
     """The ``parameterType`` text: the schema's ``type``, empty where it has none."""
     match shape:
-        case String() | Enum():
+        case s.String() | s.Enum():
             return "string"
-        case Map() | Ref():
+        case s.Map() | s.Ref():
             return "object"
-        case Integer() | Number() | Boolean() | Array():
+        case s.Integer() | s.Number() | s.Boolean() | s.Array():
             return shape.kind
-        case Null() | Const() | Union() | Emptyable() | Binary() | AnyShape():
+        case s.Null() | s.Const() | s.Union() | s.Emptyable() | s.Binary() | s.AnyShape():
             return ""  # no one type (or none a page names)
         case _:
             assert_never(shape)
@@ -331,7 +314,7 @@ def page_type(shape: Shape) -> str:
 
 
 def render_pages(
-    api: Api, env: jinja2.Environment, *, header: Header | None = None
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout."""
     names = class_names(api)
@@ -348,7 +331,7 @@ def render_pages(
 class _LazyPage(Mapping[str, object]):
     """The page template's context ``{"page": page_view(op, api)}``, computed when rendered."""
 
-    def __init__(self, op: Operation, api: Api) -> None:
+    def __init__(self, op: s.Operation, api: s.Api) -> None:
         self.op, self.api = op, api
 
     def __getitem__(self, key: str) -> object:

@@ -16,33 +16,9 @@ from dataclasses import dataclass, field, fields
 from typing import Literal, assert_never
 
 from generator.emit.streams import event_shapes, stream_kind
+from generator.model import shapes as s
 from generator.model.naming import class_name
 from generator.model.refs import object_refs, shape_refs
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Auth,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Enum,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Paging,
-    Ref,
-    Response,
-    Shape,
-    String,
-    Union,
-    WireStyle,
-    has_content,
-)
 
 Context = Literal["param", "field"]
 LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pyproject.toml)
@@ -55,6 +31,7 @@ RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
+        "encode_simple", "cookie_header",
         "ValidationError",
     }
 )  # fmt: skip
@@ -124,7 +101,7 @@ def is_plain_key(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name) and name not in RESERVED_NAMES
 
 
-def class_names(api: Api) -> dict[str, str]:
+def class_names(api: s.Api) -> dict[str, str]:
     """Model shape name → TypedDict class name, unique and clear of reserved names."""
     taken: set[str] = set()
     names: dict[str, str] = {}
@@ -150,7 +127,7 @@ class TypeWriter:
     used: set[str] = field(default_factory=set)
     shadowed: frozenset[str] = frozenset()  # builtins a class attribute hides: ``builtins.x``
 
-    def annotation(self, shape: Shape, context: Context = "param") -> str:
+    def annotation(self, shape: s.Shape, context: Context = "param") -> str:
         return " | ".join(unique(self._parts(shape, context)))
 
     def in_class(self, attributes: Iterable[str]) -> TypeWriter:
@@ -168,66 +145,68 @@ class TypeWriter:
     def any(self) -> str:
         return self._use("Any")
 
-    def _parts(self, shape: Shape, context: Context) -> list[str]:
+    def _parts(self, shape: s.Shape, context: Context) -> list[str]:
         """The members of the union this shape's annotation is (one for most shapes)."""
         match shape:
-            case String(format="decimal") | Number(format="decimal"):
-                base = self._builtin("str" if isinstance(shape, String) else "float")
+            case s.String(format="decimal") | s.Number(format="decimal"):
+                base = self._builtin("str" if isinstance(shape, s.String) else "float")
                 return [base, self._use("Decimal")]
-            case String(format="date"):
+            case s.String(format="date"):
                 return [self._builtin("str"), self._use("date")]
-            case String(format="uuid"):
+            case s.String(format="uuid"):
                 return [self._builtin("str"), self._use("UUID")]
-            case String():
+            case s.String():
                 return [self._builtin("str")]
-            case Integer(format="unix-time"):
+            case s.Integer(format="unix-time"):
                 return [self._builtin("int"), self._use("datetime")]
-            case Integer():
+            case s.Integer():
                 return [self._builtin("int")]
-            case Number():
+            case s.Number():
                 return [self._builtin("float")]
-            case Boolean():
+            case s.Boolean():
                 return [self._builtin("bool")]
-            case Null():
+            case s.Null():
                 return ["None"]
-            case Const():
+            case s.Const():
                 return self._const(shape)
-            case Enum():
+            case s.Enum():
                 return self._enum(shape)
-            case Emptyable():
+            case s.Emptyable():
                 return [*self._parts(shape.shape, context), self._literal(("",))]
-            case Union():
+            case s.Union():
                 return [part for v in shape.variants for part in self._parts(v, context)]
-            case Array() | Map() | Binary() | Ref() | AnyShape():
+            case s.Array() | s.Map() | s.Binary() | s.Ref() | s.AnyShape():
                 return [self._container(shape, context)]
             case _:
                 assert_never(shape)
 
-    def _container(self, shape: Array | Map | Binary | Ref | AnyShape, context: Context) -> str:
+    def _container(
+        self, shape: s.Array | s.Map | s.Binary | s.Ref | s.AnyShape, context: Context,
+    ) -> str:
         match shape:
-            case Array():
+            case s.Array():
                 outer = self._builtin("list") if context == "field" else self._use("Sequence")
                 return f"{outer}[{self.annotation(shape.items, context)}]"
-            case Map():
+            case s.Map():
                 key = self._builtin("str")
                 return f"{self._use('Mapping')}[{key}, {self.annotation(shape.values, context)}]"
-            case Binary():
+            case s.Binary():
                 return self._use("FileInput")
-            case Ref():
+            case s.Ref():
                 name = self.names.get(shape.name)
                 return self._use(name) if name else self._use("Any")
-            case AnyShape():
+            case s.AnyShape():
                 return self._use("Any")
             case _:
                 assert_never(shape)
 
-    def _const(self, shape: Const) -> list[str]:
+    def _const(self, shape: s.Const) -> list[str]:
         """``Literal`` of the values Python's typing allows there (not floats: ``float``)."""
         exact = [v for v in shape.values if not isinstance(v, float)]
         parts = [f"{self._use('Literal')}[{', '.join(map(repr, exact))}]"] if exact else []
         return parts + ([self._builtin("float")] if len(exact) < len(shape.values) else [])
 
-    def _enum(self, shape: Enum) -> list[str]:
+    def _enum(self, shape: s.Enum) -> list[str]:
         if not shape.values:
             return [self._builtin("str")]
         literal = self._literal(shape.values)
@@ -260,14 +239,14 @@ def _natural_part(part: str) -> tuple[int, str | int]:
     return (0, part) if part.startswith("0") else (1, int(part))
 
 
-def object_shape(api: Api, shape: Shape) -> Object | None:
+def object_shape(api: s.Api, shape: s.Shape) -> s.Object | None:
     """The named object a ``Ref`` points to, or ``None``."""
-    if not isinstance(shape, Ref):
+    if not isinstance(shape, s.Ref):
         return None
-    return next((s for s in api.shapes if s.name == shape.name), None)
+    return next((o for o in api.shapes if o.name == shape.name), None)
 
 
-def reachable(api: Api, roots: Iterable[Shape]) -> set[str]:
+def reachable(api: s.Api, roots: Iterable[s.Shape]) -> set[str]:
     """The names of the objects that ``roots`` reach, through fields and ``Ref``s."""
     objects = {o.name: o for o in api.shapes}
     found: set[str] = set()
@@ -280,10 +259,10 @@ def reachable(api: Api, roots: Iterable[Shape]) -> set[str]:
     return found
 
 
-def request_shapes(api: Api) -> set[str]:
+def request_shapes(api: s.Api) -> set[str]:
     """The objects that requests use (parameters and bodies): what validators check."""
     roots = [p.shape for op in api.operations
-             for p in (*op.path_params, *op.query_params, *op.header_params)]  # fmt: skip
+             for p in op.parameters]  # fmt: skip
     roots += [op.body.shape for op in api.operations if op.body is not None]
     return reachable(api, roots)
 
@@ -318,6 +297,24 @@ def free_name(name: str, taken: set[str]) -> str:
         name += "_"
     taken.add(name)
     return name
+
+
+_OPERATORS = {"simple": "", "label": ".", "matrix": ";"}  # RFC 6570 section 3.2
+
+
+def expansion_template(op: s.Operation) -> str:
+    """``op.path`` with each path parameter's style as an RFC 6570 expression, as
+    ``format_path`` reads it: ``{id}`` (simple), ``{.id}`` (label), ``{;id}`` (matrix),
+    with ``*`` where the parameter is exploded (``{;id*}``)."""
+    styles = {p.name: p.wire for p in op.path_params}
+
+    def expression(match: re.Match[str]) -> str:
+        wire = styles.get(match[1])
+        if wire is None:
+            return match[0]
+        return f"{{{_OPERATORS.get(wire.style, '')}{match[1]}{'*' if wire.explode else ''}}}"
+
+    return re.sub(r"\{([^{}]+)\}", expression, op.path)
 
 
 def call_kwargs(pairs: Iterable[tuple[str, str]], avoid: frozenset[str] = frozenset()) -> str:
@@ -432,7 +429,7 @@ def is_union(annotation: str) -> bool:
     return False
 
 
-def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
+def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
     """The code fragments of ``op``'s method (which calls its validator, ``op.validator``)."""
     args = _Args()
     path_names = [(p.name, args.add_positional(p.python_name, argument_doc(p.description, p.shape)))
@@ -447,6 +444,11 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
                                  argument_doc(p.description, p.shape)))
                for p in op.header_params]  # fmt: skip
+    cookies = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
+                                 argument_doc(p.description, p.shape)))
+               for p in op.cookie_params]  # fmt: skip
+    packed = tuple(p.name for p in op.cookie_params if not p.wire.explode)
+    exploded = tuple(p.name for p in op.header_params if p.wire.explode)
     body_pairs, body_whole = _body_args(api, op, writer, args)
     has_body = op.body is not None and (bool(body_pairs) or body_whole is not None
                                         or op.method not in NO_BODY_METHODS)  # fmt: skip
@@ -454,10 +456,11 @@ def method_text(api: Api, op: Operation, writer: TypeWriter) -> MethodText:
     names = _Locals(args.taken)
     whole_required = op.body is not None and op.body.required
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
-                        whole_required=whole_required)
+                        whole_required=whole_required, cookies=(cookies, packed),
+                        exploded=exploded)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
-    path = pyrepr(op.path)
+    path = pyrepr(expansion_template(op))
     if path_names:
         path = f"format_path({path}, {call_kwargs(path_names, frozenset({'template'}))})"
     stream = "" if paged else stream_kind(op)
@@ -490,31 +493,31 @@ def is_json(media_type: str) -> bool:
                                           and kind.endswith("+json"))  # fmt: skip
 
 
-def success_responses(op: Operation) -> list[Response]:
+def success_responses(op: s.Operation) -> list[s.Response]:
     """The 2xx responses (``200``, ``2XX`` ...): what a call returns."""
     return [r for r in op.responses if r.status.startswith("2")]
 
 
-def error_responses(op: Operation) -> list[Response]:
+def error_responses(op: s.Operation) -> list[s.Response]:
     """The responses a call raises for: 4xx, 5xx, ``4XX``, ``default``."""
     return [r for r in op.responses if r.status[:1] in ("4", "5") or r.status == "default"]
 
 
-def typed_shape(response: Response) -> Shape | None:
+def typed_shape(response: s.Response) -> s.Shape | None:
     """The shape the client gives for ``response``: its schema where it is parsed JSON."""
     if response.shape is None or not is_json(response.media_type):
         return None
-    return None if isinstance(response.shape, AnyShape) else response.shape
+    return None if isinstance(response.shape, s.AnyShape) else response.shape
 
 
-def response_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
+def response_annotation(api: s.Api, op: s.Operation, writer: TypeWriter) -> str:
     """What a call returns: its 2xx responses' types (``None`` for 204 and 205, which have no
     content: RFC 9110, 15.3.5-6); ``str`` for a text media type and ``bytes`` for a binary one
     (as the runtime returns them); ``Any`` where a JSON one has no schema, one names no media
     type (pages), or the operation lists no 2xx response."""
     parts: list[str] = []
     for response in success_responses(op):
-        if not has_content(response.status):
+        if not s.has_content(response.status):
             parts.append("None")
             continue
         shape = typed_shape(response)
@@ -545,7 +548,7 @@ def unparsed_kind(media_type: str) -> str | None:
     return "str" if TEXT_MEDIA.fullmatch(kind) else "bytes"
 
 
-def error_body_annotation(api: Api, writer: TypeWriter) -> str:
+def error_body_annotation(api: s.Api, writer: TypeWriter) -> str:
     """``APIError.body``: the union of every declared error response's type; ``Any`` when one
     has none (or no operation declares any)."""
     parts: list[str] = []
@@ -558,15 +561,15 @@ def error_body_annotation(api: Api, writer: TypeWriter) -> str:
     return " | ".join(sorted(set(parts))) if parts else writer.any()
 
 
-def event_annotation(op: Operation, writer: TypeWriter) -> str:
+def event_annotation(op: s.Operation, writer: TypeWriter) -> str:
     """The type of a streamed event's ``data``: its schema's type where the data is JSON,
     else ``str`` (``emit/streams.py``)."""
     if stream_kind(op) != "json":
         return "str"
-    return " | ".join(unique(writer.annotation(s, "field") for s in event_shapes(op)))
+    return " | ".join(unique(writer.annotation(e, "field") for e in event_shapes(op)))
 
 
-def page_item_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
+def page_item_annotation(api: s.Api, op: s.Operation, writer: TypeWriter) -> str:
     """The item type of a list call: the array at the paging's ``items`` path of its 2xx
     type (without one: the body itself, or its only array field)."""
     shapes = [typed_shape(r) for r in success_responses(op)]
@@ -575,15 +578,15 @@ def page_item_annotation(api: Api, op: Operation, writer: TypeWriter) -> str:
     return writer.annotation(items, "field") if items is not None else writer.any()
 
 
-def _page_items(api: Api, shape: Shape | None, path: str) -> Shape | None:
+def _page_items(api: s.Api, shape: s.Shape | None, path: str) -> s.Shape | None:
     for key in path.split(".") if path else ():
         obj = object_shape(api, shape) if shape is not None else None
         shape = next((f.shape for f in obj.fields if f.wire_name == key), None) if obj else None
     page = object_shape(api, shape) if shape is not None and not path else None
     if page is not None:
-        arrays = [f.shape for f in page.fields if isinstance(f.shape, Array)]
+        arrays = [f.shape for f in page.fields if isinstance(f.shape, s.Array)]
         shape = arrays[0] if len(arrays) == 1 else None
-    return shape.items if isinstance(shape, Array) else None
+    return shape.items if isinstance(shape, s.Array) else None
 
 
 @dataclass
@@ -605,7 +608,7 @@ class _Locals:
 
 
 def _body_args(
-    api: Api, op: Operation, writer: TypeWriter, args: _Args
+    api: s.Api, op: s.Operation, writer: TypeWriter, args: _Args
 ) -> tuple[list[tuple[str, str]], str | None]:
     """Body fields as (wire name, parameter) pairs; or the one parameter for a non-object body."""
     if op.body is None:
@@ -624,7 +627,12 @@ def _body_args(
 def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
     query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
+    cookies: tuple[list[tuple[str, str]], tuple[str, ...]] = ([], ()),
+    exploded: tuple[str, ...] = (),
 ) -> list[str]:  # fmt: skip
+    """The method body's statements before the call: query, body, headers (cookie
+    parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``cookies``' second part
+    names those not exploded; ``exploded``: the header parameters that are)."""
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
@@ -634,17 +642,25 @@ def _statements(
         lines.append(f"{names.body} = None if isinstance({whole}, NotGiven) else {whole}")
     elif body is not None:
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
+    given = []
     if headers:
-        given = f"{{k: str(v) for k, v in strip_not_given({dict_expr(headers)}).items()}}"
+        value = f"encode_simple(v, explode=k in {exploded!r})" if exploded else "encode_simple(v)"
+        given.append(
+            f"**{{k: {value} for k, v in strip_not_given({dict_expr(headers)}).items()}}")
+    if cookies[0]:
+        packed = f", packed={cookies[1]!r}" if cookies[1] else ""
+        given.append(f"**cookie_header({dict_expr(cookies[0])}{packed})")
+    if given:
         lines += [
             f"{names.options} = RequestOptions(**(request_options or {{}}))",
-            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), **{given}}}',
+            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), '
+            f'{", ".join(given)}}}',
         ]
     return lines
 
 
 def _validate_call(
-    validator: str, op: Operation, names: _Locals, body: bool, query: bool
+    validator: str, op: s.Operation, names: _Locals, body: bool, query: bool
 ) -> str | None:
     """The validator call; its arguments follow the validators' signature for ``op``."""
     if not validator or not (body or query):
@@ -655,7 +671,7 @@ def _validate_call(
     return f"_validators.{validator}({', '.join(values)})"
 
 
-def auth_literal(auth: Sequence[Auth]) -> str:
+def auth_literal(auth: Sequence[s.Auth]) -> str:
     """The runtime's ``AUTH``: a tuple of ways, each a tuple of (kind, parameter, credential)."""
     ways: dict[int, list[tuple[str, str, str]]] = {}
     for a in auth:
@@ -668,10 +684,11 @@ _AUTH_TEXT = {
     "basic": "`username` and `password` (HTTP basic)",
     "header": "`{credential}` in the `{parameter}` header",
     "query": "`{credential}` as the `{parameter}` query parameter",
+    "cookie": "`{credential}` as the `{parameter}` cookie",
 }
 
 
-def auth_doc(auth: Sequence[Auth], reason: str) -> str:
+def auth_doc(auth: Sequence[s.Auth], reason: str) -> str:
     """What the runtime's ``_auth`` module docstring says: the ways, and why."""
     ways: dict[int, list[str]] = {}
     for a in auth:
@@ -681,7 +698,7 @@ def auth_doc(auth: Sequence[Auth], reason: str) -> str:
     return "\n".join([f"Any one of these ({reason}):", "", *lines])
 
 
-def paging_expr(paging: Paging) -> str:
+def paging_expr(paging: s.Paging) -> str:
     """``PagingSpec("cursor", parameter="page_token", ...)``: the runtime's spec of ``paging``."""
     values = [(name, getattr(paging, name)) for name in PAGING_FIELDS]
     given = [f"{name}={pyrepr(value)}" for name, value in values if value]
@@ -689,15 +706,15 @@ def paging_expr(paging: Paging) -> str:
 
 
 # The runtime's `PagingSpec` after its `style` (written from this): `Paging` but its `reason`.
-PAGING_FIELDS = tuple(f.name for f in fields(Paging) if f.name not in ("style", "reason"))
+PAGING_FIELDS = tuple(f.name for f in fields(s.Paging) if f.name not in ("style", "reason"))
 
 
-def style_token(wire: WireStyle) -> str:
+def style_token(wire: s.WireStyle) -> str:
     """The runtime's name of a wire style: the OpenAPI style, ``*`` when exploded."""
     return wire.style + ("*" if wire.explode else "")
 
 
-def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
+def styles_expr(api: s.Api, op: s.Operation, body: bool) -> str | None:
     """``{"wire": "style", ...}`` for the query and body keys whose style is not the API's."""
     default = style_token(api.conventions.wire)
     wires = [(p.name, p.wire) for p in op.query_params]
@@ -708,7 +725,7 @@ def styles_expr(api: Api, op: Operation, body: bool) -> str | None:
 
 
 def _request_call(
-    op: Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
+    op: s.Operation, path: str, names: _Locals, body: bool, query: bool, *, paged: bool,
     styles: str | None, keyed: bool = True, stream: str = "",
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
@@ -745,7 +762,7 @@ def tuple_expr(items: Iterable[str]) -> str:
     return f"({listed[0]},)" if len(listed) == 1 else f"({', '.join(listed)})"
 
 
-def _query_key(op: Operation, key: str) -> bool:
+def _query_key(op: s.Operation, key: str) -> bool:
     """Whether a key of ``op.clear`` starts at a query parameter (not only the body)."""
     return any(key == p.name or key.startswith(p.name + "[") for p in op.query_params)
 
@@ -754,7 +771,7 @@ DEFAULT_ACCEPT = "application/json"  # the runtime's `DEFAULT_ACCEPT`
 KEYED_METHODS = frozenset({"POST", "PATCH"})  # the runtime's `_KEYED_METHODS`
 
 
-def keyed(api: Api, op: Operation) -> bool:
+def keyed(api: s.Api, op: s.Operation) -> bool:
     """Whether ``op``'s POST or PATCH gets a fresh idempotency key: always for a configured
     ``idempotency_header``; for one read from the document, only where ``op`` declares it."""
     header = api.conventions.idempotency_header
@@ -764,7 +781,7 @@ def keyed(api: Api, op: Operation) -> bool:
     return any(p.name.lower() == header.lower() for p in op.header_params)
 
 
-def accept_value(op: Operation) -> str:
+def accept_value(op: s.Operation) -> str:
     """The ``Accept`` header of ``op``'s calls (RFC 9110, 12.5.1): the media types its 2xx
     responses declare, in order; ``application/json`` when they declare none."""
     declared = unique(r.media_type.split(";", maxsplit=1)[0].strip()
@@ -772,32 +789,32 @@ def accept_value(op: Operation) -> str:
     return ", ".join(declared) if declared else DEFAULT_ACCEPT
 
 
-def argument_doc(description: str, shape: Shape, default: str = "") -> str:
+def argument_doc(description: str, shape: s.Shape, default: str = "") -> str:
     """An argument's line in ``Args:``: its description (HTML or text), then its limits and
     its default as the schema gives them (JSON Schema ``maxLength``, ``minimum`` ...)."""
     notes = [*_limits(shape), *([f"Defaults to {default}."] if default else [])]
     return " ".join(part for part in (description.strip(), *notes) if part)
 
 
-def _limits(shape: Shape) -> list[str]:
+def _limits(shape: s.Shape) -> list[str]:
     match shape:
-        case String(max_length=int(most), min_length=least):
+        case s.String(max_length=int(most), min_length=least):
             return [f"{least} to {most} characters." if least else f"At most {most} characters."]
-        case String(min_length=int(least)):
+        case s.String(min_length=int(least)):
             return [f"At least {least} characters."]
-        case Integer(bounds=b) | Number(bounds=b):
+        case s.Integer(bounds=b) | s.Number(bounds=b):
             low = b.minimum if b.minimum is not None else b.exclusive_minimum
             high = b.maximum if b.maximum is not None else b.exclusive_maximum
             if low is not None and high is not None:
                 return [f"From {low} to {high}."]
             return [f"At least {low}."] if low is not None else (
                 [f"At most {high}."] if high is not None else [])
-        case Emptyable(shape=inner):
+        case s.Emptyable(shape=inner):
             return [*_limits(inner), 'Pass "" to clear it.']
     return []
 
 
-def _method_doc(op: Operation) -> str:
+def _method_doc(op: s.Operation) -> str:
     """Summary (unless it only repeats the operation id), description, then method and path."""
     head = op.summary if op.summary and op.summary != op.operation_id else ""
     where = html.escape(f"{op.method} {op.path} ({op.operation_id})")

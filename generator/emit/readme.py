@@ -56,7 +56,7 @@ def _field_shapes(api: Api) -> Iterator[Shape]:
     for obj in api.shapes:
         yield from (f.shape for f in obj.fields)
     for op in api.operations:
-        for params in (op.path_params, op.query_params, op.header_params):
+        for params in (op.path_params, op.query_params, op.header_params, op.cookie_params):
             yield from (p.shape for p in params)
 
 

@@ -309,8 +309,12 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
     if any("strip_not_given(" in line for m in methods for line in m.lines):  # body, query,
         base.add("strip_not_given")  # or header parameters
     modules[".._base"] = sorted(base | {"RequestOptions"})
-    if any("format_path(" in m.path for m in methods):
-        modules[".._encoding"] = ["format_path"]
+    encoding = {"format_path"} if any("format_path(" in m.path for m in methods) else set()
+    for helper in ("encode_simple", "cookie_header"):  # header and cookie parameters
+        if any(f"{helper}(" in line for m in methods for line in m.lines):
+            encoding.add(helper)
+    if encoding:
+        modules[".._encoding"] = sorted(encoding)
     if any(m.paged for m in methods):
         modules[".._pages"] = ["PagingSpec"]
     streaming = {"AsyncStream", "Stream"} if any(m.streamed for m in methods) else set()

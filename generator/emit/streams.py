@@ -6,21 +6,16 @@ from __future__ import annotations
 from typing import Literal
 
 from generator.model.shapes import AnyShape, Operation, Response, Shape, String, has_content
+from generator.scrape.media import is_event_stream
 
-EVENT_STREAM = "text/event-stream"  # WHATWG HTML Standard, 9.2 (Server-sent events)
 StreamKind = Literal["", "json", "text"]
-
-
-def media_kind(media_type: str) -> str:
-    """The media type without its parameters, lower case."""
-    return media_type.split(";", maxsplit=1)[0].strip().lower()
 
 
 def event_responses(op: Operation) -> list[Response]:
     """``op``'s 2xx responses that carry content, when every one of them is an event stream
     (a call that may also answer JSON is not read as a stream); else none."""
     carrying = [r for r in op.responses if r.status.startswith("2") and has_content(r.status)]
-    if carrying and all(media_kind(r.media_type) == EVENT_STREAM for r in carrying):
+    if carrying and all(is_event_stream(r.media_type) for r in carrying):
         return carrying
     return []
 
@@ -28,7 +23,8 @@ def event_responses(op: Operation) -> list[Response]:
 def event_shapes(op: Operation) -> list[Shape]:
     """The shapes of the events' data: each event stream's schema where one says JSON (the
     schema of a ``text/event-stream`` response describes one event's data, as DigitalOcean's
-    and OpenAI's documents use it); none where the data is text."""
+    and OpenAI's documents use it, and as ``generator.scrape.media`` reads OpenAPI 3.2's
+    ``itemSchema``); none where the data is text."""
     shapes = [r.shape for r in event_responses(op)]
     return [s for s in shapes if s is not None and _json_data(s)]
 

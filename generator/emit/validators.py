@@ -13,9 +13,9 @@ validation) accepts any string. Problems of a nested object carry paths relative
 caller prefixes them only when there is a problem, so a valid payload builds no path string.
 
 Here the checks are planned (``generator/emit/checks.py`` builds one node per shape, with
-every name and literal ready); the text comes from the templates in
-``templates/package/validators/``: one partial per check kind, all with the macro
-``check(node)``, and ``_validators.py.jinja`` for the module.
+every name and literal ready; the nodes are in ``check_nodes.py``); the text comes from the
+templates in ``templates/package/validators/``: one partial per check kind, all with the
+macro ``check(node)``, and ``_validators.py.jinja`` for the module.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import jinja2
 
-from generator.emit.checks import HELPERS, Chunk, FunctionPlan, object_plan, operation_plan
+from generator.emit.check_nodes import HELPERS, Chunk, FunctionPlan
+from generator.emit.checks import object_plan, operation_plan
 from generator.emit.python import request_shapes
 from generator.memo import memoised, shape_key
 from generator.model.naming import abbreviated, python_identifier

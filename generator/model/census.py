@@ -15,25 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import assert_never
 
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Enum,
-    Integer,
-    Keys,
-    Map,
-    Null,
-    Number,
-    Ref,
-    Shape,
-    String,
-    Union,
-)
+from generator.model import shapes as s
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +36,11 @@ class Census:
         return found / self.given if self.given else 0.0
 
 
-def census(api: Api) -> Census:
+def census(api: s.Api) -> Census:
     """Count the shape nodes of ``api`` (see the module docstring)."""
-    found: list[Shape] = []
+    found: list[s.Shape] = []
     for op in api.operations:
-        for param in (*op.path_params, *op.query_params, *op.header_params):
+        for param in op.parameters:
             _walk(param.shape, found)
         if op.body is not None:
             _walk(op.body.shape, found)
@@ -71,31 +53,31 @@ def census(api: Api) -> Census:
         if obj.extra is not None:
             _walk(obj.extra, found)
         _walk_keys(obj.keys, found)
-    origins = Counter[str](s.origin for s in found if isinstance(s, AnyShape))
+    origins = Counter[str](a.origin for a in found if isinstance(a, s.AnyShape))
     return Census(len(found), origins)
 
 
-def _walk(shape: Shape, found: list[Shape]) -> None:
+def _walk(shape: s.Shape, found: list[s.Shape]) -> None:
     found.append(shape)
     match shape:
-        case Array():
+        case s.Array():
             _walk(shape.items, found)
-        case Map():
+        case s.Map():
             _walk(shape.values, found)
             _walk_keys(shape.keys, found)
-        case Union():
+        case s.Union():
             for variant in shape.variants:
                 _walk(variant, found)
-        case Emptyable():
+        case s.Emptyable():
             _walk(shape.shape, found)
-        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
-                | AnyShape() | Ref():  # fmt: skip
+        case s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const() | s.Enum() \
+                | s.Binary() | s.AnyShape() | s.Ref():  # fmt: skip
             pass  # a leaf; a Ref's object is counted once, from ``Api.shapes``
         case _:
             assert_never(shape)
 
 
-def _walk_keys(keys: Keys, found: list[Shape]) -> None:
+def _walk_keys(keys: s.Keys, found: list[s.Shape]) -> None:
     if keys.names is not None:
         _walk(keys.names, found)
     for pattern in keys.patterns:

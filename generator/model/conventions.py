@@ -27,41 +27,17 @@ from dataclasses import replace
 from typing import Any, assert_never, get_args
 
 from generator.diagnostics import Reporter
+from generator.model import shapes as s
 from generator.model.naming import python_identifier
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Auth,
-    Binary,
-    Boolean,
-    Const,
-    Emptyable,
-    Encoding,
-    Enum,
-    Integer,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Parameter,
-    Ref,
-    Shape,
-    String,
-    StyleName,
-    Union,
-    WireStyle,
-)
 from generator.options import Overrides
-from generator.scrape.openapi import JSON_MEDIA
+from generator.scrape.media import JSON_MEDIA
 from generator.scrape.records import RawBody, RawPage, RawSecurity
 
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
-STYLES: tuple[str, ...] = get_args(StyleName)
+STYLES: tuple[str, ...] = get_args(s.StyleName)
 QUERY_STYLES = frozenset({"form", "spaceDelimited", "pipeDelimited", "deepObject"})
-AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME")
+AUTH_WORDS = ("bearer", "basic", "header:NAME", "query:NAME", "cookie:NAME")
 
 
 def media(media_type: str) -> str:
@@ -69,63 +45,63 @@ def media(media_type: str) -> str:
     return media_type.split(";", maxsplit=1)[0].strip().lower()
 
 
-def wire_style(style: str, explode: bool | None, default: WireStyle) -> WireStyle | None:
+def wire_style(style: str, explode: bool | None, default: s.WireStyle) -> s.WireStyle | None:
     """A declared ``style``/``explode`` pair; ``explode`` defaults as the specification says
     (true for ``form`` only), and ``deepObject`` is always exploded (its only defined form);
     None when ``style`` is not a style a query or form takes."""
     if not style:
-        return default if explode is None else WireStyle(default.style, explode)
+        return default if explode is None else s.WireStyle(default.style, explode)
     if style not in QUERY_STYLES:
         return None
-    checked: StyleName = style  # type: ignore[assignment]  # checked against QUERY_STYLES
+    checked: s.StyleName = style  # type: ignore[assignment]  # checked against QUERY_STYLES
     if checked == "deepObject":
-        return WireStyle(checked, True)
-    return WireStyle(checked, style == "form" if explode is None else explode)
+        return s.WireStyle(checked, True)
+    return s.WireStyle(checked, style == "form" if explode is None else explode)
 
 
-def nests(shape: Shape, objects: Mapping[str, Object]) -> bool:
+def nests(shape: s.Shape, objects: Mapping[str, s.Object]) -> bool:
     """Whether a field of this shape holds an object somewhere (not only scalars)."""
     match shape:
-        case Ref() | Map():
+        case s.Ref() | s.Map():
             return True
-        case Array():
+        case s.Array():
             return nests(shape.items, objects)
-        case Union():
+        case s.Union():
             return any(nests(v, objects) for v in shape.variants)
-        case Emptyable():
+        case s.Emptyable():
             return nests(shape.shape, objects)
-        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
-                | AnyShape():  # fmt: skip
+        case s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const() | s.Enum() \
+                | s.Binary() | s.AnyShape():  # fmt: skip
             return False
         case _:
             assert_never(shape)
 
 
 def api_wire(
-    pages: Sequence[RawPage], bodies: Iterable[tuple[str, str, Object]],
-    objects: Mapping[str, Object], overrides: Overrides, reporter: Reporter,
-) -> tuple[WireStyle, str]:  # fmt: skip
+    pages: Sequence[RawPage], bodies: Iterable[tuple[str, str, s.Object]],
+    objects: Mapping[str, s.Object], overrides: Overrides, reporter: Reporter,
+) -> tuple[s.WireStyle, str]:  # fmt: skip
     """The API's default wire style and why: ``bodies`` is (operation id, media type, object)."""
     if overrides.wire_style is not None:
-        chosen = wire_style(overrides.wire_style, overrides.wire_explode, WireStyle())
+        chosen = wire_style(overrides.wire_style, overrides.wire_explode, s.WireStyle())
         assert chosen is not None  # the configuration checks the name
         return chosen, "configured (wire_style)"
     forms = [(op_id, obj) for op_id, media_type, obj in bodies if media(media_type) == FORM]
     for op_id, obj in forms:  # multipart has its own way for objects: a JSON part
         nested = next((f for f in obj.fields if nests(f.shape, objects)), None)
         if nested is not None:
-            return WireStyle("deepObject"), (
+            return s.WireStyle("deepObject"), (
                 f"form bodies nest objects ({op_id}: {nested.wire_name}), which only brackets "
                 "carry")
     declared = any(p.declared for p in pages)
     where = "declared styles; elsewhere " if declared else ""
     flat = "form bodies are flat: " if forms else ""
-    return WireStyle(), f"{where}{flat}the OpenAPI default (form, explode)"
+    return s.WireStyle(), f"{where}{flat}the OpenAPI default (form, explode)"
 
 
 def api_auth(
     pages: Sequence[RawPage], overrides: Overrides, file: str, reporter: Reporter
-) -> tuple[tuple[Auth, ...], str]:
+) -> tuple[tuple[s.Auth, ...], str]:
     """The ways to authenticate, and why."""
     if overrides.auth is not None:
         configured = tuple(_configured(word, i) for i, word in enumerate(overrides.auth))
@@ -139,25 +115,25 @@ def api_auth(
     # section 5.3), then document order
     requirements = sorted(uses, key=lambda r: (-uses[r], _in_query(r), first[r]))
     if not requirements:
-        return (Auth("bearer"),), "the input declares no security: bearer by default"
-    found: list[Auth] = []
+        return (s.Auth("bearer"),), "the input declares no security: bearer by default"
+    found: list[s.Auth] = []
     for index, requirement in enumerate(requirements):
         found.extend(_requirement(requirement, index, file, reporter))
     if not found:
-        return (Auth("bearer"),), "no declared scheme is supported: bearer by default"
+        return (s.Auth("bearer"),), "no declared scheme is supported: bearer by default"
     names = ", ".join(sorted({a.scheme for a in found}))
     return _dedupe(found), f"securitySchemes ({names})"
 
 
 def _in_query(requirement: tuple[RawSecurity, ...]) -> bool:
-    return any(s.type == "apiKey" and s.location == "query" for s in requirement)
+    return any(r.type == "apiKey" and r.location == "query" for r in requirement)
 
 
-def _configured(word: str, index: int) -> Auth:
+def _configured(word: str, index: int) -> s.Auth:
     kind, _, parameter = word.partition(":")
-    if kind in ("header", "query"):
-        return Auth(kind, parameter, requirement=index)  # type: ignore[arg-type]
-    return Auth("basic" if kind == "basic" else "bearer", credential=_credential(kind),
+    if kind in ("header", "query", "cookie"):
+        return s.Auth(kind, parameter, requirement=index)  # type: ignore[arg-type]
+    return s.Auth("basic" if kind == "basic" else "bearer", credential=_credential(kind),
                 requirement=index)
 
 
@@ -167,10 +143,10 @@ def _credential(kind: str) -> str:
 
 def _requirement(
     requirement: tuple[RawSecurity, ...], index: int, file: str, reporter: Reporter
-) -> list[Auth]:
+) -> list[s.Auth]:
     """The schemes of one requirement; the first key-like one holds ``api_key``, further ones
     are named after their parameter (``api_secret``)."""
-    out: list[Auth] = []
+    out: list[s.Auth] = []
     for scheme in requirement:
         auth = _scheme(scheme, index)
         if auth is None:
@@ -181,25 +157,26 @@ def _requirement(
         taken = {a.credential for a in out}
         if auth.credential in taken:
             name = python_identifier(auth.parameter or auth.scheme)
-            auth = Auth(auth.method, auth.parameter, auth.scheme, name, index)
+            auth = s.Auth(auth.method, auth.parameter, auth.scheme, name, index)
         out.append(auth)
     return out
 
 
-def _scheme(scheme: RawSecurity, index: int) -> Auth | None:
+def _scheme(scheme: RawSecurity, index: int) -> s.Auth | None:
     """One scheme: HTTP bearer and OAuth 2 / OpenID Connect tokens are bearer (RFC 6750)."""
     if scheme.type == "http" and scheme.scheme == "basic":
-        return Auth("basic", "", scheme.name, "username", index)
+        return s.Auth("basic", "", scheme.name, "username", index)
     if (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in (
             "oauth2", "openIdConnect"):
-        return Auth("bearer", "", scheme.name, "api_key", index)
-    if scheme.type == "apiKey" and scheme.location in ("header", "query") and scheme.parameter:
-        return Auth(scheme.location, scheme.parameter, scheme.name, "api_key",  # type: ignore[arg-type]
-                    index)
+        return s.Auth("bearer", "", scheme.name, "api_key", index)
+    if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and \
+            scheme.parameter:
+        return s.Auth(scheme.location, scheme.parameter, scheme.name,  # type: ignore[arg-type]
+                      "api_key", index)
     return None
 
 
-def _dedupe(found: list[Auth]) -> tuple[Auth, ...]:
+def _dedupe(found: list[s.Auth]) -> tuple[s.Auth, ...]:
     """Requirements that send the same thing only once, renumbered in order."""
     groups: dict[int, tuple[tuple[str, str, str], ...]] = {}
     for auth in found:
@@ -209,7 +186,7 @@ def _dedupe(found: list[Auth]) -> tuple[Auth, ...]:
     for index, sent in groups.items():
         if all(groups[k] != sent for k in kept):
             kept.append(index)
-    return tuple(Auth(a.method, a.parameter, a.scheme, a.credential, kept.index(a.requirement))
+    return tuple(s.Auth(a.method, a.parameter, a.scheme, a.credential, kept.index(a.requirement))
                  for a in found if a.requirement in kept)
 
 
@@ -226,27 +203,27 @@ def api_idempotency(
 
 
 def operation_wire(
-    op: Operation, raw: RawPage, default: WireStyle, objects: Mapping[str, Object],
+    op: s.Operation, raw: RawPage, default: s.WireStyle, objects: Mapping[str, s.Object],
     reporter: Reporter,
-) -> Operation:  # fmt: skip
+) -> s.Operation:  # fmt: skip
     """``op`` with the wire style of each query parameter and each form or multipart field."""
     declared = {p.name: p for p in raw.parameters if p.location == "query"}
 
-    def query(p: Parameter) -> Parameter:
+    def query(p: s.Parameter) -> s.Parameter:
         given = declared.get(p.name)
         if given is None or not raw.declared:
             return replace(p, wire=default)
-        wire = wire_style(given.style, given.explode, WireStyle())
+        wire = wire_style(given.style, given.explode, s.WireStyle())
         if wire is None:
             reporter.warning(raw.file, given.line, f"parameter '{p.name}': style "
                              f"'{given.style}' is not a query style; form is used",
                              code="wire-style")
-            wire = WireStyle()
+            wire = s.WireStyle()
         return replace(p, wire=wire)
 
     body = op.body
     if body is not None and media(body.media_type) in (FORM, MULTIPART):
-        obj = objects.get(body.shape.name) if isinstance(body.shape, Ref) else None
+        obj = objects.get(body.shape.name) if isinstance(body.shape, s.Ref) else None
         names = [f.wire_name for f in obj.fields] if obj is not None else [
             e.name for e in raw.encoding]  # a body the model cannot see into: what encoding names
         body = replace(body, encoding=_encoding(names, raw, default, reporter))
@@ -254,10 +231,10 @@ def operation_wire(
 
 
 def _encoding(
-    names: Iterable[str], raw: RawPage, default: WireStyle, reporter: Reporter
-) -> tuple[Encoding, ...]:
+    names: Iterable[str], raw: RawPage, default: s.WireStyle, reporter: Reporter
+) -> tuple[s.Encoding, ...]:
     given = {e.name: e for e in raw.encoding}
-    out: list[Encoding] = []
+    out: list[s.Encoding] = []
     for name in sorted(set(names)):
         entry = given.get(name)
         wire = default if entry is None else wire_style(entry.style, entry.explode, default)
@@ -267,11 +244,11 @@ def _encoding(
                              f"'{entry.style}' is not a form style; {default.style} is used",
                              code="wire-style")
             wire = default
-        out.append(Encoding(name, wire))
+        out.append(s.Encoding(name, wire))
     return tuple(out)
 
 
-def operation_auth(raw: RawPage, auth: tuple[Auth, ...]) -> tuple[int, ...] | None:
+def operation_auth(raw: RawPage, auth: tuple[s.Auth, ...]) -> tuple[int, ...] | None:
     """The ways of ``auth`` (``Auth.requirement``) that ``raw``'s own ``security`` accepts.
 
     None when it accepts every way or declares nothing (pages; a document without
@@ -289,7 +266,7 @@ def operation_auth(raw: RawPage, auth: tuple[Auth, ...]) -> tuple[int, ...] | No
     groups: dict[int, set[tuple[str, str]]] = {}
     for a in auth:
         groups.setdefault(a.requirement, set()).add((a.method, a.parameter))
-    sends = [{(x.method, x.parameter) for s in r if (x := _scheme(s, 0)) is not None}
+    sends = [{(x.method, x.parameter) for one in r if (x := _scheme(one, 0)) is not None}
              for r in wanted]  # fmt: skip
     if not any(sends):
         return None
@@ -297,7 +274,7 @@ def operation_auth(raw: RawPage, auth: tuple[Auth, ...]) -> tuple[int, ...] | No
     return None if len(ways) == len(groups) else tuple(ways)
 
 
-def clear_keys(op: Operation, objects: Mapping[str, Object]) -> tuple[str, ...]:
+def clear_keys(op: s.Operation, objects: Mapping[str, s.Object]) -> tuple[str, ...]:
     """The query and form/multipart keys of ``op`` (``Operation.clear``) where an empty list
     or object is sent as the clear value ``""``: a field that is ``Emptyable`` and may hold a
     container, nested as brackets write it (``a[b]``, a list index ``[]``)."""
@@ -306,31 +283,31 @@ def clear_keys(op: Operation, objects: Mapping[str, Object]) -> tuple[str, ...]:
         _clearable(p.name, p.shape, objects, out, frozenset())
     body = op.body
     if body is not None and media(body.media_type) in (FORM, MULTIPART) and isinstance(
-            body.shape, Ref) and body.shape.name in objects:  # fmt: skip
+            body.shape, s.Ref) and body.shape.name in objects:  # fmt: skip
         for f in objects[body.shape.name].fields:
             _clearable(f.wire_name, f.shape, objects, out, frozenset())
     return tuple(sorted(out))
 
 
 def _clearable(
-    key: str, shape: Shape, objects: Mapping[str, Object], out: set[str], seen: frozenset[str]
+    key: str, shape: s.Shape, objects: Mapping[str, s.Object], out: set[str], seen: frozenset[str]
 ) -> None:
-    if isinstance(shape, Emptyable):
-        if any(isinstance(v, Array | Map | Ref) for v in _variants(shape.shape)):
+    if isinstance(shape, s.Emptyable):
+        if any(isinstance(v, s.Array | s.Map | s.Ref) for v in _variants(shape.shape)):
             out.add(key)
         shape = shape.shape
     for variant in _variants(shape):
-        if isinstance(variant, Array):
+        if isinstance(variant, s.Array):
             _clearable(f"{key}[]", variant.items, objects, out, seen)
-        elif isinstance(variant, Ref) and variant.name in objects and variant.name not in seen:
+        elif isinstance(variant, s.Ref) and variant.name in objects and variant.name not in seen:
             for f in objects[variant.name].fields:
                 _clearable(f"{key}[{f.wire_name}]", f.shape, objects, out, seen | {variant.name})
 
 
-def _variants(shape: Shape) -> tuple[Shape, ...]:
+def _variants(shape: s.Shape) -> tuple[s.Shape, ...]:
     """A union's variants (an ``Emptyable`` inside one unwrapped), else the shape itself."""
-    if isinstance(shape, Union):
-        return tuple(v.shape if isinstance(v, Emptyable) else v for v in shape.variants)
+    if isinstance(shape, s.Union):
+        return tuple(v.shape if isinstance(v, s.Emptyable) else v for v in shape.variants)
     return (shape,)
 
 
@@ -376,7 +353,7 @@ def _is_file(schema: Mapping[str, Any]) -> bool:
         "contentMediaType" in schema and "contentEncoding" not in schema)
 
 
-def summary(api: Api) -> str:
+def summary(api: s.Api) -> str:
     """One line of the run summary: each convention the API got, and why."""
     c = api.conventions
     wire = f"{c.wire.style}{'' if c.wire.explode else ', not exploded'}"

@@ -15,6 +15,11 @@ Resource and method rule (``resource_method``), on the path with a leading versi
   ``list``, POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
 - a single literal segment that is no collection (``/balance``, ``/tokens``): GET ``retrieve``,
   POST ``create``, otherwise as above;
+- the last segment is a dotted *method name* (RPC style, as Slack's Web API writes them:
+  ``/conversations.list``, ``/chat.postMessage``, ``/admin.users.invite``): its last part is
+  the method and the parts before it extend the resource (``conversations.list``,
+  ``chat.post_message``, ``admin.users.invite``), whatever the verb, unless it names a file
+  (``widget.png``, ``webauthn.js``);
 - otherwise the last segment is an *action* on the resource before it
   (``/customers/search``, ``/payment_intents/{intent}/confirm``) when the path has only one
   method, or a singleton sub-resource (``/customers/{customer}/discount``) with verb methods
@@ -33,6 +38,7 @@ group are renamed, so the result does not depend on processing order. Any clash 
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import re
 import unicodedata
@@ -69,6 +75,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
 _VERSION = re.compile(r"v\d+[a-z0-9]*|\d{4}-\d{2}-\d{2}")  # v1, v2beta, 2010-04-01
 _FORMAT_SUFFIX = re.compile(r"\.(?:json|xml|csv|ya?ml|txt)$", re.IGNORECASE)  # Calls.json
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")  # chat.postMessage
+# a file a path names (``/guilds/{id}/widget.png``, ``/webauthn.js``) is no RPC method name
+_FILE_SUFFIX = re.compile(
+    r"\.(?:png|jpe?g|gif|svg|webp|ico|bmp|tiff?|js|mjs|css|html?|pdf|zip|gz|tar|md|wasm)$",
+    re.IGNORECASE,
+)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _VERB_METHODS = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update",
                  "DELETE": "delete"}
@@ -206,6 +218,9 @@ def resource_method(
     segments = _segments(path)
     literal = tuple(attribute_name(s) for s in segments if not _is_param(s))
     verb = method.upper()
+    if segments and _DOTTED.fullmatch(segments[-1]) and not _FILE_SUFFIX.search(segments[-1]):
+        *owner, name = (attribute_name(part) for part in segments[-1].split("."))
+        return (*literal[:-1], *owner), name
     if not segments or _is_param(segments[-1]):
         return literal, _VERB_METHODS.get(verb, attribute_name(verb.lower()))
     if _blank(naming_path(path)) in collections:
@@ -357,11 +372,20 @@ def shape_names(titles: Mapping[str, str], uses: Mapping[str, Iterable[Use]]) ->
     }
     names = _qualify(wanted, lambda key, base: use_name(first[key]) + base
                      if titles[key] else base)
-    names = _qualify(names, lambda key, base: f"{base}{key.lstrip('#')[:8].upper()}")
+    names = _qualify(names, lambda key, base: f"{base}{_key_digits(key)[:8]}")
     if len(set(names.values())) != len(names):
-        names = {key: f"{base}{key.lstrip('#').upper()}" for key, base in names.items()}
+        names = {key: f"{base}{_key_digits(key)}" for key, base in names.items()}
     assert len(set(names.values())) == len(names), "shape names are not unique"
     return names
+
+
+def _key_digits(key: str) -> str:
+    """A registry key as upper-case hex digits for a name: a content key's own digits
+    (``#3fa0...``), a digest of any other (a recursive object's ``$#/components/...``)."""
+    digits = key.removeprefix("#")
+    if not all(c in "0123456789abcdef" for c in digits):
+        digits = hashlib.sha1(key.encode()).hexdigest()[:20]
+    return digits.upper()
 
 
 def _qualify(names: Mapping[str, str], qualify: Callable[[str, str], str]) -> dict[str, str]:

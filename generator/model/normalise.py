@@ -18,6 +18,7 @@ from typing import Any, assert_never
 from generator.cache import digest
 from generator.diagnostics import Diagnostic, Level, Reporter
 from generator.memo import memoised
+from generator.model import shapes as s
 from generator.model.conventions import (
     api_auth,
     api_idempotency,
@@ -42,53 +43,22 @@ from generator.model.naming import (
 )
 from generator.model.paging import configured_paging, detect_paging, takes_paging
 from generator.model.reader import Added, Reader, Registry
-from generator.model.shapes import (
-    ANY_KEYS,
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Body,
-    Boolean,
-    Const,
-    Conventions,
-    Emptyable,
-    Enum,
-    Integer,
-    Keys,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Paging,
-    Parameter,
-    ParameterLocation,
-    Ref,
-    Response,
-    Shape,
-    Source,
-    String,
-    Union,
-    WireStyle,
-    has_content,
-)
 from generator.options import Overrides
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 
 # a host line: a DNS name or a bracketed IPv6 address, and an optional port
 _HOST = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
-_PAGE_TYPES: dict[str, Shape] = {
-    "string": String(),
-    "integer": Integer(),
-    "number": Number(),
-    "boolean": Boolean(),
-    "array": Array(AnyShape("absent")),
-    "object": Map(AnyShape("absent")),
-    "": AnyShape("absent"),
+_PAGE_TYPES: dict[str, s.Shape] = {
+    "string": s.String(),
+    "integer": s.Integer(),
+    "number": s.Number(),
+    "boolean": s.Boolean(),
+    "array": s.Array(s.AnyShape("absent")),
+    "object": s.Map(s.AnyShape("absent")),
+    "": s.AnyShape("absent"),
 }
-_LOCATIONS = ("path", "query", "header")
+_LOCATIONS: tuple[s.ParameterLocation, ...] = ("path", "query", "header", "cookie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +73,7 @@ def normalise(
     name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
     overrides: Overrides | None = None,
     page_layout: str = "",
-) -> Api:  # fmt: skip
+) -> s.Api:  # fmt: skip
     """The model of one API from its page records (see the module docstring).
 
     ``page_layout`` is the layout its pages are written back in ("": each page's own).
@@ -126,7 +96,7 @@ def normalise(
         (_rename_object(o, names[k], names) for k, o in registry.objects.items()),
         key=lambda o: o.name,
     )
-    return Api(
+    return s.Api(
         name=name,
         base_url=base_url if base_url is not None else _base_url(settled, reporter),
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
@@ -137,14 +107,14 @@ def normalise(
 
 
 def _conventions(
-    drafts: list[Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
+    drafts: list[s.Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
     reporter: Reporter,
-) -> Conventions:  # fmt: skip
+) -> s.Conventions:  # fmt: skip
     """The API's conventions (``generator.model.conventions``) from all of its operations."""
     raws = [page.raw for page in settled]
     bodies = [(op.operation_id, op.body.media_type, registry.objects[op.body.shape.name])
               for op in drafts
-              if op.body is not None and isinstance(op.body.shape, Ref)
+              if op.body is not None and isinstance(op.body.shape, s.Ref)
               and op.body.shape.name in registry.objects]  # fmt: skip
     wire, wire_reason = api_wire(raws, bodies, registry.objects, overrides, reporter)
     first = raws[0].file if raws else ""
@@ -154,22 +124,22 @@ def _conventions(
     where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
              "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
              "or --base-url to add a path")  # fmt: skip
-    return Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
+    return s.Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
                        where, idempotency_declared=overrides.idempotency_header is None)
 
 
 def _operation_conventions(
-    op: Operation, raw: RawPage, conventions: Conventions, objects: Mapping[str, Object],
+    op: s.Operation, raw: RawPage, conventions: s.Conventions, objects: Mapping[str, s.Object],
     reporter: Reporter,
-) -> Operation:  # fmt: skip
+) -> s.Operation:  # fmt: skip
     """``op`` with its wire styles, the keys it can clear, and the ways it authenticates."""
     op = operation_wire(op, raw, conventions.wire, objects, reporter)
     return replace(op, clear=clear_keys(op, objects), auth=operation_auth(raw, conventions.auth))
 
 
 def _paging(
-    op: Operation, raw: RawPage, registry: Registry, overrides: Overrides
-) -> Paging | None:
+    op: s.Operation, raw: RawPage, registry: Registry, overrides: Overrides
+) -> s.Paging | None:
     """The configured paging where it applies, else the detected (``generator.model.paging``)."""
     if overrides.pagination is not None:
         configured = configured_paging(op, dict(overrides.pagination))
@@ -222,7 +192,7 @@ def _report_duplicate(
                    "skipped", code="duplicate-id")
 
 
-def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation:
+def _operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
     """The operation of ``page``, its objects added to ``registry``.
 
     An operation whose schemas hold no ``$ref`` target (``RawPage.definitions`` is empty)
@@ -239,7 +209,7 @@ def _operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation
     return _read_operation(page, registry, reporter)
 
 
-Alone = tuple[Operation, tuple[Added, ...], tuple[Diagnostic, ...]]
+Alone = tuple[s.Operation, tuple[Added, ...], tuple[Diagnostic, ...]]
 
 
 def _page_key(page: _Page) -> list[str]:
@@ -261,7 +231,7 @@ def _read_alone(page: _Page) -> Alone | None:
     return op, tuple(registry.log), tuple(local.items)
 
 
-def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> Operation:
+def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Operation:
     raw = page.raw
 
     def report(level: Level, message: str, pointer: str, code: str) -> None:
@@ -272,7 +242,7 @@ def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> Oper
     reader = Reader(registry, page.op_id, report)
     body = _body(raw, reader, reporter)
     params = _parameters(raw, page.op_id, registry, reporter, _field_names(body, registry))
-    return Operation(
+    return s.Operation(
         operation_id=page.op_id,
         method=raw.method.upper(),
         path=raw.path if raw.path.startswith("/") else "/" + raw.path,
@@ -283,23 +253,24 @@ def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> Oper
         path_params=params["path"],
         query_params=params["query"],
         header_params=params["header"],
+        cookie_params=params["cookie"],
         body=body,
         responses=_responses(page, registry, reporter),
-        source=Source(raw.file, raw.line, layout=raw.layout),
+        source=s.Source(raw.file, raw.line, layout=raw.layout),
     )
 
 
-def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> Body | None:
+def _body(raw: RawPage, reader: Reader, reporter: Reporter) -> s.Body | None:
     if raw.schema is None and not raw.has_body and not raw.media_type:
         return None
     media_type = raw.media_type or _default_media_type(raw, reporter)
     if raw.schema is None:
-        return Body(media_type, AnyShape("absent"), required=_body_required(raw))
+        return s.Body(media_type, s.AnyShape("absent"), required=_body_required(raw))
     schema = raw.schema
-    if media_type.split(";")[0].strip().lower() == MULTIPART:
-        schema = _file_or_text(schema)
+    if media_type.split(";")[0].strip().lower() == MULTIPART and raw.layout:
+        schema = _file_or_text(schema)  # a page: the page tool drops ``format: binary``
     shape = reader.shape(schema, "", ())
-    return Body(media_type, shape, required=_body_required(raw))
+    return s.Body(media_type, shape, required=_body_required(raw))
 
 
 def _body_required(raw: RawPage) -> bool:
@@ -310,7 +281,7 @@ def _body_required(raw: RawPage) -> bool:
     return isinstance(raw.schema, dict) and bool(raw.schema.get("required"))
 
 
-def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Response, ...]:
+def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[s.Response, ...]:
     """Each response with its media type and shape.
 
     Pages name no media type per response, only the ``accept`` header (every response's
@@ -324,8 +295,8 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Res
     per_response = any(r.media_type for r in raw.responses)
     fallback = accept[0] if len(accept) == 1 and not per_response else ""
     return tuple(
-        Response(r.status, r.description,
-                 r.media_type or (fallback if has_content(r.status) else ""),
+        s.Response(r.status, r.description,
+                 r.media_type or (fallback if s.has_content(r.status) else ""),
                  _response_shape(page, r, registry, reporter))
         for r in raw.responses
     )
@@ -333,7 +304,7 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[Res
 
 def _response_shape(
     page: _Page, response: RawResponse, registry: Registry, reporter: Reporter
-) -> Shape | None:
+) -> s.Shape | None:
     if response.schema is None:
         return None
 
@@ -367,7 +338,8 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     The page tool drops ``format: binary`` (``PostFiles``: ``file`` is ``type: string`` on the
     page, ``format: binary`` in the OpenAPI document), and any part of a multipart body may be
     a file, so a field that says nothing beyond ``type: string`` becomes
-    ``anyOf: [binary, string]``: ``Union(Binary, String)``.
+    ``anyOf: [binary, string]``: ``Union(Binary, String)``. An OpenAPI document says which
+    parts are files (``format: binary``, ``contentMediaType``) and is read as it is.
     """
     props = schema.get("properties")
     if not isinstance(props, dict):
@@ -381,30 +353,46 @@ def _file_or_text(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "properties": {**props, **changed}} if changed else schema
 
 
-def _field_names(body: Body | None, registry: Registry) -> frozenset[str]:
+def _field_names(body: s.Body | None, registry: Registry) -> frozenset[str]:
     """The Python names of a body's top-level fields (they become method arguments too)."""
-    if body is None or not isinstance(body.shape, Ref) or body.shape.name not in registry.objects:
+    if body is None or not isinstance(body.shape, s.Ref) or body.shape.name not in registry.objects:
         return frozenset()
     return frozenset(f.python_name for f in registry.objects[body.shape.name].fields)
 
 
 def _parameters(
     raw: RawPage, op_id: str, registry: Registry, reporter: Reporter, fields: frozenset[str]
-) -> dict[str, tuple[Parameter, ...]]:
+) -> dict[str, tuple[s.Parameter, ...]]:
     kept = _kept_parameters(raw, reporter)
     clean = _parameter_names(kept, reporter, raw, fields)
-    result: dict[str, list[Parameter]] = {loc: [] for loc in _LOCATIONS}
+    result: dict[str, list[s.Parameter]] = {loc: [] for loc in _LOCATIONS}
     for p in kept:
-        location: ParameterLocation = "path" if p.location == "path" else (
-            "query" if p.location == "query" else "header")
+        location = next(where for where in _LOCATIONS if where == p.location)
         shape = _parameter_shape(p, op_id, registry, reporter, raw.file)
         required = p.required or p.location == "path"
-        wire = WireStyle() if location == "query" else WireStyle("simple", explode=False)
-        result[p.location].append(Parameter(p.name, clean[(p.location, p.name)], location,
-                                            shape, required, p.description, wire))
+        wire = _parameter_wire(p, location)
+        result[p.location].append(s.Parameter(p.name, clean[(p.location, p.name)], location,
+                                            shape, required, p.description, wire, p.example))
     order = {n: i for i, n in enumerate(placeholders(raw.path))}
     result["path"] = _check_path(raw, result["path"], order, reporter)
     return {loc: tuple(ps) for loc, ps in result.items()}
+
+
+_PATH_STYLES: dict[str, s.StyleName] = {"simple": "simple", "label": "label", "matrix": "matrix"}
+
+
+def _parameter_wire(p: RawParameter, location: s.ParameterLocation) -> s.WireStyle:
+    """The wire style, by OpenAPI 3's defaults (Parameter Object): query parameters ``form``
+    exploded (a declared style is set by ``conventions``); path ones their declared
+    ``simple``, ``label`` or ``matrix`` (else ``simple``), header ones ``simple``, both
+    exploded only where ``explode: true``; cookie ones ``form``, exploded unless
+    ``explode: false``."""
+    if location == "query":
+        return s.WireStyle()
+    if location == "cookie":
+        return s.WireStyle("form", explode=p.explode is not False)
+    style = _PATH_STYLES.get(p.style, "simple") if location == "path" else "simple"
+    return s.WireStyle(style, explode=p.explode is True)
 
 
 def _kept_parameters(raw: RawPage, reporter: Reporter) -> list[RawParameter]:
@@ -468,7 +456,7 @@ def _warn_clash(
 
 def _parameter_shape(
     p: RawParameter, op_id: str, registry: Registry, reporter: Reporter, file: str
-) -> Shape:
+) -> s.Shape:
     if p.schema is not None:
         def report(level: Level, message: str, pointer: str, code: str) -> None:
             reporter.add(level, file, p.line, f"parameter '{p.name}': {message}",
@@ -479,13 +467,13 @@ def _parameter_shape(
     if shape is None:
         reporter.warning(file, p.line, f"parameter '{p.name}' has unknown type '{p.type}'; "
                          "any value is accepted", code="parameter-type")
-        return AnyShape("unchecked")
+        return s.AnyShape("unchecked")
     return shape
 
 
 def _check_path(
-    raw: RawPage, params: list[Parameter], order: Mapping[str, int], reporter: Reporter
-) -> list[Parameter]:
+    raw: RawPage, params: list[s.Parameter], order: Mapping[str, int], reporter: Reporter
+) -> list[s.Parameter]:
     """Path parameters in placeholder order; report (and repair) mismatches."""
     listed = {p.name for p in params}
     for p in params:
@@ -500,8 +488,8 @@ def _check_path(
                            "has no path parameter; a required string parameter is assumed",
                            code="path-parameter")
             python = _free_name(placeholder, taken)
-            kept.append(Parameter(placeholder, python, "path", String(), True,
-                                  wire=WireStyle("simple", explode=False)))
+            kept.append(s.Parameter(placeholder, python, "path", s.String(), True,
+                                  wire=s.WireStyle("simple", explode=False)))
     return sorted(kept, key=lambda p: order[p.name])
 
 
@@ -513,7 +501,7 @@ def _free_name(wire: str, taken: set[str]) -> str:
     return name
 
 
-def _place_methods(operations: list[Operation]) -> list[Operation]:
+def _place_methods(operations: list[s.Operation]) -> list[s.Operation]:
     paths = Counter(op.path for op in operations)
     collections = collections_of(
         ((op.method, op.path) for op in operations),
@@ -527,8 +515,8 @@ def _place_methods(operations: list[Operation]) -> list[Operation]:
 
 
 def _placed(
-    op: Operation, resource: tuple[str, ...], method_name: str, taken: set[str]
-) -> Operation:
+    op: s.Operation, resource: tuple[str, ...], method_name: str, taken: set[str]
+) -> s.Operation:
     """``op`` on its resource, with its method name and (for a body or query) validator's,
     numbered where an abbreviated one clashes with one ``taken``."""
     validator = ""
@@ -561,29 +549,29 @@ def _base_url(pages: list[_Page], reporter: Reporter) -> str:
     return f"https://{host}"
 
 
-def _rename(shape: Shape, names: Mapping[str, str]) -> Shape:
+def _rename(shape: s.Shape, names: Mapping[str, str]) -> s.Shape:
     """``shape`` with every content-key ``Ref`` replaced by the shape's final name."""
     match shape:
-        case Ref():
-            return Ref(names[shape.name])
-        case Array():
+        case s.Ref():
+            return s.Ref(names[shape.name])
+        case s.Array():
             return replace(shape, items=_rename(shape.items, names))
-        case Map():
+        case s.Map():
             return replace(shape, values=_rename(shape.values, names),
                            keys=_rename_keys(shape.keys, names))
-        case Union():
+        case s.Union():
             return replace(shape, variants=tuple(_rename(v, names) for v in shape.variants))
-        case Emptyable():
-            return Emptyable(_rename(shape.shape, names))
-        case String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary() \
-                | AnyShape():
+        case s.Emptyable():
+            return s.Emptyable(_rename(shape.shape, names))
+        case s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const() | s.Enum() \
+                | s.Binary() | s.AnyShape():
             return shape
         case _:
             assert_never(shape)
 
 
-def _rename_keys(keys: Keys, names: Mapping[str, str]) -> Keys:
-    if keys == ANY_KEYS:
+def _rename_keys(keys: s.Keys, names: Mapping[str, str]) -> s.Keys:
+    if keys == s.ANY_KEYS:
         return keys
     return replace(
         keys,
@@ -592,7 +580,7 @@ def _rename_keys(keys: Keys, names: Mapping[str, str]) -> Keys:
     )
 
 
-def _rename_object(obj: Object, name: str, names: Mapping[str, str]) -> Object:
+def _rename_object(obj: s.Object, name: str, names: Mapping[str, str]) -> s.Object:
     return replace(
         obj, name=name,
         fields=tuple(replace(f, shape=_rename(f.shape, names)) for f in obj.fields),
@@ -601,12 +589,13 @@ def _rename_object(obj: Object, name: str, names: Mapping[str, str]) -> Object:
     )
 
 
-def _rename_op(op: Operation, names: Mapping[str, str]) -> Operation:
-    def params(ps: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+def _rename_op(op: s.Operation, names: Mapping[str, str]) -> s.Operation:
+    def params(ps: tuple[s.Parameter, ...]) -> tuple[s.Parameter, ...]:
         return tuple(replace(p, shape=_rename(p.shape, names)) for p in ps)
 
     body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
     responses = tuple(replace(r, shape=r.shape and _rename(r.shape, names)) for r in op.responses)
     return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
-                   header_params=params(op.header_params), body=body, responses=responses)
+                   header_params=params(op.header_params), body=body, responses=responses,
+                   cookie_params=params(op.cookie_params))
 

@@ -33,18 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import fields
 
-from generator.model.shapes import (
-    AnyShape,
-    Array,
-    Emptyable,
-    Map,
-    Object,
-    Operation,
-    Paging,
-    Ref,
-    Shape,
-    Union,
-)
+from generator.model import shapes as s
 from generator.scrape.records import RawPage
 
 CURSOR_FIELDS: dict[str, tuple[str, ...]] = {
@@ -72,24 +61,24 @@ LINK_FIELDS = ("href",)
 MAX_DEPTH = 3
 
 
-def _empty_body(op: Operation, objects: Mapping[str, Object]) -> bool:
+def _empty_body(op: s.Operation, objects: Mapping[str, s.Object]) -> bool:
     """No body, or one without fields (Stripe's documents give every GET an empty form)."""
     body = op.body
     if body is None:
         return True
-    found = objects.get(body.shape.name) if isinstance(body.shape, Ref) else None
+    found = objects.get(body.shape.name) if isinstance(body.shape, s.Ref) else None
     return found is not None and not found.fields
 
 
-def takes_paging(op: Operation) -> bool:
+def takes_paging(op: s.Operation) -> bool:
     """Whether ``op`` returns one page of a list: it pages (``op.paging``), or it takes a
     page-size parameter (``SIZE_PARAMETERS``) though how it pages is not known."""
     return op.paging is not None or any(p.name in SIZE_PARAMETERS for p in op.query_params)
 
 
 def detect_paging(
-    op: Operation, raw: RawPage, objects: Mapping[str, Object]
-) -> Paging | None:
+    op: s.Operation, raw: RawPage, objects: Mapping[str, s.Object]
+) -> s.Paging | None:
     """``op``'s paging by the rules of the module docstring, or None."""
     if op.method != "GET" or not _empty_body(op, objects):
         return None
@@ -102,7 +91,7 @@ def detect_paging(
     size = next((n for n in SIZE_PARAMETERS if n in names), "")
     if "starting_after" in names:
         has_more = "has_more" if "has_more" in found or response is None else ""
-        return Paging("cursor_id", "starting_after", items=items or "data", size=size,
+        return s.Paging("cursor_id", "starting_after", items=items or "data", size=size,
                       backward="ending_before" if "ending_before" in names else "",
                       has_more=has_more, reason="starting_after")  # fmt: skip
     for parameter, candidates in CURSOR_FIELDS.items():
@@ -114,53 +103,54 @@ def detect_paging(
         nexts = (f"next_{parameter}", f"next{parameter[:1].upper()}{parameter[1:]}")
         path = _next_field(nexts, found)
         if path:
-            return Paging("cursor", parameter, next=path, items=items, size=size,
+            return s.Paging("cursor", parameter, next=path, items=items, size=size,
                           reason=f"{parameter} -> {path}")  # fmt: skip
     return _by_url_or_number(names, raw, found, items=items, size=size)
 
 
 def _cursor(
-    parameter: str, candidates: tuple[str, ...], found: dict[str, Shape], response: Shape | None,
-    *, items: str, size: str,
-) -> Paging | None:  # fmt: skip
+    parameter: str, candidates: tuple[str, ...], found: dict[str, s.Shape],
+    response: s.Shape | None, *, items: str, size: str,
+) -> s.Paging | None:  # fmt: skip
     path = _next_field(candidates, found)
     if path:
-        return Paging("cursor", parameter, next=path, items=items, size=size,
+        return s.Paging("cursor", parameter, next=path, items=items, size=size,
                       reason=f"{parameter} -> {path}")  # fmt: skip
-    if parameter == "after" and (response is None or items or isinstance(_plain(response), Array)):
-        return Paging("cursor_id", "after", items=items, size=size, reason="after (last id)")
+    if parameter == "after" and (response is None or items
+                                 or isinstance(_plain(response), s.Array)):
+        return s.Paging("cursor_id", "after", items=items, size=size, reason="after (last id)")
     if response is None:
-        return Paging("cursor", parameter, next=candidates[0], size=size,
+        return s.Paging("cursor", parameter, next=candidates[0], size=size,
                       reason=f"{parameter} (assumed -> {candidates[0]})")  # fmt: skip
-    if isinstance(_plain(response), Array):
-        return Paging("link_header", size=size,
+    if isinstance(_plain(response), s.Array):
+        return s.Paging("link_header", size=size,
                       reason=f"{parameter} (a bare list: the Link header)")  # fmt: skip
     return None
 
 
-def _next_field(candidates: tuple[str, ...], found: dict[str, Shape]) -> str:
+def _next_field(candidates: tuple[str, ...], found: dict[str, s.Shape]) -> str:
     """The first scalar response path whose last name is one of ``candidates`` ("": none)."""
     return next((p for p in found if p.rsplit(".", 1)[-1] in candidates
                  and _scalar(found[p])), "")  # fmt: skip
 
 
 def _by_url_or_number(
-    names: list[str], raw: RawPage, found: dict[str, Shape], *, items: str, size: str
-) -> Paging | None:  # fmt: skip
+    names: list[str], raw: RawPage, found: dict[str, s.Shape], *, items: str, size: str
+) -> s.Paging | None:  # fmt: skip
     url = next((p for p in found if _scalar(found[p]) and _next_url(p)), "")
     if url and (items or size):
-        return Paging("next_url", next=url, items=items, size=size, reason=url)
+        return s.Paging("next_url", next=url, items=items, size=size, reason=url)
     if any("link" in r.headers for r in raw.responses if r.status.startswith("2")):
-        return Paging("link_header", items=items, size=size, reason="Link header")
+        return s.Paging("link_header", items=items, size=size, reason="Link header")
     numbers = PAGE_PARAMETERS + (SIZED_PAGE_PARAMETERS if size else ())
     page = next((n for n in numbers if n in names), "")
     if page:
-        return Paging("page", page, items=items, size=size, reason=page)
+        return s.Paging("page", page, items=items, size=size, reason=page)
     if "offset" in names:
-        return Paging("offset", "offset", items=items, size=size, reason="offset")
+        return s.Paging("offset", "offset", items=items, size=size, reason="offset")
     by_id = next((n for n in ID_BOUND_PARAMETERS if n in names), "")
     if by_id:
-        return Paging("cursor_id", by_id, items=items, size=size, reason=f"{by_id} (last id)")
+        return s.Paging("cursor_id", by_id, items=items, size=size, reason=f"{by_id} (last id)")
     return None
 
 
@@ -173,38 +163,38 @@ def _next_url(path: str) -> bool:
     return last in NEXT_URL_FIELDS
 
 
-def _untyped(response: Shape, objects: Mapping[str, Object]) -> bool:
+def _untyped(response: s.Shape, objects: Mapping[str, s.Object]) -> bool:
     """Whether the model cannot see into a response: ``Any``, a map, an object without
     properties (or one it does not hold)."""
     shape = _plain(response)
-    if isinstance(shape, Ref):
+    if isinstance(shape, s.Ref):
         found = objects.get(shape.name)
         return found is None or not found.fields
-    return isinstance(shape, AnyShape | Map)
+    return isinstance(shape, s.AnyShape | s.Map)
 
 
-def _list_response(op: Operation) -> Shape | None:
+def _list_response(op: s.Operation) -> s.Shape | None:
     """The shape of the first 2xx response that has one."""
     return next((r.shape for r in op.responses
                  if r.status.startswith("2") and r.shape is not None), None)  # fmt: skip
 
 
-def _items(response: Shape | None, found: dict[str, Shape]) -> str:
+def _items(response: s.Shape | None, found: dict[str, s.Shape]) -> str:
     """The dotted path of the item list ("" when the body is the list or none is found)."""
-    if response is None or isinstance(response, Array):
+    if response is None or isinstance(response, s.Array):
         return ""
-    lists = [p for p, s in found.items() if isinstance(_plain(s), Array)]
+    lists = [p for p, shape in found.items() if isinstance(_plain(shape), s.Array)]
     named = [p for p in lists if p.rsplit(".", 1)[-1] in ITEM_FIELDS]
     top = [p for p in lists if "." not in p]
     return (named or top or [""])[0]
 
 
 def _walk(
-    shape: Shape, objects: Mapping[str, Object], prefix: str, depth: int
-) -> Iterator[tuple[str, Shape]]:
+    shape: s.Shape, objects: Mapping[str, s.Object], prefix: str, depth: int
+) -> Iterator[tuple[str, s.Shape]]:
     """Every (dotted wire path, shape) of an object response, breadth first within a level."""
     shape = _plain(shape)
-    if not isinstance(shape, Ref) or depth >= MAX_DEPTH or shape.name not in objects:
+    if not isinstance(shape, s.Ref) or depth >= MAX_DEPTH or shape.name not in objects:
         return
     obj = objects[shape.name]
     for f in obj.fields:
@@ -213,29 +203,29 @@ def _walk(
         yield from _walk(f.shape, objects, f"{prefix}{f.wire_name}.", depth + 1)
 
 
-def _plain(shape: Shape) -> Shape:
+def _plain(shape: s.Shape) -> s.Shape:
     """The shape without ``Emptyable`` and with a nullable union's one other variant."""
-    if isinstance(shape, Emptyable):
+    if isinstance(shape, s.Emptyable):
         return _plain(shape.shape)
-    if isinstance(shape, Union):
-        refs = [v for v in shape.variants if isinstance(v, Ref | Array)]
+    if isinstance(shape, s.Union):
+        refs = [v for v in shape.variants if isinstance(v, s.Ref | s.Array)]
         if len(refs) == 1:
             return refs[0]
     return shape
 
 
-def _scalar(shape: Shape) -> bool:
-    return not isinstance(_plain(shape), Ref | Array)
+def _scalar(shape: s.Shape) -> bool:
+    return not isinstance(_plain(shape), s.Ref | s.Array)
 
 
-def configured_paging(op: Operation, settings: Mapping[str, str]) -> Paging | None:
+def configured_paging(op: s.Operation, settings: Mapping[str, str]) -> s.Paging | None:
     """The configured ``pagination`` for ``op`` when it has the configured parameter (or,
     for a style without one, the page-size parameter); None otherwise."""
     names = {p.name for p in op.query_params}
-    known = {f.name for f in fields(Paging)} - {"style", "reason"}
+    known = {f.name for f in fields(s.Paging)} - {"style", "reason"}
     values = {k: v for k, v in settings.items() if k in known}
     key = values.get("parameter") or values.get("size", "")
     if op.method != "GET" or key not in names:
         return None
-    return Paging(settings["style"], reason="configured (pagination)",  # type: ignore[arg-type]
+    return s.Paging(settings["style"], reason="configured (pagination)",  # type: ignore[arg-type]
                   **values)

@@ -21,7 +21,11 @@ Idioms (see DESIGN.md, "Normalisation"):
 - ``format``: ``binary`` (and 3.1's ``contentMediaType`` without ``contentEncoding``) ->
   ``Binary``; others kept on ``String``/``Integer``/``Number``.
 - null: ``nullable: true`` (3.0), ``"null"`` in a type list or ``type: "null"`` (3.1) -> a
-  ``Union`` with ``Null``; a type list of several types -> ``Union``.
+  ``Union`` with ``Null``; a type list of several types -> ``Union``. ``nullable: true``
+  admits null beside an ``enum`` (or ``const``) that does not list it, as OpenAPI 3.0.0-3.0.2
+  define it ("allows sending a null value for the defined schema"); 3.0.3's reading, where
+  such an enum rejects null, would leave the keyword without effect, and documents that write
+  it send null there (Stripe's example objects, ``fixtures3.json``, hold ``null`` in them).
 - ``allOf`` -> merged into one schema first (``generator.model.merge``); a contradiction is an
   error at the branch that contradicts.
 - a ``$ref`` left by the scraper (a cycle) -> a ``Ref`` to the named object it points back to
@@ -37,8 +41,9 @@ Idioms (see DESIGN.md, "Normalisation"):
 Keys ignored because they carry no validation meaning: ``description`` (kept on fields),
 ``title`` (kept as a naming hint on objects, dropped elsewhere), ``default`` and
 ``deprecated`` (kept on fields, for docs), ``readOnly`` (kept on response fields),
-``example``, ``examples``, ``writeOnly``, ``externalDocs, ``xml``, ``$schema``,
-``$comment``, ``contentEncoding`` and every ``x-`` extension.
+``example`` and ``examples`` (the first kept on fields, for the docs' example calls),
+``writeOnly``, ``externalDocs, ``xml``, ``$schema``, ``$comment``, ``contentEncoding`` and
+every ``x-`` extension.
 
 Keywords the model does not check (``not``, ``if``/``then``/``else``, ``contains``,
 ``prefixItems``, ``dependentRequired`` ...) are reported as ``not-checked`` warnings; the rest
@@ -49,32 +54,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from generator.diagnostics import Level
+from generator.model import shapes as s
 from generator.model.merge import merge_all_of
 from generator.model.naming import unique_names
 from generator.model.pattern import translate
 from generator.model.scalars import bounded_int, enum_shape, scalar_shape, union_of
-from generator.model.shapes import (
-    ANY_KEYS,
-    AnyShape,
-    Array,
-    Discriminator,
-    Emptyable,
-    Enum,
-    Field,
-    Keys,
-    Map,
-    Null,
-    Object,
-    PatternField,
-    Ref,
-    Shape,
-    Union,
-)
+from generator.scrape.openapi import example_text
 from generator.scrape.refs import RECURSIVE, REF_NAME
 
 IGNORED = frozenset(
@@ -112,7 +103,7 @@ Report = Callable[[Level, str, str, str], None]  # (level, message, pointer, cod
 Use = tuple[str, tuple[str, ...]]  # (operation id, field path); "\x00"-segments mark branches
 Direction = Literal["request", "response"]  # which of readOnly / writeOnly fields are left out
 RefKey = tuple[str, Direction]
-Added = tuple[str, Object, Use]  # one ``Registry.add``: key, object, use
+Added = tuple[str, s.Object, Use]  # one ``Registry.add``: key, object, use
 
 
 @dataclass(slots=True)
@@ -124,25 +115,26 @@ class Registry:
     instead of its content (its content holds that key).
     """
 
-    objects: dict[str, Object] = field(default_factory=dict)
+    objects: dict[str, s.Object] = field(default_factory=dict)
     uses: dict[str, set[Use]] = field(default_factory=dict)
-    refs: dict[RefKey, Shape] = field(default_factory=dict)
+    refs: dict[RefKey, s.Shape] = field(default_factory=dict)
     reading: set[RefKey] = field(default_factory=set)
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
+    undirected: dict[str, bool] = field(default_factory=dict)  # $ref -> no readOnly/writeOnly
     log: list[Added] | None = None  # every ``add``, in order, when kept (``replay``)
 
-    def add(self, obj: Object, use: Use, key: str = "") -> Ref:
+    def add(self, obj: s.Object, use: Use, key: str = "") -> s.Ref:
         key = key or "#" + hashlib.sha1(repr(obj).encode()).hexdigest()[:20]
         self.objects.setdefault(key, obj)
         self.uses.setdefault(key, set()).add(use)
         if self.log is not None:
             self.log.append((key, obj, use))
-        return Ref(key)
+        return s.Ref(key)
 
-    def use(self, shape: Shape, use: Use) -> Shape:
+    def use(self, shape: s.Shape, use: Use) -> s.Shape:
         """``shape`` (read before), recording one more use of the object it names."""
-        if isinstance(shape, Ref):
+        if isinstance(shape, s.Ref):
             self.uses[shape.name].add(use)
         return shape
 
@@ -157,6 +149,18 @@ class Registry:
         for key, obj, use in log:
             self.objects.setdefault(key, obj)
             self.uses.setdefault(key, set()).add(use)
+
+
+_FILE_SUFFIX = re.compile(r"\.(?:ya?ml|json)$", re.IGNORECASE)
+
+
+def component_name(ref: str) -> str:
+    """The name a ``$ref`` gives its target: the last part of its fragment
+    (``#/components/schemas/Address``: ``Address``), else its file's name without the
+    suffix (``models/load_balancer.yml``: ``load_balancer``)."""
+    path, _, fragment = ref.partition("#")
+    last = fragment.strip("/").rpartition("/")[2] if fragment.strip("/") else ""
+    return last or _FILE_SUFFIX.sub("", path.rpartition("/")[2])
 
 
 def ref_key(ref: RefKey) -> str:
@@ -186,8 +190,10 @@ class Reader:
     def warn(self, message: str, ptr: str, code: str) -> None:
         self.report("warning", message, ptr, code)
 
-    def shape(self, s: Any, ptr: str, path: tuple[str, ...], *, open_enum: bool = False) -> Shape:
-        """The model shape of schema ``s``.
+    def shape(
+        self, raw: Any, ptr: str, path: tuple[str, ...], *, open_enum: bool = False,
+    ) -> s.Shape:
+        """The model shape of schema ``raw``.
 
         Arrays, maps and unions nest inline in the generated code (a validator loop in a
         loop ...), and Python allows only 20 nested blocks: past ``MAX_INLINE_DEPTH``
@@ -197,75 +203,75 @@ class Reader:
         if self.depth >= MAX_INLINE_DEPTH:
             self.warn(f"schema nested more than {MAX_INLINE_DEPTH} levels inside one property; "
                       "any value is accepted here", ptr, "too-deep")
-            return AnyShape("unchecked")
+            return s.AnyShape("unchecked")
         self.depth += 1
         try:
-            return self._target(s, ptr, path, open_enum)
+            return self._target(raw, ptr, path, open_enum)
         finally:
             self.depth -= 1
 
-    def _target(self, s: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        """``s``, and while it is read, whether it is the target of a cyclic ``$ref`` (and
+    def _target(self, raw: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> s.Shape:
+        """``raw``, and while it is read, whether it is the target of a cyclic ``$ref`` (and
         which kept ``$ref``s it holds inlined, so that they are not inlined again)."""
-        inlined = s.get(INLINED) if isinstance(s, dict) else None
+        inlined = raw.get(INLINED) if isinstance(raw, dict) else None
         if isinstance(inlined, str) and inlined not in self.inlined:
             self.inlined.add(inlined)
             try:
-                return self._target({k: v for k, v in s.items() if k != INLINED}, ptr, path,
+                return self._target({k: v for k, v in raw.items() if k != INLINED}, ptr, path,
                                     open_enum)
             finally:
                 self.inlined.discard(inlined)
-        ref = s.get(RECURSIVE) if isinstance(s, dict) else None
+        ref = raw.get(RECURSIVE) if isinstance(raw, dict) else None
         if not isinstance(ref, str):
-            return self._shape(s, ptr, path, open_enum)
+            return self._shape(raw, ptr, path, open_enum)
         outer = self.recursive.get(ref)
-        self.recursive[ref] = _named_target(s)
+        self.recursive[ref] = _named_target(raw)
         try:
-            return self._shape(s, ptr, path, open_enum)
+            return self._shape(raw, ptr, path, open_enum)
         finally:
             if outer is None:
                 del self.recursive[ref]
             else:
                 self.recursive[ref] = outer
 
-    def _shape(self, s: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        if not isinstance(s, dict):
-            if s is True:
-                return AnyShape()
-            self.warn(f"schema is not an object: {_short(s)}", ptr, "bad-schema")
-            return AnyShape("unchecked")
-        if isinstance(s.get("$ref"), str):
-            ref = s["$ref"]
+    def _shape(self, raw: Any, ptr: str, path: tuple[str, ...], open_enum: bool) -> s.Shape:
+        if not isinstance(raw, dict):
+            if raw is True:
+                return s.AnyShape()
+            self.warn(f"schema is not an object: {_short(raw)}", ptr, "bad-schema")
+            return s.AnyShape("unchecked")
+        if isinstance(raw.get("$ref"), str):
+            ref = raw["$ref"]
             if ref in self.recursive or not self.definitions:
                 return self._cycle(ref, ptr)
             return self._ref(ref, ptr, path)
-        self._check_keys(s, ptr)
-        if (only := _sole_ref(s)) is not None and self.definitions:
+        self._check_keys(raw, ptr)
+        if (only := _sole_ref(raw)) is not None and self.definitions:
             return self._shape({"$ref": only}, ptr, path, open_enum)
-        if "allOf" in s:
-            merged = self._all_of(s, ptr)
+        if "allOf" in raw:
+            merged = self._all_of(raw, ptr)
             if merged is None:
-                return AnyShape("unchecked")
+                return s.AnyShape("unchecked")
             if isinstance(merged.get("$ref"), str):  # a branch that refers back (a cycle)
                 return self._shape(merged, ptr, path, open_enum)
-            s = merged
-        if "oneOf" in s or "anyOf" in s:
-            opened = open_enum or s.get("x-stripeBypassValidation") is True
-            return self._union(s, ptr, path, opened)
-        return self._typed(s, ptr, path, open_enum)
+            raw = merged
+        if "oneOf" in raw or "anyOf" in raw:
+            opened = open_enum or raw.get("x-stripeBypassValidation") is True
+            return self._union(raw, ptr, path, opened)
+        return self._typed(raw, ptr, path, open_enum)
 
-    def _cycle(self, ref: str, ptr: str) -> Shape:
+    def _cycle(self, ref: str, ptr: str) -> s.Shape:
         if self.recursive.get(ref):
-            return Ref(recursive_key(ref))
+            return s.Ref(recursive_key(ref))
         if ref not in self.recursive:  # no definitions at all: a $ref that does not resolve
             self.warn(f"$ref {ref!r} is not resolved; any value is accepted here", ptr,
                       "bad-ref")
-            return AnyShape("unchecked")
+            return s.AnyShape("unchecked")
         self.warn(f"$ref {ref!r} points back to a schema that is not an object; any value is "
                   "accepted here", ptr, "recursive-ref")
-        return AnyShape("unchecked")
+        return s.AnyShape("unchecked")
 
-    def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> Shape:
+    def _ref(self, ref: str, ptr: str, path: tuple[str, ...]) -> s.Shape:
         """A ``$ref``'s target, read once; a target being read (a cycle) is a ``Ref`` to it."""
         key: RefKey = (ref, self.direction)
         registry = self.registry
@@ -275,14 +281,14 @@ class Reader:
         if target is None:
             self.warn(f"unresolvable $ref {ref!r}; any value is accepted here", f"{ptr}/$ref",
                       "bad-ref")
-            return AnyShape("unchecked")
+            return s.AnyShape("unchecked")
         if key in registry.reading:
             if _is_object(target):
                 registry.recursive.add(key)
-                return Ref(ref_key(key))
+                return s.Ref(self._recursive_key(ref))
             self.warn(f"recursive $ref {ref!r} that is not an object; any value is accepted "
                       "here", f"{ptr}/$ref", "recursive-ref")
-            return AnyShape("unchecked")
+            return s.AnyShape("unchecked")
         registry.reading.add(key)
         self.pending = key if _is_object(target) or _is_all_of(target) else None
         try:
@@ -294,8 +300,8 @@ class Reader:
         registry.refs[key] = shape
         return shape
 
-    def _check_keys(self, s: dict[str, Any], ptr: str) -> None:
-        for key in s:
+    def _check_keys(self, raw: dict[str, Any], ptr: str) -> None:
+        for key in raw:
             if key in NOT_CHECKED:
                 self.warn(f"'{key}' is not checked by the client (the server checks it)",
                           f"{ptr}/{_esc(key)}", "not-checked")
@@ -317,10 +323,25 @@ class Reader:
         rest = {k: v for k, v in branch.items() if k != "$ref"}
         return {**target, **rest, REF_NAME: ref, INLINED: ref}
 
-    def _all_of(self, s: dict[str, Any], ptr: str) -> dict[str, Any] | None:
-        if self.definitions and isinstance(s.get("allOf"), list):
-            s = {**s, "allOf": [self._deref(b) for b in s["allOf"]]}
-        merged = merge_all_of(s, ptr)
+    def _properties_ref(self, raw: Any, ptr: str) -> Any:
+        """``raw`` with a ``$ref`` standing directly under ``properties`` followed: a quirk of
+        documents in the wild (a reusable map of properties, which JSON Schema does not have:
+        ``properties`` maps names to schemas), read as the map it names, with a warning."""
+        props = raw.get("properties") if isinstance(raw, dict) else None
+        ref = props.get("$ref") if isinstance(props, dict) and len(props) == 1 else None
+        target = self.definitions.get(ref) if isinstance(ref, str) else None
+        if not isinstance(target, dict):
+            return raw
+        self.warn("a $ref directly under 'properties' is not JSON Schema (properties maps "
+                  "names to schemas); the map it names is read", f"{ptr}/properties/$ref",
+                  "properties-ref")
+        return {**raw, "properties": target}
+
+    def _all_of(self, raw: dict[str, Any], ptr: str) -> dict[str, Any] | None:
+        if self.definitions and isinstance(raw.get("allOf"), list):
+            raw = {**raw, "allOf": [self._properties_ref(self._deref(b), f"{ptr}/allOf/{i}")
+                                    for i, b in enumerate(raw["allOf"])]}  # fmt: skip
+        merged = merge_all_of(raw, ptr)
         for where, message in merged.conflicts:
             self.report("error", f"allOf branches contradict each other: {message}", where,
                         "all-of-conflict")
@@ -328,55 +349,57 @@ class Reader:
             self.warn(message, where, "not-checked")
         return None if merged.conflicts else merged.schema
 
-    def _union(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        key = "oneOf" if "oneOf" in s else "anyOf"
-        branches = s[key]
+    def _union(
+        self, raw: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool,
+    ) -> s.Shape:
+        key = "oneOf" if "oneOf" in raw else "anyOf"
+        branches = raw[key]
         if not isinstance(branches, list) or not branches:
             self.warn(f"'{key}' is not a non-empty list", f"{ptr}/{key}", "bad-schema")
-            return AnyShape("unchecked")
-        rest = {k: v for k, v in s.items()
+            return s.AnyShape("unchecked")
+        rest = {k: v for k, v in raw.items()
                 if (k not in UNION_SIBLINGS_IGNORED and not k.startswith("x-")) or k == "anyOf"}
         if key == "anyOf":
             rest.pop("anyOf")
         empty = [i for i, b in enumerate(branches) if b == EMPTY_BRANCH] if key == "anyOf" else []
         many = len(branches) > 1
-        shapes: list[tuple[int, Shape]] = []
+        shapes: list[tuple[int, s.Shape]] = []
         for i, branch in enumerate(branches):
             if i in empty:
                 continue
             where = f"{ptr}/{key}/{i}"
             merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
                 else branch
-            shape = AnyShape("unchecked") if merged is None else self.shape(
+            shape = s.AnyShape("unchecked") if merged is None else self.shape(
                 merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
             shapes.append((i, shape))
-        return self._union_shape(s, ptr, key, [sh for _, sh in shapes], branches,
+        return self._union_shape(raw, ptr, key, [sh for _, sh in shapes], branches,
                                  empty=bool(empty))
 
     def _union_shape(
-        self, s: dict[str, Any], ptr: str, key: str, shapes: list[Shape], branches: list[Any],
+        self, raw: dict[str, Any], ptr: str, key: str, shapes: list[s.Shape], branches: list[Any],
         *, empty: bool,
-    ) -> Shape:  # fmt: skip
-        nullable = s.get("nullable") is True
+    ) -> s.Shape:  # fmt: skip
+        nullable = raw.get("nullable") is True
         if empty:
-            inner = shapes[0] if len(shapes) == 1 else Union(tuple(shapes))
-            shape: Shape = Emptyable(inner) if shapes else Enum(("",))
-            return union_of([shape, Null()]) if nullable else shape
-        tagged = self._discriminator(s, ptr, branches) if key == "oneOf" or "discriminator" in s \
-            else None
+            inner = shapes[0] if len(shapes) == 1 else s.Union(tuple(shapes))
+            shape: s.Shape = s.Emptyable(inner) if shapes else s.Enum(("",))
+            return union_of([shape, s.Null()]) if nullable else shape
+        tagged = (self._discriminator(raw, ptr, branches)
+                  if key == "oneOf" or "discriminator" in raw else None)
         if len(shapes) == 1 and tagged is None:
-            return union_of([shapes[0], Null()]) if nullable else shapes[0]
-        union = Union(tuple(shapes), exclusive=key == "oneOf", discriminator=tagged)
+            return union_of([shapes[0], s.Null()]) if nullable else shapes[0]
+        union = s.Union(tuple(shapes), exclusive=key == "oneOf", discriminator=tagged)
         if not nullable:
             return union
         if union.exclusive or tagged is not None:
-            return Union((union, Null()))
-        return union_of([*shapes, Null()])
+            return s.Union((union, s.Null()))
+        return union_of([*shapes, s.Null()])
 
     def _discriminator(
-        self, s: dict[str, Any], ptr: str, branches: list[Any]
-    ) -> Discriminator | None:
-        spec = s.get("discriminator")
+        self, raw: dict[str, Any], ptr: str, branches: list[Any]
+    ) -> s.Discriminator | None:
+        spec = raw.get("discriminator")
         if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
             return None
         prop = spec["propertyName"]
@@ -390,59 +413,60 @@ class Reader:
                           "union is checked without the tag", f"{ptr}/discriminator", "not-checked")
                 return None
             pairs += [(tag, i) for tag in tags]
-        return Discriminator(prop, tuple(sorted(set(pairs))))
+        return s.Discriminator(prop, tuple(sorted(set(pairs))))
 
-    def _typed(self, s: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool) -> Shape:
-        if s.get("enum") == []:  # as in an allOf (model/merge.py): read as no enum
+    def _typed(
+        self, raw: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool,
+    ) -> s.Shape:
+        if raw.get("enum") == []:  # as in an allOf (model/merge.py): read as no enum
             self.warn("'enum' is empty; read as no 'enum' (not checked)", f"{ptr}/enum",
                       "not-checked")
-            s = {k: v for k, v in s.items() if k != "enum"}
-        typ = s.get("type")
+            raw = {k: v for k, v in raw.items() if k != "enum"}
+        typ = raw.get("type")
         types = [t for t in typ] if isinstance(typ, list) else ([typ] if typ is not None else [])
-        if s.get("nullable") is True and types and "null" not in types:
+        if raw.get("nullable") is True and types and "null" not in types:
             types.append("null")
-        if "const" in s:
-            return self._values([s["const"]], types, s, ptr, "const", open_enum=open_enum)
-        if "enum" in s:
-            return self._values(s["enum"], types, s, ptr, "enum", open_enum=open_enum)
+        key = "const" if "const" in raw else "enum" if "enum" in raw else None
+        if key is not None:
+            listed = [raw["const"]] if key == "const" else raw["enum"]
+            shape = self._values(listed, types, raw, ptr, key, open_enum=open_enum)
+            nullable = raw.get("nullable") is True and not isinstance(shape, s.AnyShape)
+            return union_of([shape, s.Null()]) if nullable else shape
         if not types:
-            return self._untyped(s, ptr, path)
+            return self._untyped(raw, ptr, path)
         distinct = [t for i, t in enumerate(types) if t not in types[:i]]  # a bad one may be a dict
-        return union_of([self._one_type(s, t, ptr, path) for t in distinct])
+        return union_of([self._one_type(raw, t, ptr, path) for t in distinct])
 
     def _values(
-        self, values: Any, types: list[Any], s: dict[str, Any], ptr: str, key: str,
+        self, values: Any, types: list[Any], raw: dict[str, Any], ptr: str, key: str,
         *, open_enum: bool,
-    ) -> Shape:  # fmt: skip
+    ) -> s.Shape:  # fmt: skip
         if not isinstance(values, list):
             self.warn(f"'{key}' is not a list", f"{ptr}/{key}", "bad-schema")
-            return AnyShape("unchecked")
-        opened = open_enum or s.get("x-stripeBypassValidation") is True
-        shape, dropped = enum_shape(values, types, s, opened)
+            return s.AnyShape("unchecked")
+        opened = open_enum or raw.get("x-stripeBypassValidation") is True
+        shape, dropped = enum_shape(values, types, raw, opened)
         if dropped:
             self.warn(f"{key} values that are arrays or objects are not checked: "
                       f"{_short(dropped)}", f"{ptr}/{key}", "not-checked")
         return shape
 
-    def _one_type(self, s: dict[str, Any], typ: Any, ptr: str, path: tuple[str, ...]) -> Shape:
+    def _one_type(self, raw: dict[str, Any], typ: Any, ptr: str, path: tuple[str, ...]) -> s.Shape:
         if typ == "array":
-            return self._array(s, ptr, path)
+            return self._array(raw, ptr, path)
         if typ == "object":
-            return self._object(s, ptr, path)
+            return self._object(raw, ptr, path)
         if typ == "null":
-            return Null()
-        shape = scalar_shape(s, typ) if isinstance(typ, str) else None
+            return s.Null()
+        shape = scalar_shape(raw, typ) if isinstance(typ, str) else None
         if shape is None:
             self.warn(f"unknown type {_short(typ)}; any value is accepted here", f"{ptr}/type",
                       "unsupported")
-            return AnyShape("unchecked")
-        return self._checked_pattern(shape, s, ptr)
+            return s.AnyShape("unchecked")
+        return self._checked_pattern(shape, raw, ptr)
 
-    def _checked_pattern(self, shape: Shape, s: dict[str, Any], ptr: str) -> Shape:
-
-        from generator.model.shapes import String
-
-        if not isinstance(shape, String) or shape.pattern is None:
+    def _checked_pattern(self, shape: s.Shape, raw: dict[str, Any], ptr: str) -> s.Shape:
+        if not isinstance(shape, s.String) or shape.pattern is None:
             return shape
         problem = translate(shape.pattern).problem
         if not problem:
@@ -451,77 +475,78 @@ class Reader:
                   "bad-pattern")
         return replace(shape, pattern=None)
 
-    def _untyped(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
-        if OBJECT_KEYS & set(s):
-            return self._object(s, ptr, path)
-        if ARRAY_KEYS & set(s):
-            return self._array(s, ptr, path)
-        if NOT_CHECKED & set(s):  # warned by ``_check_keys``
-            return AnyShape("unchecked")
-        checked = sorted(set(s) & (KNOWN - {"type", "nullable"}))
+    def _untyped(self, raw: dict[str, Any], ptr: str, path: tuple[str, ...]) -> s.Shape:
+        if OBJECT_KEYS & set(raw):
+            return self._object(raw, ptr, path)
+        if ARRAY_KEYS & set(raw):
+            return self._array(raw, ptr, path)
+        if NOT_CHECKED & set(raw):  # warned by ``_check_keys``
+            return s.AnyShape("unchecked")
+        checked = sorted(set(raw) & (KNOWN - {"type", "nullable"}))
         if checked:
             self.warn(f"{', '.join(checked)} without 'type' apply to some types only; not "
                       "checked", ptr, "not-checked")
-            return AnyShape("unchecked")
-        return AnyShape("schema")
+            return s.AnyShape("unchecked")
+        return s.AnyShape("schema")
 
-    def _array(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
-        items = s.get("items")
-        if "prefixItems" in s:  # warned as not checked: the items are any values
-            return Array(AnyShape("unchecked"), min_items=bounded_int(s, "minItems"),
-                         max_items=bounded_int(s, "maxItems"),
-                         unique_items=s.get("uniqueItems") is True)
-        return Array(
-            AnyShape("absent") if items is None else self.shape(items, f"{ptr}/items", path),
-            min_items=bounded_int(s, "minItems"),
-            max_items=bounded_int(s, "maxItems"),
-            unique_items=s.get("uniqueItems") is True,
+    def _array(self, raw: dict[str, Any], ptr: str, path: tuple[str, ...]) -> s.Shape:
+        items = raw.get("items")
+        if "prefixItems" in raw:  # warned as not checked: the items are any values
+            return s.Array(s.AnyShape("unchecked"), min_items=bounded_int(raw, "minItems"),
+                         max_items=bounded_int(raw, "maxItems"),
+                         unique_items=raw.get("uniqueItems") is True)
+        return s.Array(
+            s.AnyShape("absent") if items is None else self.shape(items, f"{ptr}/items", path),
+            min_items=bounded_int(raw, "minItems"),
+            max_items=bounded_int(raw, "maxItems"),
+            unique_items=raw.get("uniqueItems") is True,
         )
 
-    def _keys(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Keys:
-        names = s.get("propertyNames")
-        patterns: dict[str, Any] = s["patternProperties"] if isinstance(
-            s.get("patternProperties"), dict) else {}
-        found: list[PatternField] = []
+    def _keys(self, raw: dict[str, Any], ptr: str, path: tuple[str, ...]) -> s.Keys:
+        names = raw.get("propertyNames")
+        patterns: dict[str, Any] = raw["patternProperties"] if isinstance(
+            raw.get("patternProperties"), dict) else {}
+        found: list[s.PatternField] = []
         for pattern, sub in patterns.items():
             problem = translate(pattern).problem
             if problem:
                 self.warn(f"patternProperties {_short(pattern)} is not checked: {problem}",
                           f"{ptr}/patternProperties/{_esc(pattern)}", "bad-pattern")
                 continue
-            found.append(PatternField(pattern, self.shape(
+            found.append(s.PatternField(pattern, self.shape(
                 sub, f"{ptr}/patternProperties/{_esc(pattern)}", (*path, "\x00*"))))
-        keys = Keys(
-            min_properties=bounded_int(s, "minProperties"),
-            max_properties=bounded_int(s, "maxProperties"),
+        keys = s.Keys(
+            min_properties=bounded_int(raw, "minProperties"),
+            max_properties=bounded_int(raw, "maxProperties"),
             names=None if names is None else self.shape(
                 {"type": "string", **names} if isinstance(names, dict) else names,
                 f"{ptr}/propertyNames", path),
             patterns=tuple(found),
         )
-        return ANY_KEYS if keys == ANY_KEYS else keys
+        return s.ANY_KEYS if keys == s.ANY_KEYS else keys
 
-    def _object(self, s: dict[str, Any], ptr: str, path: tuple[str, ...]) -> Shape:
+    def _object(self, raw: dict[str, Any], ptr: str, path: tuple[str, ...]) -> s.Shape:
         named, self.pending = self.pending, None
-        props = s.get("properties") or {}
-        extra = s.get("additionalProperties", None)
+        raw = self._properties_ref(raw, ptr)
+        props = raw.get("properties") or {}
+        extra = raw.get("additionalProperties", None)
         if not isinstance(props, dict):
             self.warn("'properties' is not an object", f"{ptr}/properties", "bad-schema")
             props = {}
-        required = self._required(s, ptr)
+        required = self._required(raw, ptr)
         listed = {**props}
         props = self._directed(props)
         required = frozenset(r for r in required if r in props or r not in listed)
         props = {**props, **{r: {} for r in required if r not in props}}
-        keys = self._keys(s, ptr, path)
-        if not props and extra is not False and RECURSIVE not in s and named is None:
+        keys = self._keys(raw, ptr, path)
+        if not props and extra is not False and RECURSIVE not in raw and named is None:
             if extra in (None, True):
-                return Map(AnyShape("absent" if extra is None else "schema"), keys)
-            return Map(self.shape(extra, f"{ptr}/additionalProperties", path), keys)
+                return s.Map(s.AnyShape("absent" if extra is None else "schema"), keys)
+            return s.Map(self.shape(extra, f"{ptr}/additionalProperties", path), keys)
         extra_shape = None if extra in (None, True, False, {}) else self.shape(
             extra, f"{ptr}/additionalProperties", (*path, "\x00*"))
-        title = s.get("title", "") if isinstance(s.get("title"), str) else ""
-        obj = Object(  # the same data as an inlined copy of the schema, so the two are one
+        title = raw.get("title", "") if isinstance(raw.get("title"), str) else ""
+        obj = s.Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
             fields=self._fields(props, required, ptr, path),
             additional=extra is not False,
@@ -529,14 +554,24 @@ class Reader:
             extra=extra_shape,
             keys=keys,
         )
-        marked = s.get(RECURSIVE)
+        marked = raw.get(RECURSIVE)
         key = recursive_key(marked) if isinstance(marked, str) else ""
         if named is not None and named in self.registry.recursive:
-            key = ref_key(named)
+            key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
         if named is not None:
-            self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
+            self.registry.components.setdefault(ref.name, title or component_name(named[0]))
         return ref
+
+    def _recursive_key(self, ref: str) -> str:
+        """The registry key of the recursive object ``ref`` names. Where no schema under it is
+        ``readOnly`` or ``writeOnly``, requests and responses read it alike: one key for both
+        directions, the key its inlined request copy has (``recursive_key``), so that the two
+        are one type. Otherwise one key per direction."""
+        undirected = self.registry.undirected
+        if ref not in undirected:
+            undirected[ref] = not _directed_anywhere(ref, self.definitions)
+        return recursive_key(ref) if undirected[ref] else ref_key((ref, self.direction))
 
     def _directed(self, props: dict[str, Any]) -> dict[str, Any]:
         """``props`` without those the direction leaves out (OpenAPI 3.x Schema Object:
@@ -544,8 +579,8 @@ class Reader:
         hidden = "readOnly" if self.direction == "request" else "writeOnly"
         return {k: v for k, v in props.items() if not (isinstance(v, dict) and v.get(hidden))}
 
-    def _required(self, s: dict[str, Any], ptr: str) -> frozenset[str]:
-        required = s.get("required", [])
+    def _required(self, raw: dict[str, Any], ptr: str) -> frozenset[str]:
+        required = raw.get("required", [])
         if not isinstance(required, list):
             self.warn("'required' is not a list", f"{ptr}/required", "bad-schema")
             return frozenset()
@@ -556,7 +591,7 @@ class Reader:
 
     def _fields(
         self, props: dict[str, Any], required: frozenset[str], ptr: str, path: tuple[str, ...]
-    ) -> tuple[Field, ...]:
+    ) -> tuple[s.Field, ...]:
         names, clashes = unique_names({w: w for w in props})
         for group in clashes:
             listed = ", ".join(f"'{w}' -> {names[w]}" for w in group)
@@ -572,10 +607,10 @@ class Reader:
     def _field(
         self, wire: str, sub: Any, python: str, ptr: str, path: tuple[str, ...], *,
         required: bool,
-    ) -> Field:
+    ) -> s.Field:
         info = sub if isinstance(sub, dict) else {}
         default = json.dumps(info["default"], sort_keys=True) if "default" in info else ""
-        return Field(
+        return s.Field(
             wire_name=wire,
             python_name=python,
             shape=self.shape(sub, f"{ptr}/properties/{_esc(wire)}", (*path, wire)),
@@ -584,36 +619,56 @@ class Reader:
             read_only=info.get("readOnly") is True,
             deprecated=info.get("deprecated") is True,
             default=default,
+            example=example_text(info),
         )
 
 
-def _named_target(s: dict[str, Any]) -> bool:
+def _named_target(raw: dict[str, Any]) -> bool:
     """Whether a schema reads as a named object (the target of a recursive ``Ref``)."""
-    typ = s.get("type")
+    typ = raw.get("type")
     types = typ if isinstance(typ, list) else [typ]
-    return ("object" in types or (typ is None and "properties" in s)) and not (
-        "oneOf" in s or "anyOf" in s)
+    return ("object" in types or (typ is None and "properties" in raw)) and not (
+        "oneOf" in raw or "anyOf" in raw)
 
 
-def _is_object(s: Any) -> bool:
-    """Whether schema ``s`` is an object with properties (what becomes a named ``Object``)."""
-    return (isinstance(s, dict) and "properties" in s and s.get("type") in ("object", None)
-            and not {"anyOf", "allOf", "oneOf", "$ref"} & set(s))
+def _directed_anywhere(ref: str, definitions: Mapping[str, Any]) -> bool:
+    """Whether a schema reachable from ``ref`` (through ``definitions``) is ``readOnly`` or
+    ``writeOnly``: then requests and responses read ``ref`` differently."""
+    seen, todo = {ref}, [definitions.get(ref)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            if node.get("readOnly") is True or node.get("writeOnly") is True:
+                return True
+            target = node.get("$ref")
+            if isinstance(target, str) and target not in seen:
+                seen.add(target)
+                todo.append(definitions.get(target))
+            todo.extend(node.values())
+    return False
 
 
-def _is_all_of(s: Any) -> bool:
-    """Whether schema ``s`` is an ``allOf`` alone (merged into one schema, maybe an object,
+def _is_object(raw: Any) -> bool:
+    """Whether schema ``raw`` is an object with properties (what becomes a named ``Object``)."""
+    return (isinstance(raw, dict) and "properties" in raw and raw.get("type") in ("object", None)
+            and not {"anyOf", "allOf", "oneOf", "$ref"} & set(raw))
+
+
+def _is_all_of(raw: Any) -> bool:
+    """Whether schema ``raw`` is an ``allOf`` alone (merged into one schema, maybe an object,
     which then keeps the name the ``$ref`` gives it)."""
-    return isinstance(s, dict) and isinstance(s.get("allOf"), list) and \
-        not {"anyOf", "oneOf", "$ref"} & set(s)
+    return isinstance(raw, dict) and isinstance(raw.get("allOf"), list) and \
+        not {"anyOf", "oneOf", "$ref"} & set(raw)
 
 
-def _sole_ref(s: dict[str, Any]) -> str | None:
+def _sole_ref(raw: dict[str, Any]) -> str | None:
     """The ``$ref`` of an ``allOf`` that adds nothing but annotations to one reference (the
     idiom for a description beside a ``$ref`` before OpenAPI 3.1: ``{"description": ...,
     "allOf": [{"$ref": ...}]}``), so the value is that named schema itself; else None."""
-    branches = s.get("allOf")
-    if not isinstance(branches, list) or not _annotations_only(s, "allOf"):
+    branches = raw.get("allOf")
+    if not isinstance(branches, list) or not _annotations_only(raw, "allOf"):
         return None
     refs = [b["$ref"] for b in branches if isinstance(b, dict) and isinstance(b.get("$ref"), str)]
     rest = [b for b in branches if not (isinstance(b, dict) and "$ref" in b)]
@@ -622,9 +677,9 @@ def _sole_ref(s: dict[str, Any]) -> str | None:
     return refs[0] if all(_annotations_only(b, "$ref") for b in branches) else None
 
 
-def _annotations_only(s: dict[str, Any], *besides: str) -> bool:
-    """Whether ``s`` holds nothing that constrains a value, apart from the keys ``besides``."""
-    return all(k in IGNORED or k in besides or k.startswith("x-") for k in s)
+def _annotations_only(raw: dict[str, Any], *besides: str) -> bool:
+    """Whether ``raw`` holds nothing that constrains a value, apart from the keys ``besides``."""
+    return all(k in IGNORED or k in besides or k.startswith("x-") for k in raw)
 
 
 def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
@@ -654,9 +709,9 @@ def key_of(branch: Any, index: int) -> str:
     return repr(ref) if isinstance(ref, str) else f"branch {index}"
 
 
-def _description(s: Any) -> str:
-    if isinstance(s, dict) and isinstance(s.get("description"), str):
-        return str(s["description"])
+def _description(raw: Any) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("description"), str):
+        return str(raw["description"])
     return ""
 
 

@@ -48,7 +48,7 @@ def object_refs(obj: s.Object) -> list[str]:
 
 
 def operation_refs(op: s.Operation) -> list[str]:
-    shapes = [p.shape for p in (*op.path_params, *op.query_params, *op.header_params)]
+    shapes = [p.shape for p in op.parameters]
     shapes += [op.body.shape] if op.body is not None else []
     shapes += [r.shape for r in op.responses if r.shape is not None]
     return sorted({name for shape in shapes for name in shape_refs(shape)})

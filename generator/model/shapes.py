@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.3"
+MODEL_VERSION = "2.4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +225,7 @@ class Field:
     read_only: bool = False
     deprecated: bool = False
     default: str = ""
+    example: str = ""  # JSON text of the schema's example (``example``, ``examples[0]``), or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,8 +250,9 @@ Shape: TypeAlias = (
     | Binary | AnyShape | Ref
 )
 
-ParameterLocation: TypeAlias = Literal["path", "query", "header"]
-StyleName: TypeAlias = Literal["form", "spaceDelimited", "pipeDelimited", "deepObject", "simple"]
+ParameterLocation: TypeAlias = Literal["path", "query", "header", "cookie"]
+StyleName: TypeAlias = Literal[
+    "form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +262,7 @@ class WireStyle:
     ``deepObject`` nests with brackets at every level and indexes arrays (``o[k]=v``,
     ``a[0]=1``, ``a[0][k]=v``): the specification's ``o[k]=v`` for flat objects, extended as
     Stripe's documents (which declare deepObject) and Rails/qs do. ``simple`` is for path and
-    header parameters.
+    header parameters; ``label`` (``.5``) and ``matrix`` (``;id=5``) for path parameters.
     """
 
     style: StyleName = "form"
@@ -276,6 +278,7 @@ class Parameter:
     required: bool = False
     description: str = ""
     wire: WireStyle = WireStyle()
+    example: str = ""  # JSON text of the document's example value, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,9 +371,15 @@ class Operation:
     # the ways (``Auth.requirement``) this operation accepts, from its own OpenAPI ``security``:
     # None for every way of the API, () for none (``security: []``)
     auth: tuple[int, ...] | None = None
+    cookie_params: tuple[Parameter, ...] = ()  # sent in the ``Cookie`` header (RFC 6265)
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        """Every parameter: path, query, header, then cookie ones."""
+        return (*self.path_params, *self.query_params, *self.header_params, *self.cookie_params)
 
 
-AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query"]
+AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query", "cookie"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,75 +16,53 @@ import json
 from collections.abc import Mapping
 from typing import Any, assert_never
 
-from generator.model.shapes import (
-    AnyShape,
-    Api,
-    Array,
-    Binary,
-    Boolean,
-    Bounds,
-    Const,
-    Emptyable,
-    Enum,
-    Field,
-    Integer,
-    Keys,
-    Map,
-    Null,
-    Number,
-    Object,
-    Operation,
-    Ref,
-    Shape,
-    String,
-    Union,
-)
+from generator.model import shapes as s
 from generator.scrape.refs import RECURSIVE, REF_NAME
 
 EMPTY: dict[str, Any] = {"enum": [""], "type": "string"}
 
 
-def shape_schema(shape: Shape, api: Api) -> dict[str, Any]:
+def shape_schema(shape: s.Shape, api: s.Api) -> dict[str, Any]:
     """The JSON Schema of ``shape``; ``Ref`` names are looked up in ``api.shapes``."""
     return _Writer({o.name: o for o in api.shapes}).schema(shape)
 
 
-def body_schema(op: Operation, api: Api) -> dict[str, Any] | None:
+def body_schema(op: s.Operation, api: s.Api) -> dict[str, Any] | None:
     """The request body schema of ``op`` (``None`` when it has no body)."""
     return None if op.body is None else shape_schema(op.body.shape, api)
 
 
 class _Writer:
-    def __init__(self, objects: Mapping[str, Object]) -> None:
+    def __init__(self, objects: Mapping[str, s.Object]) -> None:
         self.objects = objects
         self.active: list[str] = []  # objects being written (outermost first)
         self.recursive: set[str] = set()  # of those, the ones met again inside themselves
 
-    def _given(self, shape: Shape) -> dict[str, Any] | None:
+    def _given(self, shape: s.Shape) -> dict[str, Any] | None:
         """The schema of an array's items or a map's values; ``None`` where the source gave
         none (``AnyShape`` of origin ``"absent"``), so that the keyword is left out again."""
-        if isinstance(shape, AnyShape) and shape.origin == "absent":
+        if isinstance(shape, s.AnyShape) and shape.origin == "absent":
             return None
         return self.schema(shape)
 
-    def schema(self, shape: Shape) -> dict[str, Any]:
+    def schema(self, shape: s.Shape) -> dict[str, Any]:
         match shape:
-            case Ref():
+            case s.Ref():
                 return self._ref(shape.name)
-            case Emptyable():
+            case s.Emptyable():
                 return self._emptyable(shape.shape)
-            case Union():
+            case s.Union():
                 return self._union(shape)
-            case Array():
+            case s.Array():
                 return _sorted(items=self._given(shape.items), maxItems=shape.max_items,
                                minItems=shape.min_items, type="array",
                                uniqueItems=True if shape.unique_items else None)
-            case Map():
+            case s.Map():
                 values = self._given(shape.values)
                 extra = {} if values is None else {"additionalProperties": values}
                 return {**extra, **self._keys(shape.keys), "type": "object"}
-            case (String() | Integer() | Number() | Boolean() | Null() | Const() | Enum() | Binary()
-                  | AnyShape()):  # fmt: skip
+            case (s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const()
+                  | s.Enum() | s.Binary() | s.AnyShape()):  # fmt: skip
                 return _scalar(shape)
             case _:
                 assert_never(shape)
@@ -104,7 +82,7 @@ class _Writer:
             out = dict(sorted({**out, **marks}.items()))
         return out
 
-    def _union(self, shape: Union) -> dict[str, Any]:
+    def _union(self, shape: s.Union) -> dict[str, Any]:
         variants = [self.schema(v) for v in shape.variants]
         if shape.discriminator is None:
             return {"oneOf" if shape.exclusive else "anyOf": variants}
@@ -115,20 +93,20 @@ class _Writer:
         spec = {"mapping": mapping, "propertyName": shape.discriminator.property}
         return {"discriminator": spec, "oneOf" if shape.exclusive else "anyOf": named}
 
-    def _emptyable(self, inner: Shape) -> dict[str, Any]:
-        if isinstance(inner, Enum):
+    def _emptyable(self, inner: s.Shape) -> dict[str, Any]:
+        if isinstance(inner, s.Enum):
             return _enum(inner, ("", *inner.values))
-        variants = inner.variants if isinstance(inner, Union) and not inner.exclusive \
+        variants = inner.variants if isinstance(inner, s.Union) and not inner.exclusive \
             and inner.discriminator is None else (inner,)
         return {"anyOf": [*(self.schema(v) for v in variants), dict(EMPTY)]}
 
-    def _keys(self, keys: Keys) -> dict[str, Any]:
+    def _keys(self, keys: s.Keys) -> dict[str, Any]:
         patterns = {p.pattern: self.schema(p.shape) for p in keys.patterns} or None
         names = None if keys.names is None else self.schema(keys.names)
         return _sorted(maxProperties=keys.max_properties, minProperties=keys.min_properties,
                        patternProperties=patterns, propertyNames=names)
 
-    def _object(self, obj: Object) -> dict[str, Any]:
+    def _object(self, obj: s.Object) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if not obj.additional:
             out["additionalProperties"] = False
@@ -147,7 +125,7 @@ class _Writer:
         out["type"] = "object"
         return dict(sorted(out.items()))
 
-    def _field(self, f: Field) -> dict[str, Any]:
+    def _field(self, f: s.Field) -> dict[str, Any]:
         out = self.schema(f.shape)
         extra = _sorted(default=json.loads(f.default) if f.default else None,
                         deprecated=True if f.deprecated else None,
@@ -164,41 +142,42 @@ def _anchor(name: str) -> str:
     return cleaned if cleaned[:1].isalpha() else f"S{cleaned}"
 
 
-def _bounds(b: Bounds) -> dict[str, Any]:
+def _bounds(b: s.Bounds) -> dict[str, Any]:
     return _sorted(exclusiveMaximum=b.exclusive_maximum, exclusiveMinimum=b.exclusive_minimum,
                    maximum=b.maximum, minimum=b.minimum, multipleOf=b.multiple_of)
 
 
-Scalar = String | Integer | Number | Boolean | Null | Const | Enum | Binary | AnyShape
+Scalar = (s.String | s.Integer | s.Number | s.Boolean | s.Null | s.Const | s.Enum | s.Binary
+          | s.AnyShape)
 
 
 def _scalar(shape: Scalar) -> dict[str, Any]:
     match shape:
-        case String():
+        case s.String():
             return _sorted(format=shape.format, maxLength=shape.max_length,
                            minLength=shape.min_length, pattern=shape.pattern, type="string")
-        case Integer() | Number():
+        case s.Integer() | s.Number():
             return dict(sorted({**_sorted(format=shape.format, type=shape.kind),
                                 **_bounds(shape.bounds)}.items()))
-        case Boolean():
+        case s.Boolean():
             return {"type": "boolean"}
-        case Null():
+        case s.Null():
             return {"type": "null"}
-        case Const():
+        case s.Const():
             if len(shape.values) == 1:
                 return {"const": shape.values[0]}
             return {"enum": list(shape.values)}
-        case Enum():
+        case s.Enum():
             return _enum(shape, shape.values)
-        case Binary():
+        case s.Binary():
             return {"format": "binary", "type": "string"}
-        case AnyShape():
+        case s.AnyShape():
             return {}
         case _:
             assert_never(shape)
 
 
-def _enum(shape: Enum, values: tuple[str, ...]) -> dict[str, Any]:
+def _enum(shape: s.Enum, values: tuple[str, ...]) -> dict[str, Any]:
     out = _sorted(enum=list(values), maxLength=shape.max_length, type="string")
     if shape.open:
         out["x-stripeBypassValidation"] = True
@@ -209,7 +188,7 @@ def _sorted(**items: Any) -> dict[str, Any]:
     return {k: v for k, v in sorted(items.items()) if v is not None}
 
 
-def defs_schema(shape: Shape, api: Api) -> dict[str, Any]:
+def defs_schema(shape: s.Shape, api: s.Api) -> dict[str, Any]:
     """The JSON Schema of ``shape`` with each named object once, under ``$defs``.
 
     ``shape_schema`` inlines every object where it is used, which never ends for a recursive
@@ -222,12 +201,12 @@ def defs_schema(shape: Shape, api: Api) -> dict[str, Any]:
 
 
 class _DefsWriter(_Writer):
-    def __init__(self, objects: Mapping[str, Object]) -> None:
+    def __init__(self, objects: Mapping[str, s.Object]) -> None:
         super().__init__(objects)
         self.defs: dict[str, dict[str, Any]] = {}
 
-    def schema(self, shape: Shape) -> dict[str, Any]:
-        if not isinstance(shape, Ref):
+    def schema(self, shape: s.Shape) -> dict[str, Any]:
+        if not isinstance(shape, s.Ref):
             return super().schema(shape)
         if shape.name not in self.defs:
             self.defs[shape.name] = {}  # a cycle back to it finds the name taken

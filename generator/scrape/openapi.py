@@ -23,6 +23,7 @@ import yaml
 from generator.diagnostics import Reporter
 from generator.files import MAX_DOCUMENT_BYTES
 from generator.scrape.lint import PointerLines, find_key, lint_document
+from generator.scrape.media import event_data_schema, is_event_stream, preferred_media_type
 from generator.scrape.records import (
     RawBody,
     RawEncoding,
@@ -35,7 +36,7 @@ from generator.scrape.refs import RefError, Resolver, escape, pointer_to
 from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-LOCATION_ORDER = {"path": 0, "query": 1, "header": 2}
+LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
@@ -155,11 +156,29 @@ def _load(text: str, path: Path, file: str, reporter: Reporter) -> dict[str, Any
         return None
     version = str(doc.get("openapi", "")) if isinstance(doc, dict) else ""
     if not version.startswith("3."):
+        swagger = doc.get("swagger") if isinstance(doc, dict) and not version else None
         found = f"openapi: {version}" if version else "no 'openapi' field"
         message = f"not an OpenAPI 3.0/3.1 document ({found})"
-        reporter.error(file, 1, message, pointer="/openapi", code="not-openapi")
+        if swagger is not None:  # Swagger 2.0: https://swagger.io/specification/v2/
+            message = (f"a Swagger {swagger} document: doc2client reads OpenAPI 3.0/3.1; "
+                       "convert it first (for example with swagger2openapi)")
+        reporter.error(file, 1, message, pointer="/swagger" if swagger is not None
+                       else "/openapi", code="not-openapi")  # fmt: skip
         return None
     return doc if isinstance(doc, dict) else None
+
+
+def example_text(schema: Any) -> str:
+    """JSON text of a schema's example: OpenAPI 3.0's ``example``, else the first of JSON
+    Schema's ``examples`` list (2020-12, 9.5; OpenAPI 3.1); ``""`` when it gives none."""
+    if not isinstance(schema, dict):
+        return ""
+    if "example" in schema:
+        return json.dumps(schema["example"], sort_keys=True)
+    examples = schema.get("examples")
+    if isinstance(examples, list) and examples:
+        return json.dumps(examples[0], sort_keys=True)
+    return ""
 
 
 def _list(value: Any) -> list[Any]:
@@ -380,7 +399,19 @@ class _Reader:
             schema=schema,
             style=str(param.get("style") or ""),
             explode=_bool(param.get("explode")),
+            example=self._parameter_example(param, pointer, schema),
         )
+
+    def _parameter_example(self, param: dict[str, Any], pointer: str, schema: Any) -> str:
+        """The parameter's ``example``, else its first ``examples`` entry's ``value``
+        (OpenAPI 3.x Parameter Object), else its schema's example (``example_text``)."""
+        if "example" in param:
+            return json.dumps(param["example"], sort_keys=True)
+        for name, raw in _dict(param.get("examples")).items():
+            entry = _dict(self.refs.follow(raw, f"{pointer}/examples/{escape(str(name))}"))
+            if "value" in entry:
+                return json.dumps(entry["value"], sort_keys=True)
+        return example_text(schema)
 
     def _parameter_schema(self, param: dict[str, Any], pointer: str, line: int) -> Any:
         if "schema" in param:
@@ -455,8 +486,7 @@ class _Reader:
             response = _dict(self.refs.follow(value, where))
             content = self._content(response, where, line)
             media = preferred_media_type([str(m) for m in content])
-            schema = _dict(content.get(media)).get("schema") if media else None
-            pointer = f"{where}/content/{escape(media)}/schema" if media else ""
+            schema, pointer = self._response_schema(_dict(content.get(media)), media, where)
             if isinstance(schema, dict):
                 self._define(schema, pointer)
             headers = tuple(sorted(str(h).lower() for h in _dict(response.get("headers"))))
@@ -465,6 +495,23 @@ class _Reader:
                                      headers))
             accept.extend(str(m) for m in content if str(m) not in accept)
         return tuple(found), accept
+
+    def _response_schema(self, media_object: dict[str, Any], media: str, where: str
+                         ) -> tuple[Any, str]:  # fmt: skip
+        """A response's schema and its pointer: the media type's ``schema``; for an event
+        stream with only an OpenAPI 3.2 ``itemSchema``, the schema of one event's data."""
+        pointer = f"{where}/content/{escape(media)}" if media else ""
+        if "schema" in media_object or not is_event_stream(media) \
+                or "itemSchema" not in media_object:  # fmt: skip
+            return media_object.get("schema"), f"{pointer}/schema" if media else ""
+
+        def resolve(ref: str) -> Any:
+            try:
+                return self.refs.target(ref, f"{pointer}/itemSchema")
+            except RefError:
+                return None
+
+        return event_data_schema(media_object["itemSchema"], resolve), f"{pointer}/itemSchema"
 
     def _define(self, schema: dict[str, Any], pointer: str) -> None:
         """Put every ``$ref`` target reachable from ``schema`` into ``definitions``.
@@ -488,14 +535,6 @@ class _Reader:
                 todo.extend(v for k, v in node.items() if k != "$ref")
 
 
-JSON_MEDIA = re.compile(r"application/(?:[\w.-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
-
-
-def preferred_media_type(media_types: list[str]) -> str:
-    """The media type a client reads a response as: the first JSON one (``application/json``,
-    ``application/problem+json``, RFC 6839 ``+json``), else the first; "" when there is none."""
-    return next((m for m in media_types if JSON_MEDIA.match(m)), media_types[0] if media_types
-                else "")
 
 
 def _encoding(raw: Any) -> tuple[RawEncoding, ...]:

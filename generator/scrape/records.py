@@ -14,7 +14,7 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class RawParameter:
     name: str  # as on the wire (percent-decoded)
-    location: str  # "path", "query", "header", lower case; anything else is reported
+    location: str  # "path", "query", "header", "cookie", lower case; anything else is reported
     type: str  # the parameterType text ("string", "integer", "" ...)
     required: bool
     description: str
@@ -22,6 +22,7 @@ class RawParameter:
     schema: dict[str, Any] | None = None  # an OpenAPI document's parameter schema; pages have none
     style: str = ""  # OpenAPI ``style`` as written ("" when absent; pages have none)
     explode: bool | None = None  # OpenAPI ``explode`` as written (None when absent)
+    example: str = ""  # JSON text of the document's example value ("" when it gives none)
 
 
 @dataclass(frozen=True, slots=True)

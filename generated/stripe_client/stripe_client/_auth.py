@@ -11,15 +11,17 @@ from __future__ import annotations
 import base64
 import logging
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Final
 
-__all__ = ["API_KEY_HEADERS", "AUTH", "Credentials"]
+__all__ = ["API_KEY_HEADERS", "AUTH", "Credentials", "redacted"]
 
 AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = ((("bearer", "", "api_key"),),)
 """The ways to authenticate, tried in order: each is (kind, parameter, credential) triples that
 are sent together. A kind is `bearer` (`Authorization: Bearer KEY`), `basic` (HTTP basic from
-`username` and `password`), `header` or `query` (the key under the parameter's name)."""
+`username` and `password`), `header`, `query` or `cookie` (the key under the parameter's
+name)."""
 
 ENV_PREFIX: Final = "STRIPE_"
 API_KEY_HEADERS: Final = frozenset(
@@ -38,6 +40,20 @@ CREDENTIALS: Final = tuple(
 """Every credential name; each also read from the environment as `ENV_PREFIX + NAME`."""
 
 
+def redacted(text: str, secrets: Collection[str]) -> str:
+    """`text` with each of `secrets` that stands as a whole token replaced by `***`.
+
+    A token ends where a character other than a letter, a digit, `_` or `-` is: a key in
+    `key=sk_123&`, `"sk_123"` or `Bearer sk_123.` is replaced, while a short key that is
+    also part of a word (`k` in `about:blank`) leaves the word as it was.
+    """
+    found = sorted((s for s in secrets if s and s in text), key=len, reverse=True)
+    if not found:
+        return text
+    tokens = "|".join(map(re.escape, found))
+    return re.sub(rf"(?<![\w-])(?:{tokens})(?![\w-])", "***", text)
+
+
 class _Redact(logging.Filter):
     """Replaces keys sent in the query string in `httpx`'s records, which show each URL."""
 
@@ -47,10 +63,8 @@ class _Redact(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, ()
+        if (scrubbed := redacted(message, self.secrets)) != message:
+            record.msg, record.args = scrubbed, ()
         return True
 
 
@@ -111,6 +125,10 @@ class Credentials:
             headers[bearer_header] = f"{bearer_scheme} {key}" if bearer_scheme else key
         elif kind == "header":
             headers[parameter] = self._values[credential]
+        elif kind == "cookie":  # one `Cookie` header for every pair (RFC 6265, section 5.4)
+            cookie = f"{parameter}={self._values[credential]}"
+            given = headers.get("Cookie")
+            headers["Cookie"] = f"{given}; {cookie}" if given else cookie
         else:
             return [(parameter, self._values[credential])]
         return []

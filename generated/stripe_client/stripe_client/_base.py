@@ -20,7 +20,7 @@ from decimal import Decimal
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Self, TypedDict, TypeVar, cast
 
-from ._auth import API_KEY_HEADERS, AUTH, Credentials
+from ._auth import API_KEY_HEADERS, AUTH, Credentials, redacted
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
 from ._errors import (
     APIConnectionError,
@@ -407,12 +407,16 @@ class _Core(Generic[HttpT]):
         auth_query = self._credentials.apply(
             headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme, ways=auth
         )
+        credential_cookie = headers.pop("Cookie", None)  # joins the call's own cookies, below
         headers.update(self.default_headers)
         if "idempotency_key" in options:
             headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
         elif keyed and method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
             headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
         headers.update(options.get("headers") or {})
+        if credential_cookie:  # one Cookie header for every pair (RFC 6265, section 5.4)
+            given = headers.get("Cookie")
+            headers["Cookie"] = f"{given}; {credential_cookie}" if given else credential_cookie
         for name, value in headers.items():
             if _CONTROL.search(name) or _CONTROL.search(value):
                 raise RequestBuildError(
@@ -591,9 +595,7 @@ class _Core(Generic[HttpT]):
         if not secrets:
             return value
         if isinstance(value, str):
-            for secret in secrets:
-                value = value.replace(secret, "***")
-            return value
+            return redacted(value, secrets)
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in value.items()}
         if isinstance(value, list):

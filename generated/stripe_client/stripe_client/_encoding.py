@@ -42,7 +42,7 @@ import os
 import re
 from calendar import timegm
 from collections.abc import Callable, Collection, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any, Final, Literal
 from urllib.parse import quote, quote_plus, unquote_plus
@@ -55,6 +55,8 @@ __all__ = [
     "NotGiven",
     "encode_form",
     "encode_query",
+    "cookie_header",
+    "encode_simple",
     "format_path",
     "to_multipart",
 ]
@@ -276,21 +278,94 @@ def encode_query(
     return _pairs(data, _plain, styles, clear)
 
 
+_EXPRESSION: Final = re.compile(r"\{([.;]?)([^{}*]+)(\*?)\}")
+
+
 def format_path(template: str, **params: object) -> str:
-    """Fill `{name}` in `template`, each value percent-encoded as one path segment.
+    """Fill each expression of `template` with its value, percent-encoded.
 
-    Raises `ValueError` before anything is sent when a value is empty, `.` or `..`: those
-    are not a segment but remove one (RFC 3986 section 5.2.4), so the call would reach
-    another endpoint (`/v1/customers/cus_1/sources/..` is `/v1/customers/cus_1`).
+    An expression is RFC 6570's (section 3.2) for OpenAPI's path styles: `{id}` simple
+    (`5`, `3,4,5`), `{.id}` label (`.5`, `.3,4,5`), `{;id}` matrix (`;id=5`, `;id=3,4,5`),
+    and `*` for `explode` (`{.id*}`: `.3.4.5`; `{;id*}`: `;id=3;id=4;id=5`).
+
+    Raises `ValueError` before anything is sent when a value makes an empty segment, `.` or
+    `..`: those are not a segment but remove one (RFC 3986 section 5.2.4), so the call would
+    reach another endpoint (`/v1/customers/cus_1/sources/..` is `/v1/customers/cus_1`).
     """
-    return template.format_map({name: _segment(name, value) for name, value in params.items()})
+
+    def fill(match: re.Match[str]) -> str:
+        operator, name, explode = match.groups()
+        return _segment(name, params[name], operator, explode=explode == "*")
+
+    return _EXPRESSION.sub(fill, template)
 
 
-def _segment(name: str, value: object) -> str:
-    text = str(value)
+def _segment(name: str, value: object, operator: str = "", *, explode: bool = False) -> str:
+    items = _path_items(value, explode=explode)
+    keyed = isinstance(value, Mapping) and explode  # items are already `key=value`
+    if operator == ".":
+        text = "." + ("." if explode else ",").join(items)
+    elif operator == ";" and (keyed or (explode and isinstance(value, list | tuple))):
+        text = "".join(f";{item}" if keyed else f";{name}={item}" for item in items)
+    elif operator == ";":
+        text = f";{name}={','.join(items)}"
+    else:
+        text = ",".join(items)
     if text in ("", ".", ".."):
-        raise ValueError(f"{name} must be a non-empty id other than '.' and '..', got {text!r}")
-    return quote(text, safe="")
+        raise ValueError(f"{name} must be a non-empty id other than '.' and '..', got {value!r}")
+    return text
+
+
+def _path_items(value: object, *, explode: bool) -> list[str]:
+    def q(item: object) -> str:
+        return quote(encode_simple(item), safe="")
+
+    if isinstance(value, Mapping):
+        pairs = [(q(key), q(item)) for key, item in value.items()]
+        return [f"{k}={v}" for k, v in pairs] if explode else [p for pair in pairs for p in pair]
+    if isinstance(value, list | tuple):
+        return [q(item) for item in value]
+    return [q(value)]
+
+
+def encode_simple(value: object, *, explode: bool = False) -> str:
+    """A header or path value in OpenAPI's `simple` style (RFC 6570 `{var}`): `true`/`false`
+    for a boolean, the items joined by `,` for a list, `key,value,...` for a mapping
+    (`key=value,...` where `explode`), ISO 8601 for a date or datetime, and `str(value)` for
+    anything else."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(encode_simple(item) for item in value)
+    if isinstance(value, Mapping) and explode:
+        return ",".join(f"{encode_simple(k)}={encode_simple(v)}" for k, v in value.items())
+    if isinstance(value, Mapping):
+        return ",".join(encode_simple(part) for pair in value.items() for part in pair)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)
+
+
+_COOKIE_OCTETS: Final = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # RFC 6265 cookie-octet, beside alnum
+
+
+def cookie_header(values: Mapping[str, object], packed: Collection[str] = ()) -> dict[str, str]:
+    """`{"Cookie": "name=value; ..."}` for the given cookie parameters, `{}` for none.
+
+    OpenAPI's `form` style for `in: cookie`: a list is one pair per item, or one pair with the
+    items joined by `,` where the parameter is in `packed` (`explode: false`, as OpenAPI's
+    style table writes it); booleans are `true`/`false`. A value is percent-encoded where
+    RFC 6265 (section 4.1.1, cookie-octet) allows no such character: space, `"`, `,`, `;`,
+    a backslash and anything not ASCII.
+    """
+    pairs: list[str] = []
+    for name, value in values.items():
+        if value is None or value is NOT_GIVEN:
+            continue
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        texts = [quote(encode_simple(item), safe=_COOKIE_OCTETS) for item in items]
+        pairs += [f"{name}={','.join(texts)}"] if name in packed else [f"{name}={t}" for t in texts]
+    return {"Cookie": "; ".join(pairs)} if pairs else {}
 
 
 FileContent = bytes | IO[bytes]
