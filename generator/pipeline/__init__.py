@@ -8,7 +8,7 @@ The modules, by job: ``sources`` (what the specs path holds, which pages are sel
 ``loading`` (pages scraped and normalised, kept in the memo), ``workers`` (scraping in
 forked processes), ``rendering`` (``render_api`` with the memo active), ``formatting``
 (the formatter over pieces of modules, kept), ``replay`` (an unchanged run answered from
-its manifest). The stages themselves are plain functions of their inputs; with a ``Cache``
+its manifest), ``tree`` (the output held compressed when large). The stages themselves are plain functions of their inputs; with a ``Cache``
 (``generator/cache.py``) the one ``Memo`` (``generator/memo.py``) around them keeps what
 did not change.
 """
