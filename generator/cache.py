@@ -24,7 +24,7 @@ import pickle
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 DEFAULT_DIR = Path(".doc2client-cache")
@@ -268,11 +268,21 @@ class Cache:
         """
         return self.get("blobs", name)
 
-    def put_blob(self, data: bytes) -> str:
-        """Store file content under its own SHA-256; returns that name."""
-        name = _sha(data)
+    def put_blob(self, data: bytes | Callable[[], bytes], sha256: str | None = None) -> str:
+        """Store file content under its own SHA-256; returns that name.
+
+        ``data`` may be a function giving the content, called only when the content is not
+        stored yet; ``sha256`` is then its SHA-256 (hex), which the caller has computed.
+        """
+        if callable(data):
+            assert sha256 is not None, "content given by a function needs its sha256"
+            name = sha256
+        else:
+            name = _sha(data)
         if self.root is not None and not self._path("blobs", name).exists():
-            self.put("blobs", name, data)
+            content = data() if callable(data) else data
+            assert _sha(content) == name, "put_blob: content does not match its sha256"
+            self.put("blobs", name, content)
         return name
 
 

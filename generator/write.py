@@ -245,11 +245,14 @@ def _fill(
     staging: Path, target: Path, files: Mapping[str, bytes], old: Mapping[str, bytes],
     kept: Iterable[str],
 ) -> list[str]:  # fmt: skip
+    """Write ``files`` into ``staging``, linking those ``old`` has unchanged (compared by
+    digest where ``files`` knows them: ``holds``)."""
+    has = holds(files)
     written: list[str] = []
     for rel in sorted(files):
         dest = staging / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if old.get(rel) == files[rel]:
+        if rel in old and has(rel, old[rel]):
             try:
                 os.link(target / rel, dest)
                 continue

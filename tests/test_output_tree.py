@@ -50,3 +50,43 @@ def test_a_build_held_compressed_writes_the_same_files(
     write_tree(tmp_path / "a", plain)
     write_tree(tmp_path / "b", packed)
     assert read_tree(tmp_path / "a") == read_tree(tmp_path / "b")
+
+
+class CountingTree(OutputTree):
+    """An ``OutputTree`` that counts the contents asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read = 0
+
+    def __getitem__(self, rel: str) -> bytes:
+        self.read += 1
+        return super().__getitem__(rel)
+
+
+def test_files_already_kept_or_written_are_compared_by_digest_unread(tmp_path: Path) -> None:
+    """Recording a run and writing a folder read only the files that changed."""
+    import hashlib
+
+    from generator.cache import Cache
+    from generator.pipeline.replay import record
+
+    def tree_of(texts: dict[str, str]) -> CountingTree:
+        made = CountingTree()
+        for rel, text in texts.items():
+            made.add(rel, text)
+        return made
+
+    first = tree_of(TEXTS)
+    assert first.digests == {r: hashlib.sha256(t.encode()).hexdigest() for r, t in TEXTS.items()}
+    cache = Cache(tmp_path / "cache")
+    record(cache, "run", first, [], [])
+    write_tree(tmp_path / "out", first)
+    changed = tree_of({**TEXTS, "a.md": "other\n"})
+    record(cache, "run", changed, [], [])
+    assert changed.read == 1
+    write_tree(tmp_path / "out", changed)
+    assert changed.read == 2  # the one changed file, written; the others linked unread
+    assert cache.get_blob(changed.digests["a.md"]) == b"other\n"
+    assert (tmp_path / "out" / "a.md").read_bytes() == b"other\n"
+    assert (tmp_path / "out" / "b" / "x.py").read_text() == TEXTS["b/x.py"]

@@ -1,16 +1,16 @@
 """The pipeline: find the APIs in a specs path, scrape, normalise, render, format.
 
-``build`` is the whole run minus writing: it returns the output tree as bytes, keyed
-by POSIX paths relative to the output folder, and reports every problem to the
-reporter. One bad page costs its operation, never the run.
+``build`` is the whole run minus writing: it returns the output tree as bytes, keyed by
+POSIX paths relative to the output folder, and reports every problem to the reporter. One
+bad page costs its operation, never the run.
 
 The modules, by job: ``sources`` (what the specs path holds, which pages are selected),
 ``loading`` (pages scraped and normalised, kept in the memo), ``workers`` (scraping in
-forked processes), ``rendering`` (``render_api`` with the memo active), ``formatting``
-(the formatter over pieces of modules, kept), ``replay`` (an unchanged run answered from
-its manifest), ``tree`` (the output held compressed when large). The stages themselves are plain functions of their inputs; with a ``Cache``
-(``generator/cache.py``) the one ``Memo`` (``generator/memo.py``) around them keeps what
-did not change.
+forked processes), ``rendering`` (``render_api`` with the memo active), ``formatting`` (the
+formatter over pieces of modules, kept), ``replay`` (an unchanged run answered from its
+manifest), ``tree`` (the output held compressed when large). The stages themselves are plain
+functions of their inputs; with a ``Cache`` (``generator/cache.py``) the one ``Memo``
+(``generator/memo.py``) around them keeps what did not change.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ are needed: an output folder that already holds them is recognised by their dige
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from generator.cache import (
@@ -19,6 +20,7 @@ from generator.cache import (
 from generator.diagnostics import Diagnostic, Reporter
 from generator.options import Options, RunStats
 from generator.pipeline.sources import display_path
+from generator.write import DigestedFiles
 
 
 def run_key(jobs: Sequence[tuple[Path, Options]]) -> str:
@@ -97,5 +99,8 @@ def record(
     apis: Sequence[tuple[str, int, int, str]],
 ) -> None:  # fmt: skip
     """Keep the run's files (by content) and a manifest of them for ``replay``."""
-    names = [(rel, cache.put_blob(data)) for rel, data in files.items()]
+    known = files.digests if isinstance(files, DigestedFiles) else {}
+    names = [(rel, cache.put_blob(partial(files.__getitem__, rel), known[rel]) if rel in known
+              else cache.put_blob(files[rel])) for rel in files]  # fmt: skip
+
     cache.put_object("runs", key, (names, list(items), list(apis)))

@@ -12,6 +12,7 @@ operations to thousands.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator, Mapping
 
@@ -19,10 +20,13 @@ PACK_ABOVE = 4 * 1024 * 1024  # characters of text held before files are kept co
 
 
 class OutputTree(Mapping[str, bytes]):
-    """Files by path (iterated in sorted order), each added as text once."""
+    """Files by path (iterated in sorted order), each added as text once; ``digests`` holds
+    each file's SHA-256 (hex), so a write compares a folder with it without unpacking
+    (``generator.write.DigestedFiles``)."""
 
     def __init__(self) -> None:
         self._files: dict[str, tuple[bool, bytes]] = {}  # path → (compressed, data)
+        self.digests: dict[str, str] = {}
         self._held = 0  # characters added so far
         self._order: list[str] | None = None
         self._last: tuple[str, bytes] | None = None
@@ -38,6 +42,7 @@ class OutputTree(Mapping[str, bytes]):
 
     def add(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
+        self.digests[rel] = hashlib.sha256(data).hexdigest()
         self._files[rel] = (True, zlib.compress(data, 1)) if self.packing else (False, data)
         self._order = None
 
