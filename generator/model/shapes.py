@@ -309,6 +309,9 @@ class Response:
     description: str = ""
     media_type: str = ""  # "" when the input names none
     shape: Shape | None = None
+    # the input says there is no content (a document's Response Object without ``content``);
+    # False where it cannot say (pages name no media type per response)
+    empty: bool = False
 
 
 # Statuses whose response has no content (RFC 9110, 15.2, 15.3.5, 15.3.6, 15.4.5): nothing

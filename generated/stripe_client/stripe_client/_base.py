@@ -165,6 +165,10 @@ def _events(
     return functools.partial(kind, json=stream == "json") if stream else None
 
 
+def _no_body(response: httpx.Response) -> None:
+    """The result of a call whose 2xx has no declared body."""
+
+
 Raw = bool | Literal["stream"]
 """How a call returns its 2xx: False, its parsed body; True, a `RawResponse` (read whole);
 `"stream"`, a `StreamedResponse` (or `AsyncStreamedResponse`) whose body is still unread."""
@@ -712,6 +716,7 @@ class BaseClient(_Core["httpx.Client"]):
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
         stream: str = "",
+        discard: bool = False,
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -723,7 +728,9 @@ class BaseClient(_Core["httpx.Client"]):
         `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
         `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
         stream of events whose data is JSON or text (`_streaming`), its connection left
-        open until it is read.
+        open until it is read; `discard`: True where the operation declares no body for its
+        2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
+        the server sends anyway is read and dropped.
         """
         prepared = self._prepare(
             method,
@@ -743,7 +750,8 @@ class BaseClient(_Core["httpx.Client"]):
             outcome = self._attempt(prepared, attempt, keep_open=bool(stream) or raw == "stream")
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw, _events(stream, Stream))
+                parse = _no_body if discard else _events(stream, Stream)
+                return self._finish(prepared, outcome, raw, parse)
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
@@ -871,6 +879,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
         stream: str = "",
+        discard: bool = False,
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -882,7 +891,9 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
         `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
         stream of events whose data is JSON or text (`_streaming`), its connection left
-        open until it is read.
+        open until it is read; `discard`: True where the operation declares no body for its
+        2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
+        the server sends anyway is read and dropped.
         """
         prepared = self._prepare(
             method,
@@ -904,8 +915,8 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             )
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream),
-                                    AsyncStreamedResponse)  # fmt: skip
+                parse = _no_body if discard else _events(stream, AsyncStream)
+                return self._finish(prepared, outcome, raw, parse, AsyncStreamedResponse)
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
