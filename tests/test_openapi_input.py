@@ -518,6 +518,41 @@ components:
     ]
 
 
+def test_ref_directly_under_properties_reads_the_map_it_names(tmp_path: Path) -> None:
+    """``properties: {$ref: ...}`` (DigitalOcean's load balancer) is a map of properties kept
+    elsewhere: read as that map, in requests and responses alike, with a warning."""
+    from tests.openapi_client import build_api
+
+    text = """\
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /a:
+    post:
+      operationId: A
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}
+      responses:
+        "200":
+          description: OK
+          content: {application/json: {schema: {$ref: "#/components/schemas/Thing"}}}
+components:
+  schemas:
+    Thing:
+      allOf:
+        - {type: object, properties: {name: {type: string}}}
+        - {type: object, properties: {$ref: "#/components/attributes/ids"}}
+  attributes:
+    ids: {ids: {type: array, items: {type: integer}}}
+"""
+    reporter = Reporter()
+    api = build_api(tmp_path, text, "t", reporter)
+    assert not reporter.has_errors
+    fields = {o.name: sorted(f.wire_name for f in o.fields) for o in api.shapes}
+    assert fields and all(names == ["ids", "name"] for names in fields.values()), fields
+    assert {d.code for d in reporter.items} == {"properties-ref"}
+
+
 YAML_1_1_TRAPS = """\
 openapi: 3.1.0
 info: {title: Switches, version: "1"}
