@@ -730,6 +730,8 @@ def _request_call(
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
+    if op.server:
+        tail.append(f"server={pyrepr(op.server)}")
     if not keyed:
         tail.append("keyed=False")
     clear = op.clear if body else tuple(k for k in op.clear if _query_key(op, k))

@@ -257,6 +257,7 @@ def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Op
         body=body,
         responses=_responses(page, registry, reporter),
         source=s.Source(raw.file, raw.line, layout=raw.layout),
+        server=raw.server,
     )
 
 
@@ -299,7 +300,7 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[s.R
         s.Response(r.status, r.description,
                    r.media_type or (fallback if s.has_content(r.status) else ""),
                    _response_shape(page, r, registry, reporter),
-                   empty=not r.media_type and (not raw.layout or bool(r.file)))
+                   empty=not r.media_type and (raw.declared or bool(r.file)))
         for r in raw.responses
     )
 

@@ -375,6 +375,9 @@ class Operation:
     # None for every way of the API, () for none (``security: []``)
     auth: tuple[int, ...] | None = None
     cookie_params: tuple[Parameter, ...] = ()  # sent in the ``Cookie`` header (RFC 6265)
+    # the operation's own base URL (OpenAPI ``servers`` on it or its path item) where it
+    # differs from the API's; "" for the API's
+    server: str = ""
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:

@@ -429,6 +429,12 @@ class _Core(Generic[HttpT]):
                 )
         return headers, auth_query
 
+    def _server(self, server: str) -> str:
+        """Where a call goes: the operation's own `server` (OpenAPI `servers` on an operation,
+        such as a host for uploads) while the client uses the API's default base URL; a
+        `base_url` given to the client takes every call."""
+        return server if server and self.base_url == DEFAULT_BASE_URL.rstrip("/") else self.base_url
+
     def _credential_headers(self) -> frozenset[str]:
         """Lower-case names of the headers that carry credentials."""
         return _CREDENTIAL_HEADERS | {self.auth_header.lower()} | API_KEY_HEADERS
@@ -470,10 +476,11 @@ class _Core(Generic[HttpT]):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
-        url = self.base_url + path
+        url = self._server(server) + path
         if query:
             encoded = encode_form(query, styles, clear)
             url = f"{url}?{encoded}" if encoded else url
@@ -717,6 +724,7 @@ class BaseClient(_Core["httpx.Client"]):
         auth: tuple[int, ...] | None = None,
         stream: str = "",
         discard: bool = False,
+        server: str = "",
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -730,7 +738,8 @@ class BaseClient(_Core["httpx.Client"]):
         stream of events whose data is JSON or text (`_streaming`), its connection left
         open until it is read; `discard`: True where the operation declares no body for its
         2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
-        the server sends anyway is read and dropped.
+        the server sends anyway is read and dropped; `server`: the operation's own base
+        URL, used while the client has the API's default (`_server`).
         """
         prepared = self._prepare(
             method,
@@ -744,6 +753,7 @@ class BaseClient(_Core["httpx.Client"]):
             keyed=keyed,
             clear=clear,
             auth=auth,
+            server=server,
         )
         attempt = 1
         while True:
@@ -810,6 +820,7 @@ class BaseClient(_Core["httpx.Client"]):
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
@@ -824,6 +835,7 @@ class BaseClient(_Core["httpx.Client"]):
             accept=accept,
             clear=clear,
             auth=auth,
+            server=server,
         )
 
         def page(http_response: httpx.Response) -> Page[Any]:
@@ -838,6 +850,7 @@ class BaseClient(_Core["httpx.Client"]):
                 paging=paging,
                 clear=clear,
                 auth=auth,
+                server=server,
                 next_link=_next_link(http_response),
             )
 
@@ -880,6 +893,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         auth: tuple[int, ...] | None = None,
         stream: str = "",
         discard: bool = False,
+        server: str = "",
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -893,7 +907,8 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         stream of events whose data is JSON or text (`_streaming`), its connection left
         open until it is read; `discard`: True where the operation declares no body for its
         2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
-        the server sends anyway is read and dropped.
+        the server sends anyway is read and dropped; `server`: the operation's own base
+        URL, used while the client has the API's default (`_server`).
         """
         prepared = self._prepare(
             method,
@@ -907,6 +922,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             keyed=keyed,
             clear=clear,
             auth=auth,
+            server=server,
         )
         attempt = 1
         while True:
@@ -974,6 +990,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
@@ -988,6 +1005,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             accept=accept,
             clear=clear,
             auth=auth,
+            server=server,
         )
 
         def page(http_response: httpx.Response) -> AsyncPage[Any]:
@@ -1002,6 +1020,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
                 paging=paging,
                 clear=clear,
                 auth=auth,
+                server=server,
                 next_link=_next_link(http_response),
             )
 
