@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.5"
+MODEL_VERSION = "2.6"
 
 
 @dataclass(frozen=True, slots=True)
