@@ -452,6 +452,10 @@ def test_package_is_named_after_the_title(tmp_path: Path) -> None:
     [source] = find_sources(root, reporter)
     api = load_api(source, reporter, Options())
     assert api is not None and api.name == "droplet_cloud"
+    assert (api.title, api.version) == ("Droplet Cloud API (Beta)", "1")  # info, for the docs
+    from generator.emit.render import named_api
+
+    assert named_api(api.title) == "Droplet Cloud API (Beta)" and named_api("stripe") == "stripe API"
     [named] = find_sources(root, reporter, name="mine")
     api = load_api(named, reporter, Options())
     assert api is not None and api.name == "mine"
