@@ -184,3 +184,28 @@ def test_example_calls_show_the_documents_examples(tmp_path: Path) -> None:
     assert dict(request.url.params) == {"channel": "store", "limit": "20"}
     assert json.loads(request.content) == {"note": "Leave at the door", "count": 4,
                                            "status": "open"}
+
+
+def test_a_path_id_example_has_the_parameters_type(tmp_path: Path) -> None:
+    """A made-up id (``order_123``) only where the parameter takes that string: an integer
+    id gets an integer within its bounds, a uuid one a uuid."""
+    document = """
+openapi: 3.1.0
+info: {title: Ids, version: '1'}
+paths:
+  /projects/{project_id}/tasks/{task_id}/notes/{note}:
+    get:
+      operationId: GetNote
+      parameters:
+        - {name: project_id, in: path, required: true, schema: {type: integer, minimum: 1}}
+        - {name: task_id, in: path, required: true, schema: {type: string, format: uuid}}
+        - {name: note, in: path, required: true, schema: {type: string}}
+      responses: {"200": {description: ok}}
+"""
+    api = build_api(tmp_path, document, "ids", Reporter())
+    [op] = api.operations
+    call = ast.parse(example_call(op, api), mode="eval").body
+    assert isinstance(call, ast.Call)
+    project, task, note = (ast.literal_eval(a) for a in call.args)
+    assert project == 1 and note == "note_123"
+    assert isinstance(task, str) and task.count("-") == 4  # a uuid

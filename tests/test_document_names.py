@@ -148,3 +148,14 @@ def test_a_recursive_request_copy_of_its_own_gets_a_python_name(tmp_path: Path) 
                    {f.wire_name for f in o.fields})
     assert len(teams) == 2 and "Team" in teams, teams
     assert all(name.isidentifier() for name in teams), teams
+
+
+def test_a_component_kept_in_a_file_of_its_own_is_named_after_the_file() -> None:
+    """``$ref: models/load_balancer.yml`` names ``load_balancer`` (``LoadBalancer``), not
+    ``load_balancer.yml``; a fragment's last part wins where there is one."""
+    from generator.model.reader import component_name
+
+    assert component_name("models/load_balancer.yml") == "load_balancer"
+    assert component_name("models/load_balancer.yml#") == "load_balancer"
+    assert component_name("shared.json#/components/schemas/Error") == "Error"
+    assert component_name("#/components/schemas/Address") == "Address"

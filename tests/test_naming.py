@@ -97,6 +97,8 @@ ROUTES = [
     ("POST", "/api/admin.users.invite", ("api", "admin", "users"), "invite"),
     ("GET", "/2010-04-01/Accounts/{sid}/Calls.json", ("accounts", "calls"), "list"),  # a format
     ("GET", "/guilds/{guild}/widget.png", ("guilds",), "widget_png"),  # a file, no method
+    ("GET", "/me/following/contains", ("me", "following"), "contains"),  # a verb, no plural
+    ("GET", "/jobs/{job}/status", ("jobs",), "status"),  # a singular in "s"
 ]
 
 

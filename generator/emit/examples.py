@@ -259,11 +259,10 @@ def call_path(op: s.Operation) -> str:
 
 def example_call(op: s.Operation, api: s.Api) -> str:
     """``client.customers.update("customer_123", email="jenny@example.com", ...)``: the path
-    parameters as their examples, else as ids made from their names, the required arguments,
-    and the first ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
-    args = [example_value(p.shape, api, example=p.example)
-            if p.example and accepts(p.shape, json.loads(p.example), api)
-            else json.dumps(f"{p.python_name.strip('_')}_123") for p in op.path_params]
+    parameters as their examples, else as ids made from their names where they take such a
+    string, else as their type's example (``1`` for an integer id with minimum 1); the
+    required arguments, and the first ``EXAMPLE_OPTIONAL_FIELDS`` optional ones."""
+    args = [_path_example(p, api) for p in op.path_params]
     keywords = keyword_arguments(op, api)
     chosen = [a for a in keywords if a.required]
     chosen += [a for a in keywords if not a.required][:EXAMPLE_OPTIONAL_FIELDS]
@@ -272,6 +271,15 @@ def example_call(op: s.Operation, api: s.Api) -> str:
                              example=a.example)
              for a in chosen]  # fmt: skip
     return call_text(call_path(op), args)
+
+
+def _path_example(p: s.Parameter, api: s.Api) -> str:
+    if p.example and accepts(p.shape, json.loads(p.example), api):
+        return example_value(p.shape, api, example=p.example)
+    made_up = f"{p.python_name.strip('_')}_123"
+    if accepts(p.shape, made_up, api):
+        return json.dumps(made_up)
+    return example_value(p.shape, api, name=p.python_name)
 
 
 def call_text(name: str, args: list[str]) -> str:

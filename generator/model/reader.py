@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -148,6 +149,18 @@ class Registry:
         for key, obj, use in log:
             self.objects.setdefault(key, obj)
             self.uses.setdefault(key, set()).add(use)
+
+
+_FILE_SUFFIX = re.compile(r"\.(?:ya?ml|json)$", re.IGNORECASE)
+
+
+def component_name(ref: str) -> str:
+    """The name a ``$ref`` gives its target: the last part of its fragment
+    (``#/components/schemas/Address``: ``Address``), else its file's name without the
+    suffix (``models/load_balancer.yml``: ``load_balancer``)."""
+    path, _, fragment = ref.partition("#")
+    last = fragment.strip("/").rpartition("/")[2] if fragment.strip("/") else ""
+    return last or _FILE_SUFFIX.sub("", path.rpartition("/")[2])
 
 
 def ref_key(ref: RefKey) -> str:
@@ -310,9 +323,24 @@ class Reader:
         rest = {k: v for k, v in branch.items() if k != "$ref"}
         return {**target, **rest, REF_NAME: ref, INLINED: ref}
 
+    def _properties_ref(self, raw: Any, ptr: str) -> Any:
+        """``raw`` with a ``$ref`` standing directly under ``properties`` followed: a quirk of
+        documents in the wild (a reusable map of properties, which JSON Schema does not have:
+        ``properties`` maps names to schemas), read as the map it names, with a warning."""
+        props = raw.get("properties") if isinstance(raw, dict) else None
+        ref = props.get("$ref") if isinstance(props, dict) and len(props) == 1 else None
+        target = self.definitions.get(ref) if isinstance(ref, str) else None
+        if not isinstance(target, dict):
+            return raw
+        self.warn("a $ref directly under 'properties' is not JSON Schema (properties maps "
+                  "names to schemas); the map it names is read", f"{ptr}/properties/$ref",
+                  "properties-ref")
+        return {**raw, "properties": target}
+
     def _all_of(self, raw: dict[str, Any], ptr: str) -> dict[str, Any] | None:
         if self.definitions and isinstance(raw.get("allOf"), list):
-            raw = {**raw, "allOf": [self._deref(b) for b in raw["allOf"]]}
+            raw = {**raw, "allOf": [self._properties_ref(self._deref(b), f"{ptr}/allOf/{i}")
+                                    for i, b in enumerate(raw["allOf"])]}  # fmt: skip
         merged = merge_all_of(raw, ptr)
         for where, message in merged.conflicts:
             self.report("error", f"allOf branches contradict each other: {message}", where,
@@ -499,6 +527,7 @@ class Reader:
 
     def _object(self, raw: dict[str, Any], ptr: str, path: tuple[str, ...]) -> s.Shape:
         named, self.pending = self.pending, None
+        raw = self._properties_ref(raw, ptr)
         props = raw.get("properties") or {}
         extra = raw.get("additionalProperties", None)
         if not isinstance(props, dict):
@@ -531,7 +560,7 @@ class Reader:
             key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
         if named is not None:
-            self.registry.components.setdefault(ref.name, title or named[0].rpartition("/")[2])
+            self.registry.components.setdefault(ref.name, title or component_name(named[0]))
         return ref
 
     def _recursive_key(self, ref: str) -> str:

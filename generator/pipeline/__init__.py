@@ -28,6 +28,7 @@ from generator.pipeline.loading import load, load_api, load_apis
 from generator.pipeline.rendering import render, render_kept
 from generator.pipeline.replay import record, replay, run_key
 from generator.pipeline.sources import ApiSource, display_path, find_sources
+from generator.pipeline.tree import OutputTree
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def build(
         return _build(jobs, reporter, stats, Memo(None), progress)
     key = run_key(jobs)
 
-    def cached_build(reporter: Reporter, stats: RunStats) -> dict[str, bytes]:
+    def cached_build(reporter: Reporter, stats: RunStats) -> Mapping[str, bytes]:
         start, apis = len(reporter.items), len(stats.apis)
         files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
         record(cache, key, files, reporter.items[start:], stats.apis[apis:])
@@ -97,8 +98,9 @@ def responses_summary(api: Api, document: Path | None) -> str:
 def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
     progress: Progress,
-) -> dict[str, bytes]:  # fmt: skip
-    by_formatter: dict[str, dict[str, str]] = {}
+) -> OutputTree:  # fmt: skip
+    tree = OutputTree()  # what needs no formatting goes in at once (compressed when large)
+    by_formatter: dict[str, dict[str, str]] = {}  # the .py files, by formatter
     forced: set[str] = set()  # files black formats whatever their text
     for spec, options in jobs:
         found = find_sources(
@@ -114,9 +116,20 @@ def _build(
             progress.stage(f"rendering {api.name}")
             files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
             forced |= user_written(api, options.templates, files)
-            by_formatter.setdefault(options.formatter, {}).update(files)
-    out: dict[str, str] = {}
-    for formatter, files in sorted(by_formatter.items()):
-        out.update(format_kept(files, reporter, memo, progress, formatter=formatter,
-                               forced=forced))  # fmt: skip
-    return {rel: out.pop(rel).encode("utf-8") for rel in sorted(out)}  # one copy at a time
+            tree.expect(sum(len(text) for text in files.values()))
+            python = by_formatter.setdefault(options.formatter, {})
+            for rel in sorted(files):
+                text = files.pop(rel)
+                if rel.endswith(".py"):
+                    python[rel] = text
+                else:
+                    tree.add(rel, text)
+            del files
+    for formatter in sorted(by_formatter):
+        python = by_formatter.pop(formatter)
+        formatted = format_kept(python, reporter, memo, progress, formatter=formatter,
+                                forced=forced)  # fmt: skip
+        del python
+        for rel in sorted(formatted):
+            tree.add(rel, formatted.pop(rel))
+    return tree

@@ -43,25 +43,24 @@ def format_kept(
 
     memo = memo.salted(formatter_id(formatter))
     out = dict(files)
-    plans: dict[str, list[str]] = {}  # path → its pieces
-    known: dict[str, str] = {}  # piece → formatted text
+    plans: dict[str, list[str]] = {}  # path → its pieces, where some go to the formatter
+    known: dict[str, str] = {}  # piece → formatted text, of those paths
     todo: dict[str, str] = {}  # piece → the path it is from
     for path in sorted(p for p in files if p.endswith(".py")):
         whole = memo.get("format", [files[path]])
         if whole is not None:
             out[path] = whole[0]
             continue
-        plans[path] = split_pieces(files[path])
-        for piece in plans[path]:
-            hit = memo.get("format", [piece]) if piece not in todo else None
-            if hit is not None:
-                known[piece] = hit[0]
-            else:
-                todo.setdefault(piece, path)
-    if formatter == "black":
-        emitted = {p: path for p, path in todo.items() if path not in forced and _emitted(path)}
-        known.update(_layout_pieces(emitted))
-        todo = {piece: path for piece, path in todo.items() if piece not in known}
+        pieces = split_pieces(files[path])
+        laid = formatter == "black" and path not in forced and _emitted(path)
+        done = _kept_or_laid(pieces, memo, laid, known, todo)
+        if len(done) == len(set(pieces)):  # a module laid out whole: joined at once, so
+            out[path] = join_pieces([done[p] for p in pieces])  # its pieces are not held
+            memo.put("format", [files[path]], out[path])
+            continue
+        plans[path] = pieces
+        known.update(done)
+        todo.update((piece, path) for piece in pieces if piece not in done and piece not in todo)
     progress.stage("formatting pieces", len(todo))
     for batch in _batches(list(todo)):
         done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
@@ -72,6 +71,31 @@ def format_kept(
             out[path] = join_pieces([known[p] for p in pieces])
             memo.put("format", [files[path]], out[path])
     return out
+
+
+def _kept_or_laid(
+    pieces: list[str], memo: Memo, laid: bool, known: Mapping[str, str], todo: Mapping[str, str]
+) -> dict[str, str]:
+    """The formatted text of each of ``pieces`` already known, kept in the memo or (where
+    ``laid``) laid out by ``emit/layout.py``; those missing go to the formatter."""
+    from generator.emit.layout import Unsupported, layout_module
+
+    done: dict[str, str] = {}
+    for piece in pieces:
+        if piece in done or piece in todo:
+            continue
+        if piece in known:
+            done[piece] = known[piece]
+            continue
+        hit = memo.get("format", [piece])
+        if hit is not None:
+            done[piece] = hit[0]
+        elif laid:
+            try:
+                done[piece] = layout_module(piece)
+            except Unsupported:
+                continue
+    return done
 
 
 BATCHES = 12  # the formatter is run this many times, so progress can count pieces done
@@ -116,19 +140,6 @@ def _emitted(path: str) -> bool:
 
     name = path.rpartition("/")[2]
     return not (builtin_templates() / "runtime" / f"{name}.jinja").is_file()
-
-
-def _layout_pieces(todo: dict[str, str]) -> dict[str, str]:
-    """Pieces split as black splits lines, where ``layout_module`` knows every long line."""
-    from generator.emit.layout import Unsupported, layout_module
-
-    done: dict[str, str] = {}
-    for piece in todo:
-        try:
-            done[piece] = layout_module(piece)
-        except Unsupported:
-            continue
-    return done
 
 
 def _batches(pieces: list[str]) -> list[list[str]]:

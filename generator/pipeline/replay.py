@@ -42,23 +42,26 @@ class StoredTree(Mapping[str, bytes]):
     (a cold build of the same run) gives them all."""
 
     def __init__(
-        self, digests: dict[str, str], cache: Cache, rebuild: Callable[[], dict[str, bytes]]
+        self, digests: dict[str, str], cache: Cache, rebuild: Callable[[], Mapping[str, bytes]]
     ) -> None:
         self.digests: Mapping[str, str] = digests
         self._cache = cache
         self._rebuild = rebuild
-        self._files: dict[str, bytes] | None = None
+        self._files: Mapping[str, bytes] | None = None
 
-    def contents(self) -> dict[str, bytes]:
+    def contents(self) -> Mapping[str, bytes]:
         """Every file's bytes (read once)."""
         if self._files is None:
-            files: dict[str, bytes] = {}
+            files: Mapping[str, bytes] = {}
+            read: dict[str, bytes] = {}
             for rel, name in self.digests.items():
                 data = self._cache.get_blob(name)
                 if data is None:
                     files = self._rebuild()
                     break
-                files[rel] = data
+                read[rel] = data
+            else:
+                files = read
             self._files = files
         return self._files
 
@@ -77,7 +80,7 @@ class StoredTree(Mapping[str, bytes]):
 
 def replay(
     cache: Cache, key: str, reporter: Reporter, stats: RunStats,
-    rebuild: Callable[[], dict[str, bytes]],
+    rebuild: Callable[[], Mapping[str, bytes]],
 ) -> StoredTree | None:  # fmt: skip
     """The output, diagnostics and stats of an identical earlier run, if it was recorded."""
     manifest = cache.get_object("runs", key)
@@ -90,7 +93,7 @@ def replay(
 
 
 def record(
-    cache: Cache, key: str, files: dict[str, bytes], items: Sequence[Diagnostic],
+    cache: Cache, key: str, files: Mapping[str, bytes], items: Sequence[Diagnostic],
     apis: Sequence[tuple[str, int, int, str]],
 ) -> None:  # fmt: skip
     """Keep the run's files (by content) and a manifest of them for ``replay``."""
