@@ -131,9 +131,12 @@ def abbreviated(name: str, limit: int) -> str:
 
 def api_name(title: str, *, fallback: str) -> str:
     """The API name (the package is ``<name>_client``) from a document's ``info.title``:
-    snake case, without parenthesised remarks and without the word "API"
-    (``"Discord HTTP API (Preview)"`` → ``discord_http``); ``fallback`` when nothing is left."""
-    words = [w for w in _words(re.sub(r"\([^()]*\)", " ", title)) if w.lower() != "api"]
+    snake case, without parenthesised remarks, the word "API" and what follows it as a remark
+    (``"Discord HTTP API (Preview)"`` → ``discord_http``, ``"Spotify Web API with fixes and
+    improvements"`` → ``spotify_web``); ``fallback`` when nothing is left."""
+    words = _words(re.sub(r"\([^()]*\)", " ", title))
+    cut = next((i for i, w in enumerate(words) if w.lower() == "api" and i > 0), len(words))
+    words = [w for w in words[:cut] if w.lower() != "api"]
     return python_identifier(" ".join(words), fallback=fallback) if words else fallback
 
 
