@@ -5,7 +5,9 @@ For each document of ``openapi/`` in the corpus (``DOC2CLIENT_CORPUS``, default
 (``generator.model.census``): "exact" where the source's schema admits any value,
 "unchecked" where it says something the model does not check; nodes where the source gives
 no schema (an array without ``items``, an object without ``additionalProperties``) are not
-counted. Run alone: ``python -m bench.vocabulary``.
+counted; and the share of operations whose methods return a concrete type (issue 13: the
+annotation ``response_annotation`` gives is not ``Any`` nor a union with ``Any``). Run alone:
+``python -m bench.vocabulary``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from collections import Counter
 
 from bench.generation import corpus
 from generator.diagnostics import Reporter
+from generator.emit.python import (
+    TypeWriter,
+    response_annotation,
+    success_responses,
+    typed_shape,
+)
 from generator.model import normalise
+from generator.model import shapes as s
 from generator.model.census import census
 from generator.scrape import read_openapi
 
@@ -46,16 +55,27 @@ def document_row(name: str, rel: str) -> str:
     warnings = Counter(d.code for d in reporter.items if d.level == "warning")
     by_kind = ", ".join(f"{code} {n}" for code, n in sorted(warnings.items())) or "-"
     exact, unchecked = counted.any_nodes["schema"], counted.any_nodes["unchecked"]
+    typed, total = typed_operations(api), max(1, len(api.operations))
+    schemas = sum(1 for op in api.operations if any(typed_shape(r) for r in success_responses(op)))
     return (
         f"| {name} | {errors} | {by_kind} | {counted.given} | {exact} "
-        f"({counted.share('schema'):.2%}) | {unchecked} ({counted.share('unchecked'):.2%}) |"
+        f"({counted.share('schema'):.2%}) | {unchecked} ({counted.share('unchecked'):.2%}) | "
+        f"{typed}/{len(api.operations)} ({typed / total:.0%}) | {schemas} ({schemas / total:.0%}) |"
     )
+
+
+def typed_operations(api: s.Api) -> int:
+    """How many operations return a concrete type (no ``Any`` in their return annotation)."""
+    writer = TypeWriter({shape.name: shape.name for shape in api.shapes})
+    returns = (response_annotation(api, op, writer) for op in api.operations)
+    return sum(1 for text in returns if "Any" not in text.split(" | "))
 
 
 def main() -> None:
     print("OpenAPI documents: diagnostics and the share of Any (of nodes with a source schema)")
-    print("| document | errors | warnings by kind | nodes | Any, exact | Any, unchecked |")
-    print("|---|---|---|---|---|---|")
+    print("| document | errors | warnings by kind | nodes | Any, exact | Any, unchecked "
+          "| concrete return type | a 2xx schema |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, rel in DOCUMENTS.items():
         print(document_row(name, rel))
 

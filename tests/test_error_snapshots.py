@@ -101,7 +101,7 @@ def _generate(
     monkeypatch.chdir(work)
     with monkeypatch.context() as patch:
         patch.setattr(pipeline, "build", keep)
-        code = main(["generate", ".", "-o", "../out", "--cache-dir", str(cache)])
+        code = main(["generate", ".", "-o", "../out", "--cache-dir", str(cache), "-v"])
     return code, capsys.readouterr().err, built
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from generator.diagnostics import Reporter
 from generator.model import normalise
 from generator.model.naming import (
+    api_name,
     class_name,
     python_identifier,
     shape_names,
@@ -97,6 +98,8 @@ ROUTES = [
     ("POST", "/api/admin.users.invite", ("api", "admin", "users"), "invite"),
     ("GET", "/2010-04-01/Accounts/{sid}/Calls.json", ("accounts", "calls"), "list"),  # a format
     ("GET", "/guilds/{guild}/widget.png", ("guilds",), "widget_png"),  # a file, no method
+    ("GET", "/me/following/contains", ("me", "following"), "contains"),  # a verb, no plural
+    ("GET", "/jobs/{job}/status", ("jobs",), "status"),  # a singular in "s"
 ]
 
 
@@ -195,3 +198,15 @@ def test_date_versions_and_format_suffixes_do_not_reach_names() -> None:
         "FetchCall": (("accounts", "calls"), "retrieve"),
         "DeleteCall": (("accounts", "calls"), "delete"),
     }
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Discord HTTP API (Preview)", "discord_http"),  # a parenthesised remark
+    ("Spotify Web API with fixes and improvements from sonallux", "spotify_web"),  # after API
+    ("Box Platform API", "box_platform"),
+    ("API for Pets", "for_pets"),  # "API" first: the rest is the name
+    ("Lob", "lob"),
+    ("API", "fallback"),
+])  # fmt: skip
+def test_api_name_from_a_title(title: str, expected: str) -> None:
+    assert api_name(title, fallback="fallback") == expected

@@ -517,7 +517,7 @@ def response_annotation(api: s.Api, op: s.Operation, writer: TypeWriter) -> str:
     type (pages), or the operation lists no 2xx response."""
     parts: list[str] = []
     for response in success_responses(op):
-        if not s.has_content(response.status):
+        if not s.has_content(response.status) or response.empty:
             parts.append("None")
             continue
         shape = typed_shape(response)
@@ -730,6 +730,8 @@ def _request_call(
 ) -> str:  # fmt: skip
     method = pyrepr(op.method)
     tail = [f"styles={styles}"] if styles else []
+    if op.server:
+        tail.append(f"server={pyrepr(op.server)}")
     if not keyed:
         tail.append("keyed=False")
     clear = op.clear if body else tuple(k for k in op.clear if _query_key(op, k))
@@ -753,7 +755,17 @@ def _request_call(
     parts += [f"options={names.options}", "raw=self._raw", *tail]
     if stream:
         parts.append(f"stream={pyrepr(stream)}")
+    if bodiless(op):
+        parts.append("discard=True")
     return f"request({', '.join(parts)})"
+
+
+def bodiless(op: s.Operation) -> bool:
+    """Whether ``op``'s input declares a body for none of its 2xx responses, saying so for
+    one at least (a document's response without ``content``): the call returns None."""
+    success = success_responses(op)
+    return any(r.empty for r in success) and all(
+        r.empty or not s.has_content(r.status) for r in success)
 
 
 def tuple_expr(items: Iterable[str]) -> str:

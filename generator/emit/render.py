@@ -94,6 +94,11 @@ def render_api(
     return dict(sorted(files.items()))
 
 
+def named_api(title: str) -> str:
+    """``title`` as prose names an API: ``Stripe API``, and ``Spotify Web API`` as it is."""
+    return title if re.search(r"\bAPIs?\b", title, re.IGNORECASE) else f"{title} API"
+
+
 def base_context(api: Api, source_label: str) -> dict[str, Any]:
     """What every template gets: names, URLs and the source label (no model objects)."""
     return {
@@ -103,6 +108,7 @@ def base_context(api: Api, source_label: str) -> dict[str, Any]:
         "base_url": api.base_url,
         "user_agent": f"{api.package}/{__version__} (doc2client)",
         "title": api.title or api.name,
+        "api_title": named_api(api.title or api.name),
         "api_version": api.version,
         "generator_version": __version__,
         "source": source_label,

@@ -9,7 +9,8 @@ Resource and method rule (``resource_method``), on the path with a leading versi
 - the path ends in a parameter (``/customers/{customer}``): the resource is every literal
   segment, the method is the verb's: GET ``retrieve``, POST/PUT/PATCH ``update``, DELETE ``delete``;
 - the path is a *collection* (some other path is this path plus ``/{param}``, or it is read
-  with GET and its last segment looks plural, ``/speakers``; a plural segment right under a
+  with GET and its last segment looks plural, ``/speakers``, not ``/status`` or
+  ``/contains``; a plural segment right under a
   parameter that also takes POST/PUT/PATCH/DELETE needs paging (``Operation.paging``) on
   its GET: GET+POST ``/financial_accounts/{fa}/features`` is one object, not a list): GET
   ``list``, POST ``create``, PUT/PATCH ``update``, DELETE ``delete``;
@@ -130,9 +131,12 @@ def abbreviated(name: str, limit: int) -> str:
 
 def api_name(title: str, *, fallback: str) -> str:
     """The API name (the package is ``<name>_client``) from a document's ``info.title``:
-    snake case, without parenthesised remarks and without the word "API"
-    (``"Discord HTTP API (Preview)"`` → ``discord_http``); ``fallback`` when nothing is left."""
-    words = [w for w in _words(re.sub(r"\([^()]*\)", " ", title)) if w.lower() != "api"]
+    snake case, without parenthesised remarks, the word "API" and what follows it as a remark
+    (``"Discord HTTP API (Preview)"`` → ``discord_http``, ``"Spotify Web API with fixes and
+    improvements"`` → ``spotify_web``); ``fallback`` when nothing is left."""
+    words = _words(re.sub(r"\([^()]*\)", " ", title))
+    cut = next((i for i, w in enumerate(words) if w.lower() == "api" and i > 0), len(words))
+    words = [w for w in words[:cut] if w.lower() != "api"]
     return python_identifier(" ".join(words), fallback=fallback) if words else fallback
 
 
@@ -199,11 +203,23 @@ def collections_of(
         head, _, last = path.rstrip("/").rpartition("/")
         if _is_param(last) and head:
             found.add(_blank(head))
-        elif method == "GET" and re.fullmatch(r"[A-Za-z0-9_-]*[^s]s", last):
+        elif method == "GET" and _plural(last):
             single = _is_param(head.rpartition("/")[2]) and path in written
             if not single or (method, path) in listed:
                 found.add(_blank(path))
     return frozenset(found)
+
+
+# words in "s" that are no plurals: Latin and Greek singulars (status, analysis) and verbs
+# that paths use for a check (/me/following/contains, /users/exists)
+_SINGULAR_S = re.compile(r".*(?:[^s]us|is|contains|exists|equals|matches|includes)", re.I)
+
+
+def _plural(segment: str) -> bool:
+    """Whether a path segment looks plural: it ends in one ``s`` (``speakers``, not
+    ``access``) and is none of ``_SINGULAR_S``."""
+    return bool(re.fullmatch(r"[A-Za-z0-9_-]*[^s]s", segment)) and not _SINGULAR_S.fullmatch(
+        segment)
 
 
 def _blank(path: str) -> str:

@@ -257,6 +257,7 @@ def _read_operation(page: _Page, registry: Registry, reporter: Reporter) -> s.Op
         body=body,
         responses=_responses(page, registry, reporter),
         source=s.Source(raw.file, raw.line, layout=raw.layout),
+        server=raw.server,
     )
 
 
@@ -287,7 +288,8 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[s.R
     Pages name no media type per response, only the ``accept`` header (every response's
     types together): where it names one type, each response that may carry content gets it
     (a 204 has none: ``has_content``); where it names several, which response has which is
-    unknown and none gets one.
+    unknown and none gets one. A document's response without ``content`` is ``empty``: it
+    has no body.
     """
     raw = page.raw
     accept = [t.strip() for t in next((v for k, v in raw.headers if k.lower() == "accept"),
@@ -296,8 +298,9 @@ def _responses(page: _Page, registry: Registry, reporter: Reporter) -> tuple[s.R
     fallback = accept[0] if len(accept) == 1 and not per_response else ""
     return tuple(
         s.Response(r.status, r.description,
-                 r.media_type or (fallback if s.has_content(r.status) else ""),
-                 _response_shape(page, r, registry, reporter))
+                   r.media_type or (fallback if s.has_content(r.status) else ""),
+                   _response_shape(page, r, registry, reporter),
+                   empty=not r.media_type and (raw.declared or bool(r.file)))
         for r in raw.responses
     )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-MODEL_VERSION = "2.4"
+MODEL_VERSION = "2.6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +309,9 @@ class Response:
     description: str = ""
     media_type: str = ""  # "" when the input names none
     shape: Shape | None = None
+    # the input says there is no content (a document's Response Object without ``content``);
+    # False where it cannot say (pages name no media type per response)
+    empty: bool = False
 
 
 # Statuses whose response has no content (RFC 9110, 15.2, 15.3.5, 15.3.6, 15.4.5): nothing
@@ -372,6 +375,9 @@ class Operation:
     # None for every way of the API, () for none (``security: []``)
     auth: tuple[int, ...] | None = None
     cookie_params: tuple[Parameter, ...] = ()  # sent in the ``Cookie`` header (RFC 6265)
+    # the operation's own base URL (OpenAPI ``servers`` on it or its path item) where it
+    # differs from the API's; "" for the API's
+    server: str = ""
 
     @property
     def parameters(self) -> tuple[Parameter, ...]:

@@ -7,6 +7,7 @@ did not change is not scraped again, an unchanged set of records not normalised 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,7 @@ def load(
 
     base_url = options.base_url
     name = source.name
+    info = ("", "")  # an OpenAPI document's info.title and info.version; pages give none
     if source.openapi is not None:
         from generator.model.naming import api_name
 
@@ -73,6 +75,7 @@ def load(
         if base_url is None and doc.servers:
             base_url = doc.servers[0].rstrip("/")
         name = name if source.named else api_name(doc.title, fallback=name)
+        info = (doc.title, doc.version)
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
 
@@ -100,6 +103,8 @@ def load(
                              page_layout=options.page_layout)
 
     api = memo.reported("model", parts, reporter, model)
+    if any(info):
+        api = replace(api, title=info[0], version=info[1])
     return api, memo.key("model", parts)
 
 

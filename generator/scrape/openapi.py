@@ -108,6 +108,7 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     refs = Resolver(doc, file, reporter, root=path, load=_load_file)
     reader = _Reader(file, reporter, refs, _Locator(text), lines)
     reader.host = _host(servers[0]) if servers else ""
+    reader.servers = servers
     reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
     reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
@@ -268,6 +269,7 @@ class _Reader:
     locate: _Locator
     pointer_lines: PointerLines
     host: str = ""
+    servers: tuple[str, ...] = ()  # the document's, their variables' defaults filled in
     schemes: dict[str, RawSecurity] = field(default_factory=dict)
     security: Any = None  # the document's top-level ``security``
     definitions: dict[str, Any] = field(default_factory=dict)  # shared by every record
@@ -292,6 +294,19 @@ class _Reader:
             return []
         pages = (self._operation(path, m, item, f"{pointer}/{m}") for m in METHODS if m in item)
         return [page for page in pages if page is not None]
+
+    def _own_server(self, op: dict[str, Any], item: dict[str, Any]) -> str:
+        """The first absolute URL of the operation's ``servers``, else its path item's (they
+        override the document's: OpenAPI 3, Operation and Path Item Objects), where it
+        differs from the document's first server; "" otherwise."""
+        for servers in (op.get("servers"), item.get("servers")):
+            urls = [server_url(s) for s in _list(servers) if isinstance(s, dict)]
+            if urls:
+                url = urls[0].rstrip("/")
+                absolute = url.startswith(("http://", "https://"))
+                first = self.servers[0].rstrip("/") if self.servers else ""
+                return url if absolute and url != first else ""
+        return ""
 
     def _operation(self, path: str, method: str, item: dict[str, Any], ptr: str) -> RawPage | None:
         line = self.locate.line(path, method)
@@ -322,6 +337,7 @@ class _Reader:
             path=path,
             query_template=tuple(p.name for p in params if p.location == "query"),
             host=self.host,
+            server=self._own_server(op, item),
             headers=headers,
             parameters=params,
             media_type=media_type,

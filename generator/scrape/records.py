@@ -121,6 +121,9 @@ class RawPage:
     security: tuple[tuple[RawSecurity, ...], ...] = ()
     declared: bool = False  # from an OpenAPI document (whose defaults apply), not a page
     layout: str = ""  # the page layout (generator/layouts.py); "" for an OpenAPI document
+    # the operation's own server (OpenAPI ``servers`` on the operation or its path item),
+    # where it differs from the document's first: "" for the API's base URL
+    server: str = ""
     example: RawExample | None = None  # the request body example, where the page gives one
     # what the ``$ref``s in the response schemas point to, by reference ("#/components/...");
     # one mapping shared by every record of a document, so it is left out of repr and ==

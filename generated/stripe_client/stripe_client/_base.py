@@ -165,6 +165,10 @@ def _events(
     return functools.partial(kind, json=stream == "json") if stream else None
 
 
+def _no_body(response: httpx.Response) -> None:
+    """The result of a call whose 2xx has no declared body."""
+
+
 Raw = bool | Literal["stream"]
 """How a call returns its 2xx: False, its parsed body; True, a `RawResponse` (read whole);
 `"stream"`, a `StreamedResponse` (or `AsyncStreamedResponse`) whose body is still unread."""
@@ -425,6 +429,12 @@ class _Core(Generic[HttpT]):
                 )
         return headers, auth_query
 
+    def _server(self, server: str) -> str:
+        """Where a call goes: the operation's own `server` (OpenAPI `servers` on an operation,
+        such as a host for uploads) while the client uses the API's default base URL; a
+        `base_url` given to the client takes every call."""
+        return server if server and self.base_url == DEFAULT_BASE_URL.rstrip("/") else self.base_url
+
     def _credential_headers(self) -> frozenset[str]:
         """Lower-case names of the headers that carry credentials."""
         return _CREDENTIAL_HEADERS | {self.auth_header.lower()} | API_KEY_HEADERS
@@ -466,10 +476,11 @@ class _Core(Generic[HttpT]):
         keyed: bool = True,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> _Prepared:
         options = options or {}
         method = method.upper()
-        url = self.base_url + path
+        url = self._server(server) + path
         if query:
             encoded = encode_form(query, styles, clear)
             url = f"{url}?{encoded}" if encoded else url
@@ -712,6 +723,8 @@ class BaseClient(_Core["httpx.Client"]):
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
         stream: str = "",
+        discard: bool = False,
+        server: str = "",
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -723,7 +736,10 @@ class BaseClient(_Core["httpx.Client"]):
         `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
         `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
         stream of events whose data is JSON or text (`_streaming`), its connection left
-        open until it is read.
+        open until it is read; `discard`: True where the operation declares no body for its
+        2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
+        the server sends anyway is read and dropped; `server`: the operation's own base
+        URL, used while the client has the API's default (`_server`).
         """
         prepared = self._prepare(
             method,
@@ -737,13 +753,15 @@ class BaseClient(_Core["httpx.Client"]):
             keyed=keyed,
             clear=clear,
             auth=auth,
+            server=server,
         )
         attempt = 1
         while True:
             outcome = self._attempt(prepared, attempt, keep_open=bool(stream) or raw == "stream")
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw, _events(stream, Stream))
+                parse = _no_body if discard else _events(stream, Stream)
+                return self._finish(prepared, outcome, raw, parse)
             self._log_retry(prepared, attempt, delay)
             time.sleep(delay)
             attempt += 1
@@ -802,6 +820,7 @@ class BaseClient(_Core["httpx.Client"]):
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> Any:
         """One `Page` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
@@ -816,6 +835,7 @@ class BaseClient(_Core["httpx.Client"]):
             accept=accept,
             clear=clear,
             auth=auth,
+            server=server,
         )
 
         def page(http_response: httpx.Response) -> Page[Any]:
@@ -830,6 +850,7 @@ class BaseClient(_Core["httpx.Client"]):
                 paging=paging,
                 clear=clear,
                 auth=auth,
+                server=server,
                 next_link=_next_link(http_response),
             )
 
@@ -871,6 +892,8 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
         stream: str = "",
+        discard: bool = False,
+        server: str = "",
     ) -> Any:
         """Send one call, with retries; its result as `raw` says (`Raw`).
 
@@ -882,7 +905,10 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         `_auth.AUTH` (by index) the operation accepts, `()` for none, None for every one;
         `stream`: `"json"` or `"text"` for a `text/event-stream` response, returned as a
         stream of events whose data is JSON or text (`_streaming`), its connection left
-        open until it is read.
+        open until it is read; `discard`: True where the operation declares no body for its
+        2xx (OpenAPI, a Response Object without `content`): it returns None, and a body
+        the server sends anyway is read and dropped; `server`: the operation's own base
+        URL, used while the client has the API's default (`_server`).
         """
         prepared = self._prepare(
             method,
@@ -896,6 +922,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             keyed=keyed,
             clear=clear,
             auth=auth,
+            server=server,
         )
         attempt = 1
         while True:
@@ -904,8 +931,8 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             )
             delay = self._retry_delay(prepared, attempt, outcome)
             if delay is None:
-                return self._finish(prepared, outcome, raw, _events(stream, AsyncStream),
-                                    AsyncStreamedResponse)  # fmt: skip
+                parse = _no_body if discard else _events(stream, AsyncStream)
+                return self._finish(prepared, outcome, raw, parse, AsyncStreamedResponse)
             self._log_retry(prepared, attempt, delay)
             await asyncio.sleep(delay)
             attempt += 1
@@ -963,6 +990,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         accept: str = DEFAULT_ACCEPT,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> Any:
         """One `AsyncPage` of a list (its `auto_paging_iter()` walks the rest as `paging` says);
         with `raw` (`"stream"` too: a page is read whole), a `RawResponse` whose `parse()`
@@ -977,6 +1005,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
             accept=accept,
             clear=clear,
             auth=auth,
+            server=server,
         )
 
         def page(http_response: httpx.Response) -> AsyncPage[Any]:
@@ -991,6 +1020,7 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
                 paging=paging,
                 clear=clear,
                 auth=auth,
+                server=server,
                 next_link=_next_link(http_response),
             )
 

@@ -79,12 +79,13 @@ class _PageBase(dict[str, Any], Generic[T]):
         next_link: str | None = None,
         clear: Collection[str] = (),
         auth: tuple[int, ...] | None = None,
+        server: str = "",
     ) -> None:
         super().__init__(result if isinstance(result, Mapping) else {"data": result})
         self._client = client
         self._request = (method, path, dict(query), options)
         self._styles = styles
-        self._wire: dict[str, Any] = {"clear": clear, "auth": auth}  # passed on unchanged
+        self._wire: dict[str, Any] = {"clear": clear, "auth": auth, "server": server}  # as given
         self._paging = paging
         self._next_link = next_link
 
