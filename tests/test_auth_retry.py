@@ -24,7 +24,7 @@ paths:
   /things:
     get:
       operationId: ListThings
-      responses: {"200": {description: ok}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
     post:
       operationId: CreateThing
       parameters: [PARAMETERS]
@@ -32,7 +32,7 @@ paths:
         content:
           application/json:
             schema: {type: object, properties: {name: {type: string}}}
-      responses: {"200": {description: ok}}
+      responses: {"200": {description: ok, content: {application/json: {schema: {type: object}}}}}
 """
 
 SCHEMES = {
