@@ -438,15 +438,15 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
         parameter(n, writer.annotation(p.shape))
         for (_, n), p in zip(path_names, op.path_params, strict=True)
     ]
-    query = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
-                               argument_doc(p.description, p.shape)))
-             for p in op.query_params]  # fmt: skip
-    headers = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
-                                 argument_doc(p.description, p.shape)))
-               for p in op.header_params]  # fmt: skip
-    cookies = [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
-                                 argument_doc(p.description, p.shape)))
-               for p in op.cookie_params]  # fmt: skip
+    def keywords(params: tuple[s.Parameter, ...]) -> list[tuple[str, str]]:
+        """(wire name, Python name) of each keyword argument ``params`` add, in order."""
+        return [(p.name, args.add(p.python_name, writer.annotation(p.shape), p.required,
+                                  argument_doc(p.description, p.shape)))
+                for p in params]  # fmt: skip
+
+    query = keywords(op.query_params)
+    headers = keywords(op.header_params)
+    cookies = keywords(op.cookie_params)
     packed = tuple(p.name for p in op.cookie_params if not p.wire.explode)
     exploded = tuple(p.name for p in op.header_params if p.wire.explode)
     body_pairs, body_whole = _body_args(api, op, writer, args)
