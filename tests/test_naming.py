@@ -100,6 +100,8 @@ ROUTES = [
     ("GET", "/guilds/{guild}/widget.png", ("guilds",), "widget_png"),  # a file, no method
     ("GET", "/me/following/contains", ("me", "following"), "contains"),  # a verb, no plural
     ("GET", "/jobs/{job}/status", ("jobs",), "status"),  # a singular in "s"
+    ("GET", "/reports/{report}/analysis", ("reports",), "analysis"),
+    ("GET", "/guilds/{guild}/emojis", ("guilds", "emojis"), "list"),  # a plural in "is"
 ]
 
 

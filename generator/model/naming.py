@@ -212,7 +212,7 @@ def collections_of(
 
 # words in "s" that are no plurals: Latin and Greek singulars (status, analysis) and verbs
 # that paths use for a check (/me/following/contains, /users/exists)
-_SINGULAR_S = re.compile(r".*(?:[^s]us|is|contains|exists|equals|matches|includes)", re.I)
+_SINGULAR_S = re.compile(r".*(?:[^s]us|sis|xis|contains|exists|equals|matches|includes)", re.I)
 
 
 def _plural(segment: str) -> bool:
