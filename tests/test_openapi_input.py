@@ -484,7 +484,7 @@ def test_documents_are_found_in_api_folders_by_their_openapi_key(tmp_path: Path)
     assert not reporter.has_errors, reporter.sorted()
 
 
-def test_ref_directly_under_content_is_followed_with_a_warning(tmp_path: Path) -> None:
+def test_ref_directly_under_content_is_followed_with_a_note(tmp_path: Path) -> None:
     text = """\
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -515,16 +515,16 @@ components:
     assert page.media_type == "application/json"
     assert page.schema == {"type": "object", "properties": {"n": {"type": "integer"}}}
     assert ("accept", "application/json") in page.headers
-    assert [(d.line, d.code, d.pointer) for d in reporter.sorted()] == [
-        (5, "content-key", "/paths/~1a/post/responses/201/content/json"),
-        (5, "content-ref", "/paths/~1a/post/requestBody/content"),
-        (5, "content-ref", "/paths/~1a/post/responses/200/content"),
+    assert [(d.line, d.level, d.code, d.pointer) for d in reporter.sorted()] == [
+        (5, "note", "content-ref", "/paths/~1a/post/requestBody/content"),  # followed
+        (5, "note", "content-ref", "/paths/~1a/post/responses/200/content"),
+        (5, "warning", "content-key", "/paths/~1a/post/responses/201/content/json"),  # skipped
     ]
 
 
 def test_ref_directly_under_properties_reads_the_map_it_names(tmp_path: Path) -> None:
     """``properties: {$ref: ...}`` (DigitalOcean's load balancer) is a map of properties kept
-    elsewhere: read as that map, in requests and responses alike, with a warning."""
+    elsewhere: read as that map, in requests and responses alike, with a note."""
     from tests.openapi_client import build_api
 
     text = """\
@@ -554,7 +554,7 @@ components:
     assert not reporter.has_errors
     fields = {o.name: sorted(f.wire_name for f in o.fields) for o in api.shapes}
     assert fields and all(names == ["ids", "name"] for names in fields.values()), fields
-    assert {d.code for d in reporter.items} == {"properties-ref"}
+    assert {(d.level, d.code) for d in reporter.items} == {("note", "properties-ref")}
 
 
 YAML_1_1_TRAPS = """\

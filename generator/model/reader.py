@@ -326,15 +326,16 @@ class Reader:
     def _properties_ref(self, raw: Any, ptr: str) -> Any:
         """``raw`` with a ``$ref`` standing directly under ``properties`` followed: a quirk of
         documents in the wild (a reusable map of properties, which JSON Schema does not have:
-        ``properties`` maps names to schemas), read as the map it names, with a warning."""
+        ``properties`` maps names to schemas), read as the map it names, with a note (it is
+        carried as meant)."""
         props = raw.get("properties") if isinstance(raw, dict) else None
         ref = props.get("$ref") if isinstance(props, dict) and len(props) == 1 else None
         target = self.definitions.get(ref) if isinstance(ref, str) else None
         if not isinstance(target, dict):
             return raw
-        self.warn("a $ref directly under 'properties' is not JSON Schema (properties maps "
-                  "names to schemas); the map it names is read", f"{ptr}/properties/$ref",
-                  "properties-ref")
+        self.report("note", "a $ref directly under 'properties' is not JSON Schema (properties "
+                    "maps names to schemas); the map it names is read", f"{ptr}/properties/$ref",
+                    "properties-ref")
         return {**raw, "properties": target}
 
     def _all_of(self, raw: dict[str, Any], ptr: str) -> dict[str, Any] | None:

@@ -470,16 +470,17 @@ class _Reader:
     def _content(self, owner: dict[str, Any], ptr: str, line: int) -> dict[str, Any]:
         """``owner``'s ``content`` map, media type → media type object.
 
-        Two quirks of documents in the wild get a located warning and are read anyway: a
-        ``$ref`` directly under ``content`` (OpenAPI has no reusable content maps; followed),
-        and a key that is not a media type (``type/subtype``; skipped).
+        Two quirks of documents in the wild are located and read anyway: a ``$ref`` directly
+        under ``content`` (OpenAPI has no reusable content maps; followed, so carried as
+        meant: a note), and a key that is not a media type (``type/subtype``; skipped: a
+        warning).
         """
         content = owner.get("content")
         where = f"{ptr}/content"
         if isinstance(content, dict) and isinstance(content.get("$ref"), str):
             message = "a $ref directly under 'content' is not OpenAPI (content maps media " \
                 "types to media type objects); it is followed"
-            self.reporter.warning(self.file, line, message, pointer=where, code="content-ref")
+            self.reporter.note(self.file, line, message, pointer=where, code="content-ref")
             content = self.refs.follow(content, where)
         found: dict[str, Any] = {}
         for media, value in _dict(content).items():
