@@ -195,6 +195,11 @@ def test_path_styles_expand_as_the_specification_table(
     assert format_path(f"/c/{expression}", color=value) == f"/c/{expanded}"
 
 
+def test_a_placeholder_named_like_an_operator_is_filled_as_given(package: Any) -> None:
+    format_path = importlib.import_module(f"{package.__name__}._encoding").format_path
+    assert format_path("/a/{.hidden}/{;x*}", **{".hidden": "h", ";x*": "y"}) == "/a/h/y"
+
+
 def test_declared_path_styles_reach_the_server(package: Any, server: ScriptedServer) -> None:
     server.play()
     client(package, server).labels.retrieve(["blue", "black"])

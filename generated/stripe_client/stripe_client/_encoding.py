@@ -294,6 +294,9 @@ def format_path(template: str, **params: object) -> str:
     """
 
     def fill(match: re.Match[str]) -> str:
+        whole = match[0][1:-1]
+        if whole in params:  # a name that itself starts with `.` or `;`: simple, as given
+            return _segment(whole, params[whole])
         operator, name, explode = match.groups()
         return _segment(name, params[name], operator, explode=explode == "*")
 
