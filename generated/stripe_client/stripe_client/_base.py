@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapp
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from types import ModuleType, TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, Self, TypedDict, TypeVar, cast
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypedDict, TypeVar, cast
 
 from ._auth import API_KEY_HEADERS, AUTH, Credentials, redacted
 from ._encoding import NOT_GIVEN, NotGiven, encode_form, to_multipart
@@ -31,7 +31,15 @@ from ._errors import (
     error_for_status,
 )
 from ._pages import BY_ID, AsyncPage, Page, PagingSpec
-from ._streaming import AsyncStream, AsyncStreamedResponse, Received, Stream, StreamedResponse
+from ._streaming import (
+    AsyncClosable,
+    AsyncStream,
+    AsyncStreamedResponse,
+    Closable,
+    Received,
+    Stream,
+    StreamedResponse,
+)
 
 
 class _LazyModule(ModuleType):
@@ -689,7 +697,7 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-class BaseClient(_Core["httpx.Client"]):
+class BaseClient(_Core["httpx.Client"], Closable):
     """The synchronous client; generated `Client` adds one property per resource.
 
     `timeout` bounds each attempt as a whole on the client's own `httpx.Client`: connecting,
@@ -861,16 +869,8 @@ class BaseClient(_Core["httpx.Client"]):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncBaseClient(_Core["httpx.AsyncClient"]):
+class AsyncBaseClient(_Core["httpx.AsyncClient"], AsyncClosable):
     """The asynchronous client; generated `AsyncClient` adds one property per resource."""
 
     def _new_http(self) -> httpx.AsyncClient:
@@ -1030,14 +1030,6 @@ class AsyncBaseClient(_Core["httpx.AsyncClient"]):
         """Close the HTTP connection pool, unless it was passed in as `http_client`."""
         if self._owns_http:
             await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 class SyncResource:

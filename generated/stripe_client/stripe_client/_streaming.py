@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     import httpx
 
 __all__ = [
+    "AsyncClosable",
     "AsyncStream",
     "AsyncStreamedCall",
     "AsyncStreamedResponse",
+    "Closable",
     "Received",
     "ServerSentEvent",
     "Stream",
@@ -160,12 +162,11 @@ class Received:
         return self.http_response.headers
 
 
-class _Closing(Received):
-    """A response read as it arrives, its connection closed by `close()` or a `with` block."""
+class Closable:
+    """What a `with` block closes on leaving it: `close()` (a client, a response)."""
 
     def close(self) -> None:
-        """Close the connection (nothing more is read)."""
-        self.http_response.close()
+        """Release what is held (a subclass says what)."""
 
     def __enter__(self) -> Self:
         return self
@@ -176,12 +177,11 @@ class _Closing(Received):
         self.close()
 
 
-class _AsyncClosing(Received):
-    """`_Closing` for the async client: `aclose()`, `async with`."""
+class AsyncClosable:
+    """`Closable` for the async client: `aclose()`, `async with`."""
 
     async def aclose(self) -> None:
-        """Close the connection (nothing more is read)."""
-        await self.http_response.aclose()
+        """Release what is held (a subclass says what)."""
 
     async def __aenter__(self) -> Self:
         return self
@@ -190,6 +190,22 @@ class _AsyncClosing(Received):
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+class _Closing(Received, Closable):
+    """A response read as it arrives, its connection closed by `close()` or a `with` block."""
+
+    def close(self) -> None:
+        """Close the connection (nothing more is read)."""
+        self.http_response.close()
+
+
+class _AsyncClosing(Received, AsyncClosable):
+    """`_Closing` for the async client: `aclose()`, `async with`."""
+
+    async def aclose(self) -> None:
+        """Close the connection (nothing more is read)."""
+        await self.http_response.aclose()
 
 
 class Stream(_Closing, Generic[T]):
