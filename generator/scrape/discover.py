@@ -45,11 +45,7 @@ def documents_in(folder: Path) -> list[Path]:
     """The OpenAPI documents directly in ``folder``, sorted by name: the ``.json``, ``.yaml``
     and ``.yml`` files whose root object has an ``openapi`` (or ``swagger``) key, looked for
     in their first MiB. Fragments beside them, and anything else, are not documents."""
-    try:
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return []
-    return [p for p in entries if p.suffix.lower() in DOCUMENT_SUFFIXES and _is_root(p)]
+    return [p for p in _entries(folder) if p.suffix.lower() in DOCUMENT_SUFFIXES and _is_root(p)]
 
 
 def _is_root(path: Path) -> bool:
@@ -119,8 +115,9 @@ def find_documents(specs_dir: Path) -> list[Path]:
     (``documents_in``) of its API folders (those ``discover`` looks in), so that
     ``specs/box/openapi.json`` and a vendor's checkout holding its document one folder down
     (``digitalocean/specification/DigitalOcean-public.v2.yaml``) are found as they are."""
-    own = [p for p in _entries(specs_dir) if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()]
-    folders = [p for p in _entries(specs_dir) if p.is_dir() and _is_api_folder(p)]
+    entries = _entries(specs_dir)
+    own = [p for p in entries if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()]
+    folders = [p for p in entries if p.is_dir() and _is_api_folder(p)]
     return own + [doc for folder in folders for doc in documents_in(folder)]
 
 
