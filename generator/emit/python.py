@@ -456,7 +456,7 @@ def method_text(api: s.Api, op: s.Operation, writer: TypeWriter) -> MethodText:
     names = _Locals(args.taken)
     whole_required = op.body is not None and op.body.required
     lines = _statements(names, body_pairs if has_body else None, body_whole, query, headers,
-                        whole_required=whole_required, cookies=(cookies, packed),
+                        whole_required=whole_required, cookies=cookies, packed=packed,
                         exploded=exploded)
     params = [*positional, *(["/"] if positional else []), "*", *args.required, *args.optional,
               "request_options: RequestOptions | None = None"]  # fmt: skip
@@ -627,12 +627,12 @@ def _body_args(
 def _statements(
     names: _Locals, body: list[tuple[str, str]] | None, whole: str | None,
     query: list[tuple[str, str]], headers: list[tuple[str, str]], *, whole_required: bool,
-    cookies: tuple[list[tuple[str, str]], tuple[str, ...]] = ([], ()),
+    cookies: Sequence[tuple[str, str]] = (), packed: tuple[str, ...] = (),
     exploded: tuple[str, ...] = (),
 ) -> list[str]:  # fmt: skip
     """The method body's statements before the call: query, body, headers (cookie
-    parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``cookies``' second part
-    names those not exploded; ``exploded``: the header parameters that are)."""
+    parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``packed``: the cookie
+    parameters not exploded; ``exploded``: the header parameters that are)."""
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
@@ -647,9 +647,9 @@ def _statements(
         value = f"encode_simple(v, explode=k in {exploded!r})" if exploded else "encode_simple(v)"
         given.append(
             f"**{{k: {value} for k, v in strip_not_given({dict_expr(headers)}).items()}}")
-    if cookies[0]:
-        packed = f", packed={cookies[1]!r}" if cookies[1] else ""
-        given.append(f"**cookie_header({dict_expr(cookies[0])}{packed})")
+    if cookies:
+        listed = f", packed={packed!r}" if packed else ""
+        given.append(f"**cookie_header({dict_expr(cookies)}{listed})")
     if given:
         lines += [
             f"{names.options} = RequestOptions(**(request_options or {{}}))",
