@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -62,7 +61,7 @@ from typing import Any, Literal
 from generator.diagnostics import Level
 from generator.model import shapes as s
 from generator.model.merge import merge_all_of
-from generator.model.naming import unique_names
+from generator.model.naming import naming_path, unique_names
 from generator.model.pattern import translate
 from generator.model.scalars import bounded_int, enum_shape, scalar_shape, union_of
 from generator.scrape.openapi import example_text
@@ -151,16 +150,13 @@ class Registry:
             self.uses.setdefault(key, set()).add(use)
 
 
-_FILE_SUFFIX = re.compile(r"\.(?:ya?ml|json)$", re.IGNORECASE)
-
-
 def component_name(ref: str) -> str:
     """The name a ``$ref`` gives its target: the last part of its fragment
     (``#/components/schemas/Address``: ``Address``), else its file's name without the
-    suffix (``models/load_balancer.yml``: ``load_balancer``)."""
+    format suffix ``naming_path`` drops (``models/load_balancer.yml``: ``load_balancer``)."""
     path, _, fragment = ref.partition("#")
     last = fragment.strip("/").rpartition("/")[2] if fragment.strip("/") else ""
-    return last or _FILE_SUFFIX.sub("", path.rpartition("/")[2])
+    return last or naming_path(path).rpartition("/")[2]
 
 
 def ref_key(ref: RefKey) -> str:
