@@ -19,7 +19,6 @@ import jinja2
 from generator.emit.examples import call_path, call_text, example_call
 from generator.emit.page import Header, Planned, render_files, render_pages
 from generator.emit.python import (
-    method_text,
     object_shape,
     success_responses,
     typed_shape,
@@ -84,9 +83,17 @@ def _row(name: str, where: str, shape: s.Shape, *, required: bool, text: str, ty
 
 
 def _field_row(name: str, where: str, f: s.Field, typer: Typer) -> Row:
-    """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations)."""
-    return _described(name, where, f.shape, required=f.required, text=f.description,
-                      typer=typer, default=f.default, deprecated=f.deprecated)
+    """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations).
+
+    Made once per field object, name and place: the fields of a shared object (a returned
+    ``Customer``) are listed on many pages."""
+    key = (name, where, id(f))
+    kept = typer.rows.get(key)
+    if kept is None or kept[0] is not f:
+        row = _described(name, where, f.shape, required=f.required, text=f.description,
+                         typer=typer, default=f.default, deprecated=f.deprecated)  # fmt: skip
+        kept = typer.rows[key] = (f, row)
+    return kept[1]
 
 
 def _described(
@@ -153,7 +160,7 @@ def _nested_objects(shape: s.Shape, api: s.Api, suffix: str = "") -> Iterator[tu
 
 def signature(op: s.Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
-    text = method_text(typer.api, op, typer.writer)
+    text = typer.method(op)
     return call_text(call_path(op), list(text.params)) + f" -> {text.returns}"
 
 
@@ -173,7 +180,7 @@ class Returns:
 
 def returns(op: s.Operation, typer: Typer) -> Returns:
     """The 2xx response of ``op`` (the first with a schema) for the "Returns" section."""
-    text = method_text(typer.api, op, typer.writer)
+    text = typer.method(op)
     typed = [r for r in success_responses(op) if typed_shape(r) is not None]
     media = next((r.media_type for r in success_responses(op) if r.media_type), "")
     if not typed:

@@ -76,6 +76,7 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=is_html,
+        auto_reload=False,  # one run: a template's file is read once, not checked per use
         bytecode_cache=MemoBytecodeCache() if active().enabled else None,
     )
     env.filters.update(
