@@ -17,7 +17,7 @@ from typing import assert_never
 import jinja2
 
 from generator.emit.examples import call_path, call_text, example_call
-from generator.emit.page import Header, Planned, render_files, render_pages
+from generator.emit.page import Header, Planned, Sink, render_files, render_pages
 from generator.emit.python import (
     object_shape,
     success_responses,
@@ -328,9 +328,11 @@ def groups(api: s.Api, typer: Typer) -> list[Group]:
 
 
 def render_docs(
-    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = ""
-) -> dict[str, str]:
-    """Relative path → text of every docs file and every page written back.
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = "",
+    sink: Sink | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """Relative path → text of every docs file and every page written back (each given to
+    ``sink`` instead, as it is made, when there is one).
 
     The index and resource pages name ``source_label`` (as the package's other files do),
     or without one the folder the operations came from."""
@@ -340,8 +342,8 @@ def render_docs(
                "package": api.package}
     shown = partial(operation_keys, api, names=typer.names)
     plan = docs_plan(all_groups, context, source_label or api_source(api), shown)
-    docs = render_files(plan, env, header)
-    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+    docs = render_files(plan, env, header, sink)
+    return dict(sorted({**docs, **render_pages(api, env, header=header, sink=sink)}.items()))
 
 
 Shown = Callable[[Sequence[s.Operation]], tuple[str, ...]]  # the memo keys of operations shown

@@ -373,9 +373,10 @@ def page_type(shape: s.Shape) -> str:
 
 
 def render_pages(
-    api: s.Api, env: jinja2.Environment, *, header: Header | None = None
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, sink: Sink | None = None
 ) -> dict[str, str]:
-    """``pages/<OperationId>.html``: each operation written back in the source layout."""
+    """``pages/<OperationId>.html``: each operation written back in the source layout (given
+    to ``sink`` as each is made, when there is one: see ``render_files``)."""
     names = class_names(api)
     layouts = {op.operation_id: page_layout(op, api) for op in api.operations}
     files: Planned = {  # the layout in the keys: three layouts share one template
@@ -384,7 +385,7 @@ def render_pages(
             (*operation_keys(api, (op,), names), layouts[op.operation_id]))
         for op in api.operations
     }  # fmt: skip
-    return render_files(files, env, header)
+    return render_files(files, env, header, sink)
 
 
 class _LazyPage(Mapping[str, object]):
@@ -405,9 +406,22 @@ class _LazyPage(Mapping[str, object]):
         return 1
 
 
-def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
-    """Each planned file rendered from its template, after its generated-by line."""
-    return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
+Sink = Callable[[str, str], None]  # takes each file (path, text) as soon as it is made
+
+
+def render_files(
+    files: Planned, env: jinja2.Environment, header: Header | None, sink: Sink | None = None
+) -> dict[str, str]:
+    """Each planned file rendered from its template, after its generated-by line.
+
+    With a ``sink``, each file goes to it as soon as it is made and none is returned: a
+    large API's docs are never all held at once.
+    """
+    if sink is None:
+        return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
+    for path, plan in sorted(files.items()):
+        sink(path, _render_file(env, path, plan, header))
+    return {}
 
 
 def _file_key(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> list[str]:
