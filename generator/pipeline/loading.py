@@ -65,7 +65,7 @@ def load(
     name = source.name
     info = ("", "")  # an OpenAPI document's info.title and info.version; pages give none
     if source.openapi is not None:
-        from generator.model.naming import api_name
+        from generator.model.naming import title_api_name
 
         doc, key = _read_document(source.openapi, reporter, memo)
         if doc is None:
@@ -74,7 +74,7 @@ def load(
         keys = [key]
         if base_url is None and doc.servers:
             base_url = doc.servers[0].rstrip("/")
-        name = name if source.named else api_name(doc.title, fallback=name)
+        name = name if source.named else title_api_name(doc.title, fallback=name)
         info = (doc.title, doc.version)
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
