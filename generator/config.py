@@ -166,8 +166,6 @@ def _job(
     _expect(isinstance(api, dict), where, f"{section} must be a table")
     _unknown(api, API_KEYS, where, section)
     _expect(isinstance(api.get("source"), str), where, f"{section} needs source = PATH")
-    base_url = api.get("base_url")
-    _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
     layout = api.get("page_layout", "")
     _expect(is_layout(layout) or layout == "", where,
             f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
@@ -177,7 +175,6 @@ def _job(
     options = Options(
         templates=templates,
         name=name,
-        base_url=base_url,
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
@@ -205,13 +202,15 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
+    base_url = api.get("base_url")
+    _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
     media = api.get("request_media_type")
     media_types = None if media is None else _strings(media, where,
                                                       f"{section} request_media_type")
     _expect(media_types is None or all("/" in m for m in media_types), where,
             f"{section} request_media_type: media types (type/subtype), in order of preference")
-    return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
-                                                                 section), media_types)
+    pagination = _pagination(api.get("pagination"), where, section)
+    return Overrides(style, explode, words, header, pagination, media_types, base_url)
 
 
 def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:

@@ -18,6 +18,7 @@ class Overrides:
     pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
     # the media types a body offered in several is sent in, in order of preference
     request_media_type: tuple[str, ...] | None = None
+    base_url: str | None = None  # "base_url": where requests go (--base-url wins over it)
 
 
 @dataclass(frozen=True, slots=True)
