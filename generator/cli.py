@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
 from generator.diagnostics import Diagnostic, Reporter
-from generator.options import Options, RunStats
+from generator.options import FORMATTERS, Options, RunStats
 
 if TYPE_CHECKING:
     from generator.progress import Progress
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a folder of templates searched before the built-in ones",
     )
     gen.add_argument(
-        "--formatter", choices=("black", "ruff"), help="black (default) or ruff, faster"
+        "--formatter", choices=FORMATTERS, help="black (default) or ruff, faster"
     )
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     gen.add_argument(
@@ -175,7 +175,7 @@ def _options(args: argparse.Namespace) -> Options:
         templates=tuple(getattr(args, "templates", ())),
         name=args.name,
         base_url=args.base_url,
-        formatter=getattr(args, "formatter", None) or "black",
+        formatter=getattr(args, "formatter", None) or FORMATTERS[0],
         include=tuple(args.include),
         exclude=tuple(args.exclude),
         responses=args.responses,

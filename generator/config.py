@@ -38,7 +38,7 @@ from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
-from generator.options import Options, Overrides
+from generator.options import FORMATTERS, Options, Overrides
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination",
                    "request_media_type")
@@ -49,7 +49,6 @@ WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
 API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout", "responses",
                       *CONVENTION_KEYS})
-FORMATTERS = ("black", "ruff")
 
 
 class ConfigError(Exception):
@@ -145,7 +144,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     section = "[tool.doc2client]"
     _expect(isinstance(table, dict), where, f"{section} must be a table")
     _unknown(table, TOP_KEYS, where, section)
-    formatter = table.get("formatter", "black")
+    formatter = table.get("formatter", FORMATTERS[0])
     _expect(formatter in FORMATTERS, where, f"{section} formatter must be one of {FORMATTERS}")
     templates = _paths(table.get("templates", []), root, where, f"{section} templates")
     apis = table.get("apis", {})

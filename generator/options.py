@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+FORMATTERS = ("black", "ruff")  # ``--formatter`` and ``formatter =``; the first is the default
+
 
 @dataclass(frozen=True, slots=True)
 class Overrides:
@@ -26,7 +28,7 @@ class Options:
     templates: tuple[Path, ...] = ()
     name: str | None = None  # override the API name (one API only)
     base_url: str | None = None
-    formatter: str = "black"
+    formatter: str = FORMATTERS[0]
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
     label: str | None = None  # how generated files name the source (a URL it was fetched from)
