@@ -170,16 +170,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _options(args: argparse.Namespace) -> Options:
-    return Options(
-        templates=tuple(getattr(args, "templates", ())),
-        name=args.name,
-        base_url=args.base_url,
-        formatter=getattr(args, "formatter", None) or FORMATTERS[0],
-        include=tuple(args.include),
-        exclude=tuple(args.exclude),
-        responses=args.responses,
-    )
+def _options(args: argparse.Namespace, config: Config | None) -> Options:
+    """The options of SPECS: the configured API's (``Config.options_for``), with what the
+    command line gives in place of their own."""
+    base = config.options_for(args.specs) if config is not None else Options()
+    given = {
+        "templates": tuple(getattr(args, "templates", ())),
+        "name": args.name,
+        "base_url": args.base_url,
+        "formatter": getattr(args, "formatter", None),
+        "include": tuple(args.include),
+        "exclude": tuple(args.exclude),
+        "responses": args.responses,
+    }
+    return replace(base, **{key: value for key, value in given.items() if value})
 
 
 def _say(message: str) -> None:
@@ -243,14 +247,8 @@ def _jobs(
 ) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
     output = args.output or (config.output if config else None)
-    if args.specs is not None:
-        options = _options(args)
-        if config is not None:  # the command line wins; the configuration fills the rest
-            templates = options.templates or config.templates
-            formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates,
-                              overrides=config.overrides, root=config.root)  # fmt: skip
-        return [(args.specs, options)], output
+    if args.specs is not None:  # the command line wins; the configuration fills the rest
+        return [(args.specs, _options(args, config))], output
     if config is None or not config.jobs:
         where = args.config or "a pyproject.toml here or above"
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {where}")
@@ -411,7 +409,7 @@ def cmd_ir(args: argparse.Namespace) -> int:
     from generator.pipeline import find_sources, load_api
 
     reporter = Reporter()
-    options = _options(args)
+    options = _options(args, _config(args))
     apis = [
         load_api(s, reporter, options) for s in find_sources(args.specs, reporter, name=args.name)
     ]

@@ -71,11 +71,27 @@ class Config:
     templates: tuple[Path, ...] = ()
     root: Path | None = None  # the pyproject.toml's folder: paths and source labels start here
 
+    def options_for(self, source: Path | str) -> Options:
+        """The options of the configured API whose ``source`` is ``source`` (a path is
+        compared resolved); else the configuration's own: its ``formatter`` and
+        ``templates``, and every API's conventions by name (``overrides``)."""
+        for job in self.jobs:
+            if _same_source(job.source, source):
+                return job.options
+        return Options(templates=self.templates, formatter=self.formatter,
+                       overrides=self.overrides, root=self.root)  # fmt: skip
+
     @property
     def overrides(self) -> tuple[tuple[str, Overrides], ...]:
         """The configured conventions of every API, by name."""
         return tuple((job.options.name or "", job.options.overrides_for(job.options.name or ""))
                      for job in self.jobs)
+
+
+def _same_source(a: Path | str, b: Path | str) -> bool:
+    if isinstance(a, Path) and isinstance(b, Path):
+        return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+    return a == b
 
 
 CACHE_NAME = ".doc2client-cache"

@@ -89,6 +89,23 @@ def test_a_configured_base_url_applies_when_specs_are_given(
     assert f"base URL {url} ({reason})" in capsys.readouterr().err
 
 
+def test_the_configured_api_of_specs_gives_its_options(specs: Path, tmp_path: Path) -> None:
+    """SPECS that a configured API's ``source`` names gets that API's table (here its name
+    and page layout); another folder gets only the configuration's own settings."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.doc2client.apis.billing]\nsource = "specs/stripe"\npage_layout = "61aca2d"\n'
+    )
+    out = tmp_path / "out"
+    assert main(["--config", str(pyproject), "generate", str(specs / "stripe"), "-o", str(out)]) == 0
+    page = out / "billing_client" / "pages" / "PostCustomersCustomer.html"
+    assert 'class="request-summary"' in page.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    shutil.copytree(specs / "stripe", other / "stripe")
+    assert main(["--config", str(pyproject), "generate", str(other), "-o", str(out)]) == 0
+    assert (out / "stripe_client").is_dir() and not (out / "billing_client").exists()
+
+
 def test_unknown_configuration_keys_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
