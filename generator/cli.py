@@ -99,13 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         "-v", "--verbose", action="store_true",
         help="print the notes too: what was done by a documented rule (a parameter renamed)",
     )  # fmt: skip
-    gen.add_argument(
-        "--cache-dir",
-        type=Path,
-        default=None,
-        help="where unchanged work is kept between runs (default: .doc2client-cache beside "
-        "the configuration, else $XDG_CACHE_HOME/doc2client)",
-    )
+    _cache_dir(gen, "where unchanged work is kept between runs")
     gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     gen.add_argument(
         "--cache-max-size", type=_size, default=None, metavar="SIZE",
@@ -121,10 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cache = sub.add_parser("cache", help="show, prune or clear the generation cache")
     cache.add_argument("action", choices=("info", "prune", "clear"))
-    cache.add_argument(
-        "--cache-dir", type=Path, default=None,
-        help="default: .doc2client-cache beside the configuration, else $XDG_CACHE_HOME/doc2client",
-    )  # fmt: skip
+    _cache_dir(cache, "the cache")
     cache.add_argument(
         "--max-size", type=_size, default=None, metavar="SIZE",
         help="prune: keep at most this much (bytes, or with K, M, G; default 512M)",
@@ -167,6 +158,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--responses", type=Path, default=None, metavar="OPENAPI",
         help="an OpenAPI document whose response schemas type the pages' operations "
         "(matched by operation id, then method and path)",
+    )  # fmt: skip
+
+
+def _cache_dir(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None,
+        help=f"{what} (default: .doc2client-cache beside the configuration, else "
+        "$XDG_CACHE_HOME/doc2client)",
     )  # fmt: skip
 
 
