@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from generator.emit.environment import comment
 from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
-from generator.layouts import DEFAULT_LAYOUT, Layout, is_layout
+from generator.layouts import DEFAULT_LAYOUT, Layout, host_line, is_layout
 from generator.memo import memoised, operation_keys
 from generator.model import shapes as s
 from generator.model.naming import file_stem
@@ -340,18 +340,6 @@ def page_headers(op: s.Operation, api: s.Api, layout: Layout) -> tuple[tuple[str
 def accept(op: s.Operation) -> str:
     """The responses' media types, each once, joined by ``,`` (the tool's ``accept`` line)."""
     return ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
-
-
-def host_line(base_url: str) -> str:
-    """``https://api.stripe.com`` → ``api.stripe.com:443``; empty when there is no host."""
-    try:
-        parts = urlsplit(base_url)
-        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme.lower(), 443)
-    except ValueError:
-        return ""
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    return f"{host}:{port}" if host else ""
 
 
 def page_type(shape: s.Shape) -> str:
