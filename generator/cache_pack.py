@@ -12,14 +12,13 @@ The file: ``MAGIC``, then entries one after another, each a header line
 entry's kind, key and payload under this user's key, exactly as for an entry in a file of
 its own (``cache._mac``): an entry that fails it, or a header that does not parse, is a
 miss (and a header that does not parse ends the reading), so a damaged, truncated or planted
-pack never gives a payload this user's doc2client did not write. The pack is read through
-``mmap``: only the payloads asked for are copied into memory.
+pack never gives a payload this user's doc2client did not write. Only the headers are read
+at first (``os.pread``); a payload is read when it is asked for.
 """
 
 from __future__ import annotations
 
 import hmac
-import mmap
 import os
 import re
 from collections.abc import Callable
@@ -34,13 +33,13 @@ _HEADER = re.compile(rb"([a-z]+) ([0-9a-f]{64}) ([0-9]{1,10}) ([0-9a-f]{64})\n")
 class Pack:
     """The old pack (read) and the new one (being written) of one run."""
 
-    def __init__(self, path: str, *, secret: bytes, old: mmap.mmap | None,
+    def __init__(self, path: str, *, secret: bytes, old: int | None,
                  index: dict[tuple[str, str], tuple[int, int, bytes]], out: BinaryIO | None,
                  tmp: str) -> None:  # fmt: skip
         self.path = path
         self._secret = secret
         self._old = old
-        self._index = index  # (kind, key) → (offset, length, mac) in ``old``
+        self._index = index  # (kind, key) → (offset, length, mac) in ``old`` (a descriptor)
         self._out = out
         self._tmp = tmp
         self._written: set[tuple[str, str]] = set()
@@ -71,7 +70,9 @@ class Pack:
         if found is None or self._old is None:
             return None
         offset, length, mac = found
-        payload = self._old[offset : offset + length]
+        payload = _read_at(self._old, offset, length)
+        if payload is None:
+            return None
         expected = _mac(self._secret, kind, key, payload).encode()
         return payload if hmac.compare_digest(mac, expected) else None
 
@@ -106,14 +107,16 @@ class Pack:
             self._drop()
         self._out = None
 
-    def _carry_over(self, old: mmap.mmap) -> None:
+    def _carry_over(self, old: int) -> None:
         unused = [(k, place) for k, place in self._index.items() if k not in self._written]
         if sum(length for _, (_, length, _) in unused) > self._bytes:
             return  # mostly stale: let it go
         for (kind, key), (offset, length, mac) in unused:
             if self._out is None:
                 return
-            self._write(kind, key, mac, old[offset : offset + length])
+            payload = _read_at(old, offset, length)
+            if payload is not None:
+                self._write(kind, key, mac, payload)
 
     def abandon(self) -> None:
         """Keep the old pack; forget the new one."""
@@ -122,7 +125,7 @@ class Pack:
 
     def _release(self) -> None:
         if self._old is not None:
-            self._old.close()
+            os.close(self._old)
             self._old = None
 
     def _drop(self) -> None:
@@ -138,29 +141,43 @@ class Pack:
             pass
 
 
-def _read(path: str) -> tuple[mmap.mmap | None, dict[tuple[str, str], tuple[int, int, bytes]]]:
-    """The pack at ``path`` mapped into memory, and its entries' places; nothing when it is
-    absent, empty or not a pack."""
+def _read_at(fd: int, offset: int, length: int) -> bytes | None:
+    """``length`` bytes at ``offset`` of ``fd``, or None when it holds fewer."""
     try:
-        with open(path, "rb") as handle:
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        data = os.pread(fd, length, offset)
+    except OSError:
+        return None
+    return data if len(data) == length else None
+
+
+def _read(path: str) -> tuple[int | None, dict[tuple[str, str], tuple[int, int, bytes]]]:
+    """The pack at ``path`` opened (a descriptor) and its entries' places, read from their
+    headers alone; nothing when it is absent or not a pack."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
         return None, {}
-    if data[: len(MAGIC)] != MAGIC:
-        data.close()
+    try:
+        size = os.fstat(fd).st_size
+        ok = _read_at(fd, 0, len(MAGIC)) == MAGIC
+    except OSError:
+        ok = False
+    if not ok:
+        os.close(fd)
         return None, {}
     index: dict[tuple[str, str], tuple[int, int, bytes]] = {}
-    at, end = len(MAGIC), len(data)
-    while at < end:
-        line_end = data.find(b"\n", at, at + 200)
-        header = _HEADER.fullmatch(data[at : line_end + 1]) if line_end >= 0 else None
+    at = len(MAGIC)
+    while at < size:
+        head = _read_at(fd, at, min(200, size - at)) or b""
+        line_end = head.find(b"\n")
+        header = _HEADER.fullmatch(head[: line_end + 1]) if line_end >= 0 else None
         if header is None:
             break
         kind, key, length, mac = header.groups()
-        start = line_end + 1
-        if start + int(length) > end:
+        start = at + line_end + 1
+        if start + int(length) > size:
             break
         if kind.decode() in PACKED:
             index[(kind.decode(), key.decode())] = (start, int(length), mac)
         at = start + int(length)
-    return data, index
+    return fd, index

@@ -11,19 +11,19 @@ from generator.options import Options
 from generator.pipeline.sources import ApiSource, display_path
 
 if TYPE_CHECKING:
-    from generator.emit.page import Sink
     from generator.model.shapes import Api
+    from generator.pipeline.tree import OutputTree
 
 
 def render(
     api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None,
-    sink: Sink | None = None,
+    sink: OutputTree | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """The project files of ``api`` keyed by output path; a broken (user) template is
     reported (raised when there is no ``reporter``).
 
     ``sink``: takes the docs files by output path as they are made, instead of the result
-    (``emit.render_api``); after a broken template, what it was given is incomplete.
+    (``emit.render_api``); after a broken template, what it was given is taken out again.
     """
     from jinja2 import TemplateError
 
@@ -32,11 +32,20 @@ def render(
 
     api = _labelled(api, source)
     package = api.package
-    to_sink = None if sink is None else lambda rel, text: sink(f"{package}/{rel}", text)
+    given: list[str] = []
+
+    def to_sink(rel: str, text: str) -> None:
+        assert sink is not None
+        given.append(f"{package}/{rel}")
+        sink.put(given[-1], text)
+
     try:
         files = render_api(api, templates=options.templates, source_label=source.label,
-                           sink=to_sink)  # fmt: skip
+                           sink=None if sink is None else to_sink)  # fmt: skip
     except TemplateError as exc:
+        for rel in given:
+            assert sink is not None
+            sink.discard(rel)
         if reporter is None:
             raise
         reporter.error(*template_error(exc))
@@ -62,7 +71,7 @@ def _labelled(api: Api, source: ApiSource) -> Api:
 
 def render_kept(
     api: Api, model_key: str, source: ApiSource, options: Options, *, reporter: Reporter,
-    memo: Memo, sink: Sink | None = None,
+    memo: Memo, sink: OutputTree | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """``render``, kept whole for this model, label and set of templates; when it has to
     run, its pieces are kept too (salted with every API-wide value a template sees).
