@@ -288,11 +288,19 @@ def _invisible(prefix: str) -> tuple[Leaf, Leaf]:
 
 
 def _wrap(leaves: list[Leaf], start: int, end: int) -> list[Leaf]:
-    """``leaves`` with invisible parentheses around ``leaves[start:end]``."""
+    """``leaves`` with invisible parentheses around ``leaves[start:end]``.
+
+    A parenthesised tuple there keeps its parentheses and gets none (black's
+    ``maybe_make_parens_invisible_in_atom`` leaves a tuple's alone); other parentheses
+    around the whole range are redundant ones black would remove: ``Unsupported``.
+    """
     if start >= end:
         return leaves
     first = leaves[start]
     if first.kind == "(" and _match(leaves, start) == end - 1:
+        inner = _top_level(leaves, start + 1, end - 1)
+        if end - start == 2 or any(leaves[i].kind == "," for i in inner):
+            return leaves
         raise Unsupported("redundant parentheses")
     opening, closing = _invisible(first.prefix)
     first.prefix = ""
