@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,11 @@ LINES = [
     "clear=(\"metadata\",), options=request_options, raw=self._raw)\n",
     'x = f(("' + "m" * 100 + '",), y)\n',
     'def f(a=("' + "q" * 90 + '",)) -> None:\n    pass\n',
+    "AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = "
+    '((("header", "Authorization", "api_key"),), (("bearer", "", "api_key"),))\n',
+    "AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = "
+    '((("query", "api_key", "api_key"), ("query", "api_secret", "api_secret")),)\n',
+    "def f():\n    return (" + ", ".join(f"value_number_{i}" for i in range(8)) + ")\n",
 ]
 
 
@@ -51,6 +58,42 @@ def test_long_lines_are_split_as_black_splits_them(text: str) -> None:
 def test_lines_outside_the_subset_are_refused(text: str) -> None:
     with pytest.raises(Unsupported):
         layout_module(text)
+
+
+def test_a_default_run_gives_black_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runtime modules are kept in black's style and the emitters write it, so a default
+    run lays out every module and never starts black (the corpus test below proves black
+    would change nothing)."""
+    import generator.emit.format
+
+    def refuse(path: str, text: str) -> tuple[str, str | None]:
+        raise AssertionError(f"black was given a piece of {path}:\n{text[:300]}")
+
+    monkeypatch.setattr(generator.emit.format, "format_one", refuse)
+    root = Path(__file__).resolve().parents[1]
+    files = build([(root / "specs", Options())], Reporter())
+    assert any(p.endswith("/_base.py") for p in files)
+
+
+def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Modules laid out in forked workers (as a large API is) come back in order, the same
+    as laid out in one process."""
+    import generator.pipeline.workers as workers
+
+    root = Path(__file__).resolve().parents[1]
+    alone = build([(root / "specs", Options())], Reporter())
+    parent, real = os.getpid(), workers.lay_out
+
+    def in_a_worker(files: Mapping[str, str], units: Sequence[workers.Unit]) -> workers.Laid:
+        assert os.getpid() != parent, "laid out in the parent process"
+        return real(files, units)
+
+    monkeypatch.setattr(workers, "PARALLEL_LAYOUT", 0)
+    monkeypatch.setattr(workers, "lay_out", in_a_worker)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    if not workers._can_fork():
+        pytest.skip("no fork on this platform: layout runs in one process")
+    assert build([(root / "specs", Options())], Reporter()) == alone
 
 
 def corpus_inputs() -> list[str]:

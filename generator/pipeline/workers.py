@@ -1,9 +1,13 @@
-"""Scraping workers: pages scraped in forked processes when there are many, in order."""
+"""Workers: pages scraped, and modules laid out, in forked processes when there are many.
+
+Results come back in the order of the jobs whatever the number of processes, so the output
+does not depend on it.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +18,78 @@ if TYPE_CHECKING:
     from generator.scrape.records import RawPage
 
 PARALLEL_PAGES = 64  # fewer pages to scrape than this: one process is faster than a pool
+PARALLEL_LAYOUT = 300_000  # characters: less to lay out than this, one process is faster
+CHUNKS_PER_WORKER = 4  # the layout is cut in this many runs per worker, so none idles long
 Scraped = tuple["RawPage | None", list[Diagnostic]]
+Unit = tuple[str, list[int]]  # a module's path and the indices of its pieces to lay out
+Laid = dict[str, dict[int, str]]  # path → piece index → laid-out text (declined: absent)
+_FORKED: list[Mapping[str, str]] = []  # the modules' texts, inherited by forked layout workers
+
+
+def lay_out_many(
+    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int], progress: Progress
+) -> Laid:
+    """The pieces of ``units`` (``split_pieces`` of ``files[path]``; ``weights``: their
+    characters) laid out by ``emit/layout.py``, in forked processes when there is much to
+    do; a piece outside its subset is left out of the result."""
+    workers = min(os.cpu_count() or 1, 4)
+    if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
+        return _counted(lay_out(files, units), progress)
+    import multiprocessing
+
+    import generator.emit.layout  # noqa: F401  (imported once, before the fork)
+    from generator.processes import worker_pool
+
+    _FORKED.append(files)
+    out: Laid = {}
+    try:
+        with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
+            for done in pool.map(_lay_out_forked, _runs(units, weights, workers)):
+                out.update(_counted(done, progress))
+    finally:
+        _FORKED.clear()
+    return out
+
+
+def _runs(units: Sequence[Unit], weights: Sequence[int], workers: int) -> list[list[Unit]]:
+    """``units`` cut into consecutive runs of about equal weight (a module's pieces stay
+    together, so its repeated lines are laid out once)."""
+    size = sum(weights) / (workers * CHUNKS_PER_WORKER)
+    runs: list[list[Unit]] = [[]]
+    load = 0
+    for unit, weight in zip(units, weights, strict=True):
+        if load >= size:
+            runs.append([])
+            load = 0
+        runs[-1].append(unit)
+        load += weight
+    return runs
+
+
+def _counted(done: Laid, progress: Progress) -> Laid:
+    progress.advance(sum(len(pieces) for pieces in done.values()))
+    return done
+
+
+def _lay_out_forked(units: Sequence[Unit]) -> Laid:
+    return lay_out(_FORKED[0], units)
+
+
+def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
+    """The pieces of ``units`` laid out in this process (see ``lay_out_many``)."""
+    from generator.emit.layout import Unsupported, layout_module
+    from generator.pipeline.formatting import split_pieces
+
+    out: Laid = {}
+    for path, indices in units:
+        pieces = split_pieces(files[path])
+        laid = out.setdefault(path, {})
+        for i in indices:
+            try:
+                laid[i] = layout_module(pieces[i])
+            except Unsupported:
+                continue
+    return out
 
 
 def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
