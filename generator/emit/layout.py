@@ -836,6 +836,11 @@ def layout_line(text: str) -> str:
     indent = len(text) - len(stripped)
     if indent % 4 or not stripped.isascii():
         raise Unsupported("indentation or non-ASCII text")
+    if stripped.startswith("async def ") and len(text) - len("async ") > LINE_LENGTH:
+        # black splits a def line only at its parameters' brackets (left_hand_split), so
+        # an async method is split as its sync twin is, "async " before the head
+        synced = layout_line(text[:indent] + stripped[len("async ") :])
+        return synced[:indent] + "async " + synced[indent:]
     code, comment = _split_comment(stripped)
     leaves = tokenize(code)
     classify(leaves)
