@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from generator import __version__
 from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
 from generator.diagnostics import Diagnostic, Reporter
-from generator.options import Options, RunStats
+from generator.options import FORMATTERS, Options, RunStats
 
 if TYPE_CHECKING:
     from generator.progress import Progress
@@ -92,20 +92,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a folder of templates searched before the built-in ones",
     )
     gen.add_argument(
-        "--formatter", choices=("black", "ruff"), help="black (default) or ruff, faster"
+        "--formatter", choices=FORMATTERS, help="black (default) or ruff, faster"
     )
     gen.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     gen.add_argument(
         "-v", "--verbose", action="store_true",
         help="print the notes too: what was done by a documented rule (a parameter renamed)",
     )  # fmt: skip
-    gen.add_argument(
-        "--cache-dir",
-        type=Path,
-        default=None,
-        help="where unchanged work is kept between runs (default: .doc2client-cache beside "
-        "the configuration, else $XDG_CACHE_HOME/doc2client)",
-    )
+    _cache_dir(gen, "where unchanged work is kept between runs")
     gen.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     gen.add_argument(
         "--cache-max-size", type=_size, default=None, metavar="SIZE",
@@ -121,10 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cache = sub.add_parser("cache", help="show, prune or clear the generation cache")
     cache.add_argument("action", choices=("info", "prune", "clear"))
-    cache.add_argument(
-        "--cache-dir", type=Path, default=None,
-        help="default: .doc2client-cache beside the configuration, else $XDG_CACHE_HOME/doc2client",
-    )  # fmt: skip
+    _cache_dir(cache, "the cache")
     cache.add_argument(
         "--max-size", type=_size, default=None, metavar="SIZE",
         help="prune: keep at most this much (bytes, or with K, M, G; default 512M)",
@@ -170,16 +161,28 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def _options(args: argparse.Namespace) -> Options:
-    return Options(
-        templates=tuple(getattr(args, "templates", ())),
-        name=args.name,
-        base_url=args.base_url,
-        formatter=getattr(args, "formatter", None) or "black",
-        include=tuple(args.include),
-        exclude=tuple(args.exclude),
-        responses=args.responses,
-    )
+def _cache_dir(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--cache-dir", type=Path, default=None,
+        help=f"{what} (default: .doc2client-cache beside the configuration, else "
+        "$XDG_CACHE_HOME/doc2client)",
+    )  # fmt: skip
+
+
+def _options(args: argparse.Namespace, config: Config | None) -> Options:
+    """The options of SPECS: the configured API's (``Config.options_for``), with what the
+    command line gives in place of their own."""
+    base = config.options_for(args.specs) if config is not None else Options()
+    given = {
+        "templates": tuple(getattr(args, "templates", ())),
+        "name": args.name,
+        "base_url": args.base_url,
+        "formatter": getattr(args, "formatter", None),
+        "include": tuple(args.include),
+        "exclude": tuple(args.exclude),
+        "responses": args.responses,
+    }
+    return replace(base, **{key: value for key, value in given.items() if value})
 
 
 def _say(message: str) -> None:
@@ -243,14 +246,8 @@ def _jobs(
 ) -> tuple[list[tuple[Path | str, Options]], Path | None]:
     """What to generate and where: from the command line, else from ``[tool.doc2client]``."""
     output = args.output or (config.output if config else None)
-    if args.specs is not None:
-        options = _options(args)
-        if config is not None:  # the command line wins; the configuration fills the rest
-            templates = options.templates or config.templates
-            formatter = getattr(args, "formatter", None) or config.formatter
-            options = replace(options, formatter=formatter, templates=templates,
-                              overrides=config.overrides, root=config.root)  # fmt: skip
-        return [(args.specs, options)], output
+    if args.specs is not None:  # the command line wins; the configuration fills the rest
+        return [(args.specs, _options(args, config))], output
     if config is None or not config.jobs:
         where = args.config or "a pyproject.toml here or above"
         raise ConfigError(f"give SPECS, or configure APIs under [tool.doc2client] in {where}")
@@ -411,7 +408,7 @@ def cmd_ir(args: argparse.Namespace) -> int:
     from generator.pipeline import find_sources, load_api
 
     reporter = Reporter()
-    options = _options(args)
+    options = _options(args, _config(args))
     apis = [
         load_api(s, reporter, options) for s in find_sources(args.specs, reporter, name=args.name)
     ]

@@ -38,7 +38,7 @@ from typing import Any
 
 from generator.diagnostics import did_you_mean
 from generator.layouts import is_layout, layouts_text
-from generator.options import Options, Overrides
+from generator.options import FORMATTERS, Options, Overrides
 
 CONVENTION_KEYS = ("wire_style", "wire_explode", "auth", "idempotency_header", "pagination",
                    "request_media_type")
@@ -49,7 +49,6 @@ WIRE_STYLES = ("form", "spaceDelimited", "pipeDelimited", "deepObject")
 TOP_KEYS = frozenset({"output", "templates", "formatter", "apis"})
 API_KEYS = frozenset({"source", "base_url", "include", "exclude", "page_layout", "responses",
                       *CONVENTION_KEYS})
-FORMATTERS = ("black", "ruff")
 
 
 class ConfigError(Exception):
@@ -72,11 +71,27 @@ class Config:
     templates: tuple[Path, ...] = ()
     root: Path | None = None  # the pyproject.toml's folder: paths and source labels start here
 
+    def options_for(self, source: Path | str) -> Options:
+        """The options of the configured API whose ``source`` is ``source`` (a path is
+        compared resolved); else the configuration's own: its ``formatter`` and
+        ``templates``, and every API's conventions by name (``overrides``)."""
+        for job in self.jobs:
+            if _same_source(job.source, source):
+                return job.options
+        return Options(templates=self.templates, formatter=self.formatter,
+                       overrides=self.overrides, root=self.root)  # fmt: skip
+
     @property
     def overrides(self) -> tuple[tuple[str, Overrides], ...]:
         """The configured conventions of every API, by name."""
         return tuple((job.options.name or "", job.options.overrides_for(job.options.name or ""))
                      for job in self.jobs)
+
+
+def _same_source(a: Path | str, b: Path | str) -> bool:
+    if isinstance(a, Path) and isinstance(b, Path):
+        return Path(os.path.abspath(a)) == Path(os.path.abspath(b))
+    return a == b
 
 
 CACHE_NAME = ".doc2client-cache"
@@ -145,7 +160,7 @@ def _parse(table: Any, root: Path, where: str) -> Config:
     section = "[tool.doc2client]"
     _expect(isinstance(table, dict), where, f"{section} must be a table")
     _unknown(table, TOP_KEYS, where, section)
-    formatter = table.get("formatter", "black")
+    formatter = table.get("formatter", FORMATTERS[0])
     _expect(formatter in FORMATTERS, where, f"{section} formatter must be one of {FORMATTERS}")
     templates = _paths(table.get("templates", []), root, where, f"{section} templates")
     apis = table.get("apis", {})
@@ -166,8 +181,6 @@ def _job(
     _expect(isinstance(api, dict), where, f"{section} must be a table")
     _unknown(api, API_KEYS, where, section)
     _expect(isinstance(api.get("source"), str), where, f"{section} needs source = PATH")
-    base_url = api.get("base_url")
-    _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
     layout = api.get("page_layout", "")
     _expect(is_layout(layout) or layout == "", where,
             f"{section} page_layout must be one of {layouts_text()}")  # fmt: skip
@@ -177,7 +190,6 @@ def _job(
     options = Options(
         templates=templates,
         name=name,
-        base_url=base_url,
         formatter=formatter,
         include=_strings(api.get("include", []), where, f"{section} include"),
         exclude=_strings(api.get("exclude", []), where, f"{section} exclude"),
@@ -205,13 +217,15 @@ def _overrides(api: dict[str, Any], where: str, section: str) -> Overrides:
     header = api.get("idempotency_header")
     _expect(header is None or isinstance(header, str), where,
             f"{section} idempotency_header: a header name")
+    base_url = api.get("base_url")
+    _expect(base_url is None or isinstance(base_url, str), where, f"{section} base_url: a string")
     media = api.get("request_media_type")
     media_types = None if media is None else _strings(media, where,
                                                       f"{section} request_media_type")
     _expect(media_types is None or all("/" in m for m in media_types), where,
             f"{section} request_media_type: media types (type/subtype), in order of preference")
-    return Overrides(style, explode, words, header, _pagination(api.get("pagination"), where,
-                                                                 section), media_types)
+    pagination = _pagination(api.get("pagination"), where, section)
+    return Overrides(style, explode, words, header, pagination, media_types, base_url)
 
 
 def _pagination(value: Any, where: str, section: str) -> tuple[tuple[str, str], ...] | None:

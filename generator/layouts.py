@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Literal, get_args
+from urllib.parse import urlsplit
 
 Layout = Literal["b56c85d", "34ca9f8", "34ca9f8-raw", "61aca2d", "prototype"]
 LAYOUTS: tuple[Layout, ...] = get_args(Layout)
@@ -73,3 +74,23 @@ def detect_layout(
 def layouts_text() -> str:
     """``'b56c85d', '34ca9f8', ...`` for messages."""
     return ", ".join(repr(name) for name in LAYOUTS)
+
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def host_line(url: str) -> str:
+    """The page's host line for a server URL, as the page tool writes it: ``host:port``
+    (``https://api.stripe.com`` → ``api.stripe.com:443``; an IPv6 address in brackets; the
+    scheme's default port when the URL has none, no port for an unknown scheme); ``""``
+    for a relative or malformed URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return ""
+    host = parts.hostname or ""
+    if not host:
+        return ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port}" if port else host

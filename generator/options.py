@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+FORMATTERS = ("black", "ruff")  # ``--formatter`` and ``formatter =``; the first is the default
+
 
 @dataclass(frozen=True, slots=True)
 class Overrides:
@@ -18,6 +20,7 @@ class Overrides:
     pagination: tuple[tuple[str, str], ...] | None = None  # Paging fields: style, parameter ...
     # the media types a body offered in several is sent in, in order of preference
     request_media_type: tuple[str, ...] | None = None
+    base_url: str | None = None  # "base_url": where requests go (--base-url wins over it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +28,7 @@ class Options:
     templates: tuple[Path, ...] = ()
     name: str | None = None  # override the API name (one API only)
     base_url: str | None = None
-    formatter: str = "black"
+    formatter: str = FORMATTERS[0]
     include: tuple[str, ...] = ()  # operation id globs
     exclude: tuple[str, ...] = ()
     label: str | None = None  # how generated files name the source (a URL it was fetched from)

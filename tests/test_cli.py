@@ -67,6 +67,45 @@ def test_configuration_from_pyproject(specs: Path, tmp_path: Path) -> None:
     assert "http://127.0.0.1:9" in client
 
 
+@pytest.mark.parametrize(
+    ("arguments", "url", "reason"),
+    [([], "http://127.0.0.1:9", "base_url in [tool.doc2client.apis.stripe]"),
+     (["--base-url", "http://127.0.0.1:8"], "http://127.0.0.1:8", "--base-url")],
+)  # fmt: skip
+def test_a_configured_base_url_applies_when_specs_are_given(
+    specs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str],
+    url: str, reason: str,
+) -> None:  # fmt: skip
+    """The API's table fills what the command line leaves out; the summary says where from."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.doc2client.apis.stripe]\nsource = "specs/stripe"\nbase_url = "http://127.0.0.1:9"\n'
+    )
+    out = tmp_path / "out"
+    assert main(["--config", str(pyproject), "generate", str(specs / "stripe"), "-o", str(out),
+                 *arguments]) == 0  # fmt: skip
+    client = (out / "stripe_client" / "stripe_client" / "_base.py").read_text()
+    assert f'DEFAULT_BASE_URL = "{url}"' in client
+    assert f"base URL {url} ({reason})" in capsys.readouterr().err
+
+
+def test_the_configured_api_of_specs_gives_its_options(specs: Path, tmp_path: Path) -> None:
+    """SPECS that a configured API's ``source`` names gets that API's table (here its name
+    and page layout); another folder gets only the configuration's own settings."""
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        '[tool.doc2client.apis.billing]\nsource = "specs/stripe"\npage_layout = "61aca2d"\n'
+    )
+    out = tmp_path / "out"
+    assert main(["--config", str(pyproject), "generate", str(specs / "stripe"), "-o", str(out)]) == 0
+    page = out / "billing_client" / "pages" / "PostCustomersCustomer.html"
+    assert 'class="request-summary"' in page.read_text(encoding="utf-8")
+    other = tmp_path / "other"
+    shutil.copytree(specs / "stripe", other / "stripe")
+    assert main(["--config", str(pyproject), "generate", str(other), "-o", str(out)]) == 0
+    assert (out / "stripe_client").is_dir() and not (out / "billing_client").exists()
+
+
 def test_unknown_configuration_keys_are_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

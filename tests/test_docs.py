@@ -19,9 +19,10 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.emit.docs import example_call, render_docs
 from generator.emit.environment import make_environment
-from generator.emit.page import host_line, page_description, query_template, render_pages
+from generator.emit.page import page_description, query_template, render_pages
 from generator.emit.python import object_shape
 from generator.emit.sanitise import description_html, description_markdown, dotnet_html_encode
+from generator.layouts import host_line
 from generator.model import normalise
 from generator.model.shapes import (
     Api,
@@ -53,8 +54,16 @@ def scrape_folder(folder: Path) -> list[RawPage]:
     return [p for p in pages if p is not None]
 
 
-def model_of(folder: Path, name: str, base_url: str | None = None) -> Api:
-    return normalise(name, scrape_folder(folder), Reporter(), base_url=base_url)
+def base_url_of(api: Api) -> dict[str, str]:
+    """``normalise``'s arguments giving ``api``'s base URL (a host line carries no path) and
+    its reason, for a model read back from pages to equal ``api``."""
+    return {"base_url": api.base_url, "base_url_reason": api.conventions.base_url_reason}
+
+
+def model_of(folder: Path, name: str, like: Api | None = None) -> Api:
+    """The model of the pages in ``folder``, with ``like``'s base URL."""
+    given = {} if like is None else base_url_of(like)
+    return normalise(name, scrape_folder(folder), Reporter(), **given)
 
 
 def without_sources(api: Api) -> Api:
@@ -76,7 +85,7 @@ def assert_round_trip(folder: Path, tmp_path: Path, env: jinja2.Environment) -> 
     out = tmp_path / folder.name
     write_pages(render_pages(api, env), out)
     assert len(list(out.glob("*.html"))) == len(api.operations)
-    back = model_of(out, folder.name, base_url=api.base_url)
+    back = model_of(out, folder.name, like=api)
     assert without_sources(back) == without_sources(api)
 
 
@@ -398,6 +407,8 @@ def test_page_pieces_follow_the_page_tool() -> None:
     assert host_line("https://api.stripe.com") == "api.stripe.com:443"
     assert host_line("http://localhost:8080/v1") == "localhost:8080"
     assert host_line("") == ""
+    assert host_line("http://[::1]/v1") == "[::1]:80"  # the scraper reads it back
+    assert host_line("wss://stream.example.com") == "stream.example.com"
     op = Operation("X", "GET", "/x", ("x",), "list", query_params=(
         Parameter("created.gte-x~", "c", "query", String()), Parameter("a b", "a", "query", String())))
     assert query_template(op) == "{?created%2Egte%2Dx%7E*,a%20b*}"

@@ -42,6 +42,7 @@ from generator.scrape import RawPage, scrape_page
 from generator.scrape.page import NO_BODY_METHODS
 from tests.conftest import StaticChecks
 from tests.test_corpus import FORM, build, call, check_wire
+from tests.test_docs import base_url_of
 from tests.test_scrape import FORM as FORM_HEADERS
 from tests.test_scrape import TWIML, make_page, scrape
 
@@ -369,11 +370,11 @@ def test_round_trip_1_in_every_layout(small_apis: list[Api], layout: Layout,
         first = written(api, layout, tmp_path / api.name / "1")
         pages = read(tmp_path / api.name / "1", Reporter())
         assert {p.layout for p in pages} == {layout}
-        once = model(api.name, pages, base_url=api.base_url)
+        once = model(api.name, pages, **base_url_of(api))
         assert without_sources(once) == without_sources(carried(api, layout)), api.name
         again = written(once, layout, tmp_path / api.name / "2")
         assert bodies(again) == bodies(first)  # the same pages: a fixpoint
-        twice = model(api.name, read(tmp_path / api.name / "2", Reporter()), base_url=api.base_url)
+        twice = model(api.name, read(tmp_path / api.name / "2", Reporter()), **base_url_of(api))
         assert without_sources(twice) == without_sources(once)
 
 
@@ -383,7 +384,7 @@ def test_round_trip_1_in_every_layout(small_apis: list[Api], layout: Layout,
 def test_round_trip_1_newest_stripe(newest: Any, tmp_path: Path) -> None:
     api = newest["stripe"][1]
     first = written(api, "61aca2d", tmp_path / "1")
-    back = model("stripe", read(tmp_path / "1", Reporter()), base_url=api.base_url)
+    back = model("stripe", read(tmp_path / "1", Reporter()), **base_url_of(api))
     assert without_sources(back) == without_sources(api)
     source = {op.operation_id: op.source.layout for op in api.operations}
     assert set(source.values()) == {"61aca2d"}

@@ -16,6 +16,7 @@ from generator.model.naming import (
     class_name,
     python_identifier,
     shape_names,
+    title_api_name,
     unique_methods,
     unique_names,
 )
@@ -211,4 +212,12 @@ def test_date_versions_and_format_suffixes_do_not_reach_names() -> None:
     ("API", "fallback"),
 ])  # fmt: skip
 def test_api_name_from_a_title(title: str, expected: str) -> None:
-    assert api_name(title, fallback="fallback") == expected
+    assert title_api_name(title, fallback="fallback") == expected
+
+
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [("Stripe", "stripe"), ("my api.v2", "my_api_v2"), ("class", "class_"), ("--", "api"), ("2fa", "api_2fa"), ("list", "list")],
+)
+def test_api_name_from_a_folder_or_file(folder: str, name: str) -> None:
+    assert api_name(folder) == name

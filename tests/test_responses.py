@@ -259,7 +259,7 @@ def test_a_response_without_content_has_no_media_type_after_a_round_trip(tmp_pat
     api, reporter = read_document(tmp_path, doc)
     assert not reporter.has_errors, reporter.sorted()
     write_pages(render_pages(api, make_environment()), tmp_path / "demo")
-    back = model_of(tmp_path / "demo", "demo", base_url=api.base_url)
+    back = model_of(tmp_path / "demo", "demo", like=api)
     for model in (api, back):
         responses = operation(model, "deletePet").responses
         assert [(r.status, r.media_type) for r in responses] == [

@@ -12,7 +12,6 @@ import yaml
 
 from generator.diagnostics import Reporter
 from generator.scrape import RawPage, discover, scrape_page
-from generator.scrape.discover import api_name
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -503,29 +502,22 @@ def test_discover_finds_api_folders(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
         for name in names:
             (tmp_path / folder / name).write_text("<html></html>")
-    found = [(name, [p.name for p in pages]) for name, pages in discover(tmp_path)]
+    found = [(folder.name, [p.name for p in pages]) for folder, pages in discover(tmp_path)]
     assert found == [
-        ("api_3d", ["p.html"]),
-        ("apis_io_maintainers", ["x.html"]),
-        ("stripe", [".html", "a.html", "b.html"]),
+        ("3d", ["p.html"]),
+        ("Stripe", [".html", "a.html", "b.html"]),
+        ("apis-io-maintainers", ["x.html"]),
     ]
-    assert discover(tmp_path / "_variants") == [("variants", [tmp_path / "_variants" / "y.html"])]
+    own = tmp_path / "_variants"
+    assert discover(own) == [(own.resolve(), [own / "y.html"])]
 
 
 def test_discover_the_corpus(corpus: Path) -> None:
-    found = dict(discover(corpus / "pages"))
-    assert sorted(found) == ["apis_io_maintainers", "sample", "stripe"]
+    found = {folder.name: pages for folder, pages in discover(corpus / "pages")}
+    assert sorted(found) == ["apis-io-maintainers", "sample", "stripe"]
     assert len(found["stripe"]) == 446 and found["sample"][0].name == ".html"
-    [(name, pages)] = discover(corpus / "pages" / "_variants" / "b56c85d")
-    assert name == "stripe" and len(pages) == 446
-
-
-@pytest.mark.parametrize(
-    ("folder", "name"),
-    [("Stripe", "stripe"), ("my api.v2", "my_api_v2"), ("class", "class_"), ("--", "api")],
-)
-def test_api_name(folder: str, name: str) -> None:
-    assert api_name(folder) == name
+    [(folder, pages)] = discover(corpus / "pages" / "_variants" / "b56c85d")
+    assert folder.name == "stripe" and len(pages) == 446
 
 
 def test_a_folder_is_not_a_page(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ ONE_HOME = {
     "python_identifier": "generator/model/naming.py",
     "class_name": "generator/model/naming.py",
     "file_stem": "generator/model/naming.py",
+    "api_name": "generator/model/naming.py",
     "digest": "generator/cache.py",
 }
 STATE = {"cache", "memo"}  # parameters an emit function may not take

@@ -17,9 +17,8 @@ from typing import assert_never
 import jinja2
 
 from generator.emit.examples import call_path, call_text, example_call
-from generator.emit.page import Header, Planned, render_files, render_pages
+from generator.emit.page import Header, Planned, Sink, render_files, render_pages
 from generator.emit.python import (
-    method_text,
     object_shape,
     success_responses,
     typed_shape,
@@ -84,9 +83,17 @@ def _row(name: str, where: str, shape: s.Shape, *, required: bool, text: str, ty
 
 
 def _field_row(name: str, where: str, f: s.Field, typer: Typer) -> Row:
-    """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations)."""
-    return _described(name, where, f.shape, required=f.required, text=f.description,
-                      typer=typer, default=f.default, deprecated=f.deprecated)
+    """A field's row, with its ``default`` and ``deprecated`` (JSON Schema annotations).
+
+    Made once per field object, name and place: the fields of a shared object (a returned
+    ``Customer``) are listed on many pages."""
+    key = (name, where, id(f))
+    kept = typer.rows.get(key)
+    if kept is None or kept[0] is not f:
+        row = _described(name, where, f.shape, required=f.required, text=f.description,
+                         typer=typer, default=f.default, deprecated=f.deprecated)  # fmt: skip
+        kept = typer.rows[key] = (f, row)
+    return kept[1]
 
 
 def _described(
@@ -153,7 +160,7 @@ def _nested_objects(shape: s.Shape, api: s.Api, suffix: str = "") -> Iterator[tu
 
 def signature(op: s.Operation, typer: Typer) -> str:
     """The method's signature exactly as generated (``python.method_text``), less ``self``."""
-    text = method_text(typer.api, op, typer.writer)
+    text = typer.method(op)
     return call_text(call_path(op), list(text.params)) + f" -> {text.returns}"
 
 
@@ -173,7 +180,7 @@ class Returns:
 
 def returns(op: s.Operation, typer: Typer) -> Returns:
     """The 2xx response of ``op`` (the first with a schema) for the "Returns" section."""
-    text = method_text(typer.api, op, typer.writer)
+    text = typer.method(op)
     typed = [r for r in success_responses(op) if typed_shape(r) is not None]
     media = next((r.media_type for r in success_responses(op) if r.media_type), "")
     if not typed:
@@ -321,9 +328,11 @@ def groups(api: s.Api, typer: Typer) -> list[Group]:
 
 
 def render_docs(
-    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = ""
-) -> dict[str, str]:
-    """Relative path → text of every docs file and every page written back.
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = "",
+    sink: Sink | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """Relative path → text of every docs file and every page written back (each given to
+    ``sink`` instead, as it is made, when there is one).
 
     The index and resource pages name ``source_label`` (as the package's other files do),
     or without one the folder the operations came from."""
@@ -333,8 +342,8 @@ def render_docs(
                "package": api.package}
     shown = partial(operation_keys, api, names=typer.names)
     plan = docs_plan(all_groups, context, source_label or api_source(api), shown)
-    docs = render_files(plan, env, header)
-    return dict(sorted({**docs, **render_pages(api, env, header=header)}.items()))
+    docs = render_files(plan, env, header, sink)
+    return dict(sorted({**docs, **render_pages(api, env, header=header, sink=sink)}.items()))
 
 
 Shown = Callable[[Sequence[s.Operation]], tuple[str, ...]]  # the memo keys of operations shown

@@ -11,6 +11,7 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
@@ -76,6 +77,7 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
         autoescape=is_html,
+        auto_reload=False,  # one run: a template's file is read once, not checked per use
         bytecode_cache=MemoBytecodeCache() if active().enabled else None,
     )
     env.filters.update(
@@ -147,8 +149,13 @@ def docstring(text: object, indent: int = 4, args: Sequence[tuple[str, str]] = (
     the closing quotes sit on a line of their own. ``args``: (name, HTML or text) pairs, shown
     as an ``Args:`` section (Google style, as openai-python writes it).
     """
+    return _docstring(str(text), indent, tuple((str(n), str(t)) for n, t in args))
+
+
+@lru_cache(maxsize=2048)  # the sync and the async method show the same docstring
+def _docstring(text: str, indent: int, args: tuple[tuple[str, str], ...]) -> str:
     width = max(DOC_WIDTH - indent, 40)
-    paragraphs = [wrap(p, width) for p in html_to_text(str(text)).split("\n\n")]
+    paragraphs = [wrap(p, width) for p in html_to_text(text).split("\n\n")]
     paragraphs.append(args_section(args, width))
     body = "\n\n".join(p for p in paragraphs if p)
     body = body.replace("\\", "\\\\")

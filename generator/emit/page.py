@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from markupsafe import Markup, escape
 from generator.emit.environment import comment
 from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
-from generator.layouts import DEFAULT_LAYOUT, Layout, is_layout
+from generator.layouts import DEFAULT_LAYOUT, Layout, host_line, is_layout
 from generator.memo import memoised, operation_keys
 from generator.model import shapes as s
 from generator.model.naming import file_stem
@@ -219,7 +220,7 @@ def page_schema(op: s.Operation, api: s.Api, layout: Layout = DEFAULT_LAYOUT) ->
     """
     if op.body is None:
         return None
-    text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
+    text = indented_json(body_schema(op, api))
     match layout:
         case "34ca9f8" | "61aca2d":
             # The page tool entity-encodes the schema itself; the encoder escapes every
@@ -234,6 +235,64 @@ def page_schema(op: s.Operation, api: s.Api, layout: Layout = DEFAULT_LAYOUT) ->
 
 
 _JSON_HTML = re.compile("[<>&]")
+
+
+def indented_json(value: object) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, made with the C
+    string encoder: the standard library indents with its pure-Python encoder, which is the
+    dearest part of writing a page back. Values other than JSON's own types (``dict`` with
+    ``str`` keys, ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``) go to ``json``."""
+    out: list[str] = []
+    try:
+        _json_into(value, "\n", out)
+    except _NotPlain:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A value ``_json_into`` leaves to ``json.dumps``."""
+
+
+def _json_into(value: object, newline: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_string(cast(str, value)))
+    elif kind is dict:
+        items = cast(dict[object, object], value)
+        if not items:
+            out.append("{}")
+            return
+        inner, sep = newline + "  ", "{"
+        for key, item in items.items():
+            if type(key) is not str:
+                raise _NotPlain
+            out += (sep, inner, _encode_string(key), ": ")
+            _json_into(item, inner, out)
+            sep = ","
+        out += (newline, "}")
+    elif kind is list:
+        values = cast(list[object], value)
+        if not values:
+            out.append("[]")
+            return
+        inner, sep = newline + "  ", "["
+        for item in values:
+            out += (sep, inner)
+            _json_into(item, inner, out)
+            sep = ","
+        out += (newline, "]")
+    elif value is None or kind is bool:
+        out.append("null" if value is None else "true" if value else "false")
+    elif kind is int:
+        out.append(int.__repr__(cast(int, value)))
+    elif kind is float and math.isfinite(cast(float, value)):
+        out.append(float.__repr__(cast(float, value)))
+    else:
+        raise _NotPlain
+
+
+_encode_string = json.encoder.encode_basestring
 
 
 def text_node(text: str) -> Markup:
@@ -283,18 +342,6 @@ def accept(op: s.Operation) -> str:
     return ",".join(dict.fromkeys(r.media_type for r in op.responses if r.media_type))
 
 
-def host_line(base_url: str) -> str:
-    """``https://api.stripe.com`` → ``api.stripe.com:443``; empty when there is no host."""
-    try:
-        parts = urlsplit(base_url)
-        port = parts.port or {"https": 443, "http": 80}.get(parts.scheme.lower(), 443)
-    except ValueError:
-        return ""
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    return f"{host}:{port}" if host else ""
-
-
 def page_type(shape: s.Shape) -> str:
     """The ``parameterType`` text: the schema's ``type``, empty where it has none."""
     match shape:
@@ -314,9 +361,10 @@ def page_type(shape: s.Shape) -> str:
 
 
 def render_pages(
-    api: s.Api, env: jinja2.Environment, *, header: Header | None = None
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, sink: Sink | None = None
 ) -> dict[str, str]:
-    """``pages/<OperationId>.html``: each operation written back in the source layout."""
+    """``pages/<OperationId>.html``: each operation written back in the source layout (given
+    to ``sink`` as each is made, when there is one: see ``render_files``)."""
     names = class_names(api)
     layouts = {op.operation_id: page_layout(op, api) for op in api.operations}
     files: Planned = {  # the layout in the keys: three layouts share one template
@@ -325,7 +373,7 @@ def render_pages(
             (*operation_keys(api, (op,), names), layouts[op.operation_id]))
         for op in api.operations
     }  # fmt: skip
-    return render_files(files, env, header)
+    return render_files(files, env, header, sink)
 
 
 class _LazyPage(Mapping[str, object]):
@@ -346,9 +394,22 @@ class _LazyPage(Mapping[str, object]):
         return 1
 
 
-def render_files(files: Planned, env: jinja2.Environment, header: Header | None) -> dict[str, str]:
-    """Each planned file rendered from its template, after its generated-by line."""
-    return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
+Sink = Callable[[str, str], None]  # takes each file (path, text) as soon as it is made
+
+
+def render_files(
+    files: Planned, env: jinja2.Environment, header: Header | None, sink: Sink | None = None
+) -> dict[str, str]:
+    """Each planned file rendered from its template, after its generated-by line.
+
+    With a ``sink``, each file goes to it as soon as it is made and none is returned: a
+    large API's docs are never all held at once.
+    """
+    if sink is None:
+        return {path: _render_file(env, path, plan, header) for path, plan in sorted(files.items())}
+    for path, plan in sorted(files.items()):
+        sink(path, _render_file(env, path, plan, header))
+    return {}
 
 
 def _file_key(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> list[str]:

@@ -242,7 +242,24 @@ def object_shape(api: s.Api, shape: s.Shape) -> s.Object | None:
     """The named object a ``Ref`` points to, or ``None``."""
     if not isinstance(shape, s.Ref):
         return None
-    return next((o for o in api.shapes if o.name == shape.name), None)
+    return _shapes_by_name(api.shapes).get(shape.name)
+
+
+_BY_NAME: dict[int, tuple[tuple[s.Object, ...], dict[str, s.Object]]] = {}
+
+
+def _shapes_by_name(shapes: tuple[s.Object, ...]) -> dict[str, s.Object]:
+    """``shapes`` by name, the first of a name winning (built once per tuple of shapes: a
+    run renders one or a few APIs, each asked thousands of times)."""
+    entry = _BY_NAME.get(id(shapes))
+    if entry is None or entry[0] is not shapes:
+        if len(_BY_NAME) >= 8:
+            _BY_NAME.clear()
+        index: dict[str, s.Object] = {}
+        for obj in shapes:
+            index.setdefault(obj.name, obj)
+        entry = _BY_NAME[id(shapes)] = (shapes, index)
+    return entry[1]
 
 
 def reachable(api: s.Api, roots: Iterable[s.Shape]) -> set[str]:

@@ -32,6 +32,7 @@ from generator import __version__
 from generator.emit.docs import render_docs
 from generator.emit.environment import header_line, is_html, make_environment
 from generator.emit.overlays import overlay_files
+from generator.emit.page import Sink
 from generator.emit.python import (
     PAGING_FIELDS,
     TEXT_MEDIA,
@@ -71,11 +72,13 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 
 
 def render_api(
-    api: Api, *, templates: Sequence[Path] = (), source_label: str
+    api: Api, *, templates: Sequence[Path] = (), source_label: str, sink: Sink | None = None
 ) -> dict[str, str]:
     """Relative path → text of every file of ``api``'s client project (see the module doc).
 
     ``source_label`` is how the generated files name their source (``specs/stripe``).
+    ``sink``: takes the docs files (``docs/``, ``pages/``) one by one as they are made, and
+    they are left out of the result (the bulk of a large API's text is never all held).
     """
     env = make_environment(templates)
     base = base_context(api, source_label)
@@ -89,7 +92,7 @@ def render_api(
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
     files[validators] = render_validators(api, header_line(validators, source_label), env)
-    files.update(render_docs(api, env, header=header_line, source_label=source_label))
+    files.update(render_docs(api, env, header=header_line, source_label=source_label, sink=sink))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
@@ -194,7 +195,9 @@ def _md_inline(tag: str, inner: str, href: str) -> str:
 
 def code_span(text: str) -> str:
     """A Markdown code span holding ``text`` literally, whatever backticks it contains."""
-    flat = " ".join(text.split("\n"))
+    flat = text.replace("\n", " ")
+    if "`" not in flat:
+        return f"`{flat}`"
     runs = [len(r) for r in re.findall(r"`+", flat)]
     fence = "`" * (max(runs, default=0) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
@@ -216,6 +219,7 @@ class Text:
     html: Markup
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # an API repeats its descriptions (a shared field, a parameter)
     def of(fragment: str) -> Text:
         return Text(description_markdown(fragment), description_html(fragment))
 
@@ -229,12 +233,16 @@ class Text:
 # --------------------------------------------------------------------------- .NET encoding
 
 _NAMED = {"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;"}
-_ENCODED = re.compile("[\"'+<>&\x00-\x1f\x7f-\U0010ffff]")
+_REPLACED = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;"),
+             ("+", "&#x2B;"), ("\n", "&#xA;"))  # fmt: skip  # "&" first: the others hold one
+_OTHERS = re.compile("[\x00-\x1f\x7f-\U0010ffff]")  # controls and non-ASCII
 
 
 def dotnet_html_encode(text: str) -> str:
     """What .NET's ``HtmlEncoder.Default`` writes: ``"'+<>&``, controls, non-ASCII as entities."""
-    return _ENCODED.sub(_encode_char, text)
+    for char, entity in _REPLACED:  # str.replace per character: far quicker than a regex
+        text = text.replace(char, entity)
+    return _OTHERS.sub(_encode_char, text)
 
 
 def _encode_char(match: re.Match[str]) -> str:

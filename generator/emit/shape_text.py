@@ -7,10 +7,13 @@ Every kind of shape is handled in each function (``assert_never``): a new kind f
 from __future__ import annotations
 
 import json
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from generator.emit.python import TypeWriter, class_names
+from generator.emit.python import MethodText, TypeWriter, class_names, method_text
 from generator.model import shapes as s
+
+if TYPE_CHECKING:
+    from generator.emit.docs import Row
 
 
 class Typer:
@@ -20,6 +23,15 @@ class Typer:
         self.api = api
         self.names = class_names(api)
         self.writer = TypeWriter(self.names)
+        self.rows: dict[tuple[str, str, int], tuple[s.Field, Row]] = {}  # docs' rows, kept
+        self._methods: dict[str, tuple[s.Operation, MethodText]] = {}
+
+    def method(self, op: s.Operation) -> MethodText:
+        """``python.method_text`` of ``op`` (computed once: the docs show it twice)."""
+        kept = self._methods.get(op.operation_id)
+        if kept is None or kept[0] is not op:
+            kept = self._methods[op.operation_id] = (op, method_text(self.api, op, self.writer))
+        return kept[1]
 
     def type_text(self, shape: s.Shape) -> str:
         match shape:

@@ -129,15 +129,29 @@ def abbreviated(name: str, limit: int) -> str:
     return name
 
 
-def api_name(title: str, *, fallback: str) -> str:
-    """The API name (the package is ``<name>_client``) from a document's ``info.title``:
-    snake case, without parenthesised remarks, the word "API" and what follows it as a remark
-    (``"Discord HTTP API (Preview)"`` → ``discord_http``, ``"Spotify Web API with fixes and
-    improvements"`` → ``spotify_web``); ``fallback`` when nothing is left."""
+def api_name(name: str) -> str:
+    """The API name (the package is ``<name>_client``) from a folder's or a document file's
+    name: lower case, each run of other characters than letters and digits one ``_``
+    (``apis-io`` → ``apis_io``, ``my api.v2`` → ``my_api_v2``); ``api_`` before a leading
+    digit, ``_`` after a keyword; ``api`` when nothing is left. A builtin's name is kept
+    (``list_client`` shadows nothing)."""
+    name = re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+    if not name:
+        return "api"
+    if name[0].isdigit():
+        name = "api_" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def title_api_name(title: str, *, fallback: str) -> str:
+    """The API name from a document's ``info.title``: its words (camel case split) as
+    ``api_name`` joins them, without parenthesised remarks, the word "API" and what follows
+    it as a remark (``"Discord HTTP API (Preview)"`` → ``discord_http``, ``"Spotify Web API
+    with fixes and improvements"`` → ``spotify_web``); ``fallback`` when nothing is left."""
     words = _words(re.sub(r"\([^()]*\)", " ", title))
     cut = next((i for i, w in enumerate(words) if w.lower() == "api" and i > 0), len(words))
     words = [w for w in words[:cut] if w.lower() != "api"]
-    return python_identifier(" ".join(words), fallback=fallback) if words else fallback
+    return api_name("_".join(words)) if words else fallback
 
 
 def attribute_name(text: str, *, fallback: str = "call") -> str:

@@ -69,21 +69,30 @@ class _Page:
     raw: RawPage
 
 
+HOST_LINE = ("the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
+             "or --base-url to add a path")  # the base URL's reason when the pages give it
+
+
 def normalise(
-    name: str, pages: Sequence[RawPage], reporter: Reporter, *, base_url: str | None = None,
-    overrides: Overrides | None = None,
+    name: str, pages: Sequence[RawPage], reporter: Reporter, *,
+    base_url: str | None = None, base_url_reason: str = "given", overrides: Overrides | None = None,
     page_layout: str = "",
 ) -> s.Api:  # fmt: skip
     """The model of one API from its page records (see the module docstring).
 
-    ``page_layout`` is the layout its pages are written back in ("": each page's own).
+    ``base_url`` is the base URL given for it and ``base_url_reason`` where it is from
+    (``loading.chosen_base_url``); None: the pages' host lines give it. ``page_layout`` is the
+    layout its pages are written back in ("": each page's own).
     """
     preferred = (overrides or Overrides()).request_media_type
     chosen = [request_body(page, preferred) for page in pages]
     settled = _settle_ids(sorted(chosen, key=lambda p: (p.file, p.operation_id, p.path)), reporter)
     registry = Registry()
     drafts = [_operation(page, registry, reporter) for page in settled]
-    conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter)
+    url, url_reason = ((base_url, base_url_reason) if base_url is not None
+                       else (_base_url(settled, reporter), HOST_LINE))  # fmt: skip
+    conventions = _conventions(drafts, settled, registry, overrides or Overrides(), reporter,
+                               base_url_reason=url_reason)
     drafts = [_operation_conventions(op, page.raw, conventions, registry.objects, reporter)
               for op, page in zip(drafts, settled, strict=True)]  # fmt: skip
     drafts = [replace(op, paging=_paging(op, page.raw, registry, overrides or Overrides()))
@@ -98,7 +107,7 @@ def normalise(
     )
     return s.Api(
         name=name,
-        base_url=base_url if base_url is not None else _base_url(settled, reporter),
+        base_url=url,
         operations=tuple(sorted(operations, key=lambda op: op.operation_id)),
         shapes=tuple(shapes),
         page_layout=page_layout,
@@ -108,7 +117,7 @@ def normalise(
 
 def _conventions(
     drafts: list[s.Operation], settled: list[_Page], registry: Registry, overrides: Overrides,
-    reporter: Reporter,
+    reporter: Reporter, *, base_url_reason: str,
 ) -> s.Conventions:  # fmt: skip
     """The API's conventions (``generator.model.conventions``) from all of its operations."""
     raws = [page.raw for page in settled]
@@ -121,11 +130,8 @@ def _conventions(
     auth, auth_reason = api_auth(raws, overrides, first, reporter)
     headers = (p.name for op in drafts for p in op.header_params)
     idempotency, idempotency_reason = api_idempotency(headers, overrides)
-    where = ("servers[0].url with its variables' defaults" if any(r.declared for r in raws) else
-             "the pages' host line: only a host; set base_url in [tool.doc2client.apis.NAME] "
-             "or --base-url to add a path")  # fmt: skip
     return s.Conventions(wire, wire_reason, auth, auth_reason, idempotency, idempotency_reason,
-                       where, idempotency_declared=overrides.idempotency_header is None)
+                         base_url_reason, overrides.idempotency_header is None)
 
 
 def _operation_conventions(

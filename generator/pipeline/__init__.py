@@ -114,7 +114,8 @@ def _build(
             line = conventions_summary(api) + responses_summary(api, options.responses)
             stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
             progress.stage(f"rendering {api.name}")
-            files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo)
+            files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo,
+                                sink=tree.put)  # fmt: skip
             forced |= user_written(api, options.templates, files)
             tree.expect(sum(len(text) for text in files.values()))
             python = by_formatter.setdefault(options.formatter, {})

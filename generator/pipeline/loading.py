@@ -55,26 +55,41 @@ def load_apis(
     return {s.name: load_api(s, reporter, options) for s in sources}
 
 
+def chosen_base_url(
+    name: str, options: Options, servers: Sequence[str]
+) -> tuple[str | None, str]:
+    """The base URL given for API ``name``, and where it comes from: ``--base-url``, else
+    ``base_url`` in its configuration table, else the document's ``servers[0]`` (a trailing
+    ``/`` dropped); ``(None, "")`` when none gives one (the model reads the pages' host lines)."""
+    if options.base_url is not None:
+        return options.base_url, "--base-url"
+    configured = options.overrides_for(name).base_url
+    if configured is not None:
+        return configured, f"base_url in [tool.doc2client.apis.{name}]"
+    if servers:
+        return servers[0].rstrip("/"), "servers[0].url with its variables' defaults"
+    return None, ""
+
+
 def load(
     source: ApiSource, reporter: Reporter, options: Options, memo: Memo, progress: Progress
 ) -> tuple[Api, str] | None:
     """Scrape (page by page, kept) and normalise (kept); the model and its memo key."""
     from generator.model import normalise
 
-    base_url = options.base_url
     name = source.name
+    servers: tuple[str, ...] = ()
     info = ("", "")  # an OpenAPI document's info.title and info.version; pages give none
     if source.openapi is not None:
-        from generator.model.naming import api_name
+        from generator.model.naming import title_api_name
 
         doc, key = _read_document(source.openapi, reporter, memo)
         if doc is None:
             return None
         pages: list[RawPage] = list(doc.pages)
         keys = [key]
-        if base_url is None and doc.servers:
-            base_url = doc.servers[0].rstrip("/")
-        name = name if source.named else api_name(doc.title, fallback=name)
+        servers = doc.servers
+        name = name if source.named else title_api_name(doc.title, fallback=name)
         info = (doc.title, doc.version)
     else:  # an excluded page is not even read: --exclude also skips a page that is broken
         from generator.scrape.page import operation_id_from_name
@@ -93,13 +108,15 @@ def load(
         message = "no operations left to generate" + filters(options)
         reporter.error(where(source), 0, message, code="no-operations")
     overrides = options.overrides_for(name)
-    parts = [name, repr(base_url), repr(options.include), repr(options.exclude),
+    base_url, base_url_reason = chosen_base_url(name, options, servers)
+    parts = [name, repr(base_url), base_url_reason, repr(options.include), repr(options.exclude),
              repr(overrides), options.page_layout, *keys]  # fmt: skip
     progress.stage("modelling")
 
     def model(local: Reporter) -> Api:
         with remembering(memo):  # each operation read alone is kept (``_read_alone``)
-            return normalise(name, pages, local, base_url=base_url, overrides=overrides,
+            return normalise(name, pages, local, base_url=base_url,
+                             base_url_reason=base_url_reason, overrides=overrides,
                              page_layout=options.page_layout)
 
     api = memo.reported("model", parts, reporter, model)

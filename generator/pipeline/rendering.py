@@ -11,22 +11,31 @@ from generator.options import Options
 from generator.pipeline.sources import ApiSource, display_path
 
 if TYPE_CHECKING:
+    from generator.emit.page import Sink
     from generator.model.shapes import Api
 
 
 def render(
-    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None
-) -> dict[str, str]:
+    api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None,
+    sink: Sink | None = None,
+) -> dict[str, str]:  # fmt: skip
     """The project files of ``api`` keyed by output path; a broken (user) template is
-    reported (raised when there is no ``reporter``)."""
+    reported (raised when there is no ``reporter``).
+
+    ``sink``: takes the docs files by output path as they are made, instead of the result
+    (``emit.render_api``); after a broken template, what it was given is incomplete.
+    """
     from jinja2 import TemplateError
 
     from generator.emit import render_api
     from generator.emit.overlays import template_error
 
     api = _labelled(api, source)
+    package = api.package
+    to_sink = None if sink is None else lambda rel, text: sink(f"{package}/{rel}", text)
     try:
-        files = render_api(api, templates=options.templates, source_label=source.label)
+        files = render_api(api, templates=options.templates, source_label=source.label,
+                           sink=to_sink)  # fmt: skip
     except TemplateError as exc:
         if reporter is None:
             raise
@@ -53,12 +62,15 @@ def _labelled(api: Api, source: ApiSource) -> Api:
 
 def render_kept(
     api: Api, model_key: str, source: ApiSource, options: Options, *, reporter: Reporter,
-    memo: Memo,
+    memo: Memo, sink: Sink | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """``render``, kept whole for this model, label and set of templates; when it has to
-    run, its pieces are kept too (salted with every API-wide value a template sees)."""
+    run, its pieces are kept too (salted with every API-wide value a template sees).
+
+    ``sink``: as ``render``'s, used when nothing is kept (keeping needs the whole result).
+    """
     if not memo.enabled:
-        return render(api, source, options, reporter)
+        return render(api, source, options, reporter, sink)
     from generator.emit import base_context
 
     templates = tree_fingerprint(options.templates)

@@ -57,6 +57,7 @@ def find_sources(
     ``root`` (default: ``project_root(spec)``).
     """
     from generator.cache import INPUT_SUFFIXES
+    from generator.model.naming import api_name
     from generator.scrape import discover
     from generator.scrape.discover import DOCUMENT_SUFFIXES, find_documents, skipped_in
 
@@ -64,7 +65,7 @@ def find_sources(
     if spec.is_file():
         if spec.suffix.lower() in DOCUMENT_SUFFIXES:
             shown = label or source_label(spec, root)
-            return [ApiSource(name or _api_name(spec.stem), shown, openapi=spec,
+            return [ApiSource(name or api_name(spec.stem), shown, openapi=spec,
                               named=name is not None)]
         reporter.error(
             display_path(spec), 0, "not an OpenAPI document (.json, .yaml) nor a folder of pages"
@@ -73,12 +74,13 @@ def find_sources(
     if not spec.is_dir():
         reporter.error(display_path(spec), 0, "no such file or folder")
         return []
+    folders = sorted((api_name(folder.name), paths) for folder, paths in discover(spec))
     sources = [
         ApiSource(name or api, label or source_label(paths[0].parent, root), pages=tuple(paths))
-        for api, paths in discover(spec)
+        for api, paths in folders
     ]
     sources += [
-        ApiSource(name or _api_name(doc.stem), label or source_label(doc, root), openapi=doc,
+        ApiSource(name or api_name(doc.stem), label or source_label(doc, root), openapi=doc,
                   named=name is not None)
         for doc in find_documents(spec)
     ]
@@ -102,12 +104,6 @@ def _one_package_each(sources: list[ApiSource], reporter: Reporter) -> list[ApiS
         message = f"{listed} both give the package {found[0].name}_client: rename one of them"
         reporter.error(labels[-1], 0, message, code="same-package")
     return [] if clashes else sources
-
-
-def _api_name(stem: str) -> str:
-    from generator.model.naming import python_identifier
-
-    return python_identifier(stem.lower())
 
 
 def selected(operation_id: str, options: Options) -> bool:

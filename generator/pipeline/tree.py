@@ -40,6 +40,11 @@ class OutputTree(Mapping[str, bytes]):
         """Count ``characters`` of text about to be added (so packing starts before them)."""
         self._held += characters
 
+    def put(self, rel: str, text: str) -> None:
+        """``expect`` then ``add``: a file made alone (``emit.render_api``'s ``sink``)."""
+        self.expect(len(text))
+        self.add(rel, text)
+
     def add(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
         self.digests[rel] = hashlib.sha256(data).hexdigest()

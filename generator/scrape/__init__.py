@@ -1,6 +1,6 @@
 """Stage 1: pages (or an OpenAPI document) in, raw records out."""
 
-from generator.scrape.discover import api_name, discover
+from generator.scrape.discover import discover
 from generator.scrape.openapi import OpenApiInput, read_openapi
 from generator.scrape.page import scrape_page
 from generator.scrape.records import RawPage, RawParameter, RawResponse
@@ -10,7 +10,6 @@ __all__ = [
     "RawPage",
     "RawParameter",
     "RawResponse",
-    "api_name",
     "discover",
     "read_openapi",
     "scrape_page",

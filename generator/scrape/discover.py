@@ -3,7 +3,6 @@ OpenAPI documents in its API folders."""
 
 from __future__ import annotations
 
-import keyword
 import re
 from pathlib import Path
 
@@ -19,16 +18,6 @@ _ROOT_KEY = re.compile(
     rb"""^(["']?)(?:openapi|swagger)\1[ \t]*:|"(?:openapi|swagger)"\s*:\s*"\d""", re.MULTILINE
 )
 _SNIFF_BYTES = 1 << 20
-
-
-def api_name(folder_name: str) -> str:
-    """A folder name lower-cased and made a Python identifier (``apis-io`` → ``apis_io``)."""
-    name = re.sub(r"\W+", "_", folder_name.strip().lower(), flags=re.ASCII).strip("_")
-    if not name:
-        return "api"
-    if name[0].isdigit():
-        name = "api_" + name
-    return name + "_" if keyword.iskeyword(name) else name
 
 
 def pages_in(folder: Path) -> list[Path]:
@@ -90,8 +79,9 @@ def _is_api_folder(folder: Path) -> bool:
     return not folder.name.startswith(("_", "."))
 
 
-def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
-    """``(api name, pages)`` per API, sorted by name.
+def discover(specs_dir: Path) -> list[tuple[Path, list[Path]]]:
+    """``(folder, pages)`` per API, sorted by folder name (the API is named after its folder:
+    ``model.naming.api_name``).
 
     A folder that holds pages itself is one API, used as given (even if its name starts
     with ``_`` or ``.``). Otherwise each subfolder with pages is one API; subfolders whose
@@ -100,13 +90,13 @@ def discover(specs_dir: Path) -> list[tuple[str, list[Path]]]:
     """
     own = pages_in(specs_dir)
     if own:
-        return [(api_name(specs_dir.resolve().name), own)]
+        return [(specs_dir.resolve(), own)]
     try:
         folders = sorted((p for p in specs_dir.iterdir() if p.is_dir()), key=lambda p: p.name)
     except OSError:
         return []
-    found = ((api_name(f.name), pages_in(f)) for f in folders if _is_api_folder(f))
-    return sorted((entry for entry in found if entry[1]), key=lambda entry: entry[0])
+    found = ((f, pages_in(f)) for f in folders if _is_api_folder(f))
+    return [entry for entry in found if entry[1]]
 
 
 def find_documents(specs_dir: Path) -> list[Path]:

@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from generator.diagnostics import Reporter
 from generator.files import MAX_DOCUMENT_BYTES
+from generator.layouts import host_line
 from generator.scrape.lint import PointerLines, find_key, lint_document
 from generator.scrape.media import event_data_schema, is_event_stream, preferred_media_type
 from generator.scrape.records import (
@@ -37,7 +37,6 @@ from generator.scrape.source import MAX_SCHEMA_DEPTH, json_depth, read_source
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
-DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     lines = PointerLines(text)
     refs = Resolver(doc, file, reporter, root=path, load=_load_file)
     reader = _Reader(file, reporter, refs, _Locator(text), lines)
-    reader.host = _host(servers[0]) if servers else ""
+    reader.host = host_line(servers[0]) if servers else ""
     reader.servers = servers
     reader.schemes = _schemes(reader.refs, _dict(doc.get("components")).get("securitySchemes"))
     reader.security = doc.get("security")
@@ -224,18 +223,6 @@ def _schemes(refs: Resolver, raw: Any) -> dict[str, RawSecurity]:
 
 def _bool(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
-
-
-def _host(url: str) -> str:
-    """``Host:Port`` of a server URL, as the page tool writes it ("" when relative)."""
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return ""
-    try:
-        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
-    except ValueError:
-        port = None
-    return f"{parts.hostname}:{port}" if port else parts.hostname
 
 
 class _Locator:
