@@ -37,10 +37,12 @@ MATH_PRIORITIES = {
     "*": 4, "/": 4, "//": 4, "%": 4, "@": 4, "~": 3, "**": 2,
 }  # fmt: skip
 DOT_PRIORITY = 1
+DELIMITER_WORDS = frozenset({"is", "in", "not", "and", "or"})
 COMPARATORS = {"<", ">", "==", "!=", "<=", ">=", "<>"}
 OPENING = {"(", "[", "{"}
 CLOSING = {")", "]", "}"}
 MATCHING = {")": "(", "]": "[", "}": "{"}
+DELIMITER_KINDS = frozenset({".", "string", *MATH_PRIORITIES, *COMPARATORS})  # may split before
 ASSIGNMENTS = {"=", "+=", "-=", "*=", "@=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "**=",
                "//="}  # fmt: skip
 KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}
@@ -111,22 +113,25 @@ class Line:
 
     def _mark(self, leaf: Leaf) -> None:
         """black's ``BracketTracker.mark``."""
-        if self._depth == 0 and leaf.kind in CLOSING:
-            return
-        if leaf.kind in CLOSING:
-            self._depth -= 1
-            opening = self._open.pop()
-            leaf.opening = opening
+        kind = leaf.kind
+        depth = self._depth
+        if kind in CLOSING:
+            if depth == 0:
+                return
+            depth = self._depth = depth - 1
+            leaf.opening = self._open.pop()
             if not leaf.value:
                 self.invisible.append(leaf)
-        leaf.bracket_depth = self._depth
-        if self._depth == 0:
-            before = split_before_priority(leaf, self._previous)
-            if before and self._previous is not None:
-                self.delimiters[id(self._previous)] = before
-            elif leaf.kind == ",":
+        leaf.bracket_depth = depth
+        if depth == 0:
+            previous = self._previous
+            maybe = kind in DELIMITER_KINDS or (kind == "name" and leaf.value in DELIMITER_WORDS)
+            before = split_before_priority(leaf, previous) if maybe else 0
+            if before and previous is not None:
+                self.delimiters[id(previous)] = before
+            elif kind == ",":
                 self.delimiters[id(leaf)] = COMMA_PRIORITY
-        if leaf.kind in OPENING:
+        if kind in OPENING:
             self._open.append(leaf)
             self._depth += 1
             if not leaf.value:
@@ -136,8 +141,9 @@ class Line:
     def __str__(self) -> str:
         leaves = self.leaves
         first = leaves[0]
-        text = "".join([first.prefix, "    " * self.depth, first.value,
-                        *[leaf.prefix + leaf.value for leaf in leaves[1:]]])  # fmt: skip
+        text = first.prefix + "    " * self.depth + "".join(
+            [leaf.value if leaf is first else leaf.prefix + leaf.value for leaf in leaves]
+        )
         if self.comments:
             text += "".join([leaf.comment for leaf in leaves if leaf.comment])
         return text
@@ -899,8 +905,9 @@ def layout_module(text: str) -> str:
     is outside the subset (see the module doc) or continues a bracket of an earlier line.
     """
     lines = text.split("\n")
+    last = max((i for i, line in enumerate(lines) if len(line) > LINE_LENGTH), default=-1)
     depth, quote = 0, ""
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[: last + 1]):  # nothing after the last long line to split
         before_depth, before_quote = depth, quote
         depth, quote = _scan(line, depth, quote)
         if len(line) <= LINE_LENGTH or (before_quote and quote) or _kept(line):

@@ -6,6 +6,7 @@ does not depend on it.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ def lay_out_many(
     from generator.processes import worker_pool
 
     _FORKED.append(files)
+    gc.freeze()  # the workers' collector leaves the inherited heap alone (no copy-on-write)
     out: Laid = {}
     try:
         with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
@@ -48,6 +50,7 @@ def lay_out_many(
                 out.update(_counted(done, progress))
     finally:
         _FORKED.clear()
+        gc.unfreeze()
     return out
 
 
