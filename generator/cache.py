@@ -25,7 +25,12 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.cache_pack import Pack
 
 DEFAULT_DIR = Path(".doc2client-cache")
 _MAGIC = b"doc2client-cache 2\n"
@@ -34,6 +39,7 @@ _KEY: dict[str, bytes] = {}  # the key, read once per process
 INPUT_SUFFIXES = (".html", ".json", ".yaml", ".yml")
 _ROOT = Path(__file__).resolve().parent  # the generator package
 _FINGERPRINT: dict[str, str] = {}  # computed once per process
+PACKED = frozenset({"unit", "page", "format"})  # kinds kept in a run's pack (``Cache.packed``)
 
 
 def digest(*parts: str | bytes) -> str:
@@ -195,6 +201,33 @@ class Cache:
         self.root = root
         self.hits = 0
         self.misses = 0
+        self._pack: Pack | None = None
+
+    @contextmanager
+    def packed(self, name: str) -> Iterator[None]:
+        """Within the block, entries of the ``PACKED`` kinds are read from and written to one
+        pack file, ``packs/<name>``, instead of one file each (``generator/cache_pack.py``).
+
+        ``name`` says whose pack it is (one per kind of run: a run reads the pack its last
+        run wrote). The new pack holds every such entry this run used, and replaces the old
+        one when the block ends without an error.
+        """
+        if self.root is None or self._pack is not None:
+            yield
+            return
+        from generator.cache_pack import Pack
+
+        pack = Pack.open(os.path.join(self.root, "packs", name), _load_key)
+        self._pack = pack
+        try:
+            yield
+        except BaseException:
+            pack.abandon()
+            raise
+        else:
+            pack.close()
+        finally:
+            self._pack = None
 
     @property
     def enabled(self) -> bool:
@@ -211,6 +244,8 @@ class Cache:
         """The payload stored under (kind, key), or None if absent or damaged."""
         if self.root is None:
             return None
+        if self._pack is not None and kind in PACKED:
+            return self._packed_get(self._pack, kind, key)
         name = self._name(kind, key)
         try:
             with open(name, "rb") as handle:
@@ -235,6 +270,9 @@ class Cache:
         """Store ``payload`` atomically (temporary file, then ``os.replace``)."""
         if self.root is None:
             return
+        if self._pack is not None and kind in PACKED:
+            self._pack.add(kind, key, payload)
+            return
         path = self._path(kind, key)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
@@ -244,6 +282,22 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             tmp.unlink(missing_ok=True)
+
+    def _packed_get(self, pack: Pack, kind: str, key: str) -> bytes | None:
+        """An entry from the pack, else from its own file (kept in the new pack either way)."""
+        payload = pack.get(kind, key)
+        if payload is None:
+            self._pack = None  # its own file, as without a pack
+            try:
+                payload = self.get(kind, key)
+            finally:
+                self._pack = pack
+            if payload is None:
+                return None
+        else:
+            self.hits += 1
+        pack.add(kind, key, payload)
+        return payload
 
     def get_object(self, kind: str, key: str) -> object | None:
         """An object stored with ``put_object``; None when absent, damaged or unreadable."""

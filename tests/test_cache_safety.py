@@ -178,7 +178,7 @@ def test_cache_info_prune_clear(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["cache", "info", "--cache-dir", str(root)]) == 0
     info = capsys.readouterr().out.splitlines()
     assert info[0].startswith(f"{root}: {count} entries, ")
-    assert {line.split(":")[0].strip() for line in info[1:]} >= {"blobs", "format", "jinja", "runs"}
+    assert {line.split(":")[0].strip() for line in info[1:]} >= {"blobs", "jinja", "packs", "runs"}
     assert main(["cache", "prune", "--cache-dir", str(root), "--max-size", "0"]) == 0
     assert capsys.readouterr().out.startswith(f"doc2client: removed {count} entries")
     assert entry_files(root) == []

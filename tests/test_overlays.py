@@ -225,6 +225,7 @@ def run_stubs(files: dict[str, bytes], projects: list[str], tmp_path: Path) -> s
     return result.stdout
 
 
+@pytest.mark.slow
 def test_pytest_overlay_stubs_compile_and_pass(corpus: Path, tmp_path: Path) -> None:
     jobs = [
         (ROOT / "specs", Options(templates=(PYTEST,))),

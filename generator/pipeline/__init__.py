@@ -32,7 +32,7 @@ from generator.pipeline.formatting import (
 )
 from generator.pipeline.loading import load, load_api, load_apis
 from generator.pipeline.rendering import render, render_kept
-from generator.pipeline.replay import record, replay, run_key
+from generator.pipeline.replay import pack_name, record, replay, run_key
 from generator.pipeline.sources import ApiSource, display_path, find_sources
 from generator.pipeline.tree import OutputTree
 from generator.progress import Progress
@@ -72,7 +72,8 @@ def build(
 
     def cached_build(reporter: Reporter, stats: RunStats) -> Mapping[str, bytes]:
         start, apis = len(reporter.items), len(stats.apis)
-        files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
+        with cache.packed(pack_name(jobs)):  # the small entries: one file, not thousands
+            files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
         record(cache, key, files, reporter.items[start:], stats.apis[apis:])
         return files
 

@@ -38,6 +38,16 @@ def run_key(jobs: Sequence[tuple[Path, Options]]) -> str:
     return digest(*parts)
 
 
+def pack_name(jobs: Sequence[tuple[Path, Options]]) -> str:
+    """The name of the cache pack of runs like this one (``Cache.packed``): the same code,
+    specs paths and options, whatever the inputs hold, so an edited run reads the pack its
+    last run wrote."""
+    parts = [code_fingerprint()]
+    for spec, options in jobs:
+        parts += [display_path(spec), repr(options)]
+    return digest(*parts)
+
+
 class StoredTree(Mapping[str, bytes]):
     """A replayed output tree: names and SHA-256 digests (hex) known at once, contents read
     from the cache on first use. If any content is missing or damaged there, ``rebuild``

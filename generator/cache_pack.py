@@ -1,0 +1,166 @@
+"""A run's pack: the small cache entries one run uses, in one file instead of thousands.
+
+A warm run reads some 4,000 small entries (scraped pages, rendered pieces, formatted
+pieces); one file each costs an open, a read and a stat apiece, and a cold run writes as
+many. Inside ``Cache.packed`` those kinds (``cache.PACKED``) are read from the pack the
+last run of the same kind wrote and every entry used is written to the new one, which
+replaces the old when the run ends well (a temporary file, then ``os.replace``: a killed run
+leaves the old pack as it was).
+
+The file: ``MAGIC``, then entries one after another, each a header line
+``<kind> <key> <length> <mac>`` and ``length`` bytes of payload. ``mac`` is the HMAC of the
+entry's kind, key and payload under this user's key, exactly as for an entry in a file of
+its own (``cache._mac``): an entry that fails it, or a header that does not parse, is a
+miss (and a header that does not parse ends the reading), so a damaged, truncated or planted
+pack never gives a payload this user's doc2client did not write. The pack is read through
+``mmap``: only the payloads asked for are copied into memory.
+"""
+
+from __future__ import annotations
+
+import hmac
+import mmap
+import os
+import re
+from collections.abc import Callable
+from typing import BinaryIO
+
+from generator.cache import PACKED, _mac
+
+MAGIC = b"doc2client-pack 1\n"
+_HEADER = re.compile(rb"([a-z]+) ([0-9a-f]{64}) ([0-9]{1,10}) ([0-9a-f]{64})\n")
+
+
+class Pack:
+    """The old pack (read) and the new one (being written) of one run."""
+
+    def __init__(self, path: str, *, secret: bytes, old: mmap.mmap | None,
+                 index: dict[tuple[str, str], tuple[int, int, bytes]], out: BinaryIO | None,
+                 tmp: str) -> None:  # fmt: skip
+        self.path = path
+        self._secret = secret
+        self._old = old
+        self._index = index  # (kind, key) → (offset, length, mac) in ``old``
+        self._out = out
+        self._tmp = tmp
+        self._written: set[tuple[str, str]] = set()
+        self._bytes = 0  # payload bytes written
+
+    @classmethod
+    def open(cls, path: str, key: Callable[[], bytes]) -> Pack:
+        """The pack at ``path`` (none, or one that cannot be read: empty) and a new one
+        beside it; a pack that cannot be written keeps nothing (the run goes on)."""
+        try:
+            secret = key()
+        except OSError:
+            return cls(path, secret=b"", old=None, index={}, out=None, tmp="")
+        old, index = _read(path)
+        tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            opened = open(tmp, "wb")  # closed by close or abandon
+            opened.write(MAGIC)
+            out: BinaryIO | None = opened
+        except OSError:
+            out = None
+        return cls(path, secret=secret, old=old, index=index, out=out, tmp=tmp)
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload of (kind, key) in the old pack, if there and intact."""
+        found = self._index.get((kind, key))
+        if found is None or self._old is None:
+            return None
+        offset, length, mac = found
+        payload = self._old[offset : offset + length]
+        expected = _mac(self._secret, kind, key, payload).encode()
+        return payload if hmac.compare_digest(mac, expected) else None
+
+    def add(self, kind: str, key: str, payload: bytes) -> None:
+        """Put (kind, key) in the new pack (once)."""
+        if self._out is None or (kind, key) in self._written:
+            return
+        self._written.add((kind, key))
+        self._write(kind, key, _mac(self._secret, kind, key, payload).encode(), payload)
+
+    def _write(self, kind: str, key: str, mac: bytes, payload: bytes) -> None:
+        assert self._out is not None
+        try:
+            self._out.write(f"{kind} {key} {len(payload)} ".encode() + mac + b"\n" + payload)
+        except OSError:
+            self._drop()
+        self._bytes += len(payload)
+
+    def close(self) -> None:
+        """Put the new pack in place of the old: what this run used, and what the old pack
+        held that it did not use (what a run kept whole did not ask for: another API of the
+        same run, say) while that is no larger than what it used; else only what it used."""
+        if self._out is not None and self._old is not None:
+            self._carry_over(self._old)
+        self._release()
+        if self._out is None:
+            return
+        try:
+            self._out.close()
+            os.replace(self._tmp, self.path)
+        except OSError:
+            self._drop()
+        self._out = None
+
+    def _carry_over(self, old: mmap.mmap) -> None:
+        unused = [(k, place) for k, place in self._index.items() if k not in self._written]
+        if sum(length for _, (_, length, _) in unused) > self._bytes:
+            return  # mostly stale: let it go
+        for (kind, key), (offset, length, mac) in unused:
+            if self._out is None:
+                return
+            self._write(kind, key, mac, old[offset : offset + length])
+
+    def abandon(self) -> None:
+        """Keep the old pack; forget the new one."""
+        self._release()
+        self._drop()
+
+    def _release(self) -> None:
+        if self._old is not None:
+            self._old.close()
+            self._old = None
+
+    def _drop(self) -> None:
+        if self._out is not None:
+            try:
+                self._out.close()
+            except OSError:
+                pass
+            self._out = None
+        try:
+            os.unlink(self._tmp)
+        except OSError:
+            pass
+
+
+def _read(path: str) -> tuple[mmap.mmap | None, dict[tuple[str, str], tuple[int, int, bytes]]]:
+    """The pack at ``path`` mapped into memory, and its entries' places; nothing when it is
+    absent, empty or not a pack."""
+    try:
+        with open(path, "rb") as handle:
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        return None, {}
+    if data[: len(MAGIC)] != MAGIC:
+        data.close()
+        return None, {}
+    index: dict[tuple[str, str], tuple[int, int, bytes]] = {}
+    at, end = len(MAGIC), len(data)
+    while at < end:
+        line_end = data.find(b"\n", at, at + 200)
+        header = _HEADER.fullmatch(data[at : line_end + 1]) if line_end >= 0 else None
+        if header is None:
+            break
+        kind, key, length, mac = header.groups()
+        start = line_end + 1
+        if start + int(length) > end:
+            break
+        if kind.decode() in PACKED:
+            index[(kind.decode(), key.decode())] = (start, int(length), mac)
+        at = start + int(length)
+    return data, index
