@@ -121,6 +121,24 @@ def shared_document(path: Path) -> tuple[OpenApiInput, tuple[Diagnostic, ...]]:
     return document, tuple(reporter.items)
 
 
+def load_model(spec: Path, name: str | None = None, every: int = 1) -> Api:
+    """The model of the one API at ``spec`` (a page folder or an OpenAPI document), as
+    ``doc2client generate`` loads it (``name``: the API's name; ``every``: only every n-th
+    page of a folder); it must load without errors."""
+    from dataclasses import replace
+
+    from generator.diagnostics import Reporter
+    from generator.options import Options
+    from generator.pipeline import find_sources, load_api
+
+    reporter = Reporter()
+    (source,) = find_sources(spec, reporter, name=name)
+    source = replace(source, pages=source.pages[::every])
+    api = load_api(source, reporter, Options())
+    assert api is not None and not reporter.has_errors, reporter.sorted()
+    return api
+
+
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
     """``_validators.py`` of ``api`` imported from a package of its own, beside the runtime
     modules (it imports ``_encoding``): the module's namespace. The package stays imported

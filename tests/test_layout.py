@@ -13,7 +13,7 @@ from generator.emit.format import format_files
 from generator.emit.layout import Unsupported, layout_module
 from generator.options import Options
 from generator.pipeline import build
-from tests.conftest import corpus_path
+from tests.conftest import SPECS, corpus_path
 
 LINES = [
     "def f(self, customer: str, /, *, expand: Sequence[str] | NotGiven = NOT_GIVEN, "
@@ -70,8 +70,7 @@ def test_a_default_run_gives_black_nothing(monkeypatch: pytest.MonkeyPatch) -> N
         raise AssertionError(f"black was given a piece of {path}:\n{text[:300]}")
 
     monkeypatch.setattr(generator.emit.format, "format_one", refuse)
-    root = Path(__file__).resolve().parents[1]
-    files = build([(root / "specs", Options())], Reporter())
+    files = build([(SPECS, Options())], Reporter())
     assert any(p.endswith("/_base.py") for p in files)
 
 
@@ -83,8 +82,7 @@ def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPat
     from generator.memo import Memo
     from generator.pipeline.formatting import Started
 
-    root = Path(__file__).resolve().parents[1]
-    alone = build([(root / "specs", Options())], Reporter())
+    alone = build([(SPECS, Options())], Reporter())
     parent, real = os.getpid(), workers.lay_out
 
     def in_a_worker(files: Mapping[str, str], units: Sequence[workers.Unit]) -> workers.Laid:
@@ -105,7 +103,7 @@ def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(generator.pipeline, "start_layout", start)
     if not workers._can_fork():
         pytest.skip("no fork on this platform: layout runs in one process")
-    assert build([(root / "specs", Options())], Reporter()) == alone
+    assert build([(SPECS, Options())], Reporter()) == alone
     assert "stripe_client/stripe_client/_validators.py" in begun
 
 
@@ -154,16 +152,15 @@ def test_black_formats_what_user_templates_write(tmp_path: Path) -> None:
     from generator.pipeline.loading import load_api
     from generator.pipeline.sources import find_sources
 
-    root = Path(__file__).resolve().parents[1]
     overlay = tmp_path / "templates" / "api" / "{package}" / "extra.py.jinja"
     overlay.parent.mkdir(parents=True)
     overlay.write_text("{{ version_line }}\nvalues=[1,2,\n  3]\n", encoding="utf-8")
     options = Options(templates=(tmp_path / "templates",))
-    files = build([(root / "specs", options)], Reporter())
+    files = build([(SPECS, options)], Reporter())
     extra = files["stripe_client/stripe_client/extra.py"].decode()
     assert extra.endswith("values = [1, 2, 3]\n")
     reporter = Reporter()
-    source = find_sources(root / "specs", reporter)[0]
+    source = find_sources(SPECS, reporter)[0]
     api = load_api(source, reporter, options)
     assert api is not None
     written = {"stripe_client/stripe_client/extra.py": "", "stripe_client/README.md": ""}
