@@ -116,8 +116,9 @@ def _build(
                 spec, reporter, name=options.name, root=options.root, label=options.label
             )
             for source in found:
-                rendered = _rendered(source, options, reporter, stats, memo, progress, tree,
-                                     started)  # fmt: skip
+                rendered = _rendered(source, options, reporter=reporter, stats=stats,
+                                     memo=memo, progress=progress, tree=tree,
+                                     started=started)  # fmt: skip
                 if rendered is None:
                     continue
                 api, files = rendered
@@ -145,7 +146,7 @@ def _build(
 
 
 def _rendered(
-    source: ApiSource, options: Options, reporter: Reporter, stats: RunStats, memo: Memo,
+    source: ApiSource, options: Options, *, reporter: Reporter, stats: RunStats, memo: Memo,
     progress: Progress, tree: OutputTree, started: list[Started],
 ) -> tuple[Api, dict[str, str]] | None:  # fmt: skip
     """One API loaded and rendered (its docs put into ``tree`` as they are made), or None
