@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -77,7 +77,10 @@ def test_a_default_run_gives_black_nothing(monkeypatch: pytest.MonkeyPatch) -> N
 def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Modules laid out in forked workers (as a large API is) come back in order, the same
     as laid out in one process."""
+    import generator.pipeline
     import generator.pipeline.workers as workers
+    from generator.memo import Memo
+    from generator.pipeline.formatting import Started
 
     alone = build([(SPECS, Options())], Reporter())
     parent, real = os.getpid(), workers.lay_out
@@ -86,12 +89,22 @@ def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPat
         assert os.getpid() != parent, "laid out in the parent process"
         return real(files, units)
 
+    begun: list[str] = []
+    real_start = generator.pipeline.start_layout
+
+    def start(code: Mapping[str, str], memo: Memo, forced: Collection[str]) -> Started:
+        begun.extend(code)  # the modules, before the docs were rendered
+        assert not any("/docs/" in path for path in code)
+        return real_start(code, memo, forced)
+
     monkeypatch.setattr(workers, "PARALLEL_LAYOUT", 0)
     monkeypatch.setattr(workers, "lay_out", in_a_worker)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(generator.pipeline, "start_layout", start)
     if not workers._can_fork():
         pytest.skip("no fork on this platform: layout runs in one process")
     assert build([(SPECS, Options())], Reporter()) == alone
+    assert "stripe_client/stripe_client/_validators.py" in begun
 
 
 def corpus_inputs() -> list[str]:

@@ -7,13 +7,14 @@ text and the formatter's name and version, so editing one function formats one p
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
-from generator.pipeline.workers import lay_out_many
+from generator.pipeline.workers import Laid, Layout, Unit, lay_out_many
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -29,9 +30,39 @@ def split_pieces(text: str) -> list[str]:
     return split_module(text, GROUP_LINES, by_content=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Started:
+    """Modules whose layout began as soon as they were rendered (``start_layout``)."""
+
+    texts: Mapping[str, str]  # path → the text being laid out
+    layout: Layout
+
+    def close(self) -> None:
+        self.layout.close()
+
+
+def start_layout(files: Mapping[str, str], memo: Memo, forced: Collection[str]) -> Started:
+    """The layout of ``files``' ``.py`` modules (but ``forced``) begun in forked workers, so
+    that it runs while the rest of the API renders; ``format_kept`` takes the result."""
+    memo = memo.salted(formatter_id("black"))
+    units: list[Unit] = []
+    weights: list[int] = []
+    for path in sorted(p for p in files if p.endswith(".py") and p not in forced):
+        if memo.get("format", [files[path]]) is not None:
+            continue
+        pieces = split_pieces(files[path])
+        done = _kept(pieces, memo, {}, {})
+        missing = [i for i, piece in enumerate(pieces) if piece not in done]
+        if missing:
+            units.append((path, missing))
+            weights.append(sum(len(pieces[i]) for i in missing))
+    return Started({path: files[path] for path, _ in units}, Layout(files, units, weights))
+
+
 def format_kept(
     files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
     *, formatter: str = "black", forced: Collection[str] = frozenset(),
+    started: Sequence[Started] = (),
 ) -> dict[str, str]:  # fmt: skip
     """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted.
 
@@ -39,7 +70,7 @@ def format_kept(
     style but for line length: the runtime modules are kept in black's style, the emitters
     write it) is laid out by ``emit/layout.py`` (black's line splitting); black formats the
     pieces outside its subset and the ``forced`` paths (what user templates wrote, see
-    ``user_written``).
+    ``user_written``). ``started``: layouts begun earlier (``start_layout``), collected here.
     """
     from generator.emit.format import join_pieces
 
@@ -74,8 +105,8 @@ def format_kept(
         else:
             settle(path, pieces, done)
     progress.stage("laying out", sum(len(m) for _, _, m in waiting))
-    units = [(path, missing) for path, _, missing in waiting]
-    laid = lay_out_many(files, units, weights, progress)
+    laid = _laid(files, [(path, missing) for path, _, missing in waiting], weights, started,
+                 progress)  # fmt: skip
     for path, done, _ in waiting:
         pieces = split_pieces(files[path])
         done.update((pieces[i], text) for i, text in laid.pop(path).items())
@@ -90,6 +121,23 @@ def format_kept(
             out[path] = join_pieces([known[p] for p in pieces])
             memo.put("format", [files[path]], out[path])
     return out
+
+
+def _laid(
+    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int],
+    started: Sequence[Started], progress: Progress,
+) -> Laid:  # fmt: skip
+    """The pieces of ``units`` laid out: those of modules ``started`` with the same text
+    collected from there, the others laid out now."""
+    ahead: Laid = {}
+    for begun in started:
+        ahead.update((path, pieces) for path, pieces in begun.layout.result(progress).items()
+                     if begun.texts[path] == files.get(path))  # fmt: skip
+    rest = [k for k, (path, _) in enumerate(units) if path not in ahead]
+    laid = lay_out_many(files, [units[k] for k in rest], [weights[k] for k in rest], progress)
+    for path, _ in units:
+        laid.setdefault(path, ahead.get(path, {}))
+    return laid
 
 
 def _kept(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,25 +35,47 @@ def lay_out_many(
     """The pieces of ``units`` (``split_pieces`` of ``files[path]``; ``weights``: their
     characters) laid out by ``emit/layout.py``, in forked processes when there is much to
     do; a piece outside its subset is left out of the result."""
-    workers = min(os.cpu_count() or 1, 4)
-    if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
-        return _counted(lay_out(files, units), progress)
-    import multiprocessing
+    return Layout(files, units, weights).result(progress)
 
-    import generator.emit.layout  # noqa: F401  (imported once, before the fork)
-    from generator.processes import worker_pool
 
-    _FORKED.append(files)
-    gc.freeze()  # the workers' collector leaves the inherited heap alone (no copy-on-write)
-    out: Laid = {}
-    try:
-        with worker_pool(workers, multiprocessing.get_context("fork")) as pool:
-            for done in pool.map(_lay_out_forked, _runs(units, weights, workers)):
-                out.update(_counted(done, progress))
-    finally:
-        _FORKED.clear()
-        gc.unfreeze()
-    return out
+class Layout:
+    """``lay_out_many`` begun now and collected by ``result``: forked workers lay out while
+    this process goes on (rendering the docs); ``close`` ends them if never collected."""
+
+    def __init__(self, files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int]):
+        self._files, self._units = files, units
+        self._pool = ExitStack()
+        self._futures: list[Future[Laid]] = []
+        workers = min(os.cpu_count() or 1, 4)
+        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
+            return  # laid out in this process when collected
+        import multiprocessing
+
+        import generator.emit.layout  # noqa: F401  (imported once, before the fork)
+        from generator.processes import worker_pool
+
+        _FORKED.append(files)
+        gc.freeze()  # the workers' collector leaves the inherited heap alone (no copy-on-write)
+        try:  # a fork pool starts all its workers at the first submit
+            context = multiprocessing.get_context("fork")
+            pool = self._pool.enter_context(worker_pool(workers, context))
+            runs = _runs(units, weights, workers)
+            self._futures = [pool.submit(_lay_out_forked, run) for run in runs]
+        finally:
+            _FORKED.clear()
+            gc.unfreeze()
+
+    def result(self, progress: Progress) -> Laid:
+        if not self._futures:
+            return _counted(lay_out(self._files, self._units), progress)
+        out: Laid = {}
+        with self._pool:
+            for future in self._futures:
+                out.update(_counted(future.result(), progress))
+        return out
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 def _runs(units: Sequence[Unit], weights: Sequence[int], workers: int) -> list[list[Unit]]:
