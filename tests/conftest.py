@@ -66,21 +66,33 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run by one xdist worker (loadgroup)")
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Order and group the tests for ``make test`` (``-n 2 --dist loadgroup``).
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test that uses a module-scoped fixture of its module goes in that module's
+    ``xdist_group``: under ``make test`` (``-n 2 --dist loadgroup``) one worker runs those
+    tests, so the fixture (a generated client, a loaded corpus) is made once. Marked as each
+    test is collected, before xdist's own ``pytest_collection_modifyitems`` reads the groups."""
+    if _uses_module_fixture(item):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.partition("::")[0]))
 
-    A test that uses a module-scoped fixture of its module is put in that module's
-    ``xdist_group``, so the fixture (a generated client, a loaded corpus) is made by one
-    worker, once. ``slow`` tests, and the groups that hold one, come first: the long ones
-    are spread over the workers while the short ones fill in, instead of one long test
-    starting last (``--no-loadscope-reorder`` keeps this order). Runs before xdist's own
-    hook, which reads the groups.
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``slow`` tests, and the groups that hold one, first: the long ones are spread over
+    the workers while the short ones fill in, instead of one long test starting last
+    (``--no-loadscope-reorder`` keeps this order; a group goes where its first test is).
+
+    Under ``--dist loadgroup`` a grouped test's id ends in ``@group``, which is how xdist's
+    scheduler sees the group. xdist 3.8 writes it into ``item._nodeid``, which pytest 9 no
+    longer reads (a node id is ``item._id``); it is written here where it is missing.
     """
-    for item in items:
-        if _uses_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.partition("::")[0]))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        group = item.get_closest_marker("xdist_group")
+        if group is not None and "@" not in item.nodeid and hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId  # pytest 9
+
+            item._id = NodeId.parse(f"{item.nodeid}@{group.args[0]}")
 
 
 def _uses_module_fixture(item: pytest.Item) -> bool:
