@@ -150,8 +150,8 @@ def _rendered(
     progress: Progress, tree: OutputTree, started: list[Started],
 ) -> tuple[Api, dict[str, str]] | None:  # fmt: skip
     """One API loaded and rendered (its docs put into ``tree`` as they are made), or None
-    when it could not be loaded. With black, the layout of its modules begins (into
-    ``started``) as soon as they are rendered, while the docs render."""
+    when it could not be loaded or a template broke. With black, the layout of its modules
+    begins (into ``started``) as soon as they are rendered, while the docs render."""
     loaded = load(source, reporter, options, memo, progress)
     if loaded is None:
         return None
@@ -167,4 +167,7 @@ def _rendered(
     early = begin if options.formatter == "black" else None
     files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo,
                         sink=tree.put, code=early)  # fmt: skip
+    if not files:  # a broken template: the docs it had made go too, as its whole project
+        tree.discard_under(f"{api.package}/")
+        return None
     return api, files

@@ -51,6 +51,12 @@ class OutputTree(Mapping[str, bytes]):
         self._files[rel] = (True, zlib.compress(data, 1)) if self.packing else (False, data)
         self._order = None
 
+    def discard_under(self, folder: str) -> None:
+        """Forget every file whose path starts with ``folder`` (``"stripe_client/"``)."""
+        for rel in [rel for rel in self._files if rel.startswith(folder)]:
+            del self._files[rel], self.digests[rel]
+        self._order = self._last = None
+
     def __getitem__(self, rel: str) -> bytes:
         if self._last is not None and self._last[0] == rel:
             return self._last[1]
