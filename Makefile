@@ -20,7 +20,7 @@ generate: $(STAMP)
 	$(BIN)/doc2client generate
 
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -n 2 --dist worksteal -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
 
 # Headless Chromium for tests/test_browser_docs.py (Debian's package), installed only when missing.
 chromium:

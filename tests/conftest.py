@@ -18,13 +18,17 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
+    from generator.diagnostics import Diagnostic
     from generator.model.shapes import Api
+    from generator.scrape.openapi import OpenApiInput
+    from generator.scrape.records import RawPage
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"  # the committed input of generated/
@@ -56,7 +60,95 @@ def corpus() -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fuzz: long-running fuzz/differential tests (make fuzz)")
-    config.addinivalue_line("markers", "slow: tests over the whole corpus")
+    config.addinivalue_line(
+        "markers", "slow: a long test (the whole corpus, or many generations): started first"
+    )
+    config.addinivalue_line("markers", "xdist_group(name): run by one xdist worker (loadgroup)")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test that uses a module-scoped fixture of its module goes in that module's
+    ``xdist_group``: under ``make test`` (``-n 2 --dist loadgroup``) one worker runs those
+    tests, so the fixture (a generated client, a loaded corpus) is made once. Marked as each
+    test is collected, before xdist's own ``pytest_collection_modifyitems`` reads the groups."""
+    if _uses_module_fixture(item):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.partition("::")[0]))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``slow`` tests, and the groups that hold one, first: the long ones are spread over
+    the workers while the short ones fill in, instead of one long test starting last
+    (``--no-loadscope-reorder`` keeps this order; a group goes where its first test is).
+
+    Under ``--dist loadgroup`` a grouped test's id ends in ``@group``, which is how xdist's
+    scheduler sees the group. xdist 3.8 writes it into ``item._nodeid``, which pytest 9 no
+    longer reads (a node id is ``item._id``); it is written here where it is missing.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        group = item.get_closest_marker("xdist_group")
+        if group is not None and "@" not in item.nodeid and hasattr(item, "_id"):
+            from _pytest.nodeid import NodeId  # pytest 9
+
+            item._id = NodeId.parse(f"{item.nodeid}@{group.args[0]}")
+
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    """Whether ``item`` needs a fixture its own module defines with ``scope="module"``."""
+    module = item.getparent(pytest.Module)
+    info = getattr(item, "_fixtureinfo", None)
+    if module is None or info is None:
+        return False
+    return any(d.scope == "module" and d.baseid == module.nodeid
+               for defs in info.name2fixturedefs.values() for d in defs)  # fmt: skip
+
+
+@cache
+def shared_pages(folder: Path) -> tuple[tuple[RawPage, ...], tuple[Diagnostic, ...]]:
+    """Every page of ``folder`` (by name) as ``scrape_page(path, reporter)`` gives it: the
+    records of those that give one, and the diagnostics. Read once per test process: several
+    modules read the 446 Stripe pages of the corpus. The records are shared: do not change
+    them."""
+    from generator.diagnostics import Reporter
+    from generator.scrape import scrape_page
+
+    reporter = Reporter()
+    found = (scrape_page(path, reporter) for path in sorted(folder.glob("*.html")))
+    return tuple(page for page in found if page is not None), tuple(reporter.items)
+
+
+@cache
+def shared_document(path: Path) -> tuple[OpenApiInput, tuple[Diagnostic, ...]]:
+    """The OpenAPI document at ``path`` as ``read_openapi(path, reporter)`` reads it, and
+    the diagnostics; it must be readable. Read once per test process (Stripe's spec3.json,
+    the largest, takes seconds). Shared: do not change it."""
+    from generator.diagnostics import Reporter
+    from generator.scrape import read_openapi
+
+    reporter = Reporter()
+    document = read_openapi(path, reporter)
+    assert document is not None, [str(d) for d in reporter.sorted()]
+    return document, tuple(reporter.items)
+
+
+def load_model(spec: Path, name: str | None = None, every: int = 1) -> Api:
+    """The model of the one API at ``spec`` (a page folder or an OpenAPI document), as
+    ``doc2client generate`` loads it (``name``: the API's name; ``every``: only every n-th
+    page of a folder); it must load without errors."""
+    from dataclasses import replace
+
+    from generator.diagnostics import Reporter
+    from generator.options import Options
+    from generator.pipeline import find_sources, load_api
+
+    reporter = Reporter()
+    (source,) = find_sources(spec, reporter, name=name)
+    source = replace(source, pages=source.pages[::every])
+    api = load_api(source, reporter, Options())
+    assert api is not None and not reporter.has_errors, reporter.sorted()
+    return api
 
 
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:

@@ -32,13 +32,9 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from generator.diagnostics import Reporter
 from generator.emit.docs import render_docs
 from generator.emit.environment import make_environment
-from generator.model.shapes import Api
-from generator.options import Options
-from generator.pipeline import find_sources, load_api
-from tests.conftest import ROOT
+from tests.conftest import ROOT, load_model
 
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -188,24 +184,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
 # --- the docs, served -----------------------------------------------------------------------
 
 
-def load(spec: Path, name: str | None = None, every: int = 1) -> Api:
-    reporter = Reporter()
-    (source,) = find_sources(spec, reporter, name=name)
-    source = type(source)(source.name, source.label, pages=source.pages[::every])
-    api = load_api(source, reporter, Options())
-    assert api is not None and not reporter.has_errors, reporter.sorted()
-    return api
-
-
 @pytest.fixture(scope="module")
 def site(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The HTML docs of the seed and a corpus sample, served: (base URL, folder)."""
     pages = corpus / "pages"
     apis = {
-        "seed": load(ROOT / "specs" / "stripe"),
-        "sample": load(pages / "sample"),
-        "maintainers": load(pages / "apis-io-maintainers", "maintainers"),
-        "stripe": load(pages / "stripe", every=30),
+        "seed": load_model(ROOT / "specs" / "stripe"),
+        "sample": load_model(pages / "sample"),
+        "maintainers": load_model(pages / "apis-io-maintainers", "maintainers"),
+        "stripe": load_model(pages / "stripe", every=30),
     }
     folder = tmp_path_factory.mktemp("docs-site")
     env = make_environment()

@@ -235,6 +235,7 @@ def test_progress_draws_only_when_asked_and_erases_itself() -> None:
 PARITY_PAGES = ("PostAccounts", "PostWebhookEndpoints", "PostTaxRates", "PostLinkAccountSessions")
 
 
+@pytest.mark.slow
 def test_ruff_gives_exactly_black_output(specs: Path, corpus: Path) -> None:
     """``--formatter ruff`` gives black's files byte for byte, and keeps black's output as is."""
     if shutil.which("ruff", path=os.path.dirname(sys.executable)) is None:

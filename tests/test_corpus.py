@@ -254,6 +254,7 @@ def project(client_files: dict[str, str], tmp_path_factory: pytest.TempPathFacto
     return write_files(tmp_path_factory.mktemp("corpus") / "stripe_client", client_files)
 
 
+@pytest.mark.slow
 def test_black_changes_nothing_in_the_client(client_files: dict[str, str]) -> None:
     """The default formatter's promise on the largest input: black, given each module the
     pipeline wrote, gives it back unchanged (``tests/test_layout.py`` checks the other inputs

@@ -70,6 +70,7 @@ def _reversed_discover(seen: list[int]) -> Callable[[Path], list[tuple[str, list
     return discover
 
 
+@pytest.mark.slow
 def test_hash_seed_and_page_order_do_not_change_a_byte(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

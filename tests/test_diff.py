@@ -638,6 +638,7 @@ def _body_changes(changes: list[dict[str, Any]], op_id: str) -> list[dict[str, A
     ]
 
 
+@pytest.mark.slow
 def test_drift_every_differing_schema_is_reported(stripe_drift: Any) -> None:
     pairs, changes, code = stripe_drift
     differing = {op for op, (page, spec) in pairs.items() if page != spec}

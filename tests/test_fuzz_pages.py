@@ -331,6 +331,7 @@ def _run(root: Path) -> None:
     fuzz()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(LONG, reason="the long run replaces it")
 def test_fuzz_pages(fuzz_root: Path) -> None:
     _run(fuzz_root)

@@ -54,6 +54,7 @@ def test_the_wheel_holds_every_template(wheel: Path) -> None:
     assert "License-Expression: MIT" in text and "Requires-Dist: httpx" in text
 
 
+@pytest.mark.slow
 def test_installed_wheel_generates_a_client(wheel: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     assert _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path).returncode == 0

@@ -112,12 +112,13 @@ def test_the_base_url_walk_holds(tmp_path: Path) -> None:
     shutil.copy(SEED_PAGE, specs)
     argv = ["generate", str(tmp_path / "specs"), "-o", str(tmp_path / "out"), "--no-cache",
             "--quiet", "--base-url", url]  # fmt: skip
-    options = _options(_parser().parse_args(argv))
+    options = _options(_parser().parse_args(argv), None)
     assert options.base_url == url
     reporter = Reporter()
     (source,) = find_sources(tmp_path / "specs", reporter)
     api = load_api(source, reporter, options)
     assert api is not None and api.base_url == url
+    assert api.conventions.base_url_reason == "--base-url"
     assert base_context(api, "specs/stripe")["base_url"] == url
     assert main(argv) == 0
     written = (tmp_path / "out" / "stripe_client" / "stripe_client" / "_base.py").read_text()

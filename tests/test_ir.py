@@ -37,6 +37,7 @@ def test_seed_round_trips_and_validates(corpus: Path) -> None:
     jsonschema.Draft202012Validator(ir_json_schema()).validate(data)
 
 
+@pytest.mark.slow
 def test_corpus_round_trips_validates_and_is_deterministic(corpus: Path) -> None:
     api = stripe_api(corpus)
     data = api_to_json(api)

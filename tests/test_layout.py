@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from generator.emit.format import format_files
 from generator.emit.layout import Unsupported, layout_module
 from generator.options import Options
 from generator.pipeline import build
-from tests.conftest import corpus_path
+from tests.conftest import SPECS, corpus_path
 
 LINES = [
     "def f(self, customer: str, /, *, expand: Sequence[str] | NotGiven = NOT_GIVEN, "
@@ -35,6 +37,11 @@ LINES = [
     "clear=(\"metadata\",), options=request_options, raw=self._raw)\n",
     'x = f(("' + "m" * 100 + '",), y)\n',
     'def f(a=("' + "q" * 90 + '",)) -> None:\n    pass\n',
+    "AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = "
+    '((("header", "Authorization", "api_key"),), (("bearer", "", "api_key"),))\n',
+    "AUTH: Final[tuple[tuple[tuple[str, str, str], ...], ...]] = "
+    '((("query", "api_key", "api_key"), ("query", "api_secret", "api_secret")),)\n',
+    "def f():\n    return (" + ", ".join(f"value_number_{i}" for i in range(8)) + ")\n",
 ]
 
 
@@ -51,6 +58,53 @@ def test_long_lines_are_split_as_black_splits_them(text: str) -> None:
 def test_lines_outside_the_subset_are_refused(text: str) -> None:
     with pytest.raises(Unsupported):
         layout_module(text)
+
+
+def test_a_default_run_gives_black_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runtime modules are kept in black's style and the emitters write it, so a default
+    run lays out every module and never starts black (the corpus test below proves black
+    would change nothing)."""
+    import generator.emit.format
+
+    def refuse(path: str, text: str) -> tuple[str, str | None]:
+        raise AssertionError(f"black was given a piece of {path}:\n{text[:300]}")
+
+    monkeypatch.setattr(generator.emit.format, "format_one", refuse)
+    files = build([(SPECS, Options())], Reporter())
+    assert any(p.endswith("/_base.py") for p in files)
+
+
+def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Modules laid out in forked workers (as a large API is) come back in order, the same
+    as laid out in one process."""
+    import generator.pipeline
+    import generator.pipeline.workers as workers
+    from generator.memo import Memo
+    from generator.pipeline.formatting import Started
+
+    alone = build([(SPECS, Options())], Reporter())
+    parent, real = os.getpid(), workers.lay_out
+
+    def in_a_worker(files: Mapping[str, str], units: Sequence[workers.Unit]) -> workers.Laid:
+        assert os.getpid() != parent, "laid out in the parent process"
+        return real(files, units)
+
+    begun: list[str] = []
+    real_start = generator.pipeline.start_layout
+
+    def start(code: Mapping[str, str], memo: Memo, forced: Collection[str]) -> Started:
+        begun.extend(code)  # the modules, before the docs were rendered
+        assert not any("/docs/" in path for path in code)
+        return real_start(code, memo, forced)
+
+    monkeypatch.setattr(workers, "PARALLEL_LAYOUT", 0)
+    monkeypatch.setattr(workers, "lay_out", in_a_worker)
+    monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(generator.pipeline, "start_layout", start)
+    if not workers._can_fork():
+        pytest.skip("no fork on this platform: layout runs in one process")
+    assert build([(SPECS, Options())], Reporter()) == alone
+    assert "stripe_client/stripe_client/_validators.py" in begun
 
 
 def corpus_inputs() -> list[str]:
@@ -98,16 +152,15 @@ def test_black_formats_what_user_templates_write(tmp_path: Path) -> None:
     from generator.pipeline.loading import load_api
     from generator.pipeline.sources import find_sources
 
-    root = Path(__file__).resolve().parents[1]
     overlay = tmp_path / "templates" / "api" / "{package}" / "extra.py.jinja"
     overlay.parent.mkdir(parents=True)
     overlay.write_text("{{ version_line }}\nvalues=[1,2,\n  3]\n", encoding="utf-8")
     options = Options(templates=(tmp_path / "templates",))
-    files = build([(root / "specs", options)], Reporter())
+    files = build([(SPECS, options)], Reporter())
     extra = files["stripe_client/stripe_client/extra.py"].decode()
     assert extra.endswith("values = [1, 2, 3]\n")
     reporter = Reporter()
-    source = find_sources(root / "specs", reporter)[0]
+    source = find_sources(SPECS, reporter)[0]
     api = load_api(source, reporter, options)
     assert api is not None
     written = {"stripe_client/stripe_client/extra.py": "", "stripe_client/README.md": ""}

@@ -193,6 +193,7 @@ def test_middle_layout_gives_every_response_the_first_accepted_type(corpus: Path
 # --- the older build: a package that passes mypy --strict, bodies with a content type ----------
 
 
+@pytest.mark.slow
 def test_older_build_bodies_and_mypy_strict(
     corpus: Path, tmp_path: Path, static_checks: StaticChecks
 ) -> None:

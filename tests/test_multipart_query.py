@@ -21,17 +21,14 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.model import normalise
-from generator.scrape import scrape_page
-from tests.conftest import imported, write_files
+from tests.conftest import imported, shared_pages, write_files
 
 WANTED = ("GetCustomers", "PostFiles", "GetCustomersSearch", "GetInvoicesUpcoming")
 
 
 @pytest.fixture(scope="module")
 def package(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    reporter = Reporter()
-    scraped = (scrape_page(p, reporter) for p in sorted((corpus / "pages/stripe").glob("*.html")))
-    api = normalise("stripe", [p for p in scraped if p is not None], reporter)
+    api = normalise("stripe", shared_pages(corpus / "pages" / "stripe")[0], Reporter())
     ops = tuple(op for op in api.operations if op.operation_id in WANTED)
     root = tmp_path_factory.mktemp("mq")
     write_files(root, render_api(replace(api, name="corpus_mq", operations=ops), source_label="specs/stripe"))

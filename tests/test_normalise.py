@@ -38,8 +38,9 @@ from generator.model import (
     normalise,
     shape_schema,
 )
-from generator.scrape import read_openapi, scrape_page
+from generator.scrape import scrape_page
 from generator.scrape.records import RawPage, RawParameter, RawResponse
+from tests.conftest import shared_document
 
 
 @cache
@@ -52,9 +53,7 @@ def stripe_pages(corpus: Path) -> tuple[RawPage, ...]:
 
 @cache
 def spec_pages(corpus: Path) -> tuple[RawPage, ...]:
-    read = read_openapi(corpus / "stripe-openapi" / "spec3.json", Reporter())
-    assert read is not None
-    return tuple(read.pages)
+    return tuple(shared_document(corpus / "stripe-openapi" / "spec3.json")[0].pages)
 
 
 @cache

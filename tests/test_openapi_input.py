@@ -12,6 +12,7 @@ from generator.diagnostics import Reporter
 from generator.scrape import OpenApiInput, RawPage, read_openapi, scrape_page
 from generator.scrape.refs import RECURSIVE
 from tests.cli_run import doc2client
+from tests.conftest import shared_document
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -19,9 +20,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 @pytest.fixture(scope="module")
 def stripe_spec(corpus: Path) -> tuple[OpenApiInput, Reporter, dict[str, Any]]:
     path = corpus / "stripe-openapi" / "spec3.json"
+    document, diagnostics = shared_document(path)
     reporter = Reporter()
-    document = read_openapi(path, reporter)
-    assert document is not None
+    reporter.items.extend(diagnostics)
     return document, reporter, json.loads(path.read_text(encoding="utf-8"))
 
 

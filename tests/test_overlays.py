@@ -28,8 +28,8 @@ from generator.model.ir import api_to_json, ir_json_schema
 from generator.model.naming import class_name
 from generator.model.shapes import MODEL_VERSION, Api
 from generator.options import Options
-from generator.pipeline import build, find_sources, load_api
-from tests.conftest import ROOT
+from generator.pipeline import build
+from tests.conftest import ROOT, load_model
 
 EXAMPLES = ROOT / "examples"
 TYPESCRIPT = EXAMPLES / "typescript-overlay"
@@ -50,30 +50,16 @@ SCHEMA_HASHES = {
 }
 
 
-def load(spec: Path, name: str | None = None) -> Api:
-    reporter = Reporter()
-    (source,) = find_sources(spec, reporter, name=name)
-    api = load_api(source, reporter, Options())
-    assert api is not None and not reporter.has_errors, reporter.sorted()
-    return api
-
-
 @pytest.fixture(scope="module")
 def seed() -> Api:
-    return load(ROOT / "specs" / "stripe")
+    return load_model(ROOT / "specs" / "stripe")
 
 
 def sample_apis(corpus: Path) -> list[Api]:
     """Two small corpus APIs and every 40th Stripe page (12 operations)."""
     pages = corpus / "pages"
-    apis = [load(pages / "sample"), load(pages / "apis-io-maintainers", "maintainers")]
-    stripe = sorted((pages / "stripe").glob("*.html"))[::40]
-    reporter = Reporter()
-    (source,) = find_sources(pages / "stripe", reporter)
-    sliced = type(source)(source.name, source.label, pages=tuple(stripe))
-    api = load_api(sliced, reporter, Options())
-    assert api is not None
-    return [*apis, api]
+    return [load_model(pages / "sample"), load_model(pages / "apis-io-maintainers", "maintainers"),
+            load_model(pages / "stripe", every=40)]  # fmt: skip
 
 
 # --- the contract ---------------------------------------------------------------------------
@@ -225,6 +211,7 @@ def run_stubs(files: dict[str, bytes], projects: list[str], tmp_path: Path) -> s
     return result.stdout
 
 
+@pytest.mark.slow
 def test_pytest_overlay_stubs_compile_and_pass(corpus: Path, tmp_path: Path) -> None:
     jobs = [
         (ROOT / "specs", Options(templates=(PYTEST,))),

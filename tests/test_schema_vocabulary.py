@@ -37,8 +37,7 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.model import Api, normalise, shape_schema
 from generator.model.refs import object_refs, operation_refs
-from generator.scrape import read_openapi
-from tests.conftest import load_validators, require_corpus
+from tests.conftest import load_validators, require_corpus, shared_document
 from tests.schema_instances import Builder, mutations, plain_schema
 
 LONG = os.environ.get("DOC2CLIENT_FUZZ") == "long"
@@ -102,9 +101,9 @@ def format_checker() -> jsonschema.FormatChecker:
 def loaded(document: str) -> tuple[Api, dict[str, Any], bool]:
     """The model of one document and its raw request body schemas by operation id."""
     path = require_corpus() / document
+    doc, diagnostics = shared_document(path)
     reporter = Reporter()
-    doc = read_openapi(path, reporter)
-    assert doc is not None, reporter.sorted()
+    reporter.items.extend(diagnostics)
     api = normalise("corpus", list(doc.pages), reporter)
     assert not reporter.has_errors, [str(d) for d in reporter.sorted() if d.level == "error"]
     text = path.read_text(encoding="utf-8")[:200]

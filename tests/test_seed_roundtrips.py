@@ -94,6 +94,7 @@ def test_hand_picked_values_round_trip_on_the_wire(client_pkg: Any, value: dict[
     assert VALIDATOR.is_valid(decoded)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=200, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
 )

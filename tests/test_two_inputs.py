@@ -32,8 +32,8 @@ from generator.model.shapes import (
     Shape,
     Union,
 )
-from generator.scrape import read_openapi, scrape_page
 from generator.scrape.records import RawPage
+from tests.conftest import shared_document, shared_pages
 
 
 def without_empty_properties(schema: Any) -> Any:
@@ -146,15 +146,8 @@ def raw_parameters(page: RawPage) -> frozenset[tuple[str, str, bool]]:
     return frozenset((p.name, p.location, p.required) for p in page.parameters)
 
 
-def scraped(folder: Path) -> list[RawPage]:
-    found = (scrape_page(p, Reporter()) for p in sorted(folder.glob("*.html")))
-    return [p for p in found if p is not None]
-
-
 def document(path: Path) -> list[RawPage]:
-    read = read_openapi(path, Reporter())
-    assert read is not None
-    return list(read.pages)
+    return list(shared_document(path)[0].pages)
 
 
 def report(name: str, equal: int, others: list[str]) -> None:
@@ -163,8 +156,9 @@ def report(name: str, equal: int, others: list[str]) -> None:
         print(f"  {line}")
 
 
+@pytest.mark.slow
 def test_stripe_pages_and_spec3(corpus: Path) -> None:
-    pages = scraped(corpus / "pages" / "stripe")
+    pages = list(shared_pages(corpus / "pages" / "stripe")[0])
     equal, others = compare(pages, document(corpus / "stripe-openapi" / "spec3.json"), "stripe")
     report("stripe pages vs spec3.json", equal, others)
     assert equal + len(others) == len(pages) == 446
@@ -175,7 +169,7 @@ def test_stripe_pages_and_spec3(corpus: Path) -> None:
     ("folder", "spec"), [("sample", "sample"), ("apis-io-maintainers", "apis-io-maintainers")]
 )
 def test_small_apis_pages_and_documents(corpus: Path, folder: str, spec: str) -> None:
-    pages = scraped(corpus / "pages" / folder)
+    pages = list(shared_pages(corpus / "pages" / folder)[0])
     equal, others = compare(pages, document(corpus / "specs" / f"{spec}.yaml"), folder)
     report(f"{folder} pages vs {spec}.yaml", equal, others)
     assert equal >= len(pages) - 1  # sample/.html has no operation id in the document

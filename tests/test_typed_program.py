@@ -25,8 +25,7 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.emit import render_api
 from generator.model import normalise
-from generator.scrape import read_openapi
-from tests.conftest import BIN, write_files
+from tests.conftest import BIN, shared_document, write_files
 
 STRIPE_PROGRAM = '''
 from typing import assert_type
@@ -73,9 +72,9 @@ else:
 
 
 def generate(document: Path, name: str, operations: set[str], out: Path) -> Path:
+    read, diagnostics = shared_document(document)
     reporter = Reporter()
-    read = read_openapi(document, reporter)
-    assert read is not None, reporter.sorted()
+    reporter.items.extend(diagnostics)
     pages = [p for p in read.pages if p.operation_id in operations]
     assert {p.operation_id for p in pages} == operations
     api = normalise(name, pages, reporter, base_url="https://api.example.com")

@@ -37,10 +37,12 @@ MATH_PRIORITIES = {
     "*": 4, "/": 4, "//": 4, "%": 4, "@": 4, "~": 3, "**": 2,
 }  # fmt: skip
 DOT_PRIORITY = 1
+DELIMITER_WORDS = frozenset({"is", "in", "not", "and", "or"})
 COMPARATORS = {"<", ">", "==", "!=", "<=", ">=", "<>"}
 OPENING = {"(", "[", "{"}
 CLOSING = {")", "]", "}"}
 MATCHING = {")": "(", "]": "[", "}": "{"}
+DELIMITER_KINDS = frozenset({".", "string", *MATH_PRIORITIES, *COMPARATORS})  # may split before
 ASSIGNMENTS = {"=", "+=", "-=", "*=", "@=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "**=",
                "//="}  # fmt: skip
 KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}
@@ -111,22 +113,25 @@ class Line:
 
     def _mark(self, leaf: Leaf) -> None:
         """black's ``BracketTracker.mark``."""
-        if self._depth == 0 and leaf.kind in CLOSING:
-            return
-        if leaf.kind in CLOSING:
-            self._depth -= 1
-            opening = self._open.pop()
-            leaf.opening = opening
+        kind = leaf.kind
+        depth = self._depth
+        if kind in CLOSING:
+            if depth == 0:
+                return
+            depth = self._depth = depth - 1
+            leaf.opening = self._open.pop()
             if not leaf.value:
                 self.invisible.append(leaf)
-        leaf.bracket_depth = self._depth
-        if self._depth == 0:
-            before = split_before_priority(leaf, self._previous)
-            if before and self._previous is not None:
-                self.delimiters[id(self._previous)] = before
-            elif leaf.kind == ",":
+        leaf.bracket_depth = depth
+        if depth == 0:
+            previous = self._previous
+            maybe = kind in DELIMITER_KINDS or (kind == "name" and leaf.value in DELIMITER_WORDS)
+            before = split_before_priority(leaf, previous) if maybe else 0
+            if before and previous is not None:
+                self.delimiters[id(previous)] = before
+            elif kind == ",":
                 self.delimiters[id(leaf)] = COMMA_PRIORITY
-        if leaf.kind in OPENING:
+        if kind in OPENING:
             self._open.append(leaf)
             self._depth += 1
             if not leaf.value:
@@ -136,8 +141,9 @@ class Line:
     def __str__(self) -> str:
         leaves = self.leaves
         first = leaves[0]
-        text = "".join([first.prefix, "    " * self.depth, first.value,
-                        *[leaf.prefix + leaf.value for leaf in leaves[1:]]])  # fmt: skip
+        text = first.prefix + "    " * self.depth + "".join(
+            [leaf.value if leaf is first else leaf.prefix + leaf.value for leaf in leaves]
+        )
         if self.comments:
             text += "".join([leaf.comment for leaf in leaves if leaf.comment])
         return text
@@ -288,11 +294,19 @@ def _invisible(prefix: str) -> tuple[Leaf, Leaf]:
 
 
 def _wrap(leaves: list[Leaf], start: int, end: int) -> list[Leaf]:
-    """``leaves`` with invisible parentheses around ``leaves[start:end]``."""
+    """``leaves`` with invisible parentheses around ``leaves[start:end]``.
+
+    A parenthesised tuple there keeps its parentheses and gets none (black's
+    ``maybe_make_parens_invisible_in_atom`` leaves a tuple's alone); other parentheses
+    around the whole range are redundant ones black would remove: ``Unsupported``.
+    """
     if start >= end:
         return leaves
     first = leaves[start]
     if first.kind == "(" and _match(leaves, start) == end - 1:
+        inner = _top_level(leaves, start + 1, end - 1)
+        if end - start == 2 or any(leaves[i].kind == "," for i in inner):
+            return leaves
         raise Unsupported("redundant parentheses")
     opening, closing = _invisible(first.prefix)
     first.prefix = ""
@@ -828,6 +842,11 @@ def layout_line(text: str) -> str:
     indent = len(text) - len(stripped)
     if indent % 4 or not stripped.isascii():
         raise Unsupported("indentation or non-ASCII text")
+    if stripped.startswith("async def ") and len(text) - len("async ") > LINE_LENGTH:
+        # black splits a def line only at its parameters' brackets (left_hand_split), so
+        # an async method is split as its sync twin is, "async " before the head
+        synced = layout_line(text[:indent] + stripped[len("async ") :])
+        return synced[:indent] + "async " + synced[indent:]
     code, comment = _split_comment(stripped)
     leaves = tokenize(code)
     classify(leaves)
@@ -886,8 +905,9 @@ def layout_module(text: str) -> str:
     is outside the subset (see the module doc) or continues a bracket of an earlier line.
     """
     lines = text.split("\n")
+    last = max((i for i, line in enumerate(lines) if len(line) > LINE_LENGTH), default=-1)
     depth, quote = 0, ""
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[: last + 1]):  # nothing after the last long line to split
         before_depth, before_quote = depth, quote
         depth, quote = _scan(line, depth, quote)
         if len(line) <= LINE_LENGTH or (before_quote and quote) or _kept(line):

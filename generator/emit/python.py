@@ -76,8 +76,7 @@ def pattern_literal(pattern: str) -> str:
 
 def tuple_literal(texts: Iterable[str]) -> str:
     """``("a", "b")``: a tuple of strings as Python text."""
-    items = [pyrepr(t) for t in texts]
-    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    return _tuple_text(pyrepr(t) for t in texts)
 
 
 MAX_CLASS_NAME = 60  # keeps `class Name(TypedDict, total=False):` within the line length
@@ -693,7 +692,15 @@ def auth_literal(auth: Sequence[s.Auth]) -> str:
     ways: dict[int, list[tuple[str, str, str]]] = {}
     for a in auth:
         ways.setdefault(a.requirement, []).append((a.method, a.parameter, a.credential))
-    return repr(tuple(tuple(way) for _, way in sorted(ways.items())))
+    return _tuple_text(
+        _tuple_text(tuple_literal(entry) for entry in way) for _, way in sorted(ways.items())
+    )
+
+
+def _tuple_text(items: Iterable[str]) -> str:
+    """A tuple of Python expressions as black writes it: ``()``, ``(a,)``, ``(a, b)``."""
+    texts = list(items)
+    return f"({texts[0]},)" if len(texts) == 1 else f"({', '.join(texts)})"
 
 
 _AUTH_TEXT = {

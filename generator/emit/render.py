@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import keyword
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,13 +72,16 @@ LINE_LENGTH = 100  # of the generated code (black and ruff settings in its pypro
 
 
 def render_api(
-    api: Api, *, templates: Sequence[Path] = (), source_label: str, sink: Sink | None = None
-) -> dict[str, str]:
+    api: Api, *, templates: Sequence[Path] = (), source_label: str, sink: Sink | None = None,
+    code: Callable[[dict[str, str]], None] | None = None,
+) -> dict[str, str]:  # fmt: skip
     """Relative path → text of every file of ``api``'s client project (see the module doc).
 
     ``source_label`` is how the generated files name their source (``specs/stripe``).
     ``sink``: takes the docs files (``docs/``, ``pages/``) one by one as they are made, and
     they are left out of the result (the bulk of a large API's text is never all held).
+    ``code``: given the package's modules once they are made, before the docs (so that the
+    caller can begin formatting them); they stay in the result.
     """
     env = make_environment(templates)
     base = base_context(api, source_label)
@@ -92,6 +95,8 @@ def render_api(
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
     files[validators] = render_validators(api, header_line(validators, source_label), env)
+    if code is not None:
+        code(dict(files))
     files.update(render_docs(api, env, header=header_line, source_label=source_label, sink=sink))
     files.update(overlay_files(env, api, base))
     return dict(sorted(files.items()))

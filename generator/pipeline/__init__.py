@@ -23,7 +23,13 @@ from generator.cache import Cache, code_fingerprint
 from generator.diagnostics import Reporter
 from generator.memo import Memo
 from generator.options import Options, RunStats
-from generator.pipeline.formatting import format_kept, split_pieces, user_written
+from generator.pipeline.formatting import (
+    Started,
+    format_kept,
+    split_pieces,
+    start_layout,
+    user_written,
+)
 from generator.pipeline.loading import load, load_api, load_apis
 from generator.pipeline.rendering import render, render_kept
 from generator.pipeline.replay import pack_name, record, replay, run_key
@@ -103,35 +109,65 @@ def _build(
     tree = OutputTree()  # what needs no formatting goes in at once (compressed when large)
     by_formatter: dict[str, dict[str, str]] = {}  # the .py files, by formatter
     forced: set[str] = set()  # files black formats whatever their text
-    for spec, options in jobs:
-        found = find_sources(
-            spec, reporter, name=options.name, root=options.root, label=options.label
-        )
-        for source in found:
-            loaded = load(source, reporter, options, memo, progress)
-            if loaded is None:
-                continue
-            api, model_key = loaded
-            line = conventions_summary(api) + responses_summary(api, options.responses)
-            stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
-            progress.stage(f"rendering {api.name}")
-            files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo,
-                                sink=tree)  # fmt: skip
-            forced |= user_written(api, options.templates, files)
-            tree.expect(sum(len(text) for text in files.values()))
-            python = by_formatter.setdefault(options.formatter, {})
-            for rel in sorted(files):
-                text = files.pop(rel)
-                if rel.endswith(".py"):
-                    python[rel] = text
-                else:
-                    tree.add(rel, text)
-            del files
-    for formatter in sorted(by_formatter):
-        python = by_formatter.pop(formatter)
-        formatted = format_kept(python, reporter, memo, progress, formatter=formatter,
-                                forced=forced)  # fmt: skip
-        del python
-        for rel in sorted(formatted):
-            tree.add(rel, formatted.pop(rel))
+    started: list[Started] = []  # layouts begun while the docs render
+    try:
+        for spec, options in jobs:
+            found = find_sources(
+                spec, reporter, name=options.name, root=options.root, label=options.label
+            )
+            for source in found:
+                rendered = _rendered(source, options, reporter=reporter, stats=stats,
+                                     memo=memo, progress=progress, tree=tree,
+                                     started=started)  # fmt: skip
+                if rendered is None:
+                    continue
+                api, files = rendered
+                forced |= user_written(api, options.templates, files)
+                tree.expect(sum(len(text) for text in files.values()))
+                python = by_formatter.setdefault(options.formatter, {})
+                for rel in sorted(files):
+                    text = files.pop(rel)
+                    if rel.endswith(".py"):
+                        python[rel] = text
+                    else:
+                        tree.add(rel, text)
+                del files
+        for formatter in sorted(by_formatter):
+            python = by_formatter.pop(formatter)
+            formatted = format_kept(python, reporter, memo, progress, formatter=formatter,
+                                    forced=forced, started=started)  # fmt: skip
+            del python
+            for rel in sorted(formatted):
+                tree.add(rel, formatted.pop(rel))
+    finally:
+        for begun in started:
+            begun.close()
     return tree
+
+
+def _rendered(
+    source: ApiSource, options: Options, *, reporter: Reporter, stats: RunStats, memo: Memo,
+    progress: Progress, tree: OutputTree, started: list[Started],
+) -> tuple[Api, dict[str, str]] | None:  # fmt: skip
+    """One API loaded and rendered (its docs put into ``tree`` as they are made), or None
+    when it could not be loaded or a template broke. With black, the layout of its modules
+    begins (into ``started``) as soon as they are rendered, while the docs render."""
+    loaded = load(source, reporter, options, memo, progress)
+    if loaded is None:
+        return None
+    api, model_key = loaded
+    line = conventions_summary(api) + responses_summary(api, options.responses)
+    stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
+    progress.stage(f"rendering {api.name}")
+
+    def begin(code: dict[str, str]) -> None:
+        forced = user_written(api, options.templates, code)
+        started.append(start_layout(code, memo, forced))
+
+    early = begin if options.formatter == "black" else None
+    files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo,
+                        sink=tree.put, code=early)  # fmt: skip
+    if not files:  # a broken template: the docs it had made go too, as its whole project
+        tree.discard_under(f"{api.package}/")
+        return None
+    return api, files

@@ -7,12 +7,14 @@ text and the formatter's name and version, so editing one function formats one p
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
+from generator.pipeline.workers import Laid, Layout, Unit, lay_out_many
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -28,16 +30,47 @@ def split_pieces(text: str) -> list[str]:
     return split_module(text, GROUP_LINES, by_content=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Started:
+    """Modules whose layout began as soon as they were rendered (``start_layout``)."""
+
+    texts: Mapping[str, str]  # path → the text being laid out
+    layout: Layout
+
+    def close(self) -> None:
+        self.layout.close()
+
+
+def start_layout(files: Mapping[str, str], memo: Memo, forced: Collection[str]) -> Started:
+    """The layout of ``files``' ``.py`` modules (but ``forced``) begun in forked workers, so
+    that it runs while the rest of the API renders; ``format_kept`` takes the result."""
+    memo = memo.salted(formatter_id("black"))
+    units: list[Unit] = []
+    weights: list[int] = []
+    for path in sorted(p for p in files if p.endswith(".py") and p not in forced):
+        if memo.get("format", [files[path]]) is not None:
+            continue
+        pieces = split_pieces(files[path])
+        done = _kept(pieces, memo, {}, {})
+        missing = [i for i, piece in enumerate(pieces) if piece not in done]
+        if missing:
+            units.append((path, missing))
+            weights.append(sum(len(pieces[i]) for i in missing))
+    return Started({path: files[path] for path, _ in units}, Layout(files, units, weights))
+
+
 def format_kept(
     files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
     *, formatter: str = "black", forced: Collection[str] = frozenset(),
+    started: Sequence[Started] = (),
 ) -> dict[str, str]:  # fmt: skip
     """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted.
 
-    With black as the formatter, a piece of a module doc2client's emitters wrote (black's
-    style but for line length) is laid out by ``emit/layout.py`` (black's line splitting);
-    black formats the pieces outside its subset, the runtime modules and the ``forced``
-    paths (what user templates wrote, see ``user_written``).
+    With black as the formatter, a piece of a module doc2client's templates wrote (black's
+    style but for line length: the runtime modules are kept in black's style, the emitters
+    write it) is laid out by ``emit/layout.py`` (black's line splitting); black formats the
+    pieces outside its subset and the ``forced`` paths (what user templates wrote, see
+    ``user_written``). ``started``: layouts begun earlier (``start_layout``), collected here.
     """
     from generator.emit.format import join_pieces
 
@@ -46,21 +79,38 @@ def format_kept(
     plans: dict[str, list[str]] = {}  # path → its pieces, where some go to the formatter
     known: dict[str, str] = {}  # piece → formatted text, of those paths
     todo: dict[str, str] = {}  # piece → the path it is from
+
+    def settle(path: str, pieces: list[str], done: dict[str, str]) -> None:
+        if len(done) == len(set(pieces)):  # a module laid out whole: joined at once, so
+            out[path] = join_pieces([done[p] for p in pieces])  # its pieces are not held
+            memo.put("format", [files[path]], out[path])
+            return
+        plans[path] = pieces
+        known.update(done)
+        todo.update((piece, path) for piece in pieces if piece not in done and piece not in todo)
+
+    waiting: list[tuple[str, dict[str, str], list[int]]] = []  # (path, pieces known, to lay)
+    weights: list[int] = []  # the characters to lay out, of each waiting path
     for path in sorted(p for p in files if p.endswith(".py")):
         whole = memo.get("format", [files[path]])
         if whole is not None:
             out[path] = whole[0]
             continue
         pieces = split_pieces(files[path])
-        laid = formatter == "black" and path not in forced and _emitted(path)
-        done = _kept_or_laid(pieces, memo, laid, known, todo)
-        if len(done) == len(set(pieces)):  # a module laid out whole: joined at once, so
-            out[path] = join_pieces([done[p] for p in pieces])  # its pieces are not held
-            memo.put("format", [files[path]], out[path])
-            continue
-        plans[path] = pieces
-        known.update(done)
-        todo.update((piece, path) for piece in pieces if piece not in done and piece not in todo)
+        done = _kept(pieces, memo, known, todo)
+        missing = [i for i, piece in enumerate(pieces) if piece not in done and piece not in todo]
+        if formatter == "black" and path not in forced and missing:
+            waiting.append((path, done, missing))
+            weights.append(sum(len(pieces[i]) for i in missing))
+        else:
+            settle(path, pieces, done)
+    progress.stage("laying out", sum(len(m) for _, _, m in waiting))
+    laid = _laid(files, [(path, missing) for path, _, missing in waiting], weights, started,
+                 progress)  # fmt: skip
+    for path, done, _ in waiting:
+        pieces = split_pieces(files[path])
+        done.update((pieces[i], text) for i, text in laid.pop(path).items())
+        settle(path, pieces, done)
     progress.stage("formatting pieces", len(todo))
     for batch in _batches(list(todo)):
         done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
@@ -73,13 +123,27 @@ def format_kept(
     return out
 
 
-def _kept_or_laid(
-    pieces: list[str], memo: Memo, laid: bool, known: Mapping[str, str], todo: Mapping[str, str]
-) -> dict[str, str]:
-    """The formatted text of each of ``pieces`` already known, kept in the memo or (where
-    ``laid``) laid out by ``emit/layout.py``; those missing go to the formatter."""
-    from generator.emit.layout import Unsupported, layout_module
+def _laid(
+    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int],
+    started: Sequence[Started], progress: Progress,
+) -> Laid:  # fmt: skip
+    """The pieces of ``units`` laid out: those of modules ``started`` with the same text
+    collected from there, the others laid out now."""
+    ahead: Laid = {}
+    for begun in started:
+        ahead.update((path, pieces) for path, pieces in begun.layout.result(progress).items()
+                     if begun.texts[path] == files.get(path))  # fmt: skip
+    rest = [k for k, (path, _) in enumerate(units) if path not in ahead]
+    laid = lay_out_many(files, [units[k] for k in rest], [weights[k] for k in rest], progress)
+    for path, _ in units:
+        laid.setdefault(path, ahead.get(path, {}))
+    return laid
 
+
+def _kept(
+    pieces: list[str], memo: Memo, known: Mapping[str, str], todo: Mapping[str, str]
+) -> dict[str, str]:
+    """The formatted text of each of ``pieces`` already known or kept in the memo."""
     done: dict[str, str] = {}
     for piece in pieces:
         if piece in done or piece in todo:
@@ -90,11 +154,6 @@ def _kept_or_laid(
         hit = memo.get("format", [piece])
         if hit is not None:
             done[piece] = hit[0]
-        elif laid:
-            try:
-                done[piece] = layout_module(piece)
-            except Unsupported:
-                continue
     return done
 
 
@@ -128,18 +187,6 @@ def _partial(name: str) -> bool:
     """An overlay partial (``api/**/_x.jinja``): rendered only inside overlays."""
     kind = name.partition("/")[0]
     return kind in ("api", "operation") and name.rpartition("/")[2].startswith("_")
-
-
-def _emitted(path: str) -> bool:
-    """Written by doc2client's emitters, not copied from a hand-written ``runtime/`` template.
-
-    The runtime modules are hand-written code (wrapped by hand, in any style), so black
-    formats them; everything else is written in black's style but for line length.
-    """
-    from generator.emit.environment import builtin_templates
-
-    name = path.rpartition("/")[2]
-    return not (builtin_templates() / "runtime" / f"{name}.jinja").is_file()
 
 
 def _batches(pieces: list[str]) -> list[list[str]]:

@@ -11,19 +11,24 @@ from generator.options import Options
 from generator.pipeline.sources import ApiSource, display_path
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from generator.emit.page import Sink
     from generator.model.shapes import Api
-    from generator.pipeline.tree import OutputTree
+
+    Code = Callable[[dict[str, str]], None]  # takes the package's modules by output path
 
 
 def render(
     api: Api, source: ApiSource, options: Options, reporter: Reporter | None = None,
-    sink: OutputTree | None = None,
+    sink: Sink | None = None, *, code: Code | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """The project files of ``api`` keyed by output path; a broken (user) template is
     reported (raised when there is no ``reporter``).
 
     ``sink``: takes the docs files by output path as they are made, instead of the result
-    (``emit.render_api``); after a broken template, what it was given is taken out again.
+    (``emit.render_api``); after a broken template, what it was given is incomplete.
+    ``code``: given the package's modules by output path once they are made, before the docs.
     """
     from jinja2 import TemplateError
 
@@ -32,25 +37,22 @@ def render(
 
     api = _labelled(api, source)
     package = api.package
-    given: list[str] = []
-
-    def to_sink(rel: str, text: str) -> None:
-        assert sink is not None
-        given.append(f"{package}/{rel}")
-        sink.put(given[-1], text)
-
+    to_sink = None if sink is None else lambda rel, text: sink(f"{package}/{rel}", text)
+    to_code = None if code is None else lambda made: code(_placed(package, made))
     try:
         files = render_api(api, templates=options.templates, source_label=source.label,
-                           sink=None if sink is None else to_sink)  # fmt: skip
+                           sink=to_sink, code=to_code)  # fmt: skip
     except TemplateError as exc:
-        for rel in given:
-            assert sink is not None
-            sink.discard(rel)
         if reporter is None:
             raise
         reporter.error(*template_error(exc))
         return {}
-    return {f"{api.package}/{rel}": text for rel, text in files.items()}
+    return _placed(api.package, files)
+
+
+def _placed(package: str, files: dict[str, str]) -> dict[str, str]:
+    """``files`` under their output paths (the project folder first)."""
+    return {f"{package}/{rel}": text for rel, text in files.items()}
 
 
 def _labelled(api: Api, source: ApiSource) -> Api:
@@ -71,15 +73,16 @@ def _labelled(api: Api, source: ApiSource) -> Api:
 
 def render_kept(
     api: Api, model_key: str, source: ApiSource, options: Options, *, reporter: Reporter,
-    memo: Memo, sink: OutputTree | None = None,
+    memo: Memo, sink: Sink | None = None, code: Code | None = None,
 ) -> dict[str, str]:  # fmt: skip
     """``render``, kept whole for this model, label and set of templates; when it has to
     run, its pieces are kept too (salted with every API-wide value a template sees).
 
-    ``sink``: as ``render``'s, used when nothing is kept (keeping needs the whole result).
+    ``sink``: as ``render``'s, used when nothing is kept (keeping needs the whole result);
+    ``code``: as ``render``'s, called only when rendering runs.
     """
     if not memo.enabled:
-        return render(api, source, options, reporter, sink)
+        return render(api, source, options, reporter, sink, code=code)
     from generator.emit import base_context
 
     templates = tree_fingerprint(options.templates)
@@ -87,6 +90,6 @@ def render_kept(
 
     def compute(local: Reporter) -> dict[str, str]:
         with remembering(pieces):
-            return render(api, source, options, local)
+            return render(api, source, options, local, code=code)
 
     return memo.reported("render", [model_key, source.label, templates], reporter, compute)

@@ -45,18 +45,17 @@ class OutputTree(Mapping[str, bytes]):
         self.expect(len(text))
         self.add(rel, text)
 
-    def discard(self, rel: str) -> None:
-        """Take ``rel`` out again (the run that made it failed)."""
-        self._files.pop(rel, None)
-        self.digests.pop(rel, None)
-        self._order = None
-        self._last = None
-
     def add(self, rel: str, text: str) -> None:
         data = text.encode("utf-8")
         self.digests[rel] = hashlib.sha256(data).hexdigest()
         self._files[rel] = (True, zlib.compress(data, 1)) if self.packing else (False, data)
         self._order = None
+
+    def discard_under(self, folder: str) -> None:
+        """Forget every file whose path starts with ``folder`` (``"stripe_client/"``)."""
+        for rel in [rel for rel in self._files if rel.startswith(folder)]:
+            del self._files[rel], self.digests[rel]
+        self._order = self._last = None
 
     def __getitem__(self, rel: str) -> bytes:
         if self._last is not None and self._last[0] == rel:

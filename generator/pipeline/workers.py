@@ -1,9 +1,16 @@
-"""Scraping workers: pages scraped in forked processes when there are many, in order."""
+"""Workers: pages scraped, and modules laid out, in forked processes when there are many.
+
+Results come back in the order of the jobs whatever the number of processes, so the output
+does not depend on it.
+"""
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +21,102 @@ if TYPE_CHECKING:
     from generator.scrape.records import RawPage
 
 PARALLEL_PAGES = 64  # fewer pages to scrape than this: one process is faster than a pool
+PARALLEL_LAYOUT = 300_000  # characters: less to lay out than this, one process is faster
+CHUNKS_PER_WORKER = 4  # the layout is cut in this many runs per worker, so none idles long
 Scraped = tuple["RawPage | None", list[Diagnostic]]
+Unit = tuple[str, list[int]]  # a module's path and the indices of its pieces to lay out
+Laid = dict[str, dict[int, str]]  # path → piece index → laid-out text (declined: absent)
+_FORKED: list[Mapping[str, str]] = []  # the modules' texts, inherited by forked layout workers
+
+
+def lay_out_many(
+    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int], progress: Progress
+) -> Laid:
+    """The pieces of ``units`` (``split_pieces`` of ``files[path]``; ``weights``: their
+    characters) laid out by ``emit/layout.py``, in forked processes when there is much to
+    do; a piece outside its subset is left out of the result."""
+    return Layout(files, units, weights).result(progress)
+
+
+class Layout:
+    """``lay_out_many`` begun now and collected by ``result``: forked workers lay out while
+    this process goes on (rendering the docs); ``close`` ends them if never collected."""
+
+    def __init__(self, files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int]):
+        self._files, self._units = files, units
+        self._pool = ExitStack()
+        self._futures: list[Future[Laid]] = []
+        workers = min(os.cpu_count() or 1, 4)
+        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
+            return  # laid out in this process when collected
+        import multiprocessing
+
+        import generator.emit.layout  # noqa: F401  (imported once, before the fork)
+        from generator.processes import worker_pool
+
+        _FORKED.append(files)
+        gc.freeze()  # the workers' collector leaves the inherited heap alone (no copy-on-write)
+        try:  # a fork pool starts all its workers at the first submit
+            context = multiprocessing.get_context("fork")
+            pool = self._pool.enter_context(worker_pool(workers, context))
+            runs = _runs(units, weights, workers)
+            self._futures = [pool.submit(_lay_out_forked, run) for run in runs]
+        finally:
+            _FORKED.clear()
+            gc.unfreeze()
+
+    def result(self, progress: Progress) -> Laid:
+        if not self._futures:
+            return _counted(lay_out(self._files, self._units), progress)
+        out: Laid = {}
+        with self._pool:
+            for future in self._futures:
+                out.update(_counted(future.result(), progress))
+        return out
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _runs(units: Sequence[Unit], weights: Sequence[int], workers: int) -> list[list[Unit]]:
+    """``units`` cut into consecutive runs of about equal weight (a module's pieces stay
+    together, so its repeated lines are laid out once)."""
+    size = sum(weights) / (workers * CHUNKS_PER_WORKER)
+    runs: list[list[Unit]] = [[]]
+    load = 0
+    for unit, weight in zip(units, weights, strict=True):
+        if load >= size:
+            runs.append([])
+            load = 0
+        runs[-1].append(unit)
+        load += weight
+    return runs
+
+
+def _counted(done: Laid, progress: Progress) -> Laid:
+    progress.advance(sum(len(pieces) for pieces in done.values()))
+    return done
+
+
+def _lay_out_forked(units: Sequence[Unit]) -> Laid:
+    return lay_out(_FORKED[0], units)
+
+
+def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
+    """The pieces of ``units`` laid out in this process (see ``lay_out_many``)."""
+    from generator.emit.layout import Unsupported, layout_module
+    from generator.pipeline.formatting import split_pieces
+
+    out: Laid = {}
+    for path, indices in units:
+        pieces = split_pieces(files[path])
+        laid = out.setdefault(path, {})
+        for i in indices:
+            try:
+                laid[i] = layout_module(pieces[i])
+            except Unsupported:
+                continue
+    return out
 
 
 def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:

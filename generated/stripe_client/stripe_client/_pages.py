@@ -144,10 +144,12 @@ class _PageBase(dict[str, Any], Generic[T]):
         if isinstance(size, int) and count < size:
             return None
         current = query.get(spec.parameter)
+        given = _given(current)
+        number = int(current) if given else 0  # type: ignore[call-overload]
         if spec.style == "page":
-            query[spec.parameter] = (int(current) if _given(current) else 1) + 1  # type: ignore[call-overload]
+            query[spec.parameter] = (number if given else 1) + 1
         else:
-            query[spec.parameter] = (int(current) if _given(current) else 0) + count  # type: ignore[call-overload]
+            query[spec.parameter] = number + count
         return path, query
 
     def _same_origin(self, url: object) -> tuple[str, dict[str, object]] | None:
