@@ -137,12 +137,20 @@ def _build(
             formatted = format_kept(python, reporter, memo, progress, formatter=formatter,
                                     forced=forced, started=started)  # fmt: skip
             del python
+            _release(started)  # the texts laid out and their results, collected by now
             for rel in sorted(formatted):
                 tree.add(rel, formatted.pop(rel))
     finally:
-        for begun in started:
-            begun.close()
+        _release(started)
     return tree
+
+
+def _release(started: list[Started]) -> None:
+    """End the layouts begun early and let go of what they hold (the modules' texts and the
+    laid-out pieces), so that they are not held while the formatted files are stored."""
+    for begun in started:
+        begun.close()
+    started.clear()
 
 
 def _rendered(
