@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -220,7 +219,7 @@ def page_schema(op: s.Operation, api: s.Api, layout: Layout = DEFAULT_LAYOUT) ->
     """
     if op.body is None:
         return None
-    text = indented_json(body_schema(op, api))
+    text = json.dumps(body_schema(op, api), indent=2, ensure_ascii=False)
     match layout:
         case "34ca9f8" | "61aca2d":
             # The page tool entity-encodes the schema itself; the encoder escapes every
@@ -235,64 +234,6 @@ def page_schema(op: s.Operation, api: s.Api, layout: Layout = DEFAULT_LAYOUT) ->
 
 
 _JSON_HTML = re.compile("[<>&]")
-
-
-def indented_json(value: object) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False)``, the same text, made with the C
-    string encoder: the standard library indents with its pure-Python encoder, which is the
-    dearest part of writing a page back. Values other than JSON's own types (``dict`` with
-    ``str`` keys, ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``) go to ``json``."""
-    out: list[str] = []
-    try:
-        _json_into(value, "\n", out)
-    except _NotPlain:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return "".join(out)
-
-
-class _NotPlain(Exception):
-    """A value ``_json_into`` leaves to ``json.dumps``."""
-
-
-def _json_into(value: object, newline: str, out: list[str]) -> None:
-    kind = type(value)
-    if kind is str:
-        out.append(_encode_string(cast(str, value)))
-    elif kind is dict:
-        items = cast(dict[object, object], value)
-        if not items:
-            out.append("{}")
-            return
-        inner, sep = newline + "  ", "{"
-        for key, item in items.items():
-            if type(key) is not str:
-                raise _NotPlain
-            out += (sep, inner, _encode_string(key), ": ")
-            _json_into(item, inner, out)
-            sep = ","
-        out += (newline, "}")
-    elif kind is list:
-        values = cast(list[object], value)
-        if not values:
-            out.append("[]")
-            return
-        inner, sep = newline + "  ", "["
-        for item in values:
-            out += (sep, inner)
-            _json_into(item, inner, out)
-            sep = ","
-        out += (newline, "]")
-    elif value is None or kind is bool:
-        out.append("null" if value is None else "true" if value else "false")
-    elif kind is int:
-        out.append(int.__repr__(cast(int, value)))
-    elif kind is float and math.isfinite(cast(float, value)):
-        out.append(float.__repr__(cast(float, value)))
-    else:
-        raise _NotPlain
-
-
-_encode_string = json.encoder.encode_basestring
 
 
 def text_node(text: str) -> Markup:
