@@ -264,7 +264,7 @@ def _shapes_by_name(shapes: tuple[s.Object, ...]) -> dict[str, s.Object]:
 
 def reachable(api: s.Api, roots: Iterable[s.Shape]) -> set[str]:
     """The names of the objects that ``roots`` reach, through fields and ``Ref``s."""
-    objects = {o.name: o for o in api.shapes}
+    objects = _shapes_by_name(api.shapes)
     found: set[str] = set()
     todo = [name for shape in roots for name in shape_refs(shape)]
     while todo:
