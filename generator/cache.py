@@ -246,6 +246,10 @@ class Cache:
             return None
         if self._pack is not None and kind in PACKED:
             return self._packed_get(self._pack, kind, key)
+        return self._file_get(kind, key)
+
+    def _file_get(self, kind: str, key: str) -> bytes | None:
+        """The payload of (kind, key) in its own file, or None if absent or damaged."""
         name = self._name(kind, key)
         try:
             with open(name, "rb") as handle:
@@ -287,11 +291,7 @@ class Cache:
         """An entry from the pack, else from its own file (kept in the new pack either way)."""
         payload = pack.get(kind, key)
         if payload is None:
-            self._pack = None  # its own file, as without a pack
-            try:
-                payload = self.get(kind, key)
-            finally:
-                self._pack = pack
+            payload = self._file_get(kind, key)  # its own file, as without a pack
             if payload is None:
                 return None
         else:
