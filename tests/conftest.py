@@ -11,6 +11,7 @@ problem fails the run (exit status 1) with mypy's or ruff's report.
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import shutil
 import subprocess
@@ -151,6 +152,9 @@ def load_model(spec: Path, name: str | None = None, every: int = 1) -> Api:
     return api
 
 
+_VALIDATOR_PACKAGES = itertools.count()
+
+
 def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
     """``_validators.py`` of ``api`` imported from a package of its own, beside the runtime
     modules (it imports ``_encoding``): the module's namespace. The package stays imported
@@ -161,7 +165,9 @@ def load_validators(api: Api, header: str = "# test") -> dict[str, Any]:
     from generator.emit.render import base_context, runtime_files
     from generator.emit.validators import render_validators
 
-    api = replace(api, name=f"validators_{len(sys.modules)}")
+    # A counter, not len(sys.modules): a test that drops modules would let a name repeat,
+    # and the import would hand back the earlier package's validators.
+    api = replace(api, name=f"validators_{os.getpid()}_{next(_VALIDATOR_PACKAGES)}")
     env = make_environment()
     files = runtime_files(env, api, base_context(api, "test"))
     files[f"{api.package}/__init__.py"] = ""
