@@ -25,6 +25,9 @@ _SCHEMA_OPEN = re.compile(
 )
 _SCHEMA_CLOSE = re.compile(r"</pre\s*>\s*</section\s*>", re.IGNORECASE)
 _PRE_CLOSE = re.compile(r"</pre\s*>", re.IGNORECASE)
+# the references the page tool writes all over an encoded schema: replaced before
+# ``html.unescape`` (a Python call per reference), they cost a tenth as much
+_COMMON_REFERENCES = (("&quot;", '"'), ("&#xA;", "\n"))
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
 
@@ -108,7 +111,7 @@ def parse_schema(raw: str, line: int, file: str, reporter: Reporter) -> tuple[bo
         return _too_deep(file, line, reporter)
     if "&" not in raw:
         return _json_error(first, raw, raw=raw, line=line, file=file, reporter=reporter)
-    plain = html.unescape(raw)
+    plain = unescape(raw)
     try:
         return True, json.loads(plain)
     except json.JSONDecodeError as plain_error:
@@ -117,6 +120,15 @@ def parse_schema(raw: str, line: int, file: str, reporter: Reporter) -> tuple[bo
         return _json_error(first, raw, raw=raw, line=line, file=file, reporter=reporter)
     except RecursionError:
         return _too_deep(file, line, reporter)
+
+
+def unescape(text: str) -> str:
+    """``html.unescape(text)``, faster where ``&quot;`` and ``&#xA;`` are most of its
+    references. (The same text: each is a whole reference wherever it stands, and what
+    replaces it, ``"`` or a newline, extends no reference before it to a longer name.)"""
+    for reference, character in _COMMON_REFERENCES:
+        text = text.replace(reference, character)
+    return html.unescape(text) if "&" in text else text
 
 
 def _too_deep(file: str, line: int, reporter: Reporter) -> tuple[bool, Any]:
