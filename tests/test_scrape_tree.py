@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.scrape.page import cut_description
-from generator.scrape.source import cut_schema, unescape
+from generator.scrape.source import cut_schema
 from generator.scrape.tree import MARKUP, Element, Special, parse
 from tests.test_fuzz_pages import MUTATIONS, PAGES
 
@@ -142,10 +142,3 @@ def test_fuzzed_pages_give_beautifulsoups_tree(data: st.DataObject) -> None:
         raw = data.draw(st.sampled_from(MUTATIONS))(data.draw, raw)
     assert_same_tree(raw.decode("utf-8", "replace"), every=False)
 
-
-@settings(max_examples=500, deadline=None, derandomize=True)
-@given(st.text(alphabet="&#;xXA0123456789quotampnbsp\"\n <", max_size=40))
-def test_unescape_is_html_unescape(text: str) -> None:
-    import html
-
-    assert unescape(text) == html.unescape(text)
