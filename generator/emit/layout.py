@@ -210,26 +210,28 @@ def short_enough(line: Line | str) -> bool:
 
 def tokenize(text: str) -> list[Leaf]:
     """The leaves of one logical line (no indentation); ``Unsupported`` when unsure."""
+    found = _TOKEN.findall(text)  # (space, string, number, name, op) of each token, in order
+    if sum(len(space) + len(string or number or name or op)
+           for space, string, number, name, op in found) != len(text):  # fmt: skip
+        raise Unsupported("a character outside the subset")  # findall skipped it
     leaves: list[Leaf] = []
-    pos = 0
-    while pos < len(text):
-        match = _TOKEN.match(text, pos)
-        if match is None or match.end() == pos:
-            raise Unsupported(f"cannot read {text[pos:pos + 20]!r}")
-        pos = match.end()
-        kind = match.lastgroup
-        value = match.group(kind or "")
-        if kind == "string" and (value.endswith(('"""', "'''")) and len(value) >= 6):
-            raise Unsupported("triple-quoted string")
-        if kind == "op":
-            kind = value
-        elif kind == "name" and value in DECLINED_WORDS:
-            raise Unsupported(value)
-        if kind == "string" and value[:2].lower().count("f") and "{" in value:
-            quote = value[-1]
-            if value[value.index(quote) + 1 : -1].count(quote):
-                raise Unsupported("nested quotes in an f-string")
-        leaves.append(Leaf(str(kind), value, match.group("space")))
+    for space, string, number, name, op in found:
+        if string:
+            if string.endswith(('"""', "'''")) and len(string) >= 6:
+                raise Unsupported("triple-quoted string")
+            if string[:2].lower().count("f") and "{" in string:
+                quote = string[-1]
+                if string[string.index(quote) + 1 : -1].count(quote):
+                    raise Unsupported("nested quotes in an f-string")
+            leaves.append(Leaf("string", string, space))
+        elif number:
+            leaves.append(Leaf("number", number, space))
+        elif name:
+            if name in DECLINED_WORDS:
+                raise Unsupported(name)
+            leaves.append(Leaf("name", name, space))
+        else:
+            leaves.append(Leaf(op, op, space))
     if leaves and leaves[0].prefix:
         raise Unsupported("leading space")
     return leaves
@@ -424,9 +426,10 @@ class RHS:
     closing: Leaf
 
 
-def transform_line(line: Line, force_parens: bool = False) -> list[Line]:
-    """black's ``transform_line``: ``line`` split until its pieces fit, where black can."""
-    text = str(line).strip("\n")
+def transform_line(line: Line, force_parens: bool = False, text: str | None = None) -> list[Line]:
+    """black's ``transform_line``: ``line`` split until its pieces fit, where black can
+    (``text``: ``str(line)`` without newlines, when the caller has it)."""
+    text = str(line).strip("\n") if text is None else text
     if not line.should_split_rhs and short_enough(text):
         return [line]
     transforms = (
@@ -447,9 +450,10 @@ def run_transformer(line: Line, transform: object, text: str, force: bool) -> li
     optional = [b for b in line.invisible if b.bracket_depth == 0]
     result: list[Line] = []
     for piece in transform(line, force):  # type: ignore[operator]
-        if str(piece).strip("\n") == text:
+        piece_text = str(piece).strip("\n")
+        if piece_text == text:
             raise CannotSplit("unchanged")
-        result.extend(transform_line(piece, force))
+        result.extend(transform_line(piece, force, piece_text))
     if (
         force
         or transform is not rhs_with_omits
@@ -808,6 +812,8 @@ def trailers_to_omit(line: Line) -> Iterator[set[int]]:
 
 def _split_comment(text: str) -> tuple[str, str]:
     """(code, inline comment with its two spaces, or "")."""
+    if "#" not in text and '"""' not in text and "'''" not in text:
+        return text, ""
     pos = 0
     while (match := _SCAN.search(text, pos)) is not None:
         if match.group().startswith("#"):
