@@ -37,6 +37,13 @@ SEED_PAGE = SPECS / "stripe" / "PostCustomersCustomer.html"  # the one page of s
 SEED_OPERATION = SEED_PAGE.stem  # its operation id (the corpus has the same page)
 GENERATED = ROOT / "generated"  # the golden record
 BIN = Path(sys.executable).parent
+LONG_FUZZ = os.environ.get("DOC2CLIENT_FUZZ") == "long"  # `make fuzz`: the long property runs
+
+
+def examples(quick: int, long: int) -> int:
+    """How many examples a property test draws: ``quick`` in the suite (each such test is
+    marked ``fuzz`` and derandomized, so a run is repeatable), ``long`` under ``make fuzz``."""
+    return long if LONG_FUZZ else quick
 
 
 def corpus_path() -> Path:
