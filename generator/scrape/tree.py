@@ -2,12 +2,10 @@
 
 The scraper needs little of a parsed page: each element's name, classes, source position,
 parent, children and text. BeautifulSoup with ``html.parser`` gives all of that, but its
-tree building cost twice the tokenising; this module builds the same tree from
-``html.parser``'s tokens with none of the rest, and reads the tokens of a page written the
-page tool's way with one regular expression per tag (``_Scanner``; any other page goes
-through ``html.parser``). Scraping the 446 Stripe pages: 3.0 CPU-seconds with BeautifulSoup,
-1.1 with this. The tree follows BeautifulSoup's rules (``tests/test_scrape_tree.py``
-compares them on the corpus and on fuzzed pages):
+tree building cost twice the tokenising; this module builds the same tree from the same
+tokeniser with none of the rest (scraping the 446 Stripe pages: 3.0 CPU-seconds with
+BeautifulSoup, 1.6 with this). The tree follows BeautifulSoup's rules
+(``tests/test_scrape_tree.py`` compares the two on the corpus and on fuzzed pages):
 
 - a start tag opens an element inside the innermost open one (no implied end tags: a
   ``<p>`` inside a ``<p>`` nests, as the description of a middle-build page needs);
