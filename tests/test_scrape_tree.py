@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from generator.scrape.page import cut_description
 from generator.scrape.source import cut_schema
-from generator.scrape.tree import MARKUP, Element, Special, parse, parse_with_html_parser, scanned
+from generator.scrape.tree import MARKUP, Element, Special, parse
 from tests.test_fuzz_pages import MUTATIONS, PAGES
 
 Shape = tuple[Any, ...]
@@ -99,48 +99,6 @@ def test_corpus_pages_give_beautifulsoups_tree(corpus: Path) -> None:
         assert_same_tree(text, soup, every=False)
 
 
-def test_the_scanner_reads_corpus_pages_as_html_parser_does(corpus: Path) -> None:
-    folders = sorted({path.parent for path in corpus.rglob("*.htm*")})
-    pages = [page for folder in folders for page in sorted(folder.glob("*.htm*"))[::CORPUS_STRIDE]]
-    for path in pages:
-        text = cut_description(cut_schema(path.read_text("utf-8", "replace")).rest)[0]
-        fast = scanned(text)
-        assert fast is not None, path  # the page tool's pages take the fast way
-        assert tree_shape(fast) == tree_shape(parse_with_html_parser(text)), path
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "<p>a<!-- c -->b</p>",  # a comment
-        "<script>x</script>",  # raw text
-        "<p class='single'>quotes</p>",  # another attribute syntax
-        "<x-y>name</x-y>",  # another tag name
-        "<p>a</p ><?pi?>",
-        "<p>a<!x>b</p>",  # a bogus comment
-    ],
-)
-def test_the_scanner_leaves_other_pages_to_html_parser(text: str) -> None:
-    assert scanned(text) is None
-    assert_same_tree(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '<!DOCTYPE html><html><head><meta charset="utf-8"/></head><body>a < b <= c <</body>',
-        '<p\n  class="x"\n>line\nbreaks</p><br><br/><BR />&amp;<span title="a&lt;b">t</span>',
-        '<dl class="parameters"><dt class="parameter">a</dt><dd class="parameter">b</dd></dl>',
-        "<p>unclosed <b>tags <i>everywhere &copy",
-    ],
-)
-def test_the_scanner_gives_html_parsers_tree(text: str) -> None:
-    fast = scanned(text)
-    assert fast is not None
-    assert tree_shape(fast) == tree_shape(parse_with_html_parser(text))
-    assert_same_tree(text)
-
-
 def test_text_is_decoded_as_html_unescape_decodes_it() -> None:
     root = parse("<i>&amp;&lt;Say&gt; &foo; &#xA;&#0;&copy</i>")
     assert root.get_text() == "&<Say> &foo; \n\ufffd\xa9"
@@ -182,9 +140,5 @@ def test_fuzzed_pages_give_beautifulsoups_tree(data: st.DataObject) -> None:
     raw = page.read_bytes()
     for _ in range(data.draw(st.integers(1, 3))):
         raw = data.draw(st.sampled_from(MUTATIONS))(data.draw, raw)
-    text = raw.decode("utf-8", "replace")
-    assert_same_tree(text, every=False)
-    fast = scanned(text)
-    if fast is not None:
-        assert tree_shape(fast) == tree_shape(parse_with_html_parser(text))
+    assert_same_tree(raw.decode("utf-8", "replace"), every=False)
 

@@ -22,8 +22,6 @@ BeautifulSoup, 1.6 with this). The tree follows BeautifulSoup's rules
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -111,7 +109,7 @@ class Element:
     def decode_contents(self) -> str:
         """The inner HTML of this element, written as BeautifulSoup writes it (``minimal``
         formatter: ``&``, ``<`` and ``>`` escaped in text and attribute values, attributes
-        in alphabetical order, each value as written, a void element as ``<br/>``)."""
+        in alphabetical order, a void element as ``<br/>``)."""
         return "".join(_markup(child, self.name) for child in self.children)
 
     def find(self, name: str | None = None) -> Element | None:
@@ -141,7 +139,8 @@ def _markup(node: Element | str | Special, parent: str) -> str:
     if isinstance(node, Special):
         return node.markup()
     attrs = "".join(
-        f" {key}={_quoted(_escape(value))}" for key, value in sorted(node.attrs.items())
+        f" {key}={_quoted(_escape(' '.join(node.classes) if key == 'class' else value))}"
+        for key, value in sorted(node.attrs.items())
     )
     if node.name in VOID and not node.children:
         return f"<{node.name}{attrs}/>"
@@ -166,23 +165,7 @@ def _index(children: list[Element | str | Special], element: Element) -> int:
 
 
 def parse(text: str) -> Element:
-    """The tree of page source ``text``, under a root element named ``[document]``.
-
-    A page written the way the page tool writes it (``_Scanner``: plain start and end tags,
-    double-quoted attributes, a doctype) is read by one regular expression per tag; any
-    other page by ``html.parser`` itself. Both give the same tree (``html.parser``'s
-    tokens, ``tests/test_scrape_tree.py``).
-    """
-    return scanned(text) or parse_with_html_parser(text)
-
-
-def scanned(text: str) -> Element | None:
-    """``parse`` of a page written the page tool's way (``_Scanner``); ``None`` for another."""
-    return _Scanner().read(text)
-
-
-def parse_with_html_parser(text: str) -> Element:
-    """``parse``, every page read by ``html.parser``."""
+    """The tree of page source ``text``, under a root element named ``[document]``."""
     builder = _Builder()
     builder.feed(text)
     builder.close()
@@ -241,7 +224,7 @@ class _Builder(HTMLParser):
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._flush()
-        line, column = self._position()
+        line, column = self.getpos()
         values = {key: "" if value is None else value for key, value in attrs}
         element = Element(tag, values, line, column, self._open[-1])
         self._open[-1].children.append(element)
@@ -249,9 +232,6 @@ class _Builder(HTMLParser):
         self._keep_space += tag in KEEP_SPACE
         if tag in CONTAINERS:
             self._containers.append(element)
-
-    def _position(self) -> tuple[int, int]:
-        return self.getpos()
 
     def _end(self, tag: str) -> None:
         self._flush()
@@ -284,79 +264,3 @@ class _Builder(HTMLParser):
         if not kind and self._containers:
             kind = self._containers[-1].name
         self._open[-1].children.append(Special(kind, text) if kind else text)
-
-
-# The tags the page tool writes, as html.parser reads them (a subset of its grammar):
-_START_TAG = re.compile(
-    r'<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z][-a-zA-Z0-9_:.]*(?:\s*=\s*"[^"]*")?)*)\s*(/?)>'
-)
-_ATTRIBUTE = re.compile(r'\s+([a-zA-Z][-a-zA-Z0-9_:.]*)(?:\s*=\s*"([^"]*)")?')
-_END_TAG = re.compile(r"</([a-zA-Z][a-zA-Z0-9]*)\s*>")
-_DOCTYPE = re.compile(r"<!doctype[^>]*>", re.IGNORECASE)
-_TEXT_AFTER_LT = re.compile(r"<(?![a-zA-Z/!?])")  # a "<" html.parser reads as text
-
-
-class _Scanner(_Builder):
-    """The tree of a page whose every ``<`` starts a plain start tag (not ``<script>`` or
-    ``<style>``, whose text html.parser reads raw), an end tag or the doctype, or is text;
-    ``read`` gives ``None`` for any other page. What html.parser does with these tokens,
-    it does here: names in lower case, attribute values unquoted and unescaped, text
-    unescaped, positions of each ``<`` as ``getpos`` gives them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._where = (1, 0)
-
-    def _position(self) -> tuple[int, int]:
-        return self._where
-
-    def read(self, text: str) -> Element | None:
-        pos, line, line_start = 0, 1, 0
-        while (at := text.find("<", pos)) >= 0:
-            if at > pos:
-                self.handle_data(_unescape(text[pos:at]))
-            breaks = text.count("\n", pos, at)
-            if breaks:
-                line, line_start = line + breaks, text.rfind("\n", pos, at) + 1
-            self._where = (line, at - line_start)
-            end = self._token(text, at)
-            if end is None:
-                return None
-            breaks = text.count("\n", at, end)
-            if breaks:
-                line, line_start = line + breaks, text.rfind("\n", at, end) + 1
-            pos = end
-        if pos < len(text):
-            self.handle_data(_unescape(text[pos:]))
-        self._flush()
-        while len(self._open) > 1:
-            self._pop()
-        return self.root
-
-    def _token(self, text: str, at: int) -> int | None:
-        """Read the token at ``text[at]`` (a ``<``); where it ends, ``None`` if unsure."""
-        if start := _START_TAG.match(text, at):
-            tag = start.group(1).lower()
-            if tag in ("script", "style"):
-                return None
-            attrs = [(name.lower(), _unescape(value))
-                     for name, value in _ATTRIBUTE.findall(start.group(2))]  # fmt: skip
-            if start.group(3):
-                self.handle_startendtag(tag, attrs)  # type: ignore[arg-type]
-            else:
-                self.handle_starttag(tag, attrs)  # type: ignore[arg-type]
-            return start.end()
-        if end := _END_TAG.match(text, at):
-            self.handle_endtag(end.group(1).lower())
-            return end.end()
-        if doctype := _DOCTYPE.match(text, at):
-            self.handle_decl(text[at + 2 : doctype.end() - 1])
-            return doctype.end()
-        if _TEXT_AFTER_LT.match(text, at):
-            self.handle_data("<")
-            return at + 1
-        return None
-
-
-def _unescape(text: str) -> str:
-    return html.unescape(text) if "&" in text else text
