@@ -16,52 +16,54 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from bs4 import BeautifulSoup, Tag
+
 from generator.layouts import class_key
 from generator.scrape.records import RawExample
-from generator.scrape.tree import Element
 
-Index = dict[str, list[Element]]
+Index = dict[str, list[Tag]]
 
 # what the older and middle builds write where a message has a body but no example
 PLACEHOLDER_EXAMPLE = '{ "example": "Example goes here" }'
 _SPAN_CLOSE = re.compile(r"</span\s*>", re.IGNORECASE)
 
 
-def index_classes(root: Element) -> tuple[Index, frozenset[str]]:
+def index_classes(root: BeautifulSoup | Tag) -> tuple[Index, frozenset[str]]:
     """Every tag under ``root`` by class key, in document order, and the classes as spelt."""
     index: Index = {}
     spelt: set[str] = set()
     for node in root.descendants:
-        for css in node.classes:
-            spelt.add(css)
-            index.setdefault(class_key(css), []).append(node)
+        if isinstance(node, Tag):
+            for css in node.get_attribute_list("class"):
+                spelt.add(css)
+                index.setdefault(class_key(css), []).append(node)
     return index, frozenset(spelt)
 
 
-def find_class(index: Index, name: str, key: str) -> Element | None:
+def find_class(index: Index, name: str, key: str) -> Tag | None:
     """The first ``<name>`` with class ``key`` (a ``class_key``)."""
     return next((tag for tag in index.get(key, ()) if tag.name == name), None)
 
 
-def all_class(index: Index, name: str, key: str) -> list[Element]:
+def all_class(index: Index, name: str, key: str) -> list[Tag]:
     return [tag for tag in index.get(key, ()) if tag.name == name]
 
 
-def descendants(tag: Element | None, key: str) -> Iterator[Element]:
+def descendants(tag: Tag | None, key: str) -> Iterator[Tag]:
     """Tags under ``tag`` with class ``key``, in document order."""
     if tag is None:
         return
     for node in tag.descendants:
-        if node.classes and key in map(class_key, node.classes):
+        if isinstance(node, Tag) and key in map(class_key, node.get_attribute_list("class")):
             yield node
 
 
-def child(tag: Element | None, key: str) -> Element | None:
+def child(tag: Tag | None, key: str) -> Tag | None:
     """The first tag under ``tag`` with class ``key``."""
     return next(descendants(tag, key), None)
 
 
-def inside(tag: Element, name: str) -> bool:
+def inside(tag: Tag, name: str) -> bool:
     """Whether ``tag`` has an ancestor ``<name>``."""
     return tag.find_parent(name) is not None
 
@@ -73,7 +75,7 @@ class PageSource:
         self.text = text
         self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
-    def inner(self, tag: Element) -> str | None:
+    def inner(self, tag: Tag) -> str | None:
         """The source between ``tag``'s opening and closing tags; ``None`` if not found."""
         line, column = tag.sourceline, tag.sourcepos
         if line is None or column is None or line > len(self.starts):
@@ -84,14 +86,14 @@ class PageSource:
         closing = _closing(tag.name).search(self.text, opening_end + 1)
         return None if closing is None else self.text[opening_end + 1 : closing.start()]
 
-    def text_of(self, tag: Element | None) -> str:
+    def text_of(self, tag: Tag | None) -> str:
         """The text of a one-line element, entities decoded, ``<`` and ``>`` kept as written."""
         if tag is None:
             return ""
         raw = self.inner(tag)
         return tag.get_text() if raw is None else html.unescape(raw)
 
-    def example_in(self, pre: Element | None) -> RawExample | None:
+    def example_in(self, pre: Tag | None) -> RawExample | None:
         """The example body after the last element of an HTTP message ``<pre>``."""
         raw = self.inner(pre) if pre is not None else None
         if raw is None:

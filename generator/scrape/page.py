@@ -1,9 +1,9 @@
 """Scrape one operation page (every build of the httpdoc page tool) into a ``RawPage``.
 
-The page structure is read with Python's ``html.parser`` into the tree BeautifulSoup would
-build (``tree.py``; the description ``<p>`` nests another ``<p>``, which lxml and html5lib
-close early). The schema is cut out of the source first and parsed as JSON on its own (see
-``source``), and the description is sliced from the source so it survives byte for byte.
+The page structure is read with BeautifulSoup and Python's ``html.parser`` (the
+description ``<p>`` nests another ``<p>``, which lxml and html5lib close early). The
+schema is cut out of the source first and parsed as JSON on its own (see ``source``),
+and the description is sliced from the source so it survives byte for byte.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Tag
 
 from generator.diagnostics import Reporter
 from generator.layouts import KEBAB_CLASSES, detect_layout
@@ -38,7 +40,6 @@ from generator.scrape.source import (
     parse_schema,
     read_source,
 )
-from generator.scrape.tree import Element, parse
 
 LOCATIONS = ("path", "query", "header")
 # RFC 9110 section 9.3: content in these requests has no defined semantics (TRACE: none allowed)
@@ -105,7 +106,7 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     """Scrape page source ``text`` (file ``name``; ``file`` as shown in diagnostics)."""
     cut = cut_schema(text)
     rest, description, description_line = cut_description(cut.rest)
-    soup = parse(rest)
+    soup = BeautifulSoup(rest, "html.parser")
     if soup.find() is None:
         raise PageError(1, "not an HTML page: no tags found", "not-html")
     index, spelt = index_classes(soup)
@@ -127,7 +128,7 @@ def scrape_text(text: str, name: str, file: str, reporter: Reporter) -> RawPage 
     return RawPage(
         file=file,
         operation_id=operation_id_from_name(name),
-        title=ctx.source.text_of(soup.find("title")),
+        title=ctx.source.text_of(soup.title) if soup.title else "",
         summary=summary,
         description=_description(ctx, description, description_line),
         method=method,
@@ -159,13 +160,13 @@ def _summary(ctx: _Context) -> str:
     return ctx.source.text_of(h1).strip()
 
 
-def _request_example(ctx: _Context) -> Element | None:
+def _request_example(ctx: _Context) -> Tag | None:
     """The request's ``<pre class="httpExample">`` (the newest build has one per response too)."""
     pres = (pre for pre in all_class(ctx.index, "pre", "httpexample") if not inside(pre, "li"))
     return next(pres, None)
 
 
-def _request_line(ctx: _Context, example: Element | None) -> tuple[str, str, int]:
+def _request_line(ctx: _Context, example: Tag | None) -> tuple[str, str, int]:
     """Method, target (path and query template as written) and line of the request line."""
     where = (example.sourceline or 1) if example else ctx.lines.get("h1", 1)
     method_tag = _request_span(ctx, example, "requestline")
@@ -187,13 +188,13 @@ def _request_line(ctx: _Context, example: Element | None) -> tuple[str, str, int
     return method, target, line
 
 
-def _request_span(ctx: _Context, example: Element | None, key: str) -> Element | None:
+def _request_span(ctx: _Context, example: Tag | None, key: str) -> Tag | None:
     """A span of the request message: inside its ``<pre>`` when there is one."""
     found = child(example, key) if example is not None else None
     return found if found is not None else find_class(ctx.index, "span", key)
 
 
-def _prototype_target(ctx: _Context, example: Element | None, line: int) -> str:
+def _prototype_target(ctx: _Context, example: Tag | None, line: int) -> str:
     """``httpPath`` + ``httpQuery`` of a hand-run prototype page; ``""`` when neither is there."""
     path_tag = _request_span(ctx, example, "httppath")
     query_tag = _request_span(ctx, example, "httpquery")
@@ -243,7 +244,7 @@ def _query_names(query: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in names if name))
 
 
-def _headers(ctx: _Context, request: Element | None) -> tuple[tuple[str, str], ...]:
+def _headers(ctx: _Context, request: Tag | None) -> tuple[tuple[str, str], ...]:
     """The request's header lines, in order (the newest build also has them per response)."""
     if request is not None:
         names = list(descendants(request, "headerline"))
@@ -254,9 +255,7 @@ def _headers(ctx: _Context, request: Element | None) -> tuple[tuple[str, str], .
     return _pairs(ctx, names, values)
 
 
-def _pairs(
-    ctx: _Context, names: list[Element], values: list[Element]
-) -> tuple[tuple[str, str], ...]:
+def _pairs(ctx: _Context, names: list[Tag], values: list[Tag]) -> tuple[tuple[str, str], ...]:
     text = ctx.source.text_of
     return tuple(
         (text(n).strip(), text(v).strip()) for n, v in zip(names, values, strict=False)
@@ -309,7 +308,7 @@ def _parameters(ctx: _Context) -> list[_Parameter]:
     return [p for p in found if p is not None]
 
 
-def _parameter(dt: Element, ctx: _Context) -> _Parameter | None:
+def _parameter(dt: Tag, ctx: _Context) -> _Parameter | None:
     line = dt.sourceline or 0
     text = ctx.source.text_of
     name = text(child(dt, "parametername"))
@@ -320,6 +319,7 @@ def _parameter(dt: Element, ctx: _Context) -> _Parameter | None:
         ctx.reporter.warning(ctx.file, line, message, code="unknown-location")
         return None
     dd = dt.find_next_sibling("dd")
+    dd = dd if isinstance(dd, Tag) else None
     required = text(child(dd, "parameterrequired")).strip().lower()
     if required not in ("required", "optional"):
         message = f"parameter {name!r}: {required!r} is neither required nor optional"
@@ -343,7 +343,7 @@ def _responses(ctx: _Context) -> tuple[RawResponse, ...]:
     return tuple(_response(ctx, li) for li in all_class(ctx.index, "li", "response"))
 
 
-def _response(ctx: _Context, li: Element) -> RawResponse:
+def _response(ctx: _Context, li: Tag) -> RawResponse:
     """One ``<li class="response">``: status and description; in the newest build also the
     content type and an example, inside the item's own ``<pre class="http-example">``."""
     text = ctx.source.text_of
