@@ -322,6 +322,19 @@ class Cache:
         """
         return self.get("blobs", name)
 
+    def has_blob(self, name: str) -> bool:
+        """Whether content named ``name`` (its SHA-256) is stored (``put_blob``); marks it
+        used, so that pruning by age keeps it (``get_blob`` may still miss: a damaged entry)."""
+        if self.root is None:
+            return False
+        path = self._name("blobs", name)
+        try:
+            modified = os.stat(path).st_mtime
+        except OSError:
+            return False
+        _mark_used(path, modified)
+        return True
+
     def put_blob(self, data: bytes | Callable[[], bytes], sha256: str | None = None) -> str:
         """Store file content under its own SHA-256; returns that name.
 
@@ -333,7 +346,7 @@ class Cache:
             name = sha256
         else:
             name = _sha(data)
-        if self.root is not None and not self._path("blobs", name).exists():
+        if self.root is not None and not self.has_blob(name):
             content = data() if callable(data) else data
             assert _sha(content) == name, "put_blob: content does not match its sha256"
             self.put("blobs", name, content)

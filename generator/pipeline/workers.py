@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
 from pathlib import Path
@@ -66,13 +66,22 @@ class Layout:
             gc.unfreeze()
 
     def result(self, progress: Progress) -> Laid:
-        if not self._futures:
-            return _counted(lay_out(self._files, self._units), progress)
         out: Laid = {}
+        for done in self.results(progress):
+            out.update(done)
+        return out
+
+    def results(self, progress: Progress) -> Iterator[Laid]:
+        """The result in parts, in order, as they are done (one module each in this
+        process), so that each part can be used and let go before the next."""
+        if not self._futures:
+            for unit in self._units:  # a module let go of meanwhile is left out
+                yield _counted(lay_out(self._files, [unit]) if unit[0] in self._files else {},
+                               progress)  # fmt: skip
+            return
         with self._pool:
             for future in self._futures:
-                out.update(_counted(future.result(), progress))
-        return out
+                yield _counted(future.result(), progress)
 
     def close(self) -> None:
         self._pool.close()
