@@ -289,14 +289,13 @@ class Cache:
 
     def _packed_get(self, pack: Pack, kind: str, key: str) -> bytes | None:
         """An entry from the pack, else from its own file (kept in the new pack either way)."""
-        payload = pack.get(kind, key)
-        if payload is None:
-            payload = self._file_get(kind, key)  # its own file, as without a pack
-            if payload is None:
-                return None
-        else:
+        payload = pack.take(kind, key)
+        if payload is not None:
             self.hits += 1
-        pack.add(kind, key, payload)
+            return payload
+        payload = self._file_get(kind, key)  # its own file, as without a pack
+        if payload is not None:
+            pack.add(kind, key, payload)
         return payload
 
     def get_object(self, kind: str, key: str) -> object | None:
