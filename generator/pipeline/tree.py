@@ -6,8 +6,9 @@ file zlib-compressed (the fastest level: HTML, Markdown and Python shrink about 
 and gives its bytes back when asked, keeping only the last file asked for, which is how a
 write reads it (compare, then write). A small tree (a few dozen operations) is held as it
 is: there compressing would cost more time than the memory it saves. The limit is low enough
-that every large run packs alike, so memory per operation stays flat from hundreds of
-operations to thousands.
+(what some 15 operations write) that every large run packs alike: what is held as it is,
+a fixed amount, is a small part of any large run, so memory per operation stays flat from
+hundreds of operations to thousands.
 
 With a ``store`` (the run's cache, where the last run kept its files by content), a file
 the store already holds is not even compressed: the tree keeps its digest alone and reads
@@ -23,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
-PACK_ABOVE = 4 * 1024 * 1024  # characters of text held before files are kept compressed
+PACK_ABOVE = 512 * 1024  # characters of text held before files are kept compressed
 
 
 class Store(Protocol):
