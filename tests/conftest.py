@@ -266,9 +266,13 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     handed_over += [(Path(p), package, ruff) for p, package, ruff in handed]
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """xdist's controller: one mypy and one ruff run over every worker's projects."""
+    """xdist's controller: one mypy and one ruff run over every worker's projects.
+
+    First among the session-finish hooks: pytest's own (``_pytest.tmpdir``) releases the
+    lock on this session's temporary folder, and from then on any other pytest run on the
+    machine may delete it, with the projects still to be checked inside."""
     projects = session.config.stash.get(_HANDED, [])
     if not projects:
         return
