@@ -19,18 +19,24 @@ $(STAMP): pyproject.toml
 generate: $(STAMP)
 	$(BIN)/doc2client generate
 
-test: $(STAMP) chromium
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
+# The suite in two tiers (the `corpus` marker, tests/conftest.py): `make test` runs every test
+# on the repository's own inputs; `make check` runs the corpus tier, the round trips and proofs
+# over ../shared/corpus (DOC2CLIENT_CORPUS). CI (.ci/run) runs both.
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
+
+test: $(STAMP)
+	$(PYTEST) -m "not corpus"
 
 # Headless Chromium for tests/test_browser_docs.py (Debian's package), installed only when missing.
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 	  || echo "warning: chromium could not be installed; the browser docs test will skip"
 
-check: $(STAMP)
+check: $(STAMP) chromium
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	$(BIN)/doc2client generate --check
+	$(PYTEST) -m corpus
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -43,8 +43,18 @@ def corpus_path() -> Path:
     return Path(os.environ.get("DOC2CLIENT_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
 
 
+_IN_CORPUS_TIER = [False]  # whether the test running now is marked ``corpus``
+
+
 def require_corpus() -> Path:
-    """The corpus folder; skip (fail under CI) when it is absent."""
+    """The corpus folder; skip (fail under CI) when it is absent.
+
+    Only a test of the corpus tier may read it (one that takes the ``corpus`` fixture, which
+    marks it ``corpus``): the tiers stay apart, so ``make test`` never reads the corpus."""
+    if not _IN_CORPUS_TIER[0]:
+        pytest.fail("this test reads the corpus without the `corpus` fixture: take it (the test "
+                    "or the fixture that reads the corpus), which puts the test in the corpus "
+                    "tier (`make check`)")
     path = corpus_path()
     if not (path / "pages").is_dir():
         message = f"corpus not found at {path} (set DOC2CLIENT_CORPUS)"
@@ -65,13 +75,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "slow: a long test (the whole corpus, or many generations): started first"
     )
     config.addinivalue_line("markers", "xdist_group(name): run by one xdist worker (loadgroup)")
+    config.addinivalue_line(
+        "markers", "corpus: reads the test corpus (given to every test that takes the `corpus` "
+        "fixture): the corpus tier, which `make check` runs and `make test` leaves out"
+    )
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     """A test that uses a module-scoped fixture of its module goes in that module's
     ``xdist_group``: under ``make test`` (``-n 2 --dist loadgroup``) one worker runs those
     tests, so the fixture (a generated client, a loaded corpus) is made once. Marked as each
-    test is collected, before xdist's own ``pytest_collection_modifyitems`` reads the groups."""
+    test is collected, before xdist's own ``pytest_collection_modifyitems`` reads the groups.
+
+    A test that takes the ``corpus`` fixture, itself or through another fixture, is marked
+    ``corpus``."""
+    if "corpus" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.corpus)
     if _uses_module_fixture(item):
         item.add_marker(pytest.mark.xdist_group(item.nodeid.partition("::")[0]))
 
@@ -94,6 +113,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             from _pytest.nodeid import NodeId  # pytest 9
 
             item._id = NodeId.parse(f"{item.nodeid}@{group.args[0]}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _IN_CORPUS_TIER[0] = item.get_closest_marker("corpus") is not None
 
 
 def _uses_module_fixture(item: pytest.Item) -> bool:

@@ -15,7 +15,7 @@ from generator.model import Api, normalise
 from generator.model.merge import merge_all_of
 from generator.model.shapes import Const, Ref
 from generator.scrape import read_openapi
-from tests.conftest import load_validators, require_corpus, shared_document
+from tests.conftest import load_validators, shared_document
 
 KIND = {"type": "integer", "format": "int32",
         "oneOf": [{"title": "A", "const": 1}, {"title": "B", "const": 2}, {"title": "C", "const": 3}]}
@@ -103,8 +103,8 @@ def test_an_empty_intersection_is_a_located_error(tmp_path: Path) -> None:
     assert "openapi.json" in str(errors[0]), str(errors[0])
 
 
-def test_discord_auto_moderation_rule_request_validates() -> None:
-    path = require_corpus() / "openapi" / "discord" / "openapi.json"
+def test_discord_auto_moderation_rule_request_validates(corpus: Path) -> None:
+    path = corpus / "openapi" / "discord" / "openapi.json"
     raw, diagnostics = shared_document(path)
     reporter = Reporter()
     reporter.items.extend(diagnostics)

@@ -2,7 +2,7 @@
 
 Docs of the seed and of a sample of corpus APIs are written to a folder, served on
 127.0.0.1 by ``http.server`` in a thread, and opened one by one in Chromium (Debian's
-``chromium`` package; ``make test`` installs it when missing), driven through the DevTools
+``chromium`` package; ``make check`` installs it when missing), driven through the DevTools
 protocol with the small stdlib websocket client below. Every page must load with status 200
 and a title; every link must resolve (the server answers 200, and a ``#fragment`` names an
 element of the target page); the console, the log and the network must report nothing.

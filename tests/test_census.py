@@ -85,7 +85,7 @@ def test_census_counts_nodes_where_the_source_gives_a_schema(tmp_path: Path) -> 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("document_path", [d for d in DOCUMENTS if d.startswith("openapi/")])
-def test_losses_stay_under_one_percent_of_the_given_nodes(document_path: str) -> None:
+def test_losses_stay_under_one_percent_of_the_given_nodes(corpus: Path, document_path: str) -> None:
     api, _schemas, _openapi_30 = loaded(document_path)
     counted = census(api)
     assert counted.given > 0

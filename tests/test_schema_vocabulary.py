@@ -29,6 +29,7 @@ import random
 import re
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -166,7 +167,7 @@ def _cases(document: str) -> list[tuple[str, str, Any]]:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_validator_agrees_with_jsonschema(document: str) -> None:
+def test_validator_agrees_with_jsonschema(corpus: Path, document: str) -> None:
     _api, schemas, validators, openapi_30 = sampled(document)
     checker = format_checker()
     plain = {op: jsonschema.Draft202012Validator(plain_schema(schemas[op], openapi_30=openapi_30),
@@ -193,7 +194,7 @@ def test_validator_agrees_with_jsonschema(document: str) -> None:
 @pytest.mark.slow
 @pytest.mark.fuzz
 @pytest.mark.parametrize("document", DOCUMENTS)
-def test_round_trip_2_implied_schema_agrees_with_the_source(document: str) -> None:
+def test_round_trip_2_implied_schema_agrees_with_the_source(corpus: Path, document: str) -> None:
     api, schemas, _validators, openapi_30 = sampled(document)
     checker = format_checker()
     ops = {op.operation_id: op for op in api.operations}

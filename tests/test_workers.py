@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_corpus
-
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
 
@@ -52,8 +50,10 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL, signal.SIGINT, signal.SIGHUP])
-def test_a_signal_to_the_parent_during_scraping_ends_every_worker(tmp_path: Path, sig: int) -> None:
-    pages = require_corpus() / "pages" / "stripe"
+def test_a_signal_to_the_parent_during_scraping_ends_every_worker(
+    corpus: Path, tmp_path: Path, sig: int
+) -> None:
+    pages = corpus / "pages" / "stripe"
     command = [str(BIN / "doc2client"), "generate", str(pages), "-o", str(tmp_path / "out"),
                "--no-cache", "-q"]  # fmt: skip
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
