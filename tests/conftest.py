@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -37,6 +38,13 @@ SEED_PAGE = SPECS / "stripe" / "PostCustomersCustomer.html"  # the one page of s
 SEED_OPERATION = SEED_PAGE.stem  # its operation id (the corpus has the same page)
 GENERATED = ROOT / "generated"  # the golden record
 BIN = Path(sys.executable).parent
+LONG_FUZZ = os.environ.get("DOC2CLIENT_FUZZ") == "long"  # `make fuzz`: the long property runs
+
+
+def examples(quick: int, long: int) -> int:
+    """How many examples a property test draws: ``quick`` in the suite (each such test is
+    marked ``fuzz`` and derandomized, so a run is repeatable), ``long`` under ``make fuzz``."""
+    return long if LONG_FUZZ else quick
 
 
 def corpus_path() -> Path:
@@ -303,16 +311,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     checks = StaticChecks(Path(tempfile.mkdtemp(prefix="doc2client-static-")),
                           _mypy_cache(session.config))  # fmt: skip
     checks.projects = projects
+    started = time.perf_counter()
     try:
         problems = checks.problems()
     finally:
         shutil.rmtree(checks.root, ignore_errors=True)
+    took = time.perf_counter() - started
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         verdict = "FAILED" if problems else "passed"
         reporter.line("")
         reporter.write_sep("=", f"static checks {verdict}: mypy --strict and ruff over "
-                                f"{len(projects)} generated projects", red=bool(problems))
+                                f"{len(projects)} generated projects in {took:.0f} s",
+                           red=bool(problems))
         if problems:
             reporter.write_line(problems)
     if problems:

@@ -31,6 +31,7 @@ from generator.cache import Cache
 from generator.diagnostics import Reporter
 from generator.options import Options
 from generator.pipeline import build
+from tests.conftest import LONG_FUZZ as LONG
 
 PAGES = (
     "stripe/PostCustomersCustomer.html",
@@ -45,7 +46,6 @@ PAGES = (
     "apis-io-maintainers/updateMaintainer.html",
     "apis-io-maintainers/getMaintainers.html",
 )
-LONG = os.environ.get("DOC2CLIENT_FUZZ") == "long"
 EXAMPLES = int(os.environ.get("DOC2CLIENT_FUZZ_EXAMPLES", "10000")) if LONG else 300
 SNIPPETS = (
     b"<",

@@ -18,7 +18,7 @@ import pytest
 from generator.emit.environment import make_environment
 from generator.emit.render import conventions_context, shared_constants
 from generator.model.shapes import Api, Conventions, WireStyle
-from tests.conftest import ROOT, imported
+from tests.conftest import ROOT, examples, imported
 from tests.runtime_server import Recorded, Reply, ScriptedServer, running_server
 
 RUNTIME = ROOT / "templates" / "runtime"
@@ -729,11 +729,12 @@ def wire_values():
     )
 
 
+@pytest.mark.fuzz
 def test_encode_form_matches_stripe_hypothesis(pkg):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=200, deadline=None, database=None)
+    @settings(max_examples=examples(50, 1000), derandomize=True, deadline=None, database=None)
     @given(st.dictionaries(st.text(min_size=1, max_size=8), wire_values(), max_size=5))
     def check(data: dict[str, Any]) -> None:
         assert pkg._encoding.encode_form(data) == stripe_encode(data)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-import os
 import random
 import re
 from dataclasses import replace
@@ -38,10 +37,10 @@ import pytest
 from generator.diagnostics import Reporter
 from generator.model import Api, normalise, shape_schema
 from generator.model.refs import object_refs, operation_refs
+from tests.conftest import LONG_FUZZ as LONG
 from tests.conftest import load_validators, require_corpus, shared_document
 from tests.schema_instances import Builder, mutations, plain_schema
 
-LONG = os.environ.get("DOC2CLIENT_FUZZ") == "long"
 DOCUMENTS = [
     "openapi/box/openapi.json",
     "openapi/spotify/fixed-spotify-open-api.yml",

@@ -23,7 +23,7 @@ from hypothesis_jsonschema import from_schema
 
 from generator.diagnostics import Reporter
 from generator.scrape import scrape_page
-from tests.conftest import ROOT, SEED_PAGE
+from tests.conftest import ROOT, SEED_PAGE, examples
 from tests.wire import coerce, decode_form, stripe_bytes, wire_value
 
 PACKAGE_ROOT = ROOT / "generated" / "stripe_client"
@@ -95,9 +95,9 @@ def test_hand_picked_values_round_trip_on_the_wire(client_pkg: Any, value: dict[
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=200, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck)
-)
+@pytest.mark.fuzz
+@settings(max_examples=examples(50, 1000), derandomize=True, deadline=None,
+          suppress_health_check=list(HealthCheck))  # fmt: skip
 @given(from_schema(_typed_view(SCHEMA)))
 def test_generated_values_round_trip_on_the_wire(client_pkg: Any, value: dict[str, Any]) -> None:
     assume(_wire_safe(value))
