@@ -7,11 +7,14 @@ per operation; then how much the per-operation figures vary across the sizes (go
 than 20%) and whether the peak at 5,000 is within 300 MB. A run on one page measures the
 fixed cost of any run (interpreter, imports, the runtime modules); the figures above it,
 per operation, are printed beside and their spread too, as the fixed cost alone makes the
-plain per-operation figure of a small run larger. A failed run's stderr ends its row.
+plain per-operation figure of a small run larger; and the memory per operation added from
+one size to the next, whose spread shows whether memory grows linearly. A failed run's
+stderr ends its row.
 """
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 
@@ -59,6 +62,15 @@ def main() -> None:
     report(figures)
 
 
+def marginal(figures: dict[int, Figure]) -> dict[tuple[int, int], float]:
+    """KB of peak memory per operation added between consecutive sizes: the per-operation
+    cost without any fixed cost (which a one-operation run does not show whole: the worker
+    pools, the caches that fill up to their bound, what the allocator keeps)."""
+    sizes = sorted(figures)
+    return {(a, b): (figures[b].peak_mb - figures[a].peak_mb) * 1024 / (b - a)
+            for a, b in itertools.pairwise(sizes)}  # fmt: skip
+
+
 def report(figures: dict[int, Figure]) -> None:
     base = figures.pop(1)
     print(f"      1 operation  {base.wall:7.2f} s wall {base.cpu:7.2f} s CPU"
@@ -81,6 +93,9 @@ def report(figures: dict[int, Figure]) -> None:
     for name, values in spreads.items():
         verdict = "met" if spread(values) < SPREAD_GOAL else "NOT met"
         print(f"  spread of {name}: {spread(values):.0%} (goal < 20%: {verdict})")
+    steps = marginal(figures)
+    shown = ", ".join(f"{a:,} -> {b:,}: {kb:.1f} KB" for (a, b), kb in steps.items())
+    print(f"  memory per operation added ({shown}): spread {spread(list(steps.values())):.0%}")
     peak = figures[max(figures)].peak_mb
     verdict = "met" if peak <= PEAK_GOAL_MB else "NOT met"
     print(f"  peak at {max(figures):,} operations: {peak:.0f} MB (goal <= 300 MB: {verdict})")

@@ -289,14 +289,13 @@ class Cache:
 
     def _packed_get(self, pack: Pack, kind: str, key: str) -> bytes | None:
         """An entry from the pack, else from its own file (kept in the new pack either way)."""
-        payload = pack.get(kind, key)
-        if payload is None:
-            payload = self._file_get(kind, key)  # its own file, as without a pack
-            if payload is None:
-                return None
-        else:
+        payload = pack.take(kind, key)
+        if payload is not None:
             self.hits += 1
-        pack.add(kind, key, payload)
+            return payload
+        payload = self._file_get(kind, key)  # its own file, as without a pack
+        if payload is not None:
+            pack.add(kind, key, payload)
         return payload
 
     def get_object(self, kind: str, key: str) -> object | None:
@@ -322,6 +321,19 @@ class Cache:
         """
         return self.get("blobs", name)
 
+    def has_blob(self, name: str) -> bool:
+        """Whether content named ``name`` (its SHA-256) is stored (``put_blob``); marks it
+        used, so that pruning by age keeps it (``get_blob`` may still miss: a damaged entry)."""
+        if self.root is None:
+            return False
+        path = self._name("blobs", name)
+        try:
+            modified = os.stat(path).st_mtime
+        except OSError:
+            return False
+        _mark_used(path, modified)
+        return True
+
     def put_blob(self, data: bytes | Callable[[], bytes], sha256: str | None = None) -> str:
         """Store file content under its own SHA-256; returns that name.
 
@@ -333,7 +345,7 @@ class Cache:
             name = sha256
         else:
             name = _sha(data)
-        if self.root is not None and not self._path("blobs", name).exists():
+        if self.root is not None and not self.has_blob(name):
             content = data() if callable(data) else data
             assert _sha(content) == name, "put_blob: content does not match its sha256"
             self.put("blobs", name, content)

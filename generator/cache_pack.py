@@ -76,6 +76,14 @@ class Pack:
         expected = _mac(self._secret, kind, key, payload).encode()
         return payload if hmac.compare_digest(mac, expected) else None
 
+    def take(self, kind: str, key: str) -> bytes | None:
+        """``get``, and an entry found put in the new pack under the MAC just checked."""
+        payload = self.get(kind, key)
+        if payload is not None and self._out is not None and (kind, key) not in self._written:
+            self._written.add((kind, key))
+            self._write(kind, key, self._index[(kind, key)][2], payload)
+        return payload
+
     def add(self, kind: str, key: str, payload: bytes) -> None:
         """Put (kind, key) in the new pack (once)."""
         if self._out is None or (kind, key) in self._written:

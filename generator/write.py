@@ -26,7 +26,7 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -242,25 +242,28 @@ def _exchange(new: Path, target: Path) -> None:
 
 
 def _fill(
-    staging: Path, target: Path, files: Mapping[str, bytes], old: Mapping[str, bytes],
+    staging: Path, target: Path, files: Mapping[str, bytes], unchanged: Collection[str],
     kept: Iterable[str],
 ) -> list[str]:  # fmt: skip
-    """Write ``files`` into ``staging``, linking those ``old`` has unchanged (compared by
-    digest where ``files`` knows them: ``holds``)."""
-    has = holds(files)
+    """Write ``files`` into ``staging``, linking the ``unchanged`` ones from ``target``."""
     written: list[str] = []
+    made: set[str] = set()  # the folders made so far
     for rel in sorted(files):
-        dest = staging / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if rel in old and has(rel, old[rel]):
+        dest = os.path.join(staging, rel)
+        folder = os.path.dirname(dest)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if rel in unchanged:
             try:
-                os.link(target / rel, dest)
+                os.link(os.path.join(target, rel), dest)
                 continue
             except OSError:
                 pass
         else:
             written.append(rel)
-        dest.write_bytes(files[rel])
+        with open(dest, "wb") as handle:
+            handle.write(files[rel])
     (staging / MARKER).write_text(manifest_text(files, kept), encoding="utf-8")
     return written
 
@@ -419,13 +422,14 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
     if foreign and not force:
         raise ForeignFilesError(target, foreign)
     kept = _kept(target, old, files, foreign)
-    ours = {rel: data for rel, data in old.items() if rel not in kept}
     has = holds(files)
-    same = ours.keys() == files.keys() and all(has(rel, data) for rel, data in ours.items())
+    ours = {rel for rel in old if rel not in kept}
+    unchanged = {rel for rel in ours if has(rel, old.pop(rel))}  # each old file let go once read
+    same = ours == files.keys() == unchanged
     if same and _manifest_parts(target) == (frozenset(files), frozenset(kept)):
         return WriteResult((), len(files), ())
     with _staging_dir(target) as staging:
-        written = _fill(staging, target, files, ours, kept)
+        written = _fill(staging, target, files, unchanged, kept)
         _carry_over(staging, target, kept)
         _exchange(staging, target)
     recover(target)

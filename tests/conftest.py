@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -310,16 +311,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     checks = StaticChecks(Path(tempfile.mkdtemp(prefix="doc2client-static-")),
                           _mypy_cache(session.config))  # fmt: skip
     checks.projects = projects
+    started = time.perf_counter()
     try:
         problems = checks.problems()
     finally:
         shutil.rmtree(checks.root, ignore_errors=True)
+    took = time.perf_counter() - started
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         verdict = "FAILED" if problems else "passed"
         reporter.line("")
         reporter.write_sep("=", f"static checks {verdict}: mypy --strict and ruff over "
-                                f"{len(projects)} generated projects", red=bool(problems))
+                                f"{len(projects)} generated projects in {took:.0f} s",
+                           red=bool(problems))
         if problems:
             reporter.write_line(problems)
     if problems:

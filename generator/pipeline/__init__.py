@@ -26,6 +26,7 @@ from generator.options import Options, RunStats
 from generator.pipeline.formatting import (
     Started,
     format_kept,
+    format_to,
     split_pieces,
     start_layout,
     user_written,
@@ -46,6 +47,7 @@ __all__ = [
     "display_path",
     "find_sources",
     "format_kept",
+    "format_to",
     "load_api",
     "load_apis",
     "render",
@@ -72,8 +74,12 @@ def build(
 
     def cached_build(reporter: Reporter, stats: RunStats) -> Mapping[str, bytes]:
         start, apis = len(reporter.items), len(stats.apis)
+        def again() -> Mapping[str, bytes]:  # when the cache lost a file the tree left there
+            return _build(jobs, Reporter(), RunStats(), Memo(None), Progress(enabled=False))
+
         with cache.packed(pack_name(jobs)):  # the small entries: one file, not thousands
-            files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress)
+            files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress,
+                           tree=OutputTree(cache, again))  # fmt: skip
         record(cache, key, files, reporter.items[start:], stats.apis[apis:])
         return files
 
@@ -104,9 +110,11 @@ def responses_summary(api: Api, document: Path | None) -> str:
 
 def _build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats, memo: Memo,
-    progress: Progress,
+    progress: Progress, *, tree: OutputTree | None = None,
 ) -> OutputTree:  # fmt: skip
-    tree = OutputTree()  # what needs no formatting goes in at once (compressed when large)
+    """The output of ``jobs`` into ``tree`` (a new one by default), each file added once made
+    (the docs as they render, each module once formatted; compressed when large)."""
+    tree = tree if tree is not None else OutputTree()
     by_formatter: dict[str, dict[str, str]] = {}  # the .py files, by formatter
     forced: set[str] = set()  # files black formats whatever their text
     started: list[Started] = []  # layouts begun while the docs render
@@ -132,22 +140,16 @@ def _build(
                     else:
                         tree.add(rel, text)
                 del files
-        for formatter in sorted(by_formatter):
-            python = by_formatter.pop(formatter)
-            formatted = format_kept(python, reporter, memo, progress, formatter=formatter,
-                                    forced=forced, started=started)  # fmt: skip
-            del python
-            _release(started)  # the texts laid out and their results, collected by now
-            for rel in sorted(formatted):
-                tree.add(rel, formatted.pop(rel))
+        for formatter in sorted(by_formatter):  # each module into the tree once formatted
+            format_to(tree.add, by_formatter.pop(formatter), reporter, memo, progress,
+                      formatter=formatter, forced=forced, started=started)  # fmt: skip
     finally:
         _release(started)
     return tree
 
 
 def _release(started: list[Started]) -> None:
-    """End the layouts begun early and let go of what they hold (the modules' texts and the
-    laid-out pieces), so that they are not held while the formatted files are stored."""
+    """End the layouts begun early (those ``format_to`` did not collect: after an error)."""
     for begun in started:
         begun.close()
     started.clear()

@@ -6,7 +6,7 @@ text and the formatter's name and version, so editing one function formats one p
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from generator.cache import formatter_id
 from generator.diagnostics import Reporter
 from generator.memo import Memo
-from generator.pipeline.workers import Laid, Layout, Unit, lay_out_many
+from generator.pipeline.workers import Layout, Unit
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -34,16 +34,17 @@ def split_pieces(text: str) -> list[str]:
 class Started:
     """Modules whose layout began as soon as they were rendered (``start_layout``)."""
 
-    texts: Mapping[str, str]  # path → the text being laid out
+    texts: dict[str, str]  # path → the text being laid out (the layout reads this dict)
     layout: Layout
 
     def close(self) -> None:
         self.layout.close()
+        self.texts.clear()
 
 
 def start_layout(files: Mapping[str, str], memo: Memo, forced: Collection[str]) -> Started:
     """The layout of ``files``' ``.py`` modules (but ``forced``) begun in forked workers, so
-    that it runs while the rest of the API renders; ``format_kept`` takes the result."""
+    that it runs while the rest of the API renders; ``format_to`` takes the result."""
     memo = memo.salted(formatter_id("black"))
     units: list[Unit] = []
     weights: list[int] = []
@@ -56,88 +57,138 @@ def start_layout(files: Mapping[str, str], memo: Memo, forced: Collection[str]) 
         if missing:
             units.append((path, missing))
             weights.append(sum(len(pieces[i]) for i in missing))
-    return Started({path: files[path] for path, _ in units}, Layout(files, units, weights))
+    texts = {path: files[path] for path, _ in units}
+    return Started(texts, Layout(texts, units, weights))
+
+
+Sink = Callable[[str, str], None]  # takes a finished file: its path and text
+Waiting = tuple[dict[str, str], list[int], int]  # a module's pieces known, to lay out, weight
 
 
 def format_kept(
-    files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
+    files: Mapping[str, str], reporter: Reporter, memo: Memo, progress: Progress,
     *, formatter: str = "black", forced: Collection[str] = frozenset(),
     started: Sequence[Started] = (),
 ) -> dict[str, str]:  # fmt: skip
-    """``files`` with every ``.py`` formatted; only pieces the memo does not hold are formatted.
+    """``files`` with every ``.py`` formatted (``format_to``, collected; ``files`` is left
+    as it was)."""
+    out: dict[str, str] = {}
+    format_to(out.__setitem__, dict(files), reporter, memo, progress, formatter=formatter,
+              forced=forced, started=started)  # fmt: skip
+    return {path: out[path] for path in files}
+
+
+def format_to(
+    sink: Sink, files: dict[str, str], reporter: Reporter, memo: Memo, progress: Progress,
+    *, formatter: str = "black", forced: Collection[str] = frozenset(),
+    started: Sequence[Started] = (),
+) -> None:  # fmt: skip
+    """Give ``sink`` each of ``files`` once it is final, every ``.py`` formatted, taking it
+    out of ``files`` (and out of ``started``) at once, so that no module is held both as
+    written and formatted; only pieces the memo does not hold are formatted.
 
     With black as the formatter, a piece of a module doc2client's templates wrote (black's
     style but for line length: the runtime modules are kept in black's style, the emitters
-    write it) is laid out by ``emit/layout.py`` (black's line splitting); black formats the
-    pieces outside its subset and the ``forced`` paths (what user templates wrote, see
-    ``user_written``). ``started``: layouts begun earlier (``start_layout``), collected here.
+    write it) is laid out by ``emit/layout.py`` (black's line splitting), each module given
+    to ``sink`` as its layout comes back; black formats the pieces outside its subset and
+    the ``forced`` paths (what user templates wrote, see ``user_written``). ``started``:
+    layouts begun earlier (``start_layout``), collected here. A module whose piece the
+    formatter rejects (reported) is given as it was written.
     """
-    from generator.emit.format import join_pieces
-
-    memo = memo.salted(formatter_id(formatter))
-    out = dict(files)
-    plans: dict[str, list[str]] = {}  # path → its pieces, where some go to the formatter
-    known: dict[str, str] = {}  # piece → formatted text, of those paths
-    todo: dict[str, str] = {}  # piece → the path it is from
-
-    def settle(path: str, pieces: list[str], done: dict[str, str]) -> None:
-        if len(done) == len(set(pieces)):  # a module laid out whole: joined at once, so
-            out[path] = join_pieces([done[p] for p in pieces])  # its pieces are not held
-            memo.put("format", [files[path]], out[path])
-            return
-        plans[path] = pieces
-        known.update(done)
-        todo.update((piece, path) for piece in pieces if piece not in done and piece not in todo)
-
-    waiting: list[tuple[str, dict[str, str], list[int]]] = []  # (path, pieces known, to lay)
-    weights: list[int] = []  # the characters to lay out, of each waiting path
-    for path in sorted(p for p in files if p.endswith(".py")):
-        whole = memo.get("format", [files[path]])
+    run = _Formatting(sink, files, memo.salted(formatter_id(formatter)), started)
+    waiting: dict[str, Waiting] = {}
+    for path in sorted(files):
+        if not path.endswith(".py"):
+            run.give(path, files[path])
+            continue
+        whole = run.memo.get("format", [files[path]])
         if whole is not None:
-            out[path] = whole[0]
+            run.give(path, whole[0])
             continue
         pieces = split_pieces(files[path])
-        done = _kept(pieces, memo, known, todo)
-        missing = [i for i, piece in enumerate(pieces) if piece not in done and piece not in todo]
+        done = _kept(pieces, run.memo, run.known, run.todo)
+        missing = [i for i, p in enumerate(pieces) if p not in done and p not in run.todo]
         if formatter == "black" and path not in forced and missing:
-            waiting.append((path, done, missing))
-            weights.append(sum(len(pieces[i]) for i in missing))
+            waiting[path] = (done, missing, sum(len(pieces[i]) for i in missing))
         else:
-            settle(path, pieces, done)
-    progress.stage("laying out", sum(len(m) for _, _, m in waiting))
-    laid = _laid(files, [(path, missing) for path, _, missing in waiting], weights, started,
-                 progress)  # fmt: skip
-    for path, done, _ in waiting:
+            run.settle(path, pieces, done)
+    progress.stage("laying out", sum(len(m) for _, m, _ in waiting.values()))
+    for path, laid in _laid(files, waiting, started, progress):
         pieces = split_pieces(files[path])
-        done.update((pieces[i], text) for i, text in laid.pop(path).items())
-        settle(path, pieces, done)
-    progress.stage("formatting pieces", len(todo))
-    for batch in _batches(list(todo)):
-        done = _format_pieces({piece: todo[piece] for piece in batch}, reporter, memo, formatter)
-        known.update(done)
+        done = waiting.pop(path)[0]
+        for i, text in laid.items():  # kept one by one: an edit lays out only its pieces
+            done[pieces[i]] = text
+            run.memo.put("format", [pieces[i]], text)
+        run.settle(path, pieces, done)
+    progress.stage("formatting pieces", len(run.todo))
+    for batch in _batches(list(run.todo)):
+        run.known.update(_format_pieces({p: run.todo[p] for p in batch}, reporter, run.memo,
+                                        formatter))  # fmt: skip
         progress.advance(len(batch))
-    for path, pieces in plans.items():
-        if all(p in known for p in pieces):
-            out[path] = join_pieces([known[p] for p in pieces])
-            memo.put("format", [files[path]], out[path])
-    return out
+    run.finish()
+
+
+class _Formatting:
+    """``format_to``'s state: the modules that wait for pieces from the formatter."""
+
+    def __init__(self, sink: Sink, files: dict[str, str], memo: Memo, started: Sequence[Started]):
+        self.sink, self.files, self.memo, self.started = sink, files, memo, started
+        self.plans: dict[str, list[str]] = {}  # path → its pieces, where some go to the formatter
+        self.known: dict[str, str] = {}  # piece → formatted text, of those paths
+        self.todo: dict[str, str] = {}  # piece → the path it is from
+
+    def give(self, path: str, text: str) -> None:
+        """``path`` is final: to the sink, and its written text let go everywhere."""
+        self.sink(path, text)
+        del self.files[path]
+        for begun in self.started:
+            begun.texts.pop(path, None)
+
+    def settle(self, path: str, pieces: list[str], done: dict[str, str]) -> None:
+        """A module whose pieces are all known is joined and given at once (its pieces are
+        not held); else it waits for the formatter."""
+        from generator.emit.format import join_pieces
+
+        if len(done) == len(set(pieces)):
+            text = join_pieces([done[p] for p in pieces])
+            self.memo.put("format", [self.files[path]], text)
+            self.give(path, text)
+            return
+        self.plans[path] = pieces
+        self.known.update(done)
+        self.todo.update((p, path) for p in pieces if p not in done and p not in self.todo)
+
+    def finish(self) -> None:
+        """The modules that waited for the formatter given (as written where it failed)."""
+        from generator.emit.format import join_pieces
+
+        for path, pieces in self.plans.items():
+            if all(p in self.known for p in pieces):
+                text = join_pieces([self.known[p] for p in pieces])
+                self.memo.put("format", [self.files[path]], text)
+                self.give(path, text)
+            else:
+                self.give(path, self.files[path])
 
 
 def _laid(
-    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int],
+    files: Mapping[str, str], waiting: Mapping[str, Waiting],
     started: Sequence[Started], progress: Progress,
-) -> Laid:  # fmt: skip
-    """The pieces of ``units`` laid out: those of modules ``started`` with the same text
-    collected from there, the others laid out now."""
-    ahead: Laid = {}
+) -> Iterator[tuple[str, dict[int, str]]]:  # fmt: skip
+    """Each waiting module and its pieces laid out, as they come: those of modules
+    ``started`` with the same text from there, then the others laid out now."""
+    left = dict(waiting)
     for begun in started:
-        ahead.update((path, pieces) for path, pieces in begun.layout.result(progress).items()
-                     if begun.texts[path] == files.get(path))  # fmt: skip
-    rest = [k for k, (path, _) in enumerate(units) if path not in ahead]
-    laid = lay_out_many(files, [units[k] for k in rest], [weights[k] for k in rest], progress)
-    for path, _ in units:
-        laid.setdefault(path, ahead.get(path, {}))
-    return laid
+        for part in begun.layout.results(progress):
+            for path, pieces in part.items():
+                if path in left and begun.texts.get(path) == files.get(path):
+                    del left[path]
+                    yield path, pieces
+        begun.close()
+    units = [(path, missing) for path, (_, missing, _) in left.items()]
+    weights = [weight for _, _, weight in left.values()]
+    for part in Layout(files, units, weights).results(progress):
+        yield from part.items()
 
 
 def _kept(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Mapping, Sequence
+import pickle
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
 from pathlib import Path
@@ -45,7 +47,7 @@ class Layout:
     def __init__(self, files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int]):
         self._files, self._units = files, units
         self._pool = ExitStack()
-        self._futures: list[Future[Laid]] = []
+        self._futures: list[Future[bytes]] = []
         workers = min(os.cpu_count() or 1, 4)
         if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
             return  # laid out in this process when collected
@@ -66,13 +68,22 @@ class Layout:
             gc.unfreeze()
 
     def result(self, progress: Progress) -> Laid:
-        if not self._futures:
-            return _counted(lay_out(self._files, self._units), progress)
         out: Laid = {}
+        for done in self.results(progress):
+            out.update(done)
+        return out
+
+    def results(self, progress: Progress) -> Iterator[Laid]:
+        """The result in parts, in order, as they are done (one module each in this
+        process), so that each part can be used and let go before the next."""
+        if not self._futures:
+            for unit in self._units:  # a module let go of meanwhile is left out
+                yield _counted(lay_out(self._files, [unit]) if unit[0] in self._files else {},
+                               progress)  # fmt: skip
+            return
         with self._pool:
             for future in self._futures:
-                out.update(_counted(future.result(), progress))
-        return out
+                yield _counted(pickle.loads(zlib.decompress(future.result())), progress)
 
     def close(self) -> None:
         self._pool.close()
@@ -98,8 +109,10 @@ def _counted(done: Laid, progress: Progress) -> Laid:
     return done
 
 
-def _lay_out_forked(units: Sequence[Unit]) -> Laid:
-    return lay_out(_FORKED[0], units)
+def _lay_out_forked(units: Sequence[Unit]) -> bytes:
+    """``lay_out`` in a worker, compressed: the parent holds what is done before it is
+    collected (while the docs render) at a fifth of its size."""
+    return zlib.compress(pickle.dumps(lay_out(_FORKED[0], units), pickle.HIGHEST_PROTOCOL), 1)
 
 
 def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
