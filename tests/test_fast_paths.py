@@ -1,7 +1,7 @@
 """The shortcuts taken for speed: an encoded schema's common references replaced before
 ``html.unescape`` (``scrape/source.py``) and docstring text wrapped without ``textwrap``'s
 chunking (``emit/environment.py``) give exactly what the standard library gives; the built-in
-templates are compiled once and kept beside them, safely (``BuiltinBytecode``)."""
+templates are compiled once and kept beside them, safely (``MemoBytecodeCache``)."""
 
 from __future__ import annotations
 
@@ -70,8 +70,7 @@ def test_builtin_templates_are_compiled_once(
         assert env.get_template("docs/a.md.jinja").render(x=1) == "A 1"
         assert env.get_template("b.md.jinja").render(x=2) == "B 2"
     assert compiled == ["a.md.jinja", "b.md.jinja", "b.md.jinja"]  # user templates: each run
-    assert [p.name for p in (root / "__pycache__").iterdir()] == [
-        f"docs.a.md.jinja.{jinja2.__version__}.bin"]  # fmt: skip
+    assert len(list((root / "__pycache__").iterdir())) == 1  # the built-in template only
 
     (root / "docs" / "a.md.jinja").write_text("A2 {{ x }}")  # changed: compiled again
     assert _environment(root, user).get_template("docs/a.md.jinja").render(x=1) == "A2 1"

@@ -39,22 +39,28 @@ def builtin_templates() -> Path:
 
 class MemoBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in the active memo's store (``generator/memo.py``), if any;
-    without one, the built-in templates' in ``templates/__pycache__/`` (``BuiltinBytecode``).
+    without one (``--no-cache``), the built-in templates' kept beside them in
+    ``templates/__pycache__/`` by Jinja's ``FileSystemBytecodeCache``, as Python keeps modules
+    compiled (compiling them cost a third of a CPU-second in every such run).
 
     Each memo entry is named by the template's name, file and source checksum; the store
     checks every payload's HMAC under this user's key, so a damaged or planted entry is a
     miss and the template is compiled again (bytecode is code: only this user's own is
-    ever loaded).
+    ever loaded). The folder beside the templates is read only when no other user can write
+    it; Jinja's header in each file (its format, Python's version, the template source's
+    checksum) makes a stale one a miss. User templates are never kept there.
     """
 
     def __init__(self, builtin: Path | None = None) -> None:
-        self._builtin = BuiltinBytecode(builtin or builtin_templates())
-        self._files: dict[str, str | None] = {}  # bucket key → the template's file
+        self._root = (builtin or builtin_templates()).resolve()
+        self._folder = jinja2.FileSystemBytecodeCache(str(self._root / "__pycache__"))
+        self._builtin: set[str] = set()  # the bucket keys of built-in templates
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
-        self._files[self.get_cache_key(name, filename)] = filename
+        if filename is not None and Path(filename).resolve().is_relative_to(self._root):
+            self._builtin.add(self.get_cache_key(name, filename))
         return super().get_bucket(environment, name, filename, source)
 
     def _key(self, bucket: jinja2.bccache.Bucket) -> str:
@@ -63,9 +69,10 @@ class MemoBytecodeCache(jinja2.BytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         store = active().store
         if store is None:
-            data = self._builtin.read(self._files.get(bucket.key))
-        else:
-            data = store.get("jinja", self._key(bucket))
+            if bucket.key in self._builtin and _trusted(Path(self._folder.directory)):
+                self._folder.load_bytecode(bucket)
+            return
+        data = store.get("jinja", self._key(bucket))
         if data is None:
             return
         try:
@@ -77,56 +84,12 @@ class MemoBytecodeCache(jinja2.BytecodeCache):
         store = active().store
         if store is not None:
             store.put("jinja", self._key(bucket), bucket.bytecode_to_string())
-        else:
-            self._builtin.write(self._files.get(bucket.key), bucket.bytecode_to_string())
-
-
-class BuiltinBytecode:
-    """The built-in templates compiled once, beside them, as Python keeps modules compiled in
-    ``__pycache__``: ``<templates>/__pycache__/<template path with dots>.<Jinja version>.bin``.
-
-    Compiling the built-in templates costs a third of a CPU-second, in every run that has no
-    memo (``--no-cache``). Jinja's header in each file (its format and Python version, and
-    the template source's checksum) makes a stale file a miss. As with Python's own, a file
-    is read only from a folder that no other user can write (owned by this user or root,
-    not group- or world-writable), and one that cannot be written is simply not kept.
-    User templates are never kept here.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-        self.folder = self.root / "__pycache__"
-
-    def path(self, filename: str | None) -> Path | None:
-        """Where the compiled ``filename`` is kept; ``None`` for a user template."""
-        if filename is None:
-            return None
-        try:
-            name = Path(filename).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return None
-        return self.folder / f"{name.replace('/', '.')}.{jinja2.__version__}.bin"
-
-    def read(self, filename: str | None) -> bytes | None:
-        path = self.path(filename)
-        if path is None or not (_trusted(self.folder) and _trusted(path)):
-            return None
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-
-    def write(self, filename: str | None, data: bytes) -> None:
-        path = self.path(filename)
-        if path is None:
-            return
-        try:
-            self.folder.mkdir(mode=0o755, exist_ok=True)
-            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)  # whole or not at all, for a run reading it now
-        except OSError:
-            return
+        elif bucket.key in self._builtin:
+            try:
+                os.makedirs(self._folder.directory, mode=0o755, exist_ok=True)
+                self._folder.dump_bytecode(bucket)
+            except OSError:  # a folder that cannot be written: the template is not kept
+                return
 
 
 def _trusted(path: Path) -> bool:
@@ -155,7 +118,7 @@ def make_environment(extra_dirs: Sequence[Path] = ()) -> jinja2.Environment:
 
     While a memo is active (``generator.memo.remembering``), compiled templates are kept
     in its store between runs; without one, the built-in ones are kept beside them
-    (``BuiltinBytecode``).
+    (``MemoBytecodeCache``).
     """
     loaders = [jinja2.FileSystemLoader(str(d)) for d in extra_dirs]
     loaders.append(jinja2.FileSystemLoader(str(builtin_templates())))
