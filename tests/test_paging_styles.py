@@ -56,6 +56,13 @@ DOCUMENT = "openapi: 3.0.3\ninfo: {title: P, version: '1'}\npaths:" + "".join([
     op("ByOffset", "/offsets", ", ".join([Q.format("offset", "integer"), Q.format("limit", "integer")]),
        obj(f"data: {LIST}")),
     op("NoStyle", "/plains", Q.format("q", "string"), obj(f"data: {LIST}")),
+    op("OneAlbum", "/album", Q.format("market", "string"),
+       obj(f"markets: {{type: array, items: {{type: string}}}}, "
+           f"tracks: {obj(f'items: {LIST}, next: {{type: string}}, limit: {{type: integer}}')}")),
+    op("Runs", "/model_evaluation_runs", ", ".join([Q.format("page", "integer"), Q.format("per_page", "integer")]),
+       obj(f"candidate_types: {{type: array, items: {{type: string}}}}, links: {LIST}, runs: {LIST}")),
+    op("Things", "/shop/things", Q.format("limit", "integer"),
+       obj(f"tags: {{type: array, items: {{type: string}}}}, things: {LIST}, next: {{type: string}}")),
 ])  # fmt: skip
 
 
@@ -93,6 +100,24 @@ def test_each_style_is_detected(api_and_package: tuple[Any, Any]) -> None:
     assert found["ByOffset"] == Paging("offset", "offset", items="data", size="limit",
                                        reason="offset")  # fmt: skip
     assert found["NoStyle"] is None
+
+
+def test_a_list_inside_one_object_does_not_make_it_a_page(api_and_package: tuple[Any, Any]) -> None:
+    """An album holding a page of its tracks (``tracks.next`` beside ``tracks.items``) is one
+    object: a next-page URL counts only as the response's own (top level, or in an object
+    that holds no list, such as ``meta``)."""
+    api, _ = api_and_package
+    assert {o.operation_id: o.paging for o in api.operations}["OneAlbum"] is None
+
+
+def test_the_item_list_is_the_one_the_path_names(
+    api_and_package: tuple[Any, Any]
+) -> None:
+    api, _ = api_and_package
+    found = {o.operation_id: o.paging for o in api.operations}
+    assert found["Runs"] == Paging("page", "page", items="runs", size="per_page", reason="page")
+    assert found["Things"] == Paging("next_url", next="next", items="things", size="limit",
+                                     reason="next")  # fmt: skip
 
 
 def _query(request: Recorded) -> dict[str, str]:

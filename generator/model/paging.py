@@ -87,7 +87,7 @@ def detect_paging(
     if response is not None and _untyped(response, objects):
         response = None  # the parameters alone decide (the module docstring)
     found = dict(_walk(response, objects, "", 0)) if response is not None else {}
-    items = _items(response, found)
+    items = _items(response, found, op.path)
     size = next((n for n in SIZE_PARAMETERS if n in names), "")
     if "starting_after" in names:
         has_more = "has_more" if "has_more" in found or response is None else ""
@@ -137,7 +137,7 @@ def _next_field(candidates: tuple[str, ...], found: dict[str, s.Shape]) -> str:
 def _by_url_or_number(
     names: list[str], raw: RawPage, found: dict[str, s.Shape], *, items: str, size: str
 ) -> s.Paging | None:  # fmt: skip
-    url = next((p for p in found if _scalar(found[p]) and _next_url(p)), "")
+    url = next((p for p in found if _scalar(found[p]) and _next_url(p) and _own(p, found)), "")
     if url and (items or size):
         return s.Paging("next_url", next=url, items=items, size=size, reason=url)
     if any("link" in r.headers for r in raw.responses if r.status.startswith("2")):
@@ -163,6 +163,22 @@ def _next_url(path: str) -> bool:
     return last in NEXT_URL_FIELDS
 
 
+def _own(path: str, found: dict[str, s.Shape]) -> bool:
+    """Whether a next-page URL at ``path`` is the response's own: a top-level field, or one
+    inside a top-level object that holds no list (``meta.next_url``, ``links.next.href``).
+    Under a field that holds a list (Spotify's ``tracks.next`` beside ``tracks.items`` in an
+    album) it pages a list the response contains, and the response itself is one object."""
+    head, dot, _ = path.partition(".")
+    return not dot or not any(_list_field(p, shape) for p, shape in found.items()
+                              if p.startswith(f"{head}."))  # fmt: skip
+
+
+def _list_field(path: str, shape: s.Shape) -> bool:
+    """Whether ``path`` holds a list: typed so, or named as item lists are (``ITEM_FIELDS``:
+    a page object's ``items`` may be typed ``Any``)."""
+    return isinstance(_plain(shape), s.Array) or path.rsplit(".", 1)[-1] in ITEM_FIELDS
+
+
 def _untyped(response: s.Shape, objects: Mapping[str, s.Object]) -> bool:
     """Whether the model cannot see into a response: ``Any``, a map, an object without
     properties (or one it does not hold)."""
@@ -179,14 +195,18 @@ def _list_response(op: s.Operation) -> s.Shape | None:
                  if r.status.startswith("2") and r.shape is not None), None)  # fmt: skip
 
 
-def _items(response: s.Shape | None, found: dict[str, s.Shape]) -> str:
-    """The dotted path of the item list ("" when the body is the list or none is found)."""
+def _items(response: s.Shape | None, found: dict[str, s.Shape], path: str) -> str:
+    """The dotted path of the item list ("" when the body is the list or none is found): a
+    list named as item lists are (``ITEM_FIELDS``); else, of the top-level lists, the one the
+    operation's path ends with (``runs`` for ``/model_evaluation_runs``), else the first."""
     if response is None or isinstance(response, s.Array):
         return ""
     lists = [p for p, shape in found.items() if isinstance(_plain(shape), s.Array)]
     named = [p for p in lists if p.rsplit(".", 1)[-1] in ITEM_FIELDS]
     top = [p for p in lists if "." not in p]
-    return (named or top or [""])[0]
+    last = next((part for part in reversed(path.split("/")) if part and "{" not in part), "")
+    by_path = [p for p in top if last.endswith(p)]
+    return (named or by_path or top or [""])[0]
 
 
 def _walk(
