@@ -229,12 +229,13 @@ def _spec(value: str) -> Path | str:
 
 
 def _config(args: argparse.Namespace) -> Config | None:
-    """``--config``, else the first ``[tool.doc2client]`` up from SPECS, else from here."""
+    """``--config``, else the first ``[tool.doc2client]`` up from SPECS when it is a path (as
+    black finds its project root from the sources it is given), else up from here: a
+    project's configuration never applies to specs outside it just because it was run there."""
     if args.config is not None:
         return load_config(args.config)
     specs = getattr(args, "specs", None)
-    found = find_config(specs) if isinstance(specs, Path) else None
-    found = found or find_config(Path.cwd())
+    found = find_config(specs if isinstance(specs, Path) else Path.cwd())
     if found is None:
         return None
     here = Path.cwd()

@@ -1,6 +1,7 @@
 """The project's ``[tool.doc2client]`` and cache found from any working folder, as a user runs
 ``doc2client`` (a subprocess): the configuration is the first pyproject.toml with the table
-walking up from SPECS, else from the working folder; the cache lives beside it."""
+walking up from SPECS (from the working folder for the bare command); the cache lives beside
+it."""
 
 from __future__ import annotations
 
@@ -70,3 +71,23 @@ def test_without_a_configuration_the_cache_is_the_users(
     assert done.returncode == 0, done.stderr
     assert not (bare / CACHE).exists()
     assert (tmp_path / "xdg" / "doc2client").is_dir()
+
+
+def test_a_project_configuration_does_not_reach_specs_outside_it(
+    project: Path, tmp_path: Path, xdg: dict[str, str]
+) -> None:
+    """Pages outside the project, in a folder named like one of its APIs (``stripe``): the
+    same output run from the project as from elsewhere (the project's table for its own
+    ``specs/stripe`` does not apply to them)."""
+    outside = tmp_path / "outside" / "stripe"
+    shutil.copytree(project / "specs" / "stripe", outside)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    trees = []
+    for n, cwd in enumerate((project, elsewhere)):
+        out = tmp_path / f"out{n}"
+        done = doc2client("generate", outside, "-o", out, "--no-cache", "-q", cwd=cwd, env=xdg)
+        assert done.returncode == 0, done.stderr
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0] == trees[1]
+    assert trees[0]
