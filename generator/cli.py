@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.config import Config, ConfigError, default_cache_dir, find_config, load_config
-from generator.diagnostics import Diagnostic, Reporter
+from generator.diagnostics import Diagnostic, Reporter, counted
 from generator.options import FORMATTERS, Options, RunStats
 
 if TYPE_CHECKING:
@@ -201,7 +201,8 @@ def _print_diagnostics(
 
 def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     apis = ", ".join(
-        f"{name}: {ops} operations, {shapes} shapes" for name, ops, shapes, _ in stats.apis
+        f"{name}: {counted(ops, 'operation')}, {counted(shapes, 'shape')}"
+        for name, ops, shapes, _ in stats.apis
     )
     conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
     counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
@@ -209,10 +210,10 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
     levels = Counter[str]()
     for (level, _), n in counts.items():
         levels[level] += n
-    notes = f", {levels['note']} notes" if levels["note"] else ""
+    notes = f", {counted(levels['note'], 'note')}" if levels["note"] else ""
     return (
-        f"doc2client: {apis or 'no APIs'}; {levels['error']} errors, {levels['warning']} "
-        f"warnings{notes}"
+        f"doc2client: {apis or 'no APIs'}; {counted(levels['error'], 'error')}, "
+        f"{counted(levels['warning'], 'warning')}{notes}"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
         + conventions

@@ -92,6 +92,11 @@ def _ref_place(pointer: str) -> str:
     return pointer.removesuffix("/$ref")
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1: ``1 error``, ``3 errors``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
     """``" (did you mean 'servers'?)"`` for the closest of ``known`` (difflib), else ``""``."""
     close = get_close_matches(word, sorted(known), n=1, cutoff=0.6)

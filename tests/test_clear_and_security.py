@@ -226,7 +226,7 @@ def test_operation_security_in_the_model_and_the_summary(tmp_path: Path) -> None
     key_way = next(a.requirement for a in api.conventions.auth if a.method == "header")
     assert ways == {"ListThings": None, "ListPublic": (), "ListOptional": (),
                     "ListKeyed": (key_way,)}  # fmt: skip
-    assert "1 operations take only some of these, 2 operations none (security: [])" in summary(
+    assert "1 operation with only some of these, 2 operations with none (security: [])" in summary(
         api)
     configured = build_api(tmp_path, SECURITY, "conf", Reporter(),
                            overrides=Overrides(auth=("bearer",)))  # fmt: skip

@@ -241,7 +241,7 @@ def test_a_dangling_response_ref_is_reported_once_as_the_error(tmp_path: Path) -
     assert [line for line in run.stderr.splitlines() if "Gone" in line] == [
         f"api.json:{_line_of(json.dumps(doc, indent=2), 'Gone')}: error: unresolvable $ref "
         f"'#/components/schemas/Gone': no 'components' in the document [{pointer}]"]
-    assert "; 1 errors, 0 warnings (1 error bad-ref);" in run.stderr
+    assert "; 1 error, 0 warnings (1 error bad-ref);" in run.stderr
 
 
 def _line_of(text: str, needle: str) -> int:

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, assert_never, get_args
 
-from generator.diagnostics import Reporter
+from generator.diagnostics import Reporter, counted
 from generator.model import shapes as s
 from generator.model.naming import python_identifier
 from generator.options import Overrides
@@ -365,15 +365,17 @@ def summary(api: s.Api) -> str:
     anonymous = sum(op.auth == () for op in api.operations)
     scoped = sum(bool(op.auth) for op in api.operations)
     per_op = ", ".join(part for part in (
-        f"{scoped} operations take only some of these" if scoped else "",
-        f"{anonymous} operations none (security: [])" if anonymous else "") if part)
+        f"{counted(scoped, 'operation')} with only some of these" if scoped else "",
+        f"{counted(anonymous, 'operation')} with none (security: [])" if anonymous else "")
+        if part)  # fmt: skip
     retry = (f"POST/PATCH retried with {c.idempotency_header} ({c.idempotency_reason})"
              if c.idempotency_header else f"POST/PATCH not retried ({c.idempotency_reason})")
     styles = Counter(op.paging.style for op in api.operations if op.paging is not None)
     paged = ", ".join(f"{style} {n}" for style, n in sorted(styles.items()))
     return (f"wire style {wire} ({c.wire_reason}); auth {' or '.join(ways)} ({c.auth_reason}"
             f"{'; ' + per_op if per_op else ''}); "
-            f"{retry}; paging: {sum(styles.values())} lists" + (f" ({paged})" if paged else "")
+            f"{retry}; paging: {counted(sum(styles.values()), 'list')}"
+            + (f" ({paged})" if paged else "")
             + (f"; base URL {api.base_url} ({c.base_url_reason})" if api.base_url else
                "; no base URL (the input names no server): pass base_url= to the Client or set "
                "base_url in [tool.doc2client.apis.NAME]"))
