@@ -1,6 +1,8 @@
 """Shared tools of the tests: paths, the corpus, loading generated code, static checks.
 
-The corpus is test data read from DOC2CLIENT_CORPUS (never copied here). Every generated
+The corpus is test data read from DOC2CLIENT_CORPUS (never copied here), only by tests that
+take the ``corpus`` fixture: marked ``corpus``, they are the corpus tier (``make check``;
+``make test`` runs the rest). Every generated
 project a test writes is handed to ``static_checks``; at the end of the test session one
 ``mypy --strict`` run and one ``ruff check`` run go over all of them, ruff with the rule set
 each project's own ``pyproject.toml`` declares. Under xdist the workers hand their projects to
