@@ -31,18 +31,12 @@ Laid = dict[str, dict[int, str]]  # path → piece index → laid-out text (decl
 _FORKED: list[Mapping[str, str]] = []  # the modules' texts, inherited by forked layout workers
 
 
-def lay_out_many(
-    files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int], progress: Progress
-) -> Laid:
-    """The pieces of ``units`` (``split_pieces`` of ``files[path]``; ``weights``: their
-    characters) laid out by ``emit/layout.py``, in forked processes when there is much to
-    do; a piece outside its subset is left out of the result."""
-    return Layout(files, units, weights).result(progress)
-
-
 class Layout:
-    """``lay_out_many`` begun now and collected by ``result``: forked workers lay out while
-    this process goes on (rendering the docs); ``close`` ends them if never collected."""
+    """The pieces of ``units`` (``split_pieces`` of ``files[path]``; ``weights``: their
+    characters) laid out by ``emit/layout.py``, begun now and collected by ``results``: in
+    forked workers when there is much to do, which lay out while this process goes on
+    (rendering the docs); ``close`` ends them if never collected. A piece outside the
+    layout's subset is left out of the result."""
 
     def __init__(self, files: Mapping[str, str], units: Sequence[Unit], weights: Sequence[int]):
         self._files, self._units = files, units
@@ -66,12 +60,6 @@ class Layout:
         finally:
             _FORKED.clear()
             gc.unfreeze()
-
-    def result(self, progress: Progress) -> Laid:
-        out: Laid = {}
-        for done in self.results(progress):
-            out.update(done)
-        return out
 
     def results(self, progress: Progress) -> Iterator[Laid]:
         """The result in parts, in order, as they are done (one module each in this
@@ -116,7 +104,7 @@ def _lay_out_forked(units: Sequence[Unit]) -> bytes:
 
 
 def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
-    """The pieces of ``units`` laid out in this process (see ``lay_out_many``)."""
+    """The pieces of ``units`` laid out in this process (see ``Layout``)."""
     from generator.emit.layout import Unsupported, layout_module
     from generator.pipeline.formatting import split_pieces
 
