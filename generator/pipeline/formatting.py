@@ -147,26 +147,26 @@ class _Formatting:
     def settle(self, path: str, pieces: list[str], done: dict[str, str]) -> None:
         """A module whose pieces are all known is joined and given at once (its pieces are
         not held); else it waits for the formatter."""
-        from generator.emit.format import join_pieces
-
         if len(done) == len(set(pieces)):
-            text = join_pieces([done[p] for p in pieces])
-            self.memo.put("format", [self.files[path]], text)
-            self.give(path, text)
+            self.join(path, pieces, done)
             return
         self.plans[path] = pieces
         self.known.update(done)
         self.todo.update((p, path) for p in pieces if p not in done and p not in self.todo)
 
-    def finish(self) -> None:
-        """The modules that waited for the formatter given (as written where it failed)."""
+    def join(self, path: str, pieces: list[str], formatted: Mapping[str, str]) -> None:
+        """``path``'s formatted ``pieces`` joined, kept whole in the memo, and given."""
         from generator.emit.format import join_pieces
 
+        text = join_pieces([formatted[p] for p in pieces])
+        self.memo.put("format", [self.files[path]], text)
+        self.give(path, text)
+
+    def finish(self) -> None:
+        """The modules that waited for the formatter given (as written where it failed)."""
         for path, pieces in self.plans.items():
             if all(p in self.known for p in pieces):
-                text = join_pieces([self.known[p] for p in pieces])
-                self.memo.put("format", [self.files[path]], text)
-                self.give(path, text)
+                self.join(path, pieces, self.known)
             else:
                 self.give(path, self.files[path])
 
