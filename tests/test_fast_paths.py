@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.emit.environment import MemoBytecodeCache, wrap_words
+from generator.emit.environment import MemoBytecodeCache, wrap, wrap_words
 from generator.scrape.source import unescape
 
 
@@ -35,6 +35,14 @@ def test_wrap_words_is_textwrap(words: list[str], width: int, first: str, rest: 
     expected = textwrap.wrap(line, width, initial_indent=first, subsequent_indent=rest,
                              break_long_words=False, break_on_hyphens=False)  # fmt: skip
     assert wrap_words(line, width, first, rest) == expected
+
+
+@pytest.mark.parametrize("line", ["  indented code, then words", "a\tb c d e f g h", "ends in space "])
+def test_a_description_line_as_written_wraps_as_textwrap_wraps_it(line: str) -> None:
+    """``wrap`` takes lines as written, which ``wrap_words`` (one space between words) does
+    not: it keeps ``textwrap``."""
+    expected = textwrap.wrap(line, 12, break_long_words=False, break_on_hyphens=False)
+    assert wrap(line, 12) == "\n".join(expected)
 
 
 def _environment(root: Path, user: Path) -> jinja2.Environment:

@@ -230,10 +230,13 @@ def args_section(args: Sequence[tuple[str, str]], width: int) -> str:
 
 
 def wrap(paragraph: str, width: int) -> str:
-    """Wrap each line of a paragraph, keeping list items on lines of their own."""
+    """Wrap each line of a paragraph, keeping list items on lines of their own.
+
+    ``textwrap``, not ``wrap_words``: a line of a description is as written (leading
+    spaces, tabs, spaces at its end), which only ``textwrap`` treats as before."""
     lines = []
     for line in paragraph.split("\n"):
-        lines.extend(wrap_words(line, width))
+        lines.extend(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False))
     return "\n".join(lines)
 
 
