@@ -197,7 +197,7 @@ def report(
                 f"  ratio openapi-python-client / doc2client ({formatter}): "
                 f"{opc[0].wall / figure.wall:.1f}x faster, "
                 f"{opc[0].cpu / figure.cpu:.1f}x less CPU, "
-                f"{opc[0].peak_mb / figure.peak_mb:.1f}x less memory (goal: 10x, 5x)"
+                f"{opc[0].peak_mb / figure.peak_mb:.1f}x less memory (goal: {COLD_GOAL}x, 5x)"
             )
     if opc is not None and "black" in cold:
         figure = cold["black"][0]
