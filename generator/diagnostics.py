@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Literal
 
+from generator.frozen import Frozen
+
 Level = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
-class Diagnostic:
+class Diagnostic(Frozen):
     file: str
     line: int
     level: Level

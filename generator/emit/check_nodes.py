@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from generator.emit.python import pyrepr
+from generator.frozen import Frozen
 
 LITERAL_WIDTH = 40  # longer text in a check becomes a module constant, so lines stay short
 
@@ -226,7 +227,7 @@ class FunctionPlan:
 
 
 @dataclass(frozen=True, slots=True)
-class Needs:
+class Needs(Frozen):
     """What a function needs from its module."""
 
     constants: tuple[tuple[str, str], ...]  # (wanted name, literal) in first-use order
@@ -235,7 +236,7 @@ class Needs:
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(Frozen):
     """A rendered function: its text (constants as placeholders) and what it needs."""
 
     text: str

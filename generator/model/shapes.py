@@ -15,11 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
+from generator.frozen import Frozen
+
 MODEL_VERSION = "2.6"
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
+class Source(Frozen):
     """Where a record came from: a file and a 1-based line (0 when unknown)."""
 
     file: str
@@ -33,7 +35,7 @@ Real: TypeAlias = int | float
 
 
 @dataclass(frozen=True, slots=True)
-class String:
+class String(Frozen):
     """A string; ``pattern`` is an ECMA-262 regular expression that Python's ``re`` reads the
     same way (checked at generation time), searched anywhere in the value (JSON Schema)."""
 
@@ -45,7 +47,7 @@ class String:
 
 
 @dataclass(frozen=True, slots=True)
-class Bounds:
+class Bounds(Frozen):
     """Numeric limits (JSON Schema 2020-12 forms; OpenAPI 3.0's boolean exclusive forms are
     read into these): ``minimum <= x``, ``x < exclusive_maximum``, ``x / multiple_of`` whole."""
 
@@ -60,28 +62,28 @@ NO_BOUNDS = Bounds()
 
 
 @dataclass(frozen=True, slots=True)
-class Integer:
+class Integer(Frozen):
     format: str | None = None  # "unix-time": a datetime is also accepted
     bounds: Bounds = NO_BOUNDS
     kind: Literal["integer"] = "integer"
 
 
 @dataclass(frozen=True, slots=True)
-class Number:
+class Number(Frozen):
     format: str | None = None
     bounds: Bounds = NO_BOUNDS
     kind: Literal["number"] = "number"
 
 
 @dataclass(frozen=True, slots=True)
-class Null:
+class Null(Frozen):
     """JSON ``null`` (Python ``None``): a value, distinct from an argument not given."""
 
     kind: Literal["null"] = "null"
 
 
 @dataclass(frozen=True, slots=True)
-class Const:
+class Const(Frozen):
     """A closed set of JSON scalar values of any type: ``const``, and enums of numbers,
     booleans or mixed types (string-only enums are ``Enum``). Compared as JSON compares:
     ``1`` equals ``1.0`` but not ``true``."""
@@ -91,12 +93,12 @@ class Const:
 
 
 @dataclass(frozen=True, slots=True)
-class Boolean:
+class Boolean(Frozen):
     kind: Literal["boolean"] = "boolean"
 
 
 @dataclass(frozen=True, slots=True)
-class Enum:
+class Enum(Frozen):
     """A closed set of string values; ``open`` when the API also takes other strings."""
 
     values: tuple[str, ...]
@@ -106,7 +108,7 @@ class Enum:
 
 
 @dataclass(frozen=True, slots=True)
-class Array:
+class Array(Frozen):
     items: Shape
     min_items: int | None = None
     max_items: int | None = None
@@ -115,7 +117,7 @@ class Array:
 
 
 @dataclass(frozen=True, slots=True)
-class PatternField:
+class PatternField(Frozen):
     """``patternProperties``: keys that match ``pattern`` (searched) have values of ``shape``."""
 
     pattern: str
@@ -123,7 +125,7 @@ class PatternField:
 
 
 @dataclass(frozen=True, slots=True)
-class Keys:
+class Keys(Frozen):
     """Rules on an object's keys as a whole: counts, ``propertyNames``, ``patternProperties``."""
 
     min_properties: int | None = None
@@ -136,7 +138,7 @@ ANY_KEYS = Keys()
 
 
 @dataclass(frozen=True, slots=True)
-class Map:
+class Map(Frozen):
     """An object whose keys are free and whose values share one shape (``metadata``); a
     key matched by one of ``keys.patterns`` has that pattern's shape instead."""
 
@@ -146,7 +148,7 @@ class Map:
 
 
 @dataclass(frozen=True, slots=True)
-class Discriminator:
+class Discriminator(Frozen):
     """OpenAPI ``discriminator``: the member's ``property`` value names the variant.
 
     ``mapping`` pairs each tag value with the index of its variant in the union (from the
@@ -157,7 +159,7 @@ class Discriminator:
 
 
 @dataclass(frozen=True, slots=True)
-class Union:
+class Union(Frozen):
     """One of several shapes (object-or-id, integer-or-"now", ...).
 
     ``exclusive`` (``oneOf``): exactly one variant may accept the value; otherwise
@@ -171,7 +173,7 @@ class Union:
 
 
 @dataclass(frozen=True, slots=True)
-class Emptyable:
+class Emptyable(Frozen):
     """A shape that may also be sent as ``""`` to clear the field."""
 
     shape: Shape
@@ -179,7 +181,7 @@ class Emptyable:
 
 
 @dataclass(frozen=True, slots=True)
-class Binary:
+class Binary(Frozen):
     """A file upload (multipart part)."""
 
     kind: Literal["binary"] = "binary"
@@ -189,7 +191,7 @@ AnyOrigin: TypeAlias = Literal["schema", "absent", "unchecked"]
 
 
 @dataclass(frozen=True, slots=True)
-class AnyShape:
+class AnyShape(Frozen):
     """Any JSON value. ``origin`` says why:
 
     - ``"schema"``: the source's schema admits any value (``{}``, ``true``, only annotations
@@ -205,7 +207,7 @@ class AnyShape:
 
 
 @dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(Frozen):
     """A use of a named object shape: ``Api.shapes`` holds the ``Object`` by ``name``."""
 
     name: str
@@ -213,7 +215,7 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class Field(Frozen):
     """A property; ``read_only`` ones are left out of request types (the server sets them),
     ``default`` is the JSON text of the schema's default ("" when it gives none)."""
 
@@ -229,7 +231,7 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
-class Object:
+class Object(Frozen):
     """A named object shape; ``title`` is the hint it was named from (may be empty).
 
     Keys other than the fields: refused when ``additional`` is false, else checked against
@@ -256,7 +258,7 @@ StyleName: TypeAlias = Literal[
 
 
 @dataclass(frozen=True, slots=True)
-class WireStyle:
+class WireStyle(Frozen):
     """How a parameter or form field is written: OpenAPI ``style`` and ``explode``.
 
     ``deepObject`` nests with brackets at every level and indexes arrays (``o[k]=v``,
@@ -270,7 +272,7 @@ class WireStyle:
 
 
 @dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(Frozen):
     name: str  # as on the wire
     python_name: str
     location: ParameterLocation
@@ -282,7 +284,7 @@ class Parameter:
 
 
 @dataclass(frozen=True, slots=True)
-class Encoding:
+class Encoding(Frozen):
     """The wire style of one top-level field of a form or multipart body."""
 
     name: str  # the field's wire name
@@ -290,7 +292,7 @@ class Encoding:
 
 
 @dataclass(frozen=True, slots=True)
-class Body:
+class Body(Frozen):
     media_type: str  # application/x-www-form-urlencoded, application/json, multipart/form-data
     shape: Shape  # a Ref to an object for forms and multipart; anything for JSON
     required: bool = False
@@ -298,7 +300,7 @@ class Body:
 
 
 @dataclass(frozen=True, slots=True)
-class Response:
+class Response(Frozen):
     """One response: its status, media type and, where the input gives a schema, its shape.
 
     ``shape`` is ``None`` when the input says nothing of the body (pages; a response without
@@ -329,7 +331,7 @@ PagingStyle: TypeAlias = Literal["cursor_id", "cursor", "next_url", "link_header
 
 
 @dataclass(frozen=True, slots=True)
-class Paging:
+class Paging(Frozen):
     """How a list operation reaches its next page (docs/conventions.md, "Paging").
 
     ``parameter`` is the query parameter that moves (``starting_after``, ``page_token``,
@@ -351,7 +353,7 @@ class Paging:
 
 
 @dataclass(frozen=True, slots=True)
-class Operation:
+class Operation(Frozen):
     operation_id: str
     method: str  # upper case
     path: str  # template with {name} placeholders, always starting with "/"
@@ -389,7 +391,7 @@ AuthMethod: TypeAlias = Literal["bearer", "basic", "header", "query", "cookie"]
 
 
 @dataclass(frozen=True, slots=True)
-class Auth:
+class Auth(Frozen):
     """One way to authenticate: HTTP bearer, HTTP basic, or an API key in a header or query.
 
     ``parameter`` is the header or query parameter name of an API key (``X-API-Key``).
@@ -404,7 +406,7 @@ class Auth:
 
 
 @dataclass(frozen=True, slots=True)
-class Conventions:
+class Conventions(Frozen):
     """What differs from API to API, each with the reason it was chosen (the run summary)."""
 
     wire: WireStyle = WireStyle()  # where the input declares none: query parameters, form fields
@@ -420,7 +422,7 @@ class Conventions:
 
 
 @dataclass(frozen=True, slots=True)
-class Api:
+class Api(Frozen):
     name: str  # "stripe": the package is f"{name}_client"
     base_url: str  # "https://api.stripe.com" (empty when the pages name no host)
     operations: tuple[Operation, ...]  # sorted by operation id

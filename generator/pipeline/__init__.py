@@ -162,10 +162,9 @@ def _rendered(
     """One API loaded and rendered (its docs put into ``tree`` as they are made), or None
     when it could not be loaded or a template broke. With black, the layout of its modules
     begins (into ``started``) as soon as they are rendered, while the docs render."""
-    loaded = load(source, reporter, options, memo, progress)
-    if loaded is None:
+    api = load(source, reporter, options, memo, progress)
+    if api is None:
         return None
-    api, model_key = loaded
     line = conventions_summary(api) + responses_summary(api, options.responses)
     stats.apis.append((api.name, len(api.operations), len(api.shapes), line))
     progress.stage(f"rendering {api.name}")
@@ -175,7 +174,7 @@ def _rendered(
         started.append(start_layout(code, memo, forced))
 
     early = begin if options.formatter == "black" else None
-    files = render_kept(api, model_key, source, options, reporter=reporter, memo=memo,
+    files = render_kept(api, source, options, reporter=reporter, memo=memo,
                         sink=tree.put, code=early)  # fmt: skip
     if not files:  # a broken template: the docs it had made go too, as its whole project
         tree.discard_under(f"{api.package}/")

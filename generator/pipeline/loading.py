@@ -35,8 +35,7 @@ if TYPE_CHECKING:
 
 def load_api(source: ApiSource, reporter: Reporter, options: Options) -> Api | None:
     """Scrape and normalise one API (nothing kept)."""
-    loaded = load(source, reporter, options, Memo(None), Progress(enabled=False))
-    return loaded[0] if loaded is not None else None
+    return load(source, reporter, options, Memo(None), Progress(enabled=False))
 
 
 def load_apis(
@@ -73,8 +72,8 @@ def chosen_base_url(
 
 def load(
     source: ApiSource, reporter: Reporter, options: Options, memo: Memo, progress: Progress
-) -> tuple[Api, str] | None:
-    """Scrape (page by page, kept) and normalise (kept); the model and its memo key."""
+) -> Api | None:
+    """Scrape (page by page, kept) and normalise (kept)."""
     from generator.model import normalise
 
     name = source.name
@@ -122,7 +121,7 @@ def load(
     api = memo.reported("model", parts, reporter, model)
     if any(info):
         api = replace(api, title=info[0], version=info[1])
-    return api, memo.key("model", parts)
+    return api
 
 
 def _with_responses(

@@ -72,14 +72,15 @@ def _labelled(api: Api, source: ApiSource) -> Api:
 
 
 def render_kept(
-    api: Api, model_key: str, source: ApiSource, options: Options, *, reporter: Reporter,
-    memo: Memo, sink: Sink | None = None, code: Code | None = None,
+    api: Api, source: ApiSource, options: Options, *, reporter: Reporter, memo: Memo,
+    sink: Sink | None = None, code: Code | None = None,
 ) -> dict[str, str]:  # fmt: skip
-    """``render``, kept whole for this model, label and set of templates; when it has to
-    run, its pieces are kept too (salted with every API-wide value a template sees).
+    """``render`` with its pieces kept in ``memo``, salted with the templates and every
+    API-wide value a template sees: an edit renders only the pieces it reaches.
 
-    ``sink``: as ``render``'s, used when nothing is kept (keeping needs the whole result);
-    ``code``: as ``render``'s, called only when rendering runs.
+    The whole result is not kept: a run whose model did not change is replayed before it
+    gets here (``replay.py``) unless its options or templates changed, and keeping it cost
+    every edited run a write of the whole output (megabytes) that no later run read.
     """
     if not memo.enabled:
         return render(api, source, options, reporter, sink, code=code)
@@ -87,9 +88,5 @@ def render_kept(
 
     templates = tree_fingerprint(options.templates)
     pieces = memo.salted(templates, repr(sorted(base_context(api, source.label).items())))
-
-    def compute(local: Reporter) -> dict[str, str]:
-        with remembering(pieces):
-            return render(api, source, options, local, code=code)
-
-    return memo.reported("render", [model_key, source.label, templates], reporter, compute)
+    with remembering(pieces):
+        return render(api, source, options, reporter, sink, code=code)

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.frozen import Frozen
+
 
 @dataclass(frozen=True, slots=True)
-class RawParameter:
+class RawParameter(Frozen):
     name: str  # as on the wire (percent-decoded)
     location: str  # "path", "query", "header", "cookie", lower case; anything else is reported
     type: str  # the parameterType text ("string", "integer", "" ...)
@@ -26,7 +28,7 @@ class RawParameter:
 
 
 @dataclass(frozen=True, slots=True)
-class RawEncoding:
+class RawEncoding(Frozen):
     """One entry of an OpenAPI request body's ``encoding`` map."""
 
     name: str  # the property it applies to
@@ -36,7 +38,7 @@ class RawEncoding:
 
 
 @dataclass(frozen=True, slots=True)
-class RawBody:
+class RawBody(Frozen):
     """One media type a request body is offered in (OpenAPI ``requestBody.content``)."""
 
     media_type: str
@@ -47,7 +49,7 @@ class RawBody:
 
 
 @dataclass(frozen=True, slots=True)
-class RawSecurity:
+class RawSecurity(Frozen):
     """One security scheme an operation accepts (OpenAPI ``securitySchemes`` entry)."""
 
     name: str  # its key in ``securitySchemes``
@@ -58,7 +60,7 @@ class RawSecurity:
 
 
 @dataclass(frozen=True, slots=True)
-class RawExample:
+class RawExample(Frozen):
     """An example body as a page shows it (the newest layout synthesises one per message).
 
     ``text`` is the example with entities decoded; ``value`` its parsed JSON where ``json``
@@ -71,7 +73,7 @@ class RawExample:
 
 
 @dataclass(frozen=True, slots=True)
-class RawResponse:
+class RawResponse(Frozen):
     """One response of an operation: a status (``"200"``, ``"4XX"``, ``"default"``) and what
     its source says of it. Pages give no schema; an OpenAPI document gives the first media
     type's schema with its ``$ref``s kept (their targets are in ``RawPage.definitions``)."""
@@ -90,7 +92,7 @@ class RawResponse:
 
 
 @dataclass(frozen=True, slots=True)
-class RawPage:
+class RawPage(Frozen):
     """One operation as its source states it."""
 
     file: str  # path as given to the scraper (relative where possible)
