@@ -336,11 +336,12 @@ def _check(
     """``--check``: the files that would change, then the diff, on stdout (like black)."""
     from generator.write import ForeignFilesError, diff_tree, foreign_files, read_tree
 
-    foreign = foreign_files(output, read_tree(output), files)
+    old = read_tree(output)
+    foreign = foreign_files(output, old, files)
     if foreign and not args.force:
         print(f"doc2client: error: {ForeignFilesError(output, foreign)}", file=sys.stderr)
         return EXIT_ERROR
-    diff = diff_tree(output, files)
+    diff = diff_tree(output, files, old)
     for verb, paths in (("change", diff.changed), ("add", diff.added), ("remove", diff.removed)):
         sys.stdout.writelines(f"would {verb} {output / rel}\n" for rel in paths)
     if args.diff:

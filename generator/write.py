@@ -437,13 +437,16 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
     return WriteResult(tuple(written), len(files) - len(written), removed)
 
 
-def diff_tree(target: Path, files: Mapping[str, bytes]) -> TreeDiff:
+def diff_tree(
+    target: Path, files: Mapping[str, bytes], old: Mapping[str, bytes] | None = None
+) -> TreeDiff:
     """What ``write_tree(target, files, force=True)`` would change, with a complete diff.
 
     Build leftovers and files not in the manifest (which a write keeps) are not compared.
+    ``old``: ``read_tree(target)``, when the caller has read it.
     """
-    old = read_tree(target)
-    old.pop(MARKER, None)
+    old = {rel: data for rel, data in (read_tree(target) if old is None else old).items()
+           if rel != MARKER}  # fmt: skip
     kept = _kept(target, old, files, foreign_files(target, old, files))
     ours = {rel: data for rel, data in old.items() if rel not in kept}
     changed: list[str] = []
