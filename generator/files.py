@@ -62,7 +62,12 @@ def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
             message = f"file is too large: {info.st_size:,} bytes, over the limit of {max_bytes:,}"
             raise NotReadable(message, "too-large")
         with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+            # the size it has, and a byte more to see it grow: a read of ``max_bytes`` at
+            # once would ask for that much memory for every file
+            size = info.st_size if max_bytes is None else min(info.st_size, max_bytes)
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read() if max_bytes is None else handle.read(max_bytes - size)
     finally:
         os.close(fd)
     if max_bytes is not None and len(data) > max_bytes:  # it grew while being read

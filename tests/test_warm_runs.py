@@ -12,6 +12,7 @@ import pytest
 
 from generator.cache import Cache
 from generator.diagnostics import Diagnostic, Reporter
+from generator.files import NotReadable, read_regular
 from generator.frozen import Frozen
 from generator.model import normalise
 from generator.model import shapes as s
@@ -106,3 +107,18 @@ def test_an_edited_run_keeps_what_it_changed_not_the_whole_output(
     output = sum(len(files[rel]) for rel in files)
     kept = sum(size for kind, size in cache.written.items() if kind not in ("blobs", "runs"))
     assert 0 < kept < output // 2, cache.written
+
+
+def test_input_files_are_read_whole_within_the_limit(tmp_path: Path) -> None:
+    """``read_regular`` reads a file's size and a byte more (not the limit at once): every
+    byte of a file at the limit, a file over it refused, and a file that says it is empty
+    but is not (``/proc``, or one that grew) read past its size."""
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<h1>x</h1>" * 100)
+    assert read_regular(page, 1000) == page.read_bytes()
+    assert read_regular(page) == page.read_bytes()
+    with pytest.raises(NotReadable):
+        read_regular(page, 999)
+    proc = Path("/proc/self/cmdline")
+    if proc.exists() and proc.stat().st_size == 0:
+        assert read_regular(proc, 1 << 20) == proc.read_bytes() != b""
