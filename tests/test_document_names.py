@@ -159,3 +159,45 @@ def test_a_component_kept_in_a_file_of_its_own_is_named_after_the_file() -> None
     assert component_name("models/load_balancer.yml#") == "load_balancer"
     assert component_name("shared.json#/components/schemas/Error") == "Error"
     assert component_name("#/components/schemas/Address") == "Address"
+
+
+def _pet_document(variant_title: str | None = None) -> dict[str, Any]:
+    """``Pet``: its own fields beside a discriminated ``oneOf`` of ``Cat`` and ``Dog``, the
+    parent-and-variants idiom of OpenAPI's examples."""
+    cat: dict[str, Any] = {"type": "object", "required": ["kind"], "properties": {
+        "kind": {"const": "cat"}, "lives": {"type": "integer"}}}
+    if variant_title is not None:
+        cat["title"] = variant_title
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}
+    return {
+        "openapi": "3.1.0", "info": {"title": "Pets", "version": "1"},
+        "paths": {"/pets": {"post": {
+            "operationId": "createPet", "requestBody": {"content": content},
+            "responses": {"201": {"description": "created", "content": content}},
+        }}},
+        "components": {"schemas": {
+            "Pet": {"type": "object", "required": ["id"],
+                    "properties": {"id": {"type": "string"}, "kind": {"type": "string"}},
+                    "discriminator": {"propertyName": "kind"},
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"},
+                              {"$ref": "#/components/schemas/Dog"}]},
+            "Cat": cat,
+            "Dog": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"const": "dog"}, "good": {"type": "boolean"}}},
+        }},
+    }  # fmt: skip
+
+
+def test_each_variant_with_the_parents_fields_is_named_after_its_schema(tmp_path: Path) -> None:
+    """A parent's fields merged into each ``oneOf`` variant make the variant's type, named
+    by the variant's schema (``Cat``), not by the operation and digits."""
+    api = _api(tmp_path, _pet_document())
+    names = {o.name for o in api.shapes if isinstance(o, Object)}
+    assert names == {"Cat", "Dog"}, sorted(names)
+    assert {f.wire_name for f in next(o for o in api.shapes if o.name == "Cat").fields} == {
+        "id", "kind", "lives"}
+
+
+def test_a_variants_own_title_names_it_first(tmp_path: Path) -> None:
+    names = {o.name for o in _api(tmp_path, _pet_document("House cat")).shapes}
+    assert names == {"HouseCat", "Dog"}, sorted(names)

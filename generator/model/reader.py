@@ -6,7 +6,9 @@ Idioms (see DESIGN.md, "Normalisation"):
   of the other branch, or of a ``Union`` of the others; any other ``anyOf`` -> ``Union``
   (one branch: that branch); ``oneOf`` -> an exclusive ``Union``, tagged by a
   ``discriminator`` where there is one. Keywords beside ``anyOf``/``oneOf`` apply to every
-  branch (they are merged into each, as ``allOf``).
+  branch (they are merged into each, as ``allOf``); a branch that names a schema
+  (``{properties: {id}, oneOf: [{$ref: Cat}, {$ref: Dog}]}``) is titled after it, so each
+  variant with its parent's fields is the type ``Cat``, ``Dog`` (``_named_after``).
 - ``enum`` holding ``""`` beside other strings -> ``Emptyable(Enum(others))``; ``enum: [""]``
   alone stays ``Enum(("",))``. Other values: strings -> ``Enum``, numbers and booleans ->
   ``Const``, ``null`` -> ``Null`` (a ``Union`` of those present). ``const`` likewise.
@@ -365,8 +367,8 @@ class Reader:
             if i in empty:
                 continue
             where = f"{ptr}/{key}/{i}"
-            merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
-                else branch
+            merged = _named_after(self._all_of({"allOf": [rest, self._deref(branch)]}, where),
+                                  branch) if rest else branch  # fmt: skip
             shape = s.AnyShape("unchecked") if merged is None else self.shape(
                 merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
             shapes.append((i, shape))
@@ -694,6 +696,17 @@ def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
         if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
             return list(values)
     return []
+
+
+def _named_after(merged: dict[str, Any] | None, branch: Any) -> dict[str, Any] | None:
+    """A union branch with its siblings merged in (``{properties, oneOf: [$ref Cat, ...]}``:
+    the parent's fields in each variant), titled after the branch's schema (``Cat``) when it
+    names one and has no title of its own: the merge is that variant of the parent, and the
+    title names its class (``shape_names``)."""
+    ref = branch.get(REF_NAME, branch.get("$ref")) if isinstance(branch, dict) else None
+    if merged is None or not isinstance(ref, str) or isinstance(merged.get("title"), str):
+        return merged
+    return {**merged, "title": component_name(ref)}
 
 
 def _canonical(ref: str) -> str:

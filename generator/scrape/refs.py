@@ -6,9 +6,10 @@ it stands in, with an optional fragment (``models/droplet.yml#/properties/id``; 
 ``$ref`` in it is rewritten to be relative to the root document's folder, so one reference
 string means one target wherever it appears. Remote (``http:``) references are not fetched.
 
-Beside a ``discriminator``, each ``oneOf``/``anyOf`` branch that was a ``$ref`` carries
-``REF_NAME`` (its canonical reference), and the ``mapping`` values are canonical references
-too (a bare name is a schema of ``#/components/schemas``), so the tags can be matched.
+Each ``oneOf``/``anyOf`` branch that was a ``$ref`` carries ``REF_NAME`` (its canonical
+reference: the discriminator's tags are matched by it, and a variant is named after it), and
+a ``discriminator``'s ``mapping`` values are canonical references too (a bare name is a
+schema of ``#/components/schemas``).
 
 A cyclic ``$ref`` is cut: left as ``{"$ref": ...}`` (with the reference in its canonical
 form), and the inlined target it points back to carries ``RECURSIVE`` naming that reference,
@@ -27,7 +28,7 @@ from urllib.parse import unquote
 from generator.diagnostics import Reporter
 
 RECURSIVE = "x-doc2client-recursive"  # on an inlined target that a cut $ref points back to
-REF_NAME = "x-doc2client-ref"  # on an inlined oneOf/anyOf branch beside a discriminator: its $ref
+REF_NAME = "x-doc2client-ref"  # on an inlined oneOf/anyOf branch: the $ref it was
 
 FileLoader = Callable[[Path], Any]  # parses one referenced file (JSON or YAML); raises on failure
 
@@ -91,7 +92,7 @@ def _canonical_mapping(discriminator: dict[str, Any], file: str) -> dict[str, An
 
 
 def _named(branch: Any, inlined: Any) -> Any:
-    """An inlined discriminator branch, marked with the ``$ref`` it was (``REF_NAME``)."""
+    """An inlined ``oneOf``/``anyOf`` branch, marked with the ``$ref`` it was (``REF_NAME``)."""
     ref = branch.get("$ref") if isinstance(branch, dict) else None
     if isinstance(ref, str) and isinstance(inlined, dict):
         return {**inlined, REF_NAME: _rebase(ref)}
@@ -172,9 +173,9 @@ class Resolver:
         out = {k: self._inline(v, f"{pointer}/{escape(k)}", line, stack) for k, v in node.items()}
         if isinstance(node.get("discriminator"), dict):
             out["discriminator"] = _canonical_mapping(node["discriminator"], "")
-            for key in ("oneOf", "anyOf"):
-                if isinstance(node.get(key), list) and isinstance(out.get(key), list):
-                    out[key] = [_named(b, v) for b, v in zip(node[key], out[key], strict=True)]
+        for key in ("oneOf", "anyOf"):
+            if isinstance(node.get(key), list) and isinstance(out.get(key), list):
+                out[key] = [_named(b, v) for b, v in zip(node[key], out[key], strict=True)]
         return out
 
     def _inline_ref(
