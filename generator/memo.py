@@ -50,6 +50,7 @@ class Memo:
         self.store = store
         self.salt = salt
         self._model_keys: dict[int, tuple[Api, ModelKeys]] = {}
+        self._digests: dict[int, tuple[object, str]] = {}  # id → (object, digest of its repr)
 
     @property
     def enabled(self) -> bool:
@@ -101,8 +102,18 @@ class Memo:
         """The ``ModelKeys`` of ``api`` (computed once per memo and model)."""
         entry = self._model_keys.get(id(api))
         if entry is None or entry[0] is not api:
-            entry = (api, ModelKeys(api))
+            entry = (api, ModelKeys(api, self.digest_of))
             self._model_keys[id(api)] = entry
+        return entry[1]
+
+    def digest_of(self, obj: object) -> str:
+        """Digest of ``repr(obj)``, a model object (plain frozen data: an equal ``repr`` is
+        equal content), computed once per object: keys of several pieces read the same
+        operations and shapes, and their ``repr`` is the dearest part of a key."""
+        entry = self._digests.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            entry = (obj, digest(repr(obj)))
+            self._digests[id(obj)] = entry
         return entry[1]
 
 
@@ -160,9 +171,10 @@ class ModelKeys:
     """Digests of the model parts a rendered piece reads: an operation and the named shapes
     it reaches, with the names they are given."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, digest_of: Callable[[object], str]) -> None:
         self._by_name: dict[str, Object] = {s.name: s for s in api.shapes}
-        self._shape_digest = {s.name: digest(repr(s)) for s in api.shapes}
+        self._shape_digest = {s.name: digest_of(s) for s in api.shapes}
+        self._digest_of = digest_of
         self._reach: dict[str, tuple[str, ...]] = {}
         self._operations: dict[tuple[str, int], tuple[Mapping[str, str], str]] = {}
         self._own: dict[str, tuple[Operation, str, list[str]]] = {}  # op id → digest, reached
@@ -186,7 +198,7 @@ class ModelKeys:
             from generator.model.refs import operation_refs  # not at import: see _refs
 
             reached = sorted({n for r in operation_refs(op) for n in self.reach(r)})
-            entry = (op, digest(repr(op)), reached)
+            entry = (op, self._digest_of(op), reached)
             self._own[op.operation_id] = entry
         return entry[1], entry[2]
 
@@ -222,7 +234,13 @@ def operation_keys(
 def shape_key(obj: Object, names: Mapping[str, str]) -> str:
     """Digest of ``obj`` and the ``names`` (of any kind) of the shapes it refers to."""
     refs = [f"{n}\0{names.get(n, '')}" for n in _refs(obj)]
-    return digest(repr(obj), names.get(obj.name, ""), *refs)
+    return digest(model_digest(obj), names.get(obj.name, ""), *refs)
+
+
+def model_digest(obj: object) -> str:
+    """``Memo.digest_of`` in the active memo (``repr`` digested anew without one)."""
+    memo = active()
+    return memo.digest_of(obj) if memo.enabled else digest(repr(obj))
 
 
 def _refs(obj: Object) -> list[str]:

@@ -28,7 +28,7 @@ import jinja2
 from generator.emit.check_nodes import HELPERS, Chunk, FunctionPlan
 from generator.emit.checks import object_plan, operation_plan
 from generator.emit.python import request_shapes
-from generator.memo import memoised, shape_key
+from generator.memo import memoised, model_digest, shape_key
 from generator.model.naming import abbreviated, python_identifier
 from generator.model.refs import operation_refs
 from generator.model.shapes import Api, Object, Operation
@@ -108,7 +108,7 @@ def _operation_key(
     env: jinja2.Environment, op: Operation, check_names: dict[str, str]
 ) -> list[str]:
     refs = [f"{n}\0{check_names.get(n, '')}" for n in operation_refs(op)]
-    return ["validator-op", repr(op), *refs]
+    return ["validator-op", model_digest(op), *refs]
 
 
 @memoised(_operation_key)
