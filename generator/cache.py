@@ -53,9 +53,11 @@ def digest(*parts: str | bytes) -> str:
 
 
 def _files_under(root: Path, suffixes: Sequence[str] | None = None) -> Iterator[Path]:
-    """Files below ``root`` in a stable order (``suffixes``: lower-case name endings)."""
+    """Files below ``root`` in a stable order (``suffixes``: lower-case name endings), but
+    those in ``__pycache__`` folders: compiled copies (Python's, and the built-in templates'
+    that a run without the cache keeps there), which are not input."""
     for dirpath, dirs, names in os.walk(root):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(names):
             if suffixes is None or name.lower().endswith(tuple(suffixes)):
                 yield Path(dirpath, name)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cache import Cache
+from generator.cache import Cache, tree_fingerprint
 from generator.diagnostics import Diagnostic, Reporter
 from generator.files import NotReadable, read_regular
 from generator.frozen import Frozen
@@ -122,3 +122,20 @@ def test_input_files_are_read_whole_within_the_limit(tmp_path: Path) -> None:
     proc = Path("/proc/self/cmdline")
     if proc.exists() and proc.stat().st_size == 0:
         assert read_regular(proc, 1 << 20) == proc.read_bytes() != b""
+
+
+def test_compiled_copies_are_not_part_of_a_fingerprint(tmp_path: Path) -> None:
+    """A run without the cache keeps the built-in templates compiled in
+    ``templates/__pycache__``: that must not change the code's fingerprint (every entry
+    of the cache would then miss), while an edited template must."""
+    (tmp_path / "docs").mkdir()
+    template = tmp_path / "docs" / "index.md.jinja"
+    template.write_text("# {{ title }}\n")
+    before = tree_fingerprint([tmp_path])
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "__jinja2_0123.cache").write_bytes(b"compiled")
+    (tmp_path / "docs" / "__pycache__").mkdir()
+    (tmp_path / "docs" / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"compiled")
+    assert tree_fingerprint([tmp_path]) == before
+    template.write_text("# {{ title }}!\n")
+    assert tree_fingerprint([tmp_path]) != before
