@@ -201,3 +201,59 @@ def test_each_variant_with_the_parents_fields_is_named_after_its_schema(tmp_path
 def test_a_variants_own_title_names_it_first(tmp_path: Path) -> None:
     names = {o.name for o in _api(tmp_path, _pet_document("House cat")).shapes}
     assert names == {"HouseCat", "Dog"}, sorted(names)
+
+
+def _request_document(place: dict[str, Any]) -> dict[str, Any]:
+    """``NewThing`` (holding ``Place``) sent only, never returned."""
+    return {
+        "openapi": "3.0.3", "info": {"title": "Things", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/NewThing"}}}},
+            "responses": {"204": {"description": "created"}},
+        }}},
+        "components": {"schemas": {
+            "NewThing": {"type": "object", "properties": {"name": {"type": "string"},
+                                                          "where": place}},
+            "Place": {"type": "object", "properties": {"lat": {"type": "number"}}},
+        }},
+    }  # fmt: skip
+
+
+def test_a_schema_only_sent_keeps_its_name(tmp_path: Path) -> None:
+    """Request schemas are inlined when the document is read; each object still carries the
+    ``$ref`` it came from, so it is named by the document, not by its first use."""
+    api = _api(tmp_path, _request_document({"$ref": "#/components/schemas/Place"}))
+    assert {o.name for o in api.shapes} == {"NewThing", "Place"}
+    described = {"description": "where it is", "allOf": [{"$ref": "#/components/schemas/Place"}]}
+    api = _api(tmp_path, _request_document(described))
+    assert {o.name for o in api.shapes} == {"NewThing", "Place"}
+
+
+def test_a_sent_reference_constrained_beside_it_is_not_that_schema(tmp_path: Path) -> None:
+    constrained = {"allOf": [{"$ref": "#/components/schemas/Place"}], "required": ["lat"]}
+    names = {o.name for o in _api(tmp_path, _request_document(constrained)).shapes}
+    assert "Place" not in names and "NewThing" in names, sorted(names)
+
+
+def test_the_response_reading_keeps_the_name_where_a_read_only_field_splits_it(
+    tmp_path: Path,
+) -> None:
+    """``Item`` with a ``readOnly`` id reads as two objects: the returned one is ``Item``, the
+    sent one (without ``id``) is named from its first use."""
+    item = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True},
+                                             "name": {"type": "string"}}}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}
+    document = {
+        "openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+        "paths": {"/items": {"post": {
+            "operationId": "createItem", "requestBody": {"content": content},
+            "responses": {"201": {"description": "created", "content": content}},
+        }}},
+        "components": {"schemas": {"Item": item}},
+    }  # fmt: skip
+    objects = {o.name: o for o in _api(tmp_path, document).shapes if isinstance(o, Object)}
+    assert set(objects) == {"Item", "CreateItemBody"}, sorted(objects)
+    assert {f.wire_name for f in objects["Item"].fields} == {"id", "name"}
+    assert {f.wire_name for f in objects["CreateItemBody"].fields} == {"name"}
