@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, assert_never
+from typing import Any, TypeVar, assert_never
 
 from generator.cache import digest
 from generator.diagnostics import Diagnostic, Level, Reporter
@@ -562,24 +562,41 @@ def _base_url(pages: list[_Page], reporter: Reporter) -> str:
 
 
 def _rename(shape: s.Shape, names: Mapping[str, str]) -> s.Shape:
-    """``shape`` with every content-key ``Ref`` replaced by the shape's final name."""
+    """``shape`` with every content-key ``Ref`` replaced by the shape's final name (``shape``
+    itself where it holds no ``Ref``: most shapes, and a warm run renames every one)."""
     match shape:
         case s.Ref():
             return s.Ref(names[shape.name])
         case s.Array():
-            return replace(shape, items=_rename(shape.items, names))
+            items = _rename(shape.items, names)
+            return shape if items is shape.items else replace(shape, items=items)
         case s.Map():
-            return replace(shape, values=_rename(shape.values, names),
-                           keys=_rename_keys(shape.keys, names))
+            values, keys = _rename(shape.values, names), _rename_keys(shape.keys, names)
+            same = values is shape.values and keys is shape.keys
+            return shape if same else replace(shape, values=values, keys=keys)
         case s.Union():
-            return replace(shape, variants=tuple(_rename(v, names) for v in shape.variants))
+            variants = tuple(_rename(v, names) for v in shape.variants)
+            same = all(a is b for a, b in zip(variants, shape.variants, strict=True))
+            return shape if same else replace(shape, variants=variants)
         case s.Emptyable():
-            return s.Emptyable(_rename(shape.shape, names))
+            inner = _rename(shape.shape, names)
+            return shape if inner is shape.shape else s.Emptyable(inner)
         case s.String() | s.Integer() | s.Number() | s.Boolean() | s.Null() | s.Const() | s.Enum() \
                 | s.Binary() | s.AnyShape():
             return shape
         case _:
             assert_never(shape)
+
+
+Shaped = TypeVar("Shaped", s.Field, s.Parameter, s.PatternField, s.Body, s.Response)
+
+
+def _reshaped(node: Shaped, names: Mapping[str, str]) -> Shaped:
+    """``node`` with its shape renamed (``node`` itself when that changes nothing)."""
+    if node.shape is None:
+        return node
+    shape = _rename(node.shape, names)
+    return node if shape is node.shape else replace(node, shape=shape)
 
 
 def _rename_keys(keys: s.Keys, names: Mapping[str, str]) -> s.Keys:
@@ -588,14 +605,14 @@ def _rename_keys(keys: s.Keys, names: Mapping[str, str]) -> s.Keys:
     return replace(
         keys,
         names=None if keys.names is None else _rename(keys.names, names),
-        patterns=tuple(replace(p, shape=_rename(p.shape, names)) for p in keys.patterns),
+        patterns=tuple(_reshaped(p, names) for p in keys.patterns),
     )
 
 
 def _rename_object(obj: s.Object, name: str, names: Mapping[str, str]) -> s.Object:
     return replace(
         obj, name=name,
-        fields=tuple(replace(f, shape=_rename(f.shape, names)) for f in obj.fields),
+        fields=tuple(_reshaped(f, names) for f in obj.fields),
         extra=None if obj.extra is None else _rename(obj.extra, names),
         keys=_rename_keys(obj.keys, names),
     )
@@ -603,11 +620,10 @@ def _rename_object(obj: s.Object, name: str, names: Mapping[str, str]) -> s.Obje
 
 def _rename_op(op: s.Operation, names: Mapping[str, str]) -> s.Operation:
     def params(ps: tuple[s.Parameter, ...]) -> tuple[s.Parameter, ...]:
-        return tuple(replace(p, shape=_rename(p.shape, names)) for p in ps)
+        return tuple(_reshaped(p, names) for p in ps)
 
-    body = op.body and replace(op.body, shape=_rename(op.body.shape, names))
-    responses = tuple(replace(r, shape=r.shape and _rename(r.shape, names)) for r in op.responses)
+    body = op.body and _reshaped(op.body, names)
+    responses = tuple(_reshaped(r, names) for r in op.responses)
     return replace(op, path_params=params(op.path_params), query_params=params(op.query_params),
                    header_params=params(op.header_params), body=body, responses=responses,
                    cookie_params=params(op.cookie_params))
-
