@@ -12,14 +12,14 @@ are (no ``__post_init__`` that changes them).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 
 class Frozen:
     """Pickled as ``(class, (field values...))``, rebuilt through ``__init__``."""
 
-    __slots__ = ()
-    __match_args__: ClassVar[tuple[str, ...]]  # the ``__init__`` parameters, set by dataclass
+    __slots__ = ()  # no annotations here: ``typing.get_type_hints`` of a model class reads them
 
     def __reduce__(self) -> tuple[type[Any], tuple[object, ...]]:
-        return type(self), tuple([getattr(self, name) for name in self.__match_args__])
+        names: tuple[str, ...] = self.__match_args__  # type: ignore[attr-defined]  # set by dataclass
+        return type(self), tuple([getattr(self, name) for name in names])
