@@ -52,7 +52,7 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def _files_under(root: Path, suffixes: Sequence[str] | None = None) -> Iterator[Path]:
+def _files_under(root: Path, suffixes: Sequence[str] | None = None) -> Iterator[str]:
     """Files below ``root`` in a stable order (``suffixes``: lower-case name endings), but
     those in ``__pycache__`` folders: compiled copies (Python's, and the built-in templates'
     that a run without the cache keeps there), which are not input."""
@@ -60,7 +60,7 @@ def _files_under(root: Path, suffixes: Sequence[str] | None = None) -> Iterator[
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(names):
             if suffixes is None or name.lower().endswith(tuple(suffixes)):
-                yield Path(dirpath, name)
+                yield os.path.join(dirpath, name)  # a Path per file costs a third of a run key
 
 
 def tree_fingerprint(roots: Iterable[Path], suffixes: Sequence[str] | None = None) -> str:
@@ -73,11 +73,11 @@ def tree_fingerprint(roots: Iterable[Path], suffixes: Sequence[str] | None = Non
             continue
         start = len(os.path.join(root, ""))  # relative names by slicing: relative_to is slow
         for path in _files_under(root, suffixes):
-            parts += [str(path)[start:].replace(os.sep, "/"), _input(path)]
+            parts += [path[start:].replace(os.sep, "/"), _input(path)]
     return digest(*parts)
 
 
-def _input(path: Path) -> bytes:
+def _input(path: str | Path) -> bytes:
     """The bytes of an input file, or a marker for one that is not read (a FIFO, a link to
     ``/dev/zero``, a file over the size limit): nothing here blocks or reads without end."""
     from generator.files import MAX_DOCUMENT_BYTES, NotReadable, read_regular

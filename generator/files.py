@@ -50,7 +50,7 @@ def special_reason(path: Path) -> str | None:
     return f"{kind_of(mode)}{link}, not a regular file"
 
 
-def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
+def read_regular(path: str | Path, max_bytes: int | None = None) -> bytes:
     """The bytes of ``path``; ``NotReadable`` when it is not a regular file or is larger
     than ``max_bytes`` (checked before reading), ``OSError`` when it cannot be opened."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
