@@ -179,9 +179,12 @@ def _read_document(
     return doc, memo.key("openapi", parts)
 
 
-def _input_parts(memo: Memo, path: Path) -> list[str | bytes]:
-    """What an input file's result depends on: its name as shown and its bytes."""
-    return [display_path(path), read_bytes(path)] if memo.enabled else []
+def _input_parts(memo: Memo, path: Path, shown: str | None = None) -> list[str | bytes]:
+    """What an input file's result depends on: its name as shown (``shown``, when the
+    caller has it) and its bytes."""
+    if not memo.enabled:
+        return []
+    return [display_path(path) if shown is None else shown, read_bytes(path)]
 
 
 def scrape_pages(
@@ -193,7 +196,7 @@ def scrape_pages(
     """
     progress.stage("scraping pages", len(paths))
     shown = [display_path(p) for p in paths]
-    parts = [_input_parts(memo, p) for p in paths]
+    parts = [_input_parts(memo, p, name) for p, name in zip(paths, shown, strict=True)]
     results: dict[int, Scraped] = {}
     for i, part in enumerate(parts):
         hit = memo.get("page", part)
