@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 import shutil
 from collections.abc import Iterator
@@ -139,3 +140,42 @@ def test_compiled_copies_are_not_part_of_a_fingerprint(tmp_path: Path) -> None:
     assert tree_fingerprint([tmp_path]) == before
     template.write_text("# {{ title }}!\n")
     assert tree_fingerprint([tmp_path]) != before
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_a_run_pack_keeps_exactly_the_entries_the_run_took(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
+) -> None:
+    """Entries a run takes from the old pack are copied to the new one in ranges of the
+    file (``os.copy_file_range``, else read and written): every one taken comes back whole
+    and checked, interleaved ones not taken (most of the pack: not carried over) do not, and
+    a damaged one is neither given nor copied."""
+    from generator import cache as cache_module
+
+    monkeypatch.setenv("DOC2CLIENT_CACHE_KEY", str(tmp_path / "key"))
+    monkeypatch.setattr(cache_module, "_KEY", {})
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    payloads = {("unit", f"{i:064x}"): bytes([i]) * (100 + i) for i in range(40)}
+    root = tmp_path / "cache"
+    cache = Cache(root)
+    with cache.packed("run"):
+        for (kind, key), payload in payloads.items():
+            cache.put(kind, key, payload)
+    pack = root / "packs" / "run"
+    data = pack.read_bytes()
+    damaged = ("unit", f"{7:064x}")
+    at = data.index(payloads[damaged])
+    pack.write_bytes(data[:at] + b"\xff" + data[at + 1 :])
+    taken = {k for i, k in enumerate(payloads) if i < 8 or 20 <= i < 24}  # two runs
+    cache = Cache(root)
+    with cache.packed("run"):
+        got = {k: cache.get(*k) for k in sorted(taken)}
+        cache.put("unit", "f" * 64, b"new")
+    assert got == {k: (None if k == damaged else payloads[k]) for k in sorted(taken)}
+    cache = Cache(root)
+    with cache.packed("run"):
+        again = {k: cache.get(*k) for k in payloads}
+        new = cache.get("unit", "f" * 64)
+    assert new == b"new"
+    assert again == {k: payloads[k] if k in taken and k != damaged else None for k in payloads}
