@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Reporter
+from generator.processes import can_fork
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Layout:
         self._pool = ExitStack()
         self._futures: list[Future[bytes]] = []
         workers = min(os.cpu_count() or 1, 4)
-        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
+        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not can_fork():
             return  # laid out in this process when collected
         import multiprocessing
 
@@ -123,7 +124,7 @@ def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
 def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
     """``scrape_chunk`` over ``jobs``, in forked processes when there are many; in order."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_PAGES or workers < 2 or not _can_fork():
+    if len(jobs) < PARALLEL_PAGES or workers < 2 or not can_fork():
         return [scraped for job in jobs for scraped in _scrape_counted([job], progress)]
     import multiprocessing
 
@@ -139,12 +140,6 @@ def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Sc
             out.extend(done)
             progress.advance(len(done))
     return out
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _scrape_counted(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
