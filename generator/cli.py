@@ -199,12 +199,15 @@ def _print_diagnostics(
             print(item, file=sys.stderr)
 
 
-def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
+def _summary(reporter: Reporter, stats: RunStats, written: str, *, conventions: bool = True) -> str:
+    """The run's last lines: per API its operations and shapes, the diagnostics by kind, what
+    was written, and (``conventions``) a line per API on the conventions its client follows,
+    left out of a failed run, whose client was not written."""
     apis = ", ".join(
         f"{name}: {counted(ops, 'operation')}, {counted(shapes, 'shape')}"
         for name, ops, shapes, _ in stats.apis
     )
-    conventions = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis)
+    lines = "".join(f"\n  {name}: {line}" for name, _, _, line in stats.apis) if conventions else ""
     counts = Counter((d.level, d.code or "other") for d in reporter.sorted())
     by_kind = "; ".join(f"{n} {level} {code}" for (level, code), n in sorted(counts.items()))
     levels = Counter[str]()
@@ -216,7 +219,7 @@ def _summary(reporter: Reporter, stats: RunStats, written: str) -> str:
         f"{counted(levels['warning'], 'warning')}{notes}"
         + (f" ({by_kind})" if by_kind else "")
         + f"; {written}"
-        + conventions
+        + lines
     )
 
 
@@ -298,7 +301,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet, verbose=args.verbose)
     if reporter.has_errors:
-        print(_summary(reporter, stats, "nothing written"), file=sys.stderr)
+        print(_summary(reporter, stats, "nothing written", conventions=False), file=sys.stderr)
         return EXIT_ERROR
     if args.check:
         return _check(args, output, files, reporter, stats)

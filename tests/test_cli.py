@@ -47,11 +47,13 @@ def test_errors_exit_2_and_leave_output_as_it_was(
 ) -> None:
     out = tmp_path / "out"
     main(["generate", str(specs), "-o", str(out)])
+    assert "wire style" in capsys.readouterr().err  # a written client's conventions are said
     before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     (specs / "stripe" / "Broken.html").write_text("<html><body>no operation here</body></html>")
     assert main(["generate", str(specs), "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert "Broken.html" in err and ": error: " in err and "nothing written" in err
+    assert "wire style" not in err  # the conventions of a client not written go unsaid
     after = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
     assert after == before
 

@@ -159,3 +159,101 @@ def test_a_component_kept_in_a_file_of_its_own_is_named_after_the_file() -> None
     assert component_name("models/load_balancer.yml#") == "load_balancer"
     assert component_name("shared.json#/components/schemas/Error") == "Error"
     assert component_name("#/components/schemas/Address") == "Address"
+
+
+def _pet_document(variant_title: str | None = None) -> dict[str, Any]:
+    """``Pet``: its own fields beside a discriminated ``oneOf`` of ``Cat`` and ``Dog``, the
+    parent-and-variants idiom of OpenAPI's examples."""
+    cat: dict[str, Any] = {"type": "object", "required": ["kind"], "properties": {
+        "kind": {"const": "cat"}, "lives": {"type": "integer"}}}
+    if variant_title is not None:
+        cat["title"] = variant_title
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}
+    return {
+        "openapi": "3.1.0", "info": {"title": "Pets", "version": "1"},
+        "paths": {"/pets": {"post": {
+            "operationId": "createPet", "requestBody": {"content": content},
+            "responses": {"201": {"description": "created", "content": content}},
+        }}},
+        "components": {"schemas": {
+            "Pet": {"type": "object", "required": ["id"],
+                    "properties": {"id": {"type": "string"}, "kind": {"type": "string"}},
+                    "discriminator": {"propertyName": "kind"},
+                    "oneOf": [{"$ref": "#/components/schemas/Cat"},
+                              {"$ref": "#/components/schemas/Dog"}]},
+            "Cat": cat,
+            "Dog": {"type": "object", "required": ["kind"], "properties": {
+                "kind": {"const": "dog"}, "good": {"type": "boolean"}}},
+        }},
+    }  # fmt: skip
+
+
+def test_each_variant_with_the_parents_fields_is_named_after_its_schema(tmp_path: Path) -> None:
+    """A parent's fields merged into each ``oneOf`` variant make the variant's type, named
+    by the variant's schema (``Cat``), not by the operation and digits."""
+    api = _api(tmp_path, _pet_document())
+    names = {o.name for o in api.shapes if isinstance(o, Object)}
+    assert names == {"Cat", "Dog"}, sorted(names)
+    assert {f.wire_name for f in next(o for o in api.shapes if o.name == "Cat").fields} == {
+        "id", "kind", "lives"}
+
+
+def test_a_variants_own_title_names_it_first(tmp_path: Path) -> None:
+    names = {o.name for o in _api(tmp_path, _pet_document("House cat")).shapes}
+    assert names == {"HouseCat", "Dog"}, sorted(names)
+
+
+def _request_document(place: dict[str, Any]) -> dict[str, Any]:
+    """``NewThing`` (holding ``Place``) sent only, never returned."""
+    return {
+        "openapi": "3.0.3", "info": {"title": "Things", "version": "1"},
+        "paths": {"/things": {"post": {
+            "operationId": "createThing",
+            "requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/NewThing"}}}},
+            "responses": {"204": {"description": "created"}},
+        }}},
+        "components": {"schemas": {
+            "NewThing": {"type": "object", "properties": {"name": {"type": "string"},
+                                                          "where": place}},
+            "Place": {"type": "object", "properties": {"lat": {"type": "number"}}},
+        }},
+    }  # fmt: skip
+
+
+def test_a_schema_only_sent_keeps_its_name(tmp_path: Path) -> None:
+    """Request schemas are inlined when the document is read; each object still carries the
+    ``$ref`` it came from, so it is named by the document, not by its first use."""
+    api = _api(tmp_path, _request_document({"$ref": "#/components/schemas/Place"}))
+    assert {o.name for o in api.shapes} == {"NewThing", "Place"}
+    described = {"description": "where it is", "allOf": [{"$ref": "#/components/schemas/Place"}]}
+    api = _api(tmp_path, _request_document(described))
+    assert {o.name for o in api.shapes} == {"NewThing", "Place"}
+
+
+def test_a_sent_reference_constrained_beside_it_is_not_that_schema(tmp_path: Path) -> None:
+    constrained = {"allOf": [{"$ref": "#/components/schemas/Place"}], "required": ["lat"]}
+    names = {o.name for o in _api(tmp_path, _request_document(constrained)).shapes}
+    assert "Place" not in names and "NewThing" in names, sorted(names)
+
+
+def test_the_response_reading_keeps_the_name_where_a_read_only_field_splits_it(
+    tmp_path: Path,
+) -> None:
+    """``Item`` with a ``readOnly`` id reads as two objects: the returned one is ``Item``, the
+    sent one (without ``id``) is named from its first use."""
+    item = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True},
+                                             "name": {"type": "string"}}}
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}
+    document = {
+        "openapi": "3.0.3", "info": {"title": "Items", "version": "1"},
+        "paths": {"/items": {"post": {
+            "operationId": "createItem", "requestBody": {"content": content},
+            "responses": {"201": {"description": "created", "content": content}},
+        }}},
+        "components": {"schemas": {"Item": item}},
+    }  # fmt: skip
+    objects = {o.name: o for o in _api(tmp_path, document).shapes if isinstance(o, Object)}
+    assert set(objects) == {"Item", "CreateItemBody"}, sorted(objects)
+    assert {f.wire_name for f in objects["Item"].fields} == {"id", "name"}
+    assert {f.wire_name for f in objects["CreateItemBody"].fields} == {"name"}

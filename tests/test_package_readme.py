@@ -77,3 +77,33 @@ def test_client_example_takes_the_first_ways_credentials(
     auth: tuple[Auth, ...], call: str
 ) -> None:
     assert client_example(auth) == call
+
+
+LISTS = """paths:
+  /projects/{org}/items:
+    get:
+      operationId: listOrgItems
+      parameters: [{name: org, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema:
+        {type: object, properties: {items: {type: array, items: {type: string}},
+                                    next_cursor: {type: string}}}}}}}
+  /items:
+    get:
+      operationId: zListItems
+      parameters: [{name: cursor, in: query, schema: {type: string}}]
+      responses: {"200": {description: ok, content: {application/json: {schema:
+        {type: object, properties: {items: {type: array, items: {type: string}},
+                                    next_cursor: {type: string}}}}}}}
+"""
+
+
+def test_readme_shows_paging_with_a_list_call_that_needs_no_arguments(tmp_path: Path) -> None:
+    readme = _files(tmp_path, HEAD + LISTS, "lists")["README.md"]
+    assert "## Lists" in readme
+    assert "for item in client.items.list().auto_paging_iter():" in readme
+    assert "`async for item in (await client.items.list()).auto_paging_iter():`" in readme
+
+
+def test_readme_has_no_paging_section_when_nothing_pages(tmp_path: Path) -> None:
+    readme = _files(tmp_path, HEAD + NULLABLE_JSON, "nolists")["README.md"]
+    assert "## Lists" not in readme and "auto_paging_iter" not in readme

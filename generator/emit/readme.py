@@ -3,7 +3,8 @@
 ``client_example`` shows the credentials the API's first way to authenticate takes (as the
 generated ``Client`` reads them: ``api_key``, ``username``/``password`` or ``credentials``);
 ``clearing_text`` says how a field is cleared, only for the ways the API's fields allow
-(``""`` for an ``Emptyable`` field, ``None`` for a nullable one).
+(``""`` for an ``Emptyable`` field, ``None`` for a nullable one); ``paging_example`` is a
+list call for the paging section (none when nothing pages).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from generator.model.shapes import Api, Auth, Emptyable, Null, Shape, Union
+from generator.model.shapes import Api, Auth, Emptyable, Null, Operation, Shape, Union
 
 _CLIENT_ARGUMENTS = ("api_key", "username", "password")  # the Client's own keyword arguments
 
@@ -45,10 +46,26 @@ def clearing_text(api: Api) -> str:
     return f"{head}; pass {' and '.join(ways)}." if ways else f"{head}."
 
 
+def paging_example(api: Api) -> str:
+    """A list call for the README's paging example, as the client spells it
+    (``client.pets.list()``; ``(...)`` when it takes required arguments): the first operation
+    by id that pages, one without required arguments first; ``""`` when none pages."""
+    paged = [op for op in api.operations if op.paging is not None]
+    if not paged:
+        return ""
+
+    def required(op: Operation) -> bool:
+        params = (*op.path_params, *op.query_params, *op.header_params, *op.cookie_params)
+        return any(p.required for p in params) or (op.body is not None and op.body.required)
+
+    op = min(paged, key=lambda o: (required(o), o.operation_id))
+    return f"client.{'.'.join((*op.resource, op.method_name))}({'...' if required(op) else ''})"
+
+
 def readme_context(api: Api) -> dict[str, Any]:
     """What ``README.md.jinja`` and ``__init__.py.jinja`` place."""
     return {"client_example": client_example(api.conventions.auth),
-            "clearing_text": clearing_text(api)}  # fmt: skip
+            "clearing_text": clearing_text(api), "paging_example": paging_example(api)}  # fmt: skip
 
 
 def _field_shapes(api: Api) -> Iterator[Shape]:

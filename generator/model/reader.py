@@ -6,7 +6,9 @@ Idioms (see DESIGN.md, "Normalisation"):
   of the other branch, or of a ``Union`` of the others; any other ``anyOf`` -> ``Union``
   (one branch: that branch); ``oneOf`` -> an exclusive ``Union``, tagged by a
   ``discriminator`` where there is one. Keywords beside ``anyOf``/``oneOf`` apply to every
-  branch (they are merged into each, as ``allOf``).
+  branch (they are merged into each, as ``allOf``); a branch that names a schema
+  (``{properties: {id}, oneOf: [{$ref: Cat}, {$ref: Dog}]}``) is titled after it, so each
+  variant with its parent's fields is the type ``Cat``, ``Dog`` (``_named_after``).
 - ``enum`` holding ``""`` beside other strings -> ``Emptyable(Enum(others))``; ``enum: [""]``
   alone stays ``Enum(("",))``. Other values: strings -> ``Enum``, numbers and booleans ->
   ``Const``, ``null`` -> ``Null`` (a ``Union`` of those present). ``const`` likewise.
@@ -33,6 +35,10 @@ Idioms (see DESIGN.md, "Normalisation"):
   schemas keep their ``$ref``s (``Reader.definitions`` holds the targets): each target is
   read once per direction, and an object that refers back to itself is a named recursive
   shape too.
+- an object read through a ``$ref`` (kept, or inlined by the scraper, which marks it with
+  ``REF_NAME``) is named by it (``Registry.components``): an ``allOf`` keeps that name only
+  when it adds nothing but annotations to one such schema. Where requests and responses read
+  a schema differently, the response's reading keeps the name.
 - ``readOnly`` properties are left out of requests, ``writeOnly`` ones out of responses
   (OpenAPI 3.x Schema Object).
 - ``pattern``: kept when Python's ``re`` reads it as ECMA-262 does (``generator.model.pattern``),
@@ -120,6 +126,7 @@ class Registry:
     reading: set[RefKey] = field(default_factory=set)
     recursive: set[RefKey] = field(default_factory=set)
     components: dict[str, str] = field(default_factory=dict)  # key -> name of its $ref target
+    requested: set[str] = field(default_factory=set)  # components named by requests alone
     undirected: dict[str, bool] = field(default_factory=dict)  # $ref -> no readOnly/writeOnly
     log: list[Added] | None = None  # every ``add``, in order, when kept (``replay``)
 
@@ -130,6 +137,16 @@ class Registry:
         if self.log is not None:
             self.log.append((key, obj, use))
         return s.Ref(key)
+
+    def name_component(self, key: str, name: str, direction: Direction) -> None:
+        """Object ``key`` is the schema ``name`` (the first name given stays), as read in
+        ``direction``; ``requested`` keeps the keys no response reading named."""
+        if key not in self.components:
+            self.components[key] = name
+            if direction == "request":
+                self.requested.add(key)
+        elif direction != "request":
+            self.requested.discard(key)
 
     def use(self, shape: s.Shape, use: Use) -> s.Shape:
         """``shape`` (read before), recording one more use of the object it names."""
@@ -344,7 +361,11 @@ class Reader:
                         "all-of-conflict")
         for where, message in merged.unmerged:
             self.warn(message, where, "not-checked")
-        return None if merged.conflicts else merged.schema
+        if merged.conflicts:
+            return None
+        schema = {k: v for k, v in merged.schema.items() if k != REF_NAME}
+        name = _sole_name(raw)
+        return schema if name is None else {**schema, REF_NAME: name}
 
     def _union(
         self, raw: dict[str, Any], ptr: str, path: tuple[str, ...], open_enum: bool,
@@ -365,8 +386,8 @@ class Reader:
             if i in empty:
                 continue
             where = f"{ptr}/{key}/{i}"
-            merged = self._all_of({"allOf": [rest, self._deref(branch)]}, where) if rest \
-                else branch
+            merged = _named_after(self._all_of({"allOf": [rest, self._deref(branch)]}, where),
+                                  branch) if rest else branch  # fmt: skip
             shape = s.AnyShape("unchecked") if merged is None else self.shape(
                 merged, where, (*path, f"\x00{i}") if many else path, open_enum=open_enum)
             shapes.append((i, shape))
@@ -556,8 +577,10 @@ class Reader:
         if named is not None and named in self.registry.recursive:
             key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
-        if named is not None:
-            self.registry.components.setdefault(ref.name, title or component_name(named[0]))
+        target = named[0] if named is not None else raw.get(REF_NAME)
+        if isinstance(target, str):  # read through a $ref (kept, or inlined by the scraper)
+            self.registry.name_component(ref.name, title or component_name(target),
+                                         self.direction)  # fmt: skip
         return ref
 
     def _recursive_key(self, ref: str) -> str:
@@ -674,6 +697,19 @@ def _sole_ref(raw: dict[str, Any]) -> str | None:
     return refs[0] if all(_annotations_only(b, "$ref") for b in branches) else None
 
 
+def _sole_name(raw: dict[str, Any]) -> str | None:
+    """The reference an ``allOf``'s merge stays named by: that of its one branch that is more
+    than annotations, when that branch is an inlined ``$ref`` target (``REF_NAME``) and the
+    holder adds only annotations (``_sole_ref``'s idiom, inlined); else None (a composition
+    is a schema of its own)."""
+    branches = raw.get("allOf")
+    if not isinstance(branches, list) or not _annotations_only(raw, "allOf"):
+        return None
+    content = [b for b in branches if not (isinstance(b, dict) and _annotations_only(b))]
+    ref = content[0].get(REF_NAME) if len(content) == 1 and isinstance(content[0], dict) else None
+    return ref if isinstance(ref, str) else None
+
+
 def _annotations_only(raw: dict[str, Any], *besides: str) -> bool:
     """Whether ``raw`` holds nothing that constrains a value, apart from the keys ``besides``."""
     return all(k in IGNORED or k in besides or k.startswith("x-") for k in raw)
@@ -694,6 +730,17 @@ def _tags(branch: Any, prop: str, by_ref: dict[str, str]) -> list[str]:
         if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
             return list(values)
     return []
+
+
+def _named_after(merged: dict[str, Any] | None, branch: Any) -> dict[str, Any] | None:
+    """A union branch with its siblings merged in (``{properties, oneOf: [$ref Cat, ...]}``:
+    the parent's fields in each variant), titled after the branch's schema (``Cat``) when it
+    names one and has no title of its own: the merge is that variant of the parent, and the
+    title names its class (``shape_names``)."""
+    ref = branch.get(REF_NAME, branch.get("$ref")) if isinstance(branch, dict) else None
+    if merged is None or not isinstance(ref, str) or isinstance(merged.get("title"), str):
+        return merged
+    return {**merged, "title": component_name(ref)}
 
 
 def _canonical(ref: str) -> str:

@@ -6,9 +6,10 @@ it stands in, with an optional fragment (``models/droplet.yml#/properties/id``; 
 ``$ref`` in it is rewritten to be relative to the root document's folder, so one reference
 string means one target wherever it appears. Remote (``http:``) references are not fetched.
 
-Beside a ``discriminator``, each ``oneOf``/``anyOf`` branch that was a ``$ref`` carries
-``REF_NAME`` (its canonical reference), and the ``mapping`` values are canonical references
-too (a bare name is a schema of ``#/components/schemas``), so the tags can be matched.
+Each inlined ``$ref`` target carries ``REF_NAME`` (its canonical reference: an object is named
+after it, a discriminator's tags are matched by it) unless keywords that constrain it stand
+beside the ``$ref``; a ``discriminator``'s ``mapping`` values are canonical references too (a
+bare name is a schema of ``#/components/schemas``).
 
 A cyclic ``$ref`` is cut: left as ``{"$ref": ...}`` (with the reference in its canonical
 form), and the inlined target it points back to carries ``RECURSIVE`` naming that reference,
@@ -27,7 +28,10 @@ from urllib.parse import unquote
 from generator.diagnostics import Reporter
 
 RECURSIVE = "x-doc2client-recursive"  # on an inlined target that a cut $ref points back to
-REF_NAME = "x-doc2client-ref"  # on an inlined oneOf/anyOf branch beside a discriminator: its $ref
+REF_NAME = "x-doc2client-ref"  # on an inlined $ref target: the $ref it was
+# keywords that do not constrain a value: beside a $ref they leave it that schema
+ANNOTATIONS = frozenset({"description", "title", "default", "example", "examples", "deprecated",
+                         "readOnly", "writeOnly", "externalDocs", "$comment"})
 
 FileLoader = Callable[[Path], Any]  # parses one referenced file (JSON or YAML); raises on failure
 
@@ -90,8 +94,20 @@ def _canonical_mapping(discriminator: dict[str, Any], file: str) -> dict[str, An
     return {**discriminator, "mapping": canonical}
 
 
+def _object_schema(value: dict[str, Any]) -> bool:
+    """Whether an inlined target reads as an object schema (what is named after its ``$ref``),
+    not a cut cycle's bare ``$ref`` or another map (``properties: {$ref: ...}``, examples)."""
+    typ = value.get("type")
+    if "$ref" in value or not (typ is None or typ == "object"
+                               or (isinstance(typ, list) and "object" in typ)):  # fmt: skip
+        return False
+    return typ is not None or isinstance(value.get("properties"), dict) or isinstance(
+        value.get("allOf"), list)
+
+
 def _named(branch: Any, inlined: Any) -> Any:
-    """An inlined discriminator branch, marked with the ``$ref`` it was (``REF_NAME``)."""
+    """An inlined discriminator branch, marked with the ``$ref`` it was (``REF_NAME``), also
+    where keywords beside the ``$ref`` constrain it."""
     ref = branch.get("$ref") if isinstance(branch, dict) else None
     if isinstance(ref, str) and isinstance(inlined, dict):
         return {**inlined, REF_NAME: _rebase(ref)}
@@ -172,7 +188,7 @@ class Resolver:
         out = {k: self._inline(v, f"{pointer}/{escape(k)}", line, stack) for k, v in node.items()}
         if isinstance(node.get("discriminator"), dict):
             out["discriminator"] = _canonical_mapping(node["discriminator"], "")
-            for key in ("oneOf", "anyOf"):
+            for key in ("oneOf", "anyOf"):  # the tags match a branch by its $ref
                 if isinstance(node.get(key), list) and isinstance(out.get(key), list):
                     out[key] = [_named(b, v) for b, v in zip(node[key], out[key], strict=True)]
         return out
@@ -188,9 +204,16 @@ class Resolver:
             value = self._done[ref]
         else:
             value = self._inline_target(ref, pointer, line, stack)
-        if not (siblings and isinstance(value, dict)):
+        if not isinstance(value, dict):
             return value
-        return {**value, **self._inline(siblings, pointer, line, stack)}
+        if _object_schema(value):
+            value = {**value, REF_NAME: ref}
+        if not siblings:
+            return value
+        merged = {**value, **self._inline(siblings, pointer, line, stack)}
+        if not all(k in ANNOTATIONS or k.startswith("x-") for k in siblings):
+            merged.pop(REF_NAME, None)  # constrained beside the $ref: no longer that schema
+        return merged
 
     def _inline_target(self, ref: str, pointer: str, line: int, stack: tuple[str, ...]) -> Any:
         outer, self._cut = self._cut, set()
