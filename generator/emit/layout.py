@@ -853,6 +853,11 @@ def layout_line(text: str) -> str:
         # an async method is split as its sync twin is, "async " before the head
         synced = layout_line(text[:indent] + stripped[len("async ") :])
         return synced[:indent] + "async " + synced[indent:]
+    awaited = _AWAITED_CALL.fullmatch(stripped)
+    if awaited is not None and len(text) - len("await ") > LINE_LENGTH:
+        twin = _awaited_as_twin(text, indent, awaited)
+        if twin is not None:
+            return twin
     code, comment = _split_comment(stripped)
     leaves = tokenize(code)
     classify(leaves)
@@ -866,6 +871,44 @@ def layout_line(text: str) -> str:
     if any(len(piece) > LINE_LENGTH and ":=" in piece for piece in out):
         raise Unsupported("an assignment expression black splits before its operator")
     return "\n".join(out)
+
+
+# ``x: T = await a.b(...)``: an assignment of an awaited call, up to the call's bracket
+_AWAITED_CALL = re.compile(r"(?P<target>[^=()\[\]{}#'\"]+?(?::[^=#'\"]+)?) = await "
+                           r"(?P<call>[A-Za-z_][\w.]*\()(?P<rest>.*\))")
+
+
+def _awaited_as_twin(text: str, indent: int, awaited: re.Match[str]) -> str | None:
+    """An assignment of an awaited call split as its sync twin is, ``await`` put back.
+
+    black splits ``x = f(...)`` at the call's brackets when the head (up to ``f(``) fits,
+    and lays the arguments out whatever comes before them; so when the twin's first line
+    is that head and still fits with ``await ``, the rest is the twin's. (Only for a call
+    whose closing bracket ends the line and that has no comment.) ``None``: lay it out.
+    """
+    rest = awaited.group("rest")
+    if "#" in rest or not _closes_first(rest):
+        return None
+    head = " " * indent + f"{awaited.group('target')} = {awaited.group('call')}"
+    twin = layout_line(head + rest)
+    first, newline, others = twin.partition("\n")
+    if not newline or first != head or len(head) + len("await ") > LINE_LENGTH:
+        return None
+    return head.replace(" = ", " = await ", 1) + newline + others
+
+
+def _closes_first(rest: str) -> bool:
+    """Whether the call's bracket closes at the end of ``rest`` (the text after it), and
+    not before."""
+    depth = 1
+    for match in _SCAN.finditer(rest):
+        token = match.group()
+        if token in ('"""', "'''"):
+            return False
+        depth += (token in OPENING) - (token in CLOSING)
+        if depth == 0:
+            return match.end() == len(rest)
+    return False
 
 
 _SCAN = re.compile(r'''"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#.*|[()\[\]{}]''')
