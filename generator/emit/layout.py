@@ -14,6 +14,9 @@ numbers, single-line strings, operators and brackets. A long line outside that s
 (a comment, a lambda, a comprehension, a ternary, a multi-line string, a magic trailing
 comma, non-ASCII text, ...) raises ``Unsupported``, and the caller hands the text to
 black. ``tests/test_layout.py`` compares the result with black's over the whole corpus.
+
+An async method's lines are mostly its sync twin's, laid out once: an ``async def`` line is
+split as the ``def`` line, and ``x = await f(...)`` as ``x = f(...)`` when its head fits.
 """
 
 from __future__ import annotations
