@@ -136,10 +136,19 @@ def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Sc
     out: list[Scraped] = []
     context = multiprocessing.get_context("fork")
     with worker_pool(workers, context) as pool:
-        for done in pool.map(scrape_chunk, chunks):
+        results = pool.map(scrape_chunk, chunks)
+        _import_rendering()
+        for done in results:
             out.extend(done)
             progress.advance(len(done))
     return out
+
+
+def _import_rendering() -> None:
+    """Import the modules that render and lay out a client while the workers scrape: this
+    process would only wait meanwhile, and after the scrape it has the model to make."""
+    import generator.emit.layout
+    import generator.emit.render  # noqa: F401
 
 
 def _scrape_counted(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
