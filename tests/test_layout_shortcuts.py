@@ -1,6 +1,6 @@
 """The layout's shortcuts give what black writes (``emit/layout.py``), also where they do not
 apply: an assignment of an awaited call laid out as its sync twin with ``await`` put back,
-and a ``def`` line split plainly at its parameters."""
+a ``def`` line split plainly at its parameters, and an assignment of a call at its arguments."""
 
 from __future__ import annotations
 
@@ -23,8 +23,16 @@ CASES = [
 ]
 
 
+CASES += [line.replace("await ", "") for line in CASES] + [
+    f"result = self.client.request({ARGS}, clear=(" + ", ".join(f'"f{i}"' for i in range(30)) + "))",
+    "body = strip_not_given({" + ", ".join(f'"key_{i}": key_{i}' for i in range(12)) + "})",
+    f"first = second = self._client.request({ARGS})",
+    f"self.value = compute({ARGS}) or fallback({ARGS})",
+]
+
+
 @pytest.mark.parametrize("line", CASES)
-def test_awaited_calls_are_split_as_black_splits_them(line: str) -> None:
+def test_assignments_of_calls_are_split_as_black_splits_them(line: str) -> None:
     text = f"class A:\n    async def f(self):\n        {line}\n"
     assert layout_module(text) == format_files({"m.py": text}, workers=1)["m.py"]
 
