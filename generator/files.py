@@ -68,3 +68,14 @@ def read_regular(path: Path, max_bytes: int | None = None) -> bytes:
     if max_bytes is not None and len(data) > max_bytes:  # it grew while being read
         raise NotReadable(f"file is too large: over the limit of {max_bytes:,} bytes", "too-large")
     return data
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex; "" when it cannot be read): a kept result that read
+    the file holds while the file keeps its digest (also while it stays missing)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""

@@ -46,3 +46,6 @@ class Options:
 class RunStats:
     # name, operations, shapes, and the conventions line of the run summary
     apis: list[tuple[str, int, int, str]] = field(default_factory=list)
+    # the files read besides the specs path (the targets of a document's $refs), with their
+    # SHA-256 ("" when missing): a replayed run holds only while each keeps it
+    inputs: list[tuple[str, str]] = field(default_factory=list)

@@ -33,10 +33,14 @@ from generator.model.shapes import (
     Union,
 )
 from generator.scrape.records import RawPage
+from generator.scrape.refs import REF_NAME
 from tests.conftest import shared_document, shared_pages
 
 
 def without_empty_properties(schema: Any) -> Any:
+    """``schema`` without the empty ``"properties": {}`` the pages drop, nor the ``REF_NAME``
+    marks of the ``$ref``s a document's objects were inlined from (they name types; a page
+    holds its schema inlined, without them)."""
     if isinstance(schema, list):
         return [without_empty_properties(s) for s in schema]
     if not isinstance(schema, dict):
@@ -44,7 +48,7 @@ def without_empty_properties(schema: Any) -> Any:
     return {
         k: without_empty_properties(v)
         for k, v in schema.items()
-        if not (k == "properties" and v == {})
+        if not (k == "properties" and v == {}) and k != REF_NAME
     }
 
 

@@ -74,14 +74,15 @@ def build(
     key = run_key(jobs)
 
     def cached_build(reporter: Reporter, stats: RunStats) -> Mapping[str, bytes]:
-        start, apis = len(reporter.items), len(stats.apis)
+        start, apis, inputs = len(reporter.items), len(stats.apis), len(stats.inputs)
         def again() -> Mapping[str, bytes]:  # when the cache lost a file the tree left there
             return _build(jobs, Reporter(), RunStats(), Memo(None), Progress(enabled=False))
 
         with cache.packed(pack_name(jobs)):  # the small entries: one file, not thousands
             files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress,
                            tree=_tree(spool, cache, again))  # fmt: skip
-        record(cache, key, files, reporter.items[start:], stats.apis[apis:])
+        record(cache, key, files, reporter.items[start:], stats.apis[apis:],
+               inputs=stats.inputs[inputs:])  # fmt: skip
         return files
 
     replayed = replay(cache, key, reporter, stats, lambda: cached_build(Reporter(), RunStats()))
@@ -185,7 +186,7 @@ def _rendered(
     """One API loaded and rendered (its docs put into ``tree`` as they are made), or None
     when it could not be loaded or a template broke. With black, the layout of its modules
     begins (into ``started``) as soon as they are rendered, while the docs render."""
-    loaded = load(source, reporter, options, memo, progress)
+    loaded = load(source, reporter, options, memo, progress, inputs=stats.inputs)
     if loaded is None:
         return None
     api, model_key = loaded

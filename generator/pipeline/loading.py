@@ -72,9 +72,15 @@ def chosen_base_url(
 
 
 def load(
-    source: ApiSource, reporter: Reporter, options: Options, memo: Memo, progress: Progress
+    source: ApiSource, reporter: Reporter, options: Options, memo: Memo, progress: Progress,
+    *, inputs: list[tuple[str, str]] | None = None,
 ) -> tuple[Api, str] | None:
-    """Scrape (page by page, kept) and normalise (kept); the model and its memo key."""
+    """Scrape (page by page, kept) and normalise (kept); the model and its memo key.
+
+    ``inputs`` takes the other files the documents' ``$ref``s named, with their digests
+    (``RunStats.inputs``).
+    """
+    inputs = inputs if inputs is not None else []
     from generator.model import normalise
 
     name = source.name
@@ -83,7 +89,7 @@ def load(
     if source.openapi is not None:
         from generator.model.naming import title_api_name
 
-        doc, key = _read_document(source.openapi, reporter, memo)
+        doc, key = _read_document(source.openapi, reporter, memo, inputs)
         if doc is None:
             return None
         pages: list[RawPage] = list(doc.pages)
@@ -102,7 +108,7 @@ def load(
         check_globs(source, [p.operation_id for p in pages], options, reporter)
     pages = [p for p in pages if selected(p.operation_id, options)]
     if options.responses is not None:
-        pages, doc_key = _with_responses(pages, options.responses, reporter, memo)
+        pages, doc_key = _with_responses(pages, options.responses, reporter, memo, inputs)
         keys.append(doc_key)
     if not pages and not reporter.has_errors:
         message = "no operations left to generate" + filters(options)
@@ -126,13 +132,14 @@ def load(
 
 
 def _with_responses(
-    pages: list[RawPage], doc_path: Path, reporter: Reporter, memo: Memo
+    pages: list[RawPage], doc_path: Path, reporter: Reporter, memo: Memo,
+    inputs: list[tuple[str, str]],
 ) -> tuple[list[RawPage], str]:
     """``pages`` with the response schemas of the OpenAPI document at ``doc_path``
     (``generator/scrape/responses.py``); each page it does not know is a warning."""
     from generator.scrape.responses import take_responses
 
-    doc, key = _read_document(doc_path, reporter, memo)
+    doc, key = _read_document(doc_path, reporter, memo, inputs)
     if doc is None:
         return pages, key
     typed, unknown = take_responses(pages, doc.pages)
@@ -145,16 +152,17 @@ def _with_responses(
 
 
 def _read_document(
-    doc_path: Path, reporter: Reporter, memo: Memo
+    doc_path: Path, reporter: Reporter, memo: Memo, inputs: list[tuple[str, str]]
 ) -> tuple[OpenApiInput | None, str]:
-    """An OpenAPI document read (or kept), and its memo key.
+    """An OpenAPI document read (or kept), and its memo key; ``inputs`` takes the files its
+    ``$ref``s named and their digests.
 
     A kept read holds only while the other files its ``$ref``s named are unchanged: the key
     is first the document's own bytes, then also the digests of the files a kept read
     listed, until a read agrees with the files as they are.
     """
+    from generator.files import file_digest
     from generator.scrape import read_openapi
-    from generator.scrape.openapi import file_digest
 
     parts = _input_parts(memo, doc_path)
     for _ in range(3):
@@ -167,6 +175,8 @@ def _read_document(
             break
         parts = [*parts, *current]
     reporter.extend(scratch)
+    if doc is not None:
+        inputs += [(str(doc_path.parent / n), d) for n, d in doc.files]
     return doc, memo.key("openapi", parts)
 
 

@@ -18,6 +18,7 @@ from generator.cache import (
     tree_fingerprint,
 )
 from generator.diagnostics import Diagnostic, Reporter
+from generator.files import file_digest
 from generator.options import Options, RunStats
 from generator.pipeline.sources import display_path
 from generator.write import DigestedFiles
@@ -94,23 +95,29 @@ def replay(
     cache: Cache, key: str, reporter: Reporter, stats: RunStats,
     rebuild: Callable[[], Mapping[str, bytes]],
 ) -> StoredTree | None:  # fmt: skip
-    """The output, diagnostics and stats of an identical earlier run, if it was recorded."""
+    """The output, diagnostics and stats of an identical earlier run, if it was recorded and
+    the other files it read (``RunStats.inputs``: a document's ``$ref`` targets, outside the
+    run key) still have the digests they had."""
     manifest = cache.get_object("runs", key)
-    if not (isinstance(manifest, tuple) and len(manifest) == 3):
+    if not (isinstance(manifest, tuple) and len(manifest) == 4):
         return None
-    names, items, apis = manifest
+    names, items, apis, inputs = manifest
+    if any(file_digest(Path(path)) != sha for path, sha in inputs):
+        return None
     reporter.items.extend(items)
     stats.apis.extend(apis)
+    stats.inputs.extend(inputs)
     return StoredTree(dict(names), cache, rebuild)
 
 
 def record(
     cache: Cache, key: str, files: Mapping[str, bytes], items: Sequence[Diagnostic],
-    apis: Sequence[tuple[str, int, int, str]],
+    apis: Sequence[tuple[str, int, int, str]], *, inputs: Sequence[tuple[str, str]] = (),
 ) -> None:  # fmt: skip
-    """Keep the run's files (by content) and a manifest of them for ``replay``."""
+    """Keep the run's files (by content) and a manifest of them for ``replay``, with the
+    other files the run read (``inputs``: path, SHA-256)."""
     known = files.digests if isinstance(files, DigestedFiles) else {}
     names = [(rel, cache.put_blob(partial(files.__getitem__, rel), known[rel]) if rel in known
               else cache.put_blob(files[rel])) for rel in files]  # fmt: skip
 
-    cache.put_object("runs", key, (names, list(items), list(apis)))
+    cache.put_object("runs", key, (names, list(items), list(apis), list(inputs)))

@@ -10,7 +10,6 @@ ordered path, query, header. Unlike the page tool, path-item parameters are incl
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 import yaml
 
 from generator.diagnostics import Reporter
-from generator.files import MAX_DOCUMENT_BYTES
+from generator.files import MAX_DOCUMENT_BYTES, file_digest
 from generator.layouts import host_line
 from generator.scrape.lint import PointerLines, find_key, lint_document
 from generator.scrape.media import event_data_schema, is_event_stream, preferred_media_type
@@ -47,7 +46,7 @@ class OpenApiInput:
     version: str
     servers: tuple[str, ...]
     pages: tuple[RawPage, ...]
-    files: tuple[tuple[str, str], ...] = ()  # other files read for $refs: (path, sha256)
+    files: tuple[tuple[str, str], ...] = ()  # other files $refs named: (path, sha256 or "")
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -113,18 +112,9 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     pages = reader.pages(doc.get("paths"))
     reported = frozenset(d.pointer for d in reporter.items if d.file == file and d.pointer)
     lint_document(doc, lines, file, reporter, reported=reported)
-    files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.files))
+    files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.named))
     title, version = str(info.get("title", "")), str(info.get("version", ""))
     return OpenApiInput(title, version, servers, pages, files)
-
-
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes ("" when it cannot be read): a cached read of a
-    document stays valid while the files it refers to keep their digests."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def _load_file(path: Path) -> Any:

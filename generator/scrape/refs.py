@@ -128,6 +128,8 @@ class Resolver:
         self.load = load
         self.merge_siblings = str(doc.get("openapi", "")).startswith("3.1")
         self.files: dict[str, Any] = {}  # other files read, by path relative to the root's folder
+        self.named: set[str] = set()  # every other file a $ref named, read or not (a cached
+        # read of the document holds while each keeps its digest: also one missing or broken)
         self._done: dict[str, Any] = {}  # fully inlined targets that cut no cycle
         self._cut: set[str] = set()  # references cut since the current target began
 
@@ -152,6 +154,7 @@ class Resolver:
             raise RefError(ref, pointer, "remote references are not fetched")
         if self.root is None or self.load is None or file.startswith("/"):
             raise RefError(ref, pointer, "only references within the document's folder resolve")
+        self.named.add(file)
         try:
             parsed = self.load(self.root.parent / file)
         except OSError as exc:
