@@ -24,6 +24,9 @@ import weakref
 from collections.abc import Mapping
 from pathlib import Path
 
+QUEUED = 256  # files given and not written yet, at most (then ``put`` waits): memory stays flat
+Work = queue.Queue[tuple[str, str] | None]
+
 
 class Spool:
     """Files written ahead into a staging folder for ``target`` (see the module's text)."""
@@ -32,7 +35,7 @@ class Spool:
         self.target, self.folder = target, folder
         self.written: dict[str, str] = {}  # path → SHA-256 (hex) of what was written there
         self.failed = False  # a write failed: write_tree writes every file again
-        self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self._queue: Work = queue.Queue(QUEUED)
         self._thread: list[threading.Thread] = []  # the writing thread, once started
         self._cleanup = weakref.finalize(self, _discard, folder, self._queue, self._thread)
 
@@ -72,7 +75,7 @@ class Spool:
                     made.add(folder)
                 with open(dest, "wb") as handle:
                     handle.write(data)
-            except OSError:
+            except Exception:  # (OSError, ...) write_tree writes every file itself then
                 self.failed = True
                 continue
             self.written[rel] = hashlib.sha256(data).hexdigest()
@@ -99,15 +102,13 @@ class Spool:
         self._cleanup()
 
 
-def _stop(work: queue.SimpleQueue[tuple[str, str] | None], thread: list[threading.Thread]) -> None:
+def _stop(work: Work, thread: list[threading.Thread]) -> None:
     if thread:
         work.put(None)
         thread.pop().join()
 
 
-def _discard(
-    folder: Path, work: queue.SimpleQueue[tuple[str, str] | None], thread: list[threading.Thread]
-) -> None:
+def _discard(folder: Path, work: Work, thread: list[threading.Thread]) -> None:
     _stop(work, thread)
     shutil.rmtree(folder, ignore_errors=True)
 
