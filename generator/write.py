@@ -362,6 +362,13 @@ def _folder_mode(target: Path) -> int:
         return 0o777 & ~umask
 
 
+def unwritable(exc: OSError) -> str:
+    """Why a path cannot be written, in words: ``out is a file, not a folder``."""
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        return f"{exc.filename} is a file, not a folder"
+    return f"{exc.strerror or exc} ({exc.filename})" if exc.filename else str(exc.strerror or exc)
+
+
 def lock_path(target: Path) -> Path:
     """The lock file of an output folder: beside it (the folder itself is swapped)."""
     return target.with_name(f".doc2client-{target.name}.lock")
@@ -374,12 +381,17 @@ def output_lock(
     """Hold ``target``'s lock: one run at a time writes an output folder.
 
     Another run holding it is waited for, at most ``wait`` seconds (``on_wait`` is told
-    first), then ``OutputError``. The lock is ``filelock.FileLock`` (``flock``/``fcntl`` on
-    POSIX, ``msvcrt`` on Windows): the kernel releases it when its process ends, however.
+    first), then ``OutputError``; ``OutputError`` at once where the lock cannot be made. The
+    lock is ``filelock.FileLock`` (``flock``/``fcntl`` on POSIX, ``msvcrt`` on Windows): the
+    kernel releases it when its process ends, however.
     """
     from filelock import FileLock, Timeout
 
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:  # a place that cannot be written is said now, not waited on as if it were locked
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock_path(target), os.O_WRONLY | os.O_CREAT, 0o666))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {unwritable(exc)}") from None
     lock = FileLock(lock_path(target))
     try:
         lock.acquire(timeout=0)

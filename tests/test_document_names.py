@@ -257,3 +257,28 @@ def test_the_response_reading_keeps_the_name_where_a_read_only_field_splits_it(
     assert set(objects) == {"Item", "CreateItemBody"}, sorted(objects)
     assert {f.wire_name for f in objects["Item"].fields} == {"id", "name"}
     assert {f.wire_name for f in objects["CreateItemBody"].fields} == {"name"}
+
+
+def test_a_sent_composition_keeps_its_name(tmp_path: Path) -> None:
+    """``ResizeAction: allOf [Action, {size}]`` sent among a union's branches is the type
+    ``ResizeAction``; ``Action``, merged into it, is a type only where it is sent alone."""
+    schemas = {
+        "Action": {"type": "object", "required": ["type"],
+                   "properties": {"type": {"type": "string"}}},
+        "ResizeAction": {"allOf": [{"$ref": "#/components/schemas/Action"},
+                                   {"type": "object", "properties": {"size": {"type": "string"}}}]},
+    }  # fmt: skip
+    body = {"anyOf": [{"$ref": "#/components/schemas/Action"},
+                      {"$ref": "#/components/schemas/ResizeAction"}]}  # fmt: skip
+    document = {
+        "openapi": "3.0.3", "info": {"title": "Actions", "version": "1"},
+        "paths": {"/actions": {"post": {
+            "operationId": "postAction",
+            "requestBody": {"content": {"application/json": {"schema": body}}},
+            "responses": {"204": {"description": "done"}},
+        }}},
+        "components": {"schemas": schemas},
+    }  # fmt: skip
+    objects = {o.name: o for o in _api(tmp_path, document).shapes if isinstance(o, Object)}
+    assert set(objects) == {"Action", "ResizeAction"}, sorted(objects)
+    assert {f.wire_name for f in objects["ResizeAction"].fields} == {"type", "size"}

@@ -170,3 +170,19 @@ def test_an_unlisted_file_with_the_bytes_doc2client_writes_is_not_the_users(tmp_
     (out / "c.py").write_bytes(b"mine\n")
     with pytest.raises(ForeignFilesError):  # same name, other bytes: the user's
         write_tree(out, {"a.py": b"a\n", "b.py": b"b\n", "c.py": b"generated\n"})
+
+
+def test_an_output_under_a_file_is_refused_in_words(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"cannot write .*afile/out: .*afile is a file, not a "
+                                          "folder"):  # fmt: skip
+        write_tree(tmp_path / "afile" / "out", {"p/a.py": b"a\n"})
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_place_where_no_lock_can_be_made_is_refused_not_waited_on() -> None:
+    """``/proc`` takes no new files: the lock's own failure, not another run holding it."""
+    heard: list[str] = []
+    with pytest.raises(OutputError, match=r"cannot write /proc/doc2client-out: "):
+        write_tree(Path("/proc/doc2client-out"), {"p/a.py": b"a\n"}, on_wait=heard.append)
+    assert heard == []

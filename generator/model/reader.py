@@ -364,7 +364,7 @@ class Reader:
         if merged.conflicts:
             return None
         schema = {k: v for k, v in merged.schema.items() if k != REF_NAME}
-        name = _sole_name(raw)
+        name = raw.get(REF_NAME) or _sole_name(raw)  # a named composition, or a named branch
         return schema if name is None else {**schema, REF_NAME: name}
 
     def _union(
