@@ -998,6 +998,11 @@ _SCAN = re.compile(r'''"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#.*|[(
 
 def _scan(line: str, depth: int, quote: str) -> tuple[int, str]:
     """Bracket depth and open triple quote (or "") after ``line``, given them before it."""
+    if '"' not in line and "'" not in line and "#" not in line:  # every bracket is one
+        if quote:
+            return depth, quote
+        opened = line.count("(") + line.count("[") + line.count("{")
+        return depth + opened - line.count(")") - line.count("]") - line.count("}"), quote
     pos = 0
     while True:
         if quote:
