@@ -280,6 +280,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.cache_admin import maybe_prune
     from generator.pipeline import build
     from generator.progress import Progress
+    from generator.spool import Spool
     from generator.write import OutputError, write_tree
 
     config = _config(args)
@@ -293,11 +294,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     cache, warning = open_cache(None if args.no_cache else cache_dir)
     if warning is not None:
         print(f"doc2client: warning: {warning}", file=sys.stderr)
+    spool = None if args.check else Spool.ahead(output)  # a new folder: written meanwhile
     with (
         Progress(enabled=False if args.quiet else None) as progress,  # None: on a terminal
         _local(jobs, reporter, args, cache.root, progress) as local,
     ):
-        files = build(local, reporter, stats, cache=cache, progress=progress)
+        files = build(local, reporter, stats, cache=cache, progress=progress, spool=spool)
     if cache.root is not None:
         maybe_prune(cache.root, args.cache_max_size)
     _print_diagnostics(reporter.sorted(), quiet=args.quiet, verbose=args.verbose)
@@ -307,7 +309,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.check:
         return _check(args, output, files, reporter, stats)
     try:
-        result = write_tree(output, files, force=args.force, on_wait=_say)
+        result = write_tree(output, files, force=args.force, on_wait=_say, spool=spool)
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -29,7 +29,10 @@ import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from generator.spool import Spool
 
 MARKER = ".doc2client"
 LOCK_WAIT = 600.0  # seconds a run waits for another one writing the same output folder
@@ -243,12 +246,16 @@ def _exchange(new: Path, target: Path) -> None:
 
 def _fill(
     staging: Path, target: Path, files: Mapping[str, bytes], unchanged: Collection[str],
-    kept: Iterable[str],
+    kept: Iterable[str], *, done: Collection[str] = (),
 ) -> list[str]:  # fmt: skip
-    """Write ``files`` into ``staging``, linking the ``unchanged`` ones from ``target``."""
+    """Write ``files`` into ``staging``, linking the ``unchanged`` ones from ``target``
+    (``done``: written there already, by a ``Spool``)."""
     written: list[str] = []
     made: set[str] = set()  # the folders made so far
     for rel in sorted(files):
+        if rel in done:
+            written.append(rel)
+            continue
         dest = os.path.join(staging, rel)
         folder = os.path.dirname(dest)
         if folder not in made:
@@ -317,16 +324,31 @@ def clean_stale_staging(target: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def _staging_dir(target: Path) -> Iterator[Path]:
+def _staging_dir(
+    target: Path, files: Mapping[str, bytes], spool: Spool | None
+) -> Iterator[tuple[Path, set[str]]]:
+    """A staging folder beside ``target`` and the files written there already: ``spool``'s
+    (when given, ``target`` is still new: see ``generator.spool``), else a new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_staging(target)
-    prefix = f"{_staging_prefix(target)}{os.getpid()}-"
-    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
+    if spool is not None:
+        staging, done = spool.take(_digests(files))
+    else:
+        prefix = f"{_staging_prefix(target)}{os.getpid()}-"
+        staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
+        done = set()
     try:
         staging.chmod(_folder_mode(target))  # mkdtemp makes it 0700
-        yield staging
+        yield staging, done
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _digests(files: Mapping[str, bytes]) -> Mapping[str, str]:
+    """Each file's SHA-256 (hex), known already when ``files`` is ``DigestedFiles``."""
+    if isinstance(files, DigestedFiles):
+        return files.digests
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
 
 
 def _folder_mode(target: Path) -> int:
@@ -389,20 +411,25 @@ def output_lock(
 
 def write_tree(
     target: Path, files: Mapping[str, bytes], *, force: bool = False,
-    on_wait: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None, spool: Spool | None = None,
 ) -> WriteResult:  # fmt: skip
     """Make the files doc2client writes in ``target`` exactly ``files``, atomically, holding
     ``target``'s lock (``output_lock``: ``on_wait`` hears when another run holds it). The
-    folder keeps its permission bits.
+    folder keeps its permission bits. ``spool``: files written ahead for a new ``target``
+    (``generator.spool``), taken when it is still new, else let go.
 
     Raises ``ForeignFilesError`` when ``target`` holds files that are not in its manifest
     (unless ``force``: then they are kept, as are build leftovers), ``OutputError`` when
     ``target`` is not a folder doc2client wrote or another run holds the lock too long.
     """
-    if _finished(target, files):  # a no-op run takes no lock (and imports no filelock)
-        return WriteResult((), len(files), ())
-    with output_lock(target, on_wait=on_wait):
-        return _write_locked(target, files, force=force)
+    try:
+        if _finished(target, files):  # a no-op run takes no lock (and imports no filelock)
+            return WriteResult((), len(files), ())
+        with output_lock(target, on_wait=on_wait):
+            return _write_locked(target, files, force=force, spool=spool)
+    finally:
+        if spool is not None:
+            spool.close()
 
 
 def _finished(target: Path, files: Mapping[str, bytes]) -> bool:
@@ -424,7 +451,9 @@ def _finished(target: Path, files: Mapping[str, bytes]) -> bool:
     return old.keys() == files.keys() and all(has(rel, data) for rel, data in old.items())
 
 
-def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> WriteResult:
+def _write_locked(
+    target: Path, files: Mapping[str, bytes], *, force: bool, spool: Spool | None
+) -> WriteResult:
     recover(target)
     clean_stale_staging(target)  # also when nothing is written: a killed run's leftovers go
     _check_ours(target)
@@ -440,8 +469,9 @@ def _write_locked(target: Path, files: Mapping[str, bytes], *, force: bool) -> W
     same = ours == files.keys() == unchanged
     if same and _manifest_parts(target) == (frozenset(files), frozenset(kept)):
         return WriteResult((), len(files), ())
-    with _staging_dir(target) as staging:
-        written = _fill(staging, target, files, unchanged, kept)
+    new = spool if spool is not None and not old and not ours and not kept else None
+    with _staging_dir(target, files, new) as (staging, done):
+        written = _fill(staging, target, files, unchanged, kept, done=done)
         _carry_over(staging, target, kept)
         _exchange(staging, target)
     recover(target)

@@ -101,7 +101,7 @@ def test_forked_layout_workers_give_the_same_bytes(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(workers, "lay_out", in_a_worker)
     monkeypatch.setattr(workers.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(generator.pipeline, "start_layout", start)
-    if not workers._can_fork():
+    if not workers.can_fork():
         pytest.skip("no fork on this platform: layout runs in one process")
     assert build([(SPECS, Options())], Reporter()) == alone
     assert "stripe_client/stripe_client/_validators.py" in begun

@@ -17,7 +17,7 @@ from typing import assert_never
 import jinja2
 
 from generator.emit.examples import call_path, call_text, example_call
-from generator.emit.page import Header, Planned, Sink, render_files, render_pages
+from generator.emit.page import Header, Planned, Rendering, Sink, pages_plan
 from generator.emit.python import (
     object_shape,
     success_responses,
@@ -336,14 +336,23 @@ def render_docs(
 
     The index and resource pages name ``source_label`` (as the package's other files do),
     or without one the folder the operations came from."""
+    with start_docs(api, env, header=header, source_label=source_label, sink=sink) as docs:
+        return docs.finish()
+
+
+def start_docs(
+    api: s.Api, env: jinja2.Environment, *, header: Header | None = None, source_label: str = "",
+    sink: Sink | None = None,
+) -> Rendering:  # fmt: skip
+    """``render_docs`` begun now and finished by the result's ``finish`` (with a ``sink``, a
+    large API's docs render in another process meanwhile: ``page.Rendering``)."""
     typer = Typer(api)
     all_groups = groups(api, typer)
     context = {"api_title": Text.plain(api.title or api.name), "groups": all_groups, "root": "",
                "package": api.package}
     shown = partial(operation_keys, api, names=typer.names)
     plan = docs_plan(all_groups, context, source_label or api_source(api), shown)
-    docs = render_files(plan, env, header, sink)
-    return dict(sorted({**docs, **render_pages(api, env, header=header, sink=sink)}.items()))
+    return Rendering({**plan, **pages_plan(api)}, env, header, sink)
 
 
 Shown = Callable[[Sequence[s.Operation]], tuple[str, ...]]  # the memo keys of operations shown

@@ -14,6 +14,12 @@ numbers, single-line strings, operators and brackets. A long line outside that s
 (a comment, a lambda, a comprehension, a ternary, a multi-line string, a magic trailing
 comma, non-ASCII text, ...) raises ``Unsupported``, and the caller hands the text to
 black. ``tests/test_layout.py`` compares the result with black's over the whole corpus.
+
+An async method's lines are mostly its sync twin's, laid out once: an ``async def`` line is
+split as the ``def`` line, and ``x = await f(...)`` as ``x = f(...)`` when its head fits. A
+``def`` line whose parameters fit on one line, or one per line, and an assignment of a call
+whose arguments do, are split without the general transforms (``_plain``: what they give
+then, for a fraction of the time).
 """
 
 from __future__ import annotations
@@ -853,10 +859,18 @@ def layout_line(text: str) -> str:
         # an async method is split as its sync twin is, "async " before the head
         synced = layout_line(text[:indent] + stripped[len("async ") :])
         return synced[:indent] + "async " + synced[indent:]
+    awaited = _AWAITED_CALL.fullmatch(stripped)
+    if awaited is not None and len(text) - len("await ") > LINE_LENGTH:
+        twin = _awaited_as_twin(text, indent, awaited)
+        if twin is not None:
+            return twin
     code, comment = _split_comment(stripped)
     leaves = tokenize(code)
     classify(leaves)
     leaves = statement(leaves)
+    plain = None if comment else _plain(leaves, indent // 4)
+    if plain is not None:
+        return plain
     _attach(leaves, comment)
     line = Line(indent // 4)
     for leaf in leaves:
@@ -868,11 +882,127 @@ def layout_line(text: str) -> str:
     return "\n".join(out)
 
 
+def _plain(leaves: list[Leaf], depth: int) -> str | None:
+    """``_plain_def`` or ``_plain_call`` where one applies."""
+    if leaves[0].value == "def":
+        return _plain_def(leaves, depth)
+    marks = [i for i in _top_level(leaves) if leaves[i].kind == "="]
+    last = leaves[-1]
+    if len(marks) == 1 and last.kind == ")" and not last.value \
+            and last.opening is leaves[marks[0] + 1]:  # fmt: skip
+        return _plain_call(leaves, marks[0], depth)
+    return None
+
+
+def _plain_call(leaves: list[Leaf], equals: int, depth: int) -> str | None:
+    """An assignment of a call, ``x: T = a.b(...)`` (``statement``'s leaves: the value in
+    invisible parentheses), split as ``transform_line`` splits it where that is plain: its
+    head up to the call's bracket fitting (``rhs_with_omits`` then splits at that bracket,
+    omitting the optional parentheses), the arguments on one line, or else one per line
+    (``delimiter_split``, a comma after the last), each fitting. ``None``: it decides."""
+    value = leaves[equals + 2 : -1]  # within the invisible parentheses
+    names = 0
+    while names < len(value) and value[names].kind in ("name", "."):
+        names += 1
+    if not (names and value[0].kind == "name" and names < len(value) and value[names].kind == "("
+            and value[names].value and value[-1].opening is value[names]):  # fmt: skip
+        return None
+    opening = equals + 2 + names
+    head, args, tail = leaves[: opening + 1], leaves[opening + 1 : -2], leaves[-2:]
+    return _bracket_split(head, args, tail, depth, lone_comma=False)
+
+
+def _bracket_split(
+    head: list[Leaf], body: list[Leaf], tail: list[Leaf], depth: int, *, lone_comma: bool
+) -> str | None:
+    """``head`` / ``body`` / ``tail`` as three lines, or the body one item per line (split
+    at its top-level commas, a comma after each), where every line fits; else ``None``.
+    ``lone_comma``: a body without commas gets one (``build_line`` for ``def``)."""
+    pad, inner = "    " * depth, "    " * (depth + 1)
+    head_text, tail_text = pad + _text(head), tail[0].prefix + pad + _text(tail)
+    if not body or len(head_text) > LINE_LENGTH or len(tail_text) > LINE_LENGTH:
+        return None
+    lone = not any(leaf.kind == "," and not leaf.annotation for leaf in body)
+    one_line = body[0].prefix + inner + _text(body) + ("," if lone and lone_comma else "")
+    if len(one_line) <= LINE_LENGTH:
+        return "\n".join((head_text, one_line, tail_text))
+    items: list[list[Leaf]] = [[]]
+    level = 0
+    for leaf in body:
+        level += (leaf.kind in OPENING) - (leaf.kind in CLOSING)
+        if leaf.kind == "," and level == 0:
+            items.append([])
+        else:
+            items[-1].append(leaf)
+    lines = [inner + _text(item) + "," for item in items]
+    if len(items) < 2 or not all(items) or any(len(line) > LINE_LENGTH for line in lines):
+        return None
+    return "\n".join((head_text, *lines, tail_text))
+
+
+def _plain_def(leaves: list[Leaf], depth: int) -> str | None:
+    """A long ``def`` line (``statement``'s leaves) split as ``transform_line`` splits it
+    where that is plain: at the parameters' brackets (``left_hand_split``), head and tail
+    fitting, the parameters on one line (``build_line`` adds a comma after a lone one), or
+    else one per line (``delimiter_split`` at their commas, a comma after the last), each
+    fitting. ``None``: ``transform_line`` decides."""
+    close = _match(leaves, 2)  # "def", the name, then the parameters' opening bracket
+    return _bracket_split(leaves[:3], leaves[3:close], leaves[close:], depth, lone_comma=True)
+
+
+def _text(leaves: Sequence[Leaf]) -> str:
+    """The leaves as a line shows them, without the first one's prefix."""
+    return leaves[0].value + "".join([leaf.prefix + leaf.value for leaf in leaves[1:]])
+
+
+# ``x: T = await a.b(...)``: an assignment of an awaited call, up to the call's bracket
+_AWAITED_CALL = re.compile(r"(?P<target>[^=()\[\]{}#'\"]+?(?::[^=#'\"]+)?) = await "
+                           r"(?P<call>[A-Za-z_][\w.]*\()(?P<rest>.*\))")
+
+
+def _awaited_as_twin(text: str, indent: int, awaited: re.Match[str]) -> str | None:
+    """An assignment of an awaited call split as its sync twin is, ``await`` put back.
+
+    black splits ``x = f(...)`` at the call's brackets when the head (up to ``f(``) fits,
+    and lays the arguments out whatever comes before them; so when the twin's first line
+    is that head and still fits with ``await ``, the rest is the twin's. (Only for a call
+    whose closing bracket ends the line and that has no comment.) ``None``: lay it out.
+    """
+    rest = awaited.group("rest")
+    if "#" in rest or not _closes_first(rest):
+        return None
+    head = " " * indent + f"{awaited.group('target')} = {awaited.group('call')}"
+    twin = layout_line(head + rest)
+    first, newline, others = twin.partition("\n")
+    if not newline or first != head or len(head) + len("await ") > LINE_LENGTH:
+        return None
+    return head.replace(" = ", " = await ", 1) + newline + others
+
+
+def _closes_first(rest: str) -> bool:
+    """Whether the call's bracket closes at the end of ``rest`` (the text after it), and
+    not before."""
+    depth = 1
+    for match in _SCAN.finditer(rest):
+        token = match.group()
+        if token in ('"""', "'''"):
+            return False
+        depth += (token in OPENING) - (token in CLOSING)
+        if depth == 0:
+            return match.end() == len(rest)
+    return False
+
+
 _SCAN = re.compile(r'''"""|\'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#.*|[()\[\]{}]''')
 
 
 def _scan(line: str, depth: int, quote: str) -> tuple[int, str]:
     """Bracket depth and open triple quote (or "") after ``line``, given them before it."""
+    if '"' not in line and "'" not in line and "#" not in line:  # every bracket is one
+        if quote:
+            return depth, quote
+        opened = line.count("(") + line.count("[") + line.count("{")
+        return depth + opened - line.count(")") - line.count("]") - line.count("}"), quote
     pos = 0
     while True:
         if quote:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 import json
+import pickle
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from typing import assert_never, cast
 from urllib.parse import quote, urlsplit
@@ -24,10 +27,11 @@ from generator.emit.environment import comment
 from generator.emit.python import class_names
 from generator.emit.sanitise import BAD_CHARS, dotnet_html_encode, visible
 from generator.layouts import DEFAULT_LAYOUT, Layout, host_line, is_layout
-from generator.memo import memoised, operation_keys
+from generator.memo import active, memoised, operation_keys
 from generator.model import shapes as s
 from generator.model.naming import file_stem
 from generator.model.to_schema import body_schema
+from generator.processes import Forked, ForkedError, can_fork
 
 Header = Callable[[str, str], str]  # (path, source) -> the generated-by line
 # (template, context, source, the memo keys of the operations the file shows)
@@ -306,15 +310,19 @@ def render_pages(
 ) -> dict[str, str]:
     """``pages/<OperationId>.html``: each operation written back in the source layout (given
     to ``sink`` as each is made, when there is one: see ``render_files``)."""
+    return render_files(pages_plan(api), env, header, sink)
+
+
+def pages_plan(api: s.Api) -> Planned:
+    """The plan of ``render_pages``' files (rendered by ``render_files``)."""
     names = class_names(api)
     layouts = {op.operation_id: page_layout(op, api) for op in api.operations}
-    files: Planned = {  # the layout in the keys: three layouts share one template
+    return {  # the layout in the keys: three layouts share one template
         f"pages/{file_stem(op.operation_id)}.html": (
             page_template(layouts[op.operation_id]), _LazyPage(op, api), op.source.file,
             (*operation_keys(api, (op,), names), layouts[op.operation_id]))
         for op in api.operations
     }  # fmt: skip
-    return render_files(files, env, header, sink)
 
 
 class _LazyPage(Mapping[str, object]):
@@ -351,6 +359,60 @@ def render_files(
     for path, plan in sorted(files.items()):
         sink(path, _render_file(env, path, plan, header))
     return {}
+
+
+PARALLEL_FILES = 200  # files to render: fewer than this, this process renders them sooner
+BATCH_FILES = 50  # files the forked process sends back together
+
+
+class Rendering:
+    """``render_files(files, env, header, sink)`` begun now: with a ``sink`` and many files,
+    in a forked process (``generator.processes.Forked``) while this one goes on (it renders
+    the code meanwhile); ``finish`` gives them to ``sink`` (else returns them, as
+    ``render_files`` does). Rendered here instead with an active memo (a forked process
+    could not keep what it renders), where processes cannot be forked, and after the
+    forked process failed (so a broken template raises here, as it would have)."""
+
+    def __init__(
+        self, files: Planned, env: jinja2.Environment, header: Header | None, sink: Sink | None
+    ) -> None:
+        self.files, self.env, self.header, self.sink = files, env, header, sink
+        self.forked: Forked[bytes] | None = None
+        if sink is not None and len(files) >= PARALLEL_FILES and not active().enabled \
+                and can_fork():  # fmt: skip
+            self.forked = Forked(partial(_render_batches, files, env, header))
+
+    def __enter__(self) -> Rendering:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.forked is not None:
+            self.forked.close()
+
+    def finish(self) -> dict[str, str]:
+        if self.forked is None or self.sink is None:
+            return render_files(self.files, self.env, self.header, self.sink)
+        left = dict(self.files)
+        try:
+            for batch in self.forked.items():
+                for path, text in pickle.loads(zlib.decompress(batch)):
+                    self.sink(path, text)
+                    del left[path]
+        except ForkedError:
+            return render_files(left, self.env, self.header, self.sink)
+        return {}
+
+
+def _render_batches(
+    files: Planned, env: jinja2.Environment, header: Header | None, send: Callable[[bytes], None]
+) -> None:
+    """In the forked process: ``files`` rendered in path order, sent in compressed batches
+    (the caller holds what it has not taken yet at a fifth of its size)."""
+    paths = sorted(files)
+    for start in range(0, len(paths), BATCH_FILES):
+        batch = [(path, _render_file(env, path, files[path], header))
+                 for path in paths[start : start + BATCH_FILES]]  # fmt: skip
+        send(zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 1))
 
 
 def _file_key(env: jinja2.Environment, path: str, plan: Plan, header: Header | None) -> list[str]:

@@ -29,7 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import __version__
-from generator.emit.docs import render_docs
+from generator.emit.docs import start_docs
 from generator.emit.environment import header_line, is_html, make_environment
 from generator.emit.overlays import overlay_files
 from generator.emit.page import Sink
@@ -80,10 +80,23 @@ def render_api(
     ``source_label`` is how the generated files name their source (``specs/stripe``).
     ``sink``: takes the docs files (``docs/``, ``pages/``) one by one as they are made, and
     they are left out of the result (the bulk of a large API's text is never all held).
-    ``code``: given the package's modules once they are made, before the docs (so that the
-    caller can begin formatting them); they stay in the result.
+    ``code``: given the package's modules once they are made, before the docs are all made
+    (so that the caller can begin formatting them); they stay in the result. With a
+    ``sink``, a large API's docs render in another process while the modules render here
+    (``page.Rendering``).
     """
     env = make_environment(templates)
+    with start_docs(api, env, header=header_line, source_label=source_label, sink=sink) as docs:
+        files = code_files(env, api, source_label)
+        if code is not None:
+            code(dict(files))
+        files.update(docs.finish())
+    files.update(overlay_files(env, api, base_context(api, source_label)))
+    return dict(sorted(files.items()))
+
+
+def code_files(env: jinja2.Environment, api: Api, source_label: str) -> dict[str, str]:
+    """The package's files: its modules, ``pyproject.toml`` and ``README.md``."""
     base = base_context(api, source_label)
     names = class_names(api)
     files: dict[str, str] = {}
@@ -95,11 +108,7 @@ def render_api(
     files.update(runtime_files(env, api, base))
     validators = f"{api.package}/_validators.py"
     files[validators] = render_validators(api, header_line(validators, source_label), env)
-    if code is not None:
-        code(dict(files))
-    files.update(render_docs(api, env, header=header_line, source_label=source_label, sink=sink))
-    files.update(overlay_files(env, api, base))
-    return dict(sorted(files.items()))
+    return files
 
 
 def named_api(title: str) -> str:

@@ -15,7 +15,7 @@ functions of their inputs; with a ``Cache`` (``generator/cache.py``) the one ``M
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,7 @@ from generator.progress import Progress
 
 if TYPE_CHECKING:
     from generator.model.shapes import Api
+    from generator.spool import Spool
 
 __all__ = [
     "ApiSource",
@@ -57,19 +58,19 @@ __all__ = [
 
 def build(
     jobs: Sequence[tuple[Path, Options]], reporter: Reporter, stats: RunStats | None = None,
-    *, cache: Cache | None = None, progress: Progress | None = None,
+    *, cache: Cache | None = None, progress: Progress | None = None, spool: Spool | None = None,
 ) -> Mapping[str, bytes]:  # fmt: skip
     """The whole output tree for every (specs path, options) job, without writing it.
 
     With an enabled ``cache``, unchanged work is reused (the output is the same either way);
     a replayed run's tree knows its files' digests before their contents are read
-    (``replay.StoredTree``).
+    (``replay.StoredTree``). ``spool``: given each file as it is made (``generator.spool``).
     """
     cache = cache if cache is not None else Cache(None)
     progress = progress if progress is not None else Progress(enabled=False)
     stats = stats if stats is not None else RunStats()
     if not cache.enabled:
-        return _build(jobs, reporter, stats, Memo(None), progress)
+        return _build(jobs, reporter, stats, Memo(None), progress, tree=_tree(spool))
     key = run_key(jobs)
 
     def cached_build(reporter: Reporter, stats: RunStats) -> Mapping[str, bytes]:
@@ -79,7 +80,7 @@ def build(
 
         with cache.packed(pack_name(jobs)):  # the small entries: one file, not thousands
             files = _build(jobs, reporter, stats, Memo(cache, code_fingerprint()), progress,
-                           tree=OutputTree(cache, again))  # fmt: skip
+                           tree=_tree(spool, cache, again))  # fmt: skip
         record(cache, key, files, reporter.items[start:], stats.apis[apis:],
                inputs=stats.inputs[inputs:])  # fmt: skip
         return files
@@ -147,6 +148,28 @@ def _build(
     finally:
         _release(started)
     return tree
+
+
+def _tree(
+    spool: Spool | None, store: Cache | None = None,
+    rebuild: Callable[[], Mapping[str, bytes]] | None = None,
+) -> OutputTree:  # fmt: skip
+    """An output tree (``OutputTree(store, rebuild)``) that gives ``spool`` each file added."""
+    return OutputTree(store, rebuild) if spool is None else _Spooled(spool, store, rebuild)
+
+
+class _Spooled(OutputTree):
+    """An output tree that also gives each file added to a ``Spool``."""
+
+    def __init__(
+        self, spool: Spool, store: Cache | None, rebuild: Callable[[], Mapping[str, bytes]] | None
+    ) -> None:
+        super().__init__(store, rebuild)
+        self._spool = spool
+
+    def add(self, rel: str, text: str) -> None:
+        super().add(rel, text)
+        self._spool.put(rel, text)
 
 
 def _release(started: list[Started]) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.diagnostics import Diagnostic, Reporter
+from generator.processes import can_fork
 from generator.progress import Progress
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class Layout:
         self._pool = ExitStack()
         self._futures: list[Future[bytes]] = []
         workers = min(os.cpu_count() or 1, 4)
-        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not _can_fork():
+        if sum(weights) < PARALLEL_LAYOUT or workers < 2 or not can_fork():
             return  # laid out in this process when collected
         import multiprocessing
 
@@ -123,7 +124,7 @@ def lay_out(files: Mapping[str, str], units: Sequence[Unit]) -> Laid:
 def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:
     """``scrape_chunk`` over ``jobs``, in forked processes when there are many; in order."""
     workers = min(os.cpu_count() or 1, 4)
-    if len(jobs) < PARALLEL_PAGES or workers < 2 or not _can_fork():
+    if len(jobs) < PARALLEL_PAGES or workers < 2 or not can_fork():
         return [scraped for job in jobs for scraped in _scrape_counted([job], progress)]
     import multiprocessing
 
@@ -135,16 +136,19 @@ def scrape_many(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Sc
     out: list[Scraped] = []
     context = multiprocessing.get_context("fork")
     with worker_pool(workers, context) as pool:
-        for done in pool.map(scrape_chunk, chunks):
+        results = pool.map(scrape_chunk, chunks)
+        _import_rendering()
+        for done in results:
             out.extend(done)
             progress.advance(len(done))
     return out
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+def _import_rendering() -> None:
+    """Import the modules that render and lay out a client while the workers scrape: this
+    process would only wait meanwhile, and after the scrape it has the model to make."""
+    import generator.emit.layout
+    import generator.emit.render  # noqa: F401
 
 
 def _scrape_counted(jobs: Sequence[tuple[Path, str]], progress: Progress) -> list[Scraped]:

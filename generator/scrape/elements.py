@@ -65,7 +65,13 @@ def child(tag: Tag | None, key: str) -> Tag | None:
 
 def inside(tag: Tag, name: str) -> bool:
     """Whether ``tag`` has an ancestor ``<name>``."""
-    return tag.find_parent(name) is not None
+    return any(parent.name == name for parent in tag.parents)
+
+
+def next_sibling_named(tag: Tag, name: str) -> Tag | None:
+    """The first tag ``<name>`` after ``tag`` among its siblings (``find_next_sibling(name)``
+    without BeautifulSoup's filter machinery, which costs more than the walk)."""
+    return next((s for s in tag.next_siblings if isinstance(s, Tag) and s.name == name), None)
 
 
 class PageSource:

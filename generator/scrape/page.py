@@ -27,6 +27,7 @@ from generator.scrape.elements import (
     find_class,
     index_classes,
     inside,
+    next_sibling_named,
 )
 from generator.scrape.records import RawPage, RawParameter, RawResponse
 from generator.scrape.refs import RefError, Resolver, escape
@@ -318,8 +319,7 @@ def _parameter(dt: Tag, ctx: _Context) -> _Parameter | None:
         message = f"parameter {name!r}: unknown location {location!r}; parameter skipped"
         ctx.reporter.warning(ctx.file, line, message, code="unknown-location")
         return None
-    dd = dt.find_next_sibling("dd")
-    dd = dd if isinstance(dd, Tag) else None
+    dd = next_sibling_named(dt, "dd")
     required = text(child(dd, "parameterrequired")).strip().lower()
     if required not in ("required", "optional"):
         message = f"parameter {name!r}: {required!r} is neither required nor optional"
