@@ -186,6 +186,22 @@ def test_union_variants_are_compared_inside() -> None:
     ]
 
 
+def test_named_variants_are_told_apart_and_paired_by_name() -> None:
+    """``Cat | Dog``: a change to a field both have is reported once for each, at
+    ``x<Cat>.weight`` and ``x<Dog>.weight``; variants in another order pair by name."""
+
+    def pets(weight: Shape) -> tuple[Object, ...]:
+        return tuple(Object(n, (field("weight", weight), field(n.lower(), Integer())))
+                     for n in ("Cat", "Dog"))  # fmt: skip
+
+    old = api(field("x", Union((Ref("Cat"), Ref("Dog")))), extra=pets(Integer()))
+    new = api(field("x", Union((Ref("Dog"), Ref("Cat")))), extra=pets(Number()))
+    assert kinds(diff_apis(old, new)) == [
+        ("type-changed", "x<Cat>.weight", False),
+        ("type-changed", "x<Dog>.weight", False),
+    ]
+
+
 def test_enum_values_added_and_removed() -> None:
     report = change_of(Enum(("a", "b")), Enum(("b", "c")))
     assert kinds(report) == [("enum-value-added", "x", False), ("enum-value-removed", "x", True)]

@@ -353,12 +353,15 @@ def _family(shape: s.Shape) -> str:
 def _pair_variants(
     old: Sequence[s.Shape], new: Sequence[s.Shape]
 ) -> tuple[list[tuple[s.Shape, s.Shape]], list[s.Shape], list[s.Shape]]:
-    """Pairs of variants of one family (in order), and the unpaired old and new ones."""
+    """Pairs of variants of one family (in order; a named object with the one of its name
+    first), and the unpaired old and new ones."""
     unpaired_new = list(new)
     pairs: list[tuple[s.Shape, s.Shape]] = []
     unpaired_old: list[s.Shape] = []
     for variant in old:
-        match = next((n for n in unpaired_new if _family(n) == _family(variant)), None)
+        match = next((n for n in unpaired_new if _unwrap(n)[0] == _unwrap(variant)[0]
+                      and isinstance(_unwrap(n)[0], s.Ref)), None)  # fmt: skip
+        match = match or next((n for n in unpaired_new if _family(n) == _family(variant)), None)
         if match is None:
             unpaired_old.append(variant)
         else:
@@ -378,8 +381,17 @@ def _compare_variants(w: _Walk, old: Sequence[s.Shape], new: Sequence[s.Shape], 
         w.add("type-changed", path, f"one of {describe(variant)}", "gone", breaking=True)
     for variant in added:
         w.add("type-changed", path, None, f"also {describe(variant)}", breaking=False)
+    named = sum(isinstance(_unwrap(n)[0], s.Ref) for _, n in pairs)
     for old_variant, new_variant in pairs:
-        _compare(w, old_variant, new_variant, path)
+        _compare(w, old_variant, new_variant, _variant_path(path, new_variant, named))
+
+
+def _variant_path(path: str, variant: s.Shape, named: int) -> str:
+    """Where one of a union's variants is compared: ``path<Cat>`` for a named object when
+    several were paired (each would report a change to a field they share at the same
+    place), else ``path``."""
+    inner, _ = _unwrap(variant)
+    return f"{path}<{inner.name}>" if named > 1 and isinstance(inner, s.Ref) else path
 
 
 _Member = tuple[s.Shape, bool, str]  # shape, required, description
