@@ -49,6 +49,11 @@ class Recorded:
     body: bytes
     at: float
     peer: str = ""  # the client's host:port, the same for requests on one connection
+    lines: tuple[tuple[str, str], ...] = ()  # every header line as sent (``headers`` keeps one)
+
+    def all(self, name: str) -> list[str]:
+        """The values of every header line named ``name`` (in any case)."""
+        return [value for key, value in self.lines if key.lower() == name.lower()]
 
     @property
     def path(self) -> str:
@@ -116,7 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else self._read_chunked()
         headers = {name.lower(): value for name, value in self.headers.items()}
         peer = "{}:{}".format(*self.client_address[:2])
-        recorded = Recorded(self.command, self.path, headers, body, time.monotonic(), peer)
+        recorded = Recorded(self.command, self.path, headers, body, time.monotonic(), peer,
+                            tuple(self.headers.items()))  # fmt: skip
         reply = self.server.next_step(recorded)
         if reply.delay:
             time.sleep(reply.delay)

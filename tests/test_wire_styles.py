@@ -224,6 +224,31 @@ def test_cookie_parameters_are_one_cookie_header(package: Any, server: ScriptedS
     assert "cookie" not in none.headers
 
 
+def test_cookies_given_by_the_caller_join_the_cookie_parameters(
+    package: Any, server: ScriptedServer
+) -> None:
+    """One ``Cookie`` header (RFC 6265 section 5.4) whichever way the caller's cookies come:
+    ``request_options`` headers in any case, or the client's ``default_headers``."""
+    for options, defaults in (({"Cookie": "a=1"}, {}), ({"cookie": "a=1"}, {}),
+                              ({}, {"COOKIE": "a=1"})):  # fmt: skip
+        server.play()
+        api = package.Client(api_key="k", base_url=server.url, max_retries=0,
+                             default_headers=defaults)  # fmt: skip
+        api.session.retrieve(theme="dark", request_options={"headers": options})
+        (given,) = server.requests
+        assert given.all("cookie") == ["a=1; theme=dark"], (options, defaults)
+
+
+def test_a_header_parameter_replaces_the_callers_header_of_its_name_in_any_case(
+    package: Any, server: ScriptedServer
+) -> None:
+    server.play()
+    client(package, server).flags.retrieve(True, x_count=3,
+                                           request_options={"headers": {"x-count": "9"}})
+    (given,) = server.requests
+    assert given.all("x-count") == ["3"]
+
+
 def test_flat_form_body_repeats_keys_and_honours_encoding(
     package: Any, server: ScriptedServer
 ) -> None:

@@ -31,7 +31,7 @@ RESERVED_NAMES = frozenset(dir(builtins)) | frozenset(
         "Mapping", "NOT_GIVEN", "NotGiven", "Page", "Path", "RequestOptions", "Required",
         "Resource", "Sequence", "TYPE_CHECKING", "TypeAlias", "TypedDict", "IO", "annotations",
         "cached_property", "datetime", "date", "UUID", "format_path", "strip_not_given",
-        "encode_simple", "cookie_header",
+        "encode_simple", "cookie_header", "header_params", "with_headers",
         "ValidationError",
     }
 )  # fmt: skip
@@ -646,9 +646,11 @@ def _statements(
     cookies: Sequence[tuple[str, str]] = (), packed: tuple[str, ...] = (),
     exploded: tuple[str, ...] = (),
 ) -> list[str]:  # fmt: skip
-    """The method body's statements before the call: query, body, headers (cookie
-    parameters: one ``Cookie`` header, ``_encoding.cookie_header``; ``packed``: the cookie
-    parameters not exploded; ``exploded``: the header parameters that are)."""
+    """The method body's statements before the call: query, body, headers (header
+    parameters: ``_encoding.header_params``; cookie parameters: one ``Cookie`` header,
+    ``_encoding.cookie_header``; ``packed``: the cookie parameters not exploded;
+    ``exploded``: the header parameters that are). No comprehension: the layout
+    (``emit/layout.py``) lays the lines out, black is not needed."""
     lines = []
     if query:
         lines.append(f"{names.query} = strip_not_given({dict_expr(query)})")
@@ -660,18 +662,14 @@ def _statements(
         lines.append(f"{names.body} = strip_not_given({dict_expr(body)})")
     given = []
     if headers:
-        value = f"encode_simple(v, explode=k in {exploded!r})" if exploded else "encode_simple(v)"
-        given.append(
-            f"**{{k: {value} for k, v in strip_not_given({dict_expr(headers)}).items()}}")
+        listed = f", exploded={exploded!r}" if exploded else ""
+        given.append(f"**header_params({dict_expr(headers)}{listed})")
     if cookies:
         listed = f", packed={packed!r}" if packed else ""
         given.append(f"**cookie_header({dict_expr(cookies)}{listed})")
     if given:
-        lines += [
-            f"{names.options} = RequestOptions(**(request_options or {{}}))",
-            f'{names.options}["headers"] = {{**{names.options}.get("headers", {{}}), '
-            f'{", ".join(given)}}}',
-        ]
+        added = given[0][2:] if len(given) == 1 else f"{{{', '.join(given)}}}"
+        lines.append(f"{names.options} = with_headers(request_options, {added})")
     return lines
 
 

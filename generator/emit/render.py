@@ -329,11 +329,12 @@ def module_imports(writer: TypeWriter, nodes: Sequence[ResourceNode]) -> dict[st
         base |= {"AsyncPage", "Page"}
     if any(m.kwargs for m in methods):
         base |= {"NOT_GIVEN", "NotGiven"}
-    if any("strip_not_given(" in line for m in methods for line in m.lines):  # body, query,
-        base.add("strip_not_given")  # or header parameters
+    for helper in ("strip_not_given", "with_headers"):  # body and query; header parameters
+        if any(f"{helper}(" in line for m in methods for line in m.lines):
+            base.add(helper)
     modules[".._base"] = sorted(base | {"RequestOptions"})
     encoding = {"format_path"} if any("format_path(" in m.path for m in methods) else set()
-    for helper in ("encode_simple", "cookie_header"):  # header and cookie parameters
+    for helper in ("header_params", "cookie_header"):  # header and cookie parameters
         if any(f"{helper}(" in line for m in methods for line in m.lines):
             encoding.add(helper)
     if encoding:

@@ -74,7 +74,9 @@ __all__ = [
     "SyncResource",
     "async_raw_method",
     "raw_method",
+    "merge_headers",
     "strip_not_given",
+    "with_headers",
 ]
 
 DEFAULT_BASE_URL = "https://api.stripe.com"
@@ -113,6 +115,28 @@ class RequestOptions(TypedDict, total=False):
 def strip_not_given(pairs: Mapping[str, object]) -> dict[str, object]:
     """The entries of `pairs` whose value was given."""
     return {key: value for key, value in pairs.items() if value is not NOT_GIVEN}
+
+
+def with_headers(options: RequestOptions | None, headers: Mapping[str, str]) -> RequestOptions:
+    """A copy of `options` with `headers` (an operation's header and cookie parameters) merged
+    into its own (`merge_headers`)."""
+    merged = RequestOptions(**(options or {}))
+    own = dict(merged.get("headers", {}))
+    merge_headers(own, headers)
+    merged["headers"] = own
+    return merged
+
+
+def merge_headers(headers: dict[str, str], more: Mapping[str, str]) -> None:
+    """`more` into `headers`, names matched in any case (RFC 9110 section 5.1): a header in
+    both takes `more`'s value, except `Cookie`, whose pairs join in one header (RFC 6265
+    section 5.4: a client sends one)."""
+    for name, value in more.items():
+        same = [key for key in headers if key.lower() == name.lower()]
+        before = [headers.pop(key) for key in same]
+        if name.lower() == "cookie":
+            value = "; ".join([*(v for v in before if v), *([value] if value else [])])
+        headers[name] = value
 
 
 def _jsonable(value: Any) -> Any:
@@ -420,15 +444,16 @@ class _Core(Generic[HttpT]):
             headers, bearer_header=self.auth_header, bearer_scheme=self.auth_scheme, ways=auth
         )
         credential_cookie = headers.pop("Cookie", None)  # joins the call's own cookies, below
-        headers.update(self.default_headers)
+        merge_headers(headers, self.default_headers)
         if "idempotency_key" in options:
-            headers[IDEMPOTENCY_HEADER or "Idempotency-Key"] = options["idempotency_key"]
+            merge_headers(
+                headers, {IDEMPOTENCY_HEADER or "Idempotency-Key": options["idempotency_key"]}
+            )
         elif keyed and method in _KEYED_METHODS and IDEMPOTENCY_HEADER:
-            headers[IDEMPOTENCY_HEADER] = str(uuid.uuid4())
-        headers.update(options.get("headers") or {})
+            merge_headers(headers, {IDEMPOTENCY_HEADER: str(uuid.uuid4())})
+        merge_headers(headers, options.get("headers") or {})
         if credential_cookie:  # one Cookie header for every pair (RFC 6265, section 5.4)
-            given = headers.get("Cookie")
-            headers["Cookie"] = f"{given}; {credential_cookie}" if given else credential_cookie
+            merge_headers(headers, {"Cookie": credential_cookie})
         for name, value in headers.items():
             if _CONTROL.search(name) or _CONTROL.search(value):
                 raise RequestBuildError(

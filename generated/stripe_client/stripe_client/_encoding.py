@@ -58,6 +58,7 @@ __all__ = [
     "cookie_header",
     "encode_simple",
     "format_path",
+    "header_params",
     "to_multipart",
 ]
 
@@ -350,6 +351,16 @@ def encode_simple(value: object, *, explode: bool = False) -> str:
 
 
 _COOKIE_OCTETS: Final = "!#$&'()*+-./:<=>?@[]^_`{|}~"  # RFC 6265 cookie-octet, beside alnum
+
+
+def header_params(values: Mapping[str, object], exploded: Collection[str] = ()) -> dict[str, str]:
+    """The given header parameters as header values in OpenAPI's `simple` style
+    (`encode_simple`; exploded where the name is in `exploded`); `NOT_GIVEN` ones left out."""
+    return {
+        name: encode_simple(value, explode=name in exploded)
+        for name, value in values.items()
+        if value is not NOT_GIVEN
+    }
 
 
 def cookie_header(values: Mapping[str, object], packed: Collection[str] = ()) -> dict[str, str]:
