@@ -282,3 +282,25 @@ def test_a_sent_composition_keeps_its_name(tmp_path: Path) -> None:
     objects = {o.name: o for o in _api(tmp_path, document).shapes if isinstance(o, Object)}
     assert set(objects) == {"Action", "ResizeAction"}, sorted(objects)
     assert {f.wire_name for f in objects["ResizeAction"].fields} == {"type", "size"}
+
+
+def test_an_object_inside_a_returned_schema_is_named_after_it(tmp_path: Path) -> None:
+    """``Order.shipping_address`` (an object without a name of its own) is
+    ``OrderShippingAddress`` whichever operations return an ``Order``: removing one does not
+    rename it."""
+    order = {"type": "object", "properties": {"id": {"type": "string"}, "shipping_address": {
+        "type": "object", "properties": {"city": {"type": "string"}}}}}
+    returned = {"200": {"description": "the order", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Order"}}}}}
+
+    def document(*op_ids: str) -> dict[str, Any]:
+        return {
+            "openapi": "3.0.3", "info": {"title": "Shop", "version": "1"},
+            "paths": {f"/{op_id}": {"get": {"operationId": op_id, "responses": returned}}
+                      for op_id in op_ids},
+            "components": {"schemas": {"Order": order}},
+        }  # fmt: skip
+
+    for op_ids in (("cancelOrder", "getOrder"), ("getOrder",)):
+        names = {o.name for o in _api(tmp_path, document(*op_ids)).shapes}
+        assert names == {"Order", "OrderShippingAddress"}, (op_ids, sorted(names))

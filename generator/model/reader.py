@@ -561,12 +561,25 @@ class Reader:
             if extra in (None, True):
                 return s.Map(s.AnyShape("absent" if extra is None else "schema"), keys)
             return s.Map(self.shape(extra, f"{ptr}/additionalProperties", path), keys)
-        extra_shape = None if extra in (None, True, False, {}) else self.shape(
-            extra, f"{ptr}/additionalProperties", (*path, "\x00*"))
         title = raw.get("title", "") if isinstance(raw.get("title"), str) else ""
+        target = named[0] if named is not None else raw.get(REF_NAME)
+        # read through a $ref (kept, or inlined by the scraper): a named schema. In responses
+        # the unnamed objects it holds are named after it and their place in it
+        # (``OrderShippingAddress``), not after the first operation that happens to return
+        # it; in requests after the operation (a schema with readOnly fields reads as two)
+        component = (title or component_name(target)) if isinstance(target, str) else ""
+        root = component if self.direction == "response" else ""
+        outer, inner = self.op_id, () if root else path
+        self.op_id = root or outer
+        try:
+            extra_shape = None if extra in (None, True, False, {}) else self.shape(
+                extra, f"{ptr}/additionalProperties", (*inner, "\x00*"))
+            fields = self._fields(props, required, ptr, inner)
+        finally:
+            self.op_id = outer
         obj = s.Object(  # the same data as an inlined copy of the schema, so the two are one
             name="",
-            fields=self._fields(props, required, ptr, path),
+            fields=fields,
             additional=extra is not False,
             title=title,
             extra=extra_shape,
@@ -577,10 +590,8 @@ class Reader:
         if named is not None and named in self.registry.recursive:
             key = self._recursive_key(named[0])
         ref = self.registry.add(obj, (self.op_id, path), key)
-        target = named[0] if named is not None else raw.get(REF_NAME)
-        if isinstance(target, str):  # read through a $ref (kept, or inlined by the scraper)
-            self.registry.name_component(ref.name, title or component_name(target),
-                                         self.direction)  # fmt: skip
+        if component:
+            self.registry.name_component(ref.name, component, self.direction)
         return ref
 
     def _recursive_key(self, ref: str) -> str:
