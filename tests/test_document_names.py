@@ -241,7 +241,7 @@ def test_the_response_reading_keeps_the_name_where_a_read_only_field_splits_it(
     tmp_path: Path,
 ) -> None:
     """``Item`` with a ``readOnly`` id reads as two objects: the returned one is ``Item``, the
-    sent one (without ``id``) is named from its first use."""
+    sent one (without ``id``) ``ItemRequest``."""
     item = {"type": "object", "properties": {"id": {"type": "string", "readOnly": True},
                                              "name": {"type": "string"}}}
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}
@@ -254,9 +254,9 @@ def test_the_response_reading_keeps_the_name_where_a_read_only_field_splits_it(
         "components": {"schemas": {"Item": item}},
     }  # fmt: skip
     objects = {o.name: o for o in _api(tmp_path, document).shapes if isinstance(o, Object)}
-    assert set(objects) == {"Item", "CreateItemBody"}, sorted(objects)
+    assert set(objects) == {"Item", "ItemRequest"}, sorted(objects)
     assert {f.wire_name for f in objects["Item"].fields} == {"id", "name"}
-    assert {f.wire_name for f in objects["CreateItemBody"].fields} == {"name"}
+    assert {f.wire_name for f in objects["ItemRequest"].fields} == {"name"}
 
 
 def test_a_sent_composition_keeps_its_name(tmp_path: Path) -> None:

@@ -158,17 +158,19 @@ def _component_names(names: dict[str, str], registry: Registry) -> dict[str, str
     """A document's named schema (``#/components/schemas/address``) keeps its own name
     (``Address``) where only other shapes of the same title were qualified away from it.
     Where a schema reads differently in requests and responses (``readOnly`` fields left
-    out), the response's reading keeps the name, the request's its name from its first use."""
+    out), the response's reading keeps the name and the request's is ``<Name>Request``."""
     by_title: dict[str, list[str]] = {}
     for key, title in registry.components.items():
         by_title.setdefault(class_name(title), []).append(key)
     taken = set(names.values())
     for plain, named in sorted(by_title.items()):
         keys = [k for k in named if k not in registry.requested] or named
-        if len(keys) == 1 and plain not in taken and plain:
-            taken.discard(names[keys[0]])
-            names[keys[0]] = plain
-            taken.add(plain)
+        sent = [k for k in named if k in registry.requested and k not in keys]
+        for group, name in ((keys, plain), (sent, f"{plain}Request")):
+            if len(group) == 1 and name not in taken and plain:
+                taken.discard(names[group[0]])
+                names[group[0]] = name
+                taken.add(name)
     return names
 
 
