@@ -450,10 +450,30 @@ def test_missing_external_file_skips_the_operation_with_a_located_error(tmp_path
     reporter = Reporter()
     document = read_openapi(write_tree(tmp_path, files), reporter)
     assert document is not None and document.pages == ()
-    [diagnostic] = reporter.items
-    assert (diagnostic.level, diagnostic.code) == ("error", "bad-ref")
-    assert "unresolvable $ref 'paths/nowhere.yml#': cannot read paths/nowhere.yml" in diagnostic.message
+    diagnostic, at_the_ref = reporter.items  # the operation skipped; the $ref, where it stands
+    for found in (diagnostic, at_the_ref):
+        assert (found.level, found.code) == ("error", "bad-ref")
+        assert "unresolvable $ref 'paths/nowhere.yml#': cannot read paths/nowhere.yml" in found.message
     assert diagnostic.pointer == "/paths/~1v2~1droplets~1{droplet_id}/get"
+    assert Path(at_the_ref.file).parts[-2:] == ("paths", "droplet.yml")
+    assert (at_the_ref.line, at_the_ref.pointer) == (1, "/get/$ref")
+
+
+def test_a_dangling_ref_in_another_file_is_an_error_at_its_own_line(tmp_path: Path) -> None:
+    """Also in a response schema, which an operation's reading only warns about (its
+    responses go untyped): every ``$ref`` of the files the document reached must resolve."""
+    model = "type: object\nproperties:\n  name: {type: string}\n  author: {$ref: 'common.yaml#/Autor'}\n"
+    get = MULTI_FILE["root/resources/droplets/get.yml"].replace("responses:\n", (
+        "responses:\n  '201': {description: made, content: {application/json: "
+        "{schema: {$ref: '../../models/note.yaml'}}}}\n"), 1)
+    files = {**MULTI_FILE, "root/models/note.yaml": model, "root/models/common.yaml": "Author: {}\n",
+             "root/resources/droplets/get.yml": get}  # fmt: skip
+    reporter = Reporter()
+    read_openapi(write_tree(tmp_path, files), reporter)
+    errors = [d for d in reporter.items if d.level == "error"]
+    assert [(Path(d.file).parts[-2:], d.line, d.pointer) for d in errors] == [
+        (("models", "note.yaml"), 4, "/properties/author/$ref")]
+    assert "no 'Autor' in models/common.yaml" in errors[0].message
 
 
 def test_package_is_named_after_the_title(tmp_path: Path) -> None:

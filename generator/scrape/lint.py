@@ -4,7 +4,9 @@
   operation object (``x-`` extensions aside), are reported with the closest known key
   ("did you mean 'servers'?"): a misspelled ``sevrers`` must not pass as silence.
 - Every local ``$ref`` (``#/...``) anywhere in the document must resolve; one that does not
-  is an error at its own line, with the JSON pointer of the ``$ref``.
+  is an error at its own line, with the JSON pointer of the ``$ref``. So must every ``$ref``
+  in the other files the document's ``$ref``s reached (``lint_files``): an error at its line
+  in that file.
 
 Key sets: OpenAPI 3.1.0 §4.8.1 (OpenAPI Object), §4.8.9 (Path Item), §4.8.10 (Operation);
 3.0 has the same keys less ``jsonSchemaDialect`` and ``webhooks``.
@@ -16,6 +18,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Reporter, did_you_mean
@@ -78,18 +81,20 @@ class PointerLines:
 
 def lint_document(
     doc: dict[str, Any], lines: PointerLines, file: str, reporter: Reporter, *,
-    reported: frozenset[str] = frozenset(),
+    reported: frozenset[str] = frozenset(), resolver: Resolver | None = None,
 ) -> None:  # fmt: skip
-    """Report unknown keys and dangling local ``$ref``s of ``doc`` (pointers in ``reported``
-    were already reported by the reader and are not reported again)."""
+    """Report unknown keys and dangling ``$ref``s of ``doc`` (pointers in ``reported`` were
+    already reported by the reader and are not reported again): the local ones, and with the
+    reader's ``resolver`` (which reads the document's folder) those to other files too."""
     linter = _Linter(file, reporter, lines)
     linter.keys(doc, OPENAPI_KEYS, "", "the OpenAPI object")
     paths = doc.get("paths")
     for path, item in paths.items() if isinstance(paths, dict) else ():
         if isinstance(item, dict):
             linter.path_item(str(path), item)
-    resolver = Resolver(doc, file, reporter)
-    for pointer, ref in local_refs(doc, ""):
+    refs = local_refs(doc, "") if resolver is None else all_refs(doc, "")
+    resolver = resolver if resolver is not None else Resolver(doc, file, reporter)
+    for pointer, ref in refs:
         where = f"{pointer}/$ref"
         if where in reported or pointer in reported:
             continue
@@ -137,6 +142,43 @@ def local_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
         if isinstance(value, dict):
             ref = value.get("$ref")
             if isinstance(ref, str) and ref.startswith("#"):
+                yield at, ref
+            stack.extend((v, f"{at}/{escape(str(k))}") for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{at}/{i}") for i, v in enumerate(value))
+
+
+def lint_files(resolver: Resolver, root: Path, shown: str, reporter: Reporter) -> None:
+    """Report each ``$ref`` that does not resolve in the other files ``resolver`` read for a
+    document (``root``, shown as ``shown``), at its own line in its own file; the files its
+    targets bring in are checked too. A file that cannot be read was reported where a
+    ``$ref`` named it."""
+    done: set[str] = set()
+    while pending := sorted(set(resolver.files) - done):
+        for name in pending:
+            done.add(name)
+            try:
+                lines = PointerLines((root.parent / name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+            where_file = str(Path(shown).parent / name)
+            for pointer, ref in all_refs(resolver.files[name], ""):
+                try:
+                    resolver.target(ref, pointer)
+                except RefError as exc:
+                    where = f"{pointer}/$ref"
+                    reporter.error(where_file, lines.line(where), str(exc), pointer=where,
+                                   code="bad-ref")  # fmt: skip
+
+
+def all_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """``(pointer of the object holding it, ref)`` for every ``$ref`` below ``node``."""
+    stack: list[tuple[Any, str]] = [(node, pointer)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str):
                 yield at, ref
             stack.extend((v, f"{at}/{escape(str(k))}") for k, v in value.items())
         elif isinstance(value, list):

@@ -21,7 +21,7 @@ import yaml
 from generator.diagnostics import Reporter
 from generator.files import MAX_DOCUMENT_BYTES, file_digest
 from generator.layouts import host_line
-from generator.scrape.lint import PointerLines, find_key, lint_document
+from generator.scrape.lint import PointerLines, find_key, lint_document, lint_files
 from generator.scrape.media import event_data_schema, is_event_stream, preferred_media_type
 from generator.scrape.records import (
     RawBody,
@@ -111,7 +111,8 @@ def _read(path: Path, file: str, reporter: Reporter) -> OpenApiInput | None:
     reader.security = doc.get("security")
     pages = reader.pages(doc.get("paths"))
     reported = frozenset(d.pointer for d in reporter.items if d.file == file and d.pointer)
-    lint_document(doc, lines, file, reporter, reported=reported)
+    lint_document(doc, lines, file, reporter, reported=reported, resolver=refs)
+    lint_files(refs, path, file, reporter)
     files = tuple((name, file_digest(path.parent / name)) for name in sorted(refs.named))
     title, version = str(info.get("title", "")), str(info.get("version", ""))
     return OpenApiInput(title, version, servers, pages, files)
