@@ -107,3 +107,13 @@ def test_readme_shows_paging_with_a_list_call_that_needs_no_arguments(tmp_path: 
 def test_readme_has_no_paging_section_when_nothing_pages(tmp_path: Path) -> None:
     readme = _files(tmp_path, HEAD + NULLABLE_JSON, "nolists")["README.md"]
     assert "## Lists" not in readme and "auto_paging_iter" not in readme
+
+
+def test_a_title_that_says_api_is_not_followed_by_another(tmp_path: Path) -> None:
+    """``info.title: Numbers API`` is "the Numbers API" in every file, never "Numbers API API"."""
+    from dataclasses import replace
+
+    api = build_api(tmp_path, HEAD + NULLABLE_JSON, "numbers", Reporter())
+    files = render_api(replace(api, title="Numbers API", version="1"), source_label="n.yaml")
+    assert "A typed client for the Numbers API (API version 1)" in files["pyproject.toml"]
+    assert not [rel for rel, text in files.items() if "API API" in text]
