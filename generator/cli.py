@@ -12,7 +12,7 @@ import gc
 import json
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -313,6 +313,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     except (OutputError, OSError) as exc:
         print(f"doc2client: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    gone = removed_projects(result.removed, files)
+    if gone and not args.quiet:
+        print(f"doc2client: warning: removed {', '.join(gone)} from {output}: written there by an "
+              "earlier run, not made by this one (generate every API in one run, from a folder "
+              "of APIs, or give each its own -o)", file=sys.stderr)  # fmt: skip
     if not args.quiet:
         changes = f"{len(result.written)} written, {len(result.removed)} removed"
         print(
@@ -320,6 +325,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def removed_projects(removed: Sequence[str], files: Iterable[str]) -> list[str]:
+    """The top-level folders (``tracker_client/``) of the output that a run removed whole:
+    an earlier run's project that this run did not make."""
+    kept = {rel.split("/", 1)[0] for rel in files}
+    return sorted({f"{rel.split('/', 1)[0]}/" for rel in removed
+                   if "/" in rel and rel.split("/", 1)[0] not in kept})  # fmt: skip
 
 
 def _require_ruff() -> None:

@@ -175,3 +175,21 @@ def test_exclude_skips_a_broken_page_and_include_selects(
     assert main(["generate", str(specs), "-o", str(out), "--include", "Post*"]) == 0
     docs = out / "stripe_client" / "docs" / "operations"
     assert sorted(p.name for p in docs.iterdir()) == ["PostCustomersCustomer.md"]
+
+
+def test_a_project_of_an_earlier_run_removed_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``-o`` is the run's whole output: another API generated into it replaces the first's
+    project, and the run says so by name."""
+    doc = ("openapi: 3.0.3\ninfo: {title: %s, version: '1'}\npaths:\n  /a:\n    get:\n"
+           "      operationId: getA\n      responses: {'204': {description: ok}}\n")
+    for title in ("Tracker", "Notes"):
+        (tmp_path / f"{title}.yaml").write_text(doc % title, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["generate", str(tmp_path / "Tracker.yaml"), "-o", str(out)]) == 0
+    assert "warning: removed" not in capsys.readouterr().err
+    assert main(["generate", str(tmp_path / "Notes.yaml"), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: removed tracker_client/ from {out}" in err
+    assert not (out / "tracker_client").exists() and (out / "notes_client").is_dir()
