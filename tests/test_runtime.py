@@ -278,6 +278,17 @@ def test_400_is_not_retried(pkg, srv, kind):
     assert str(error) == f"400 POST {srv.url}/v1/customers/cus_123: No such customer: 'cus_123' (request id req_42)"
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ({"type": "about:blank", "title": "Out of stock", "detail": "Item 7 is gone"}, "Item 7 is gone"),
+    ({"type": "about:blank", "title": "Out of stock", "status": 422}, "Out of stock"),
+])
+def test_a_problem_details_body_gives_the_message(pkg, srv, body, message):
+    """RFC 9457 problem details (``application/problem+json``): ``detail``, else ``title``."""
+    srv.play(Reply(422, body, {"Content-Type": "application/problem+json"}))
+    error = raises(pkg, "sync", update)
+    assert error.message == message
+
+
 @pytest.mark.parametrize(
     ("status", "name"),
     [(401, "AuthenticationError"), (403, "PermissionDeniedError"), (404, "NotFoundError"),

@@ -170,15 +170,17 @@ def error_class(status_code: int) -> type[APIError]:
 
 
 def error_message(body: Any, fallback: str) -> str:
-    """The server's own message: `error.message` or `message` in a JSON body, else `fallback`."""
+    """The server's own message: `error.message` or `message` in a JSON body, or a problem
+    detail's `detail`, else its `title` (RFC 9457 section 3.1), else `fallback`."""
     if isinstance(body, dict):
         inner = body.get("error")
         if isinstance(inner, dict) and isinstance(inner.get("message"), str):
             return str(inner["message"])
         if isinstance(inner, str):
             return inner
-        if isinstance(body.get("message"), str):
-            return str(body["message"])
+        for key in ("message", "detail", "title"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
     if isinstance(body, str) and body.strip():
         return body.strip()[:500]
     return fallback
