@@ -7,7 +7,8 @@ regeneration, ``--check`` on an unchanged tree and a regeneration after one page
 on a temporary copy of the corpus with a warm cache. Wall time and peak memory (the
 largest resident set of the process tree, from ``getrusage``) of each, and the ratios.
 CPU time (user + system, whole process tree) is printed too: on a loaded machine it is
-the steadier figure, so the best of repeated runs and the goals are judged on it.
+the steadier figure, so the best of repeated warm runs and their goals are judged on it.
+The cold goal is printed twice, in wall time (issue 18's "faster") and in CPU time.
 
 Measured processes run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed)
 after one warm-up, as an installed tool runs. The corpus comes from ``DOC2CLIENT_CORPUS``
@@ -202,9 +203,10 @@ def report(
     if opc is not None and "black" in cold:
         figure = cold["black"][0]
         speed, cpu = opc[0].wall / figure.wall, opc[0].cpu / figure.cpu
-        verdict = "met" if min(speed, cpu) >= COLD_GOAL else "NOT met"
-        print(f"  goal cold (black) {COLD_GOAL}x faster than openapi-python-client in wall and "
-              f"CPU time: {verdict} ({speed:.1f}x wall, {cpu:.1f}x CPU)")
+        for measure_, ratio in (("wall time (issue 18: faster)", speed), ("CPU time", cpu)):
+            verdict = "met" if ratio >= COLD_GOAL else "NOT met"
+            print(f"  goal cold (black) {COLD_GOAL}x openapi-python-client in {measure_}: "
+                  f"{verdict} ({ratio:.1f}x)")
     goals = {"no-op": 0.3, "--check": 0.3, "one page changed": 1.0}
     for name, limit in goals.items():  # CPU time: wall time on a shared machine is its load
         f = warm[name]
