@@ -136,16 +136,7 @@ class _Linter:
 
 def local_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
     """``(pointer of the object holding it, ref)`` for every local ``$ref`` below ``node``."""
-    stack: list[tuple[Any, str]] = [(node, pointer)]
-    while stack:
-        value, at = stack.pop()
-        if isinstance(value, dict):
-            ref = value.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                yield at, ref
-            stack.extend((v, f"{at}/{escape(str(k))}") for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend((v, f"{at}/{i}") for i, v in enumerate(value))
+    return ((at, ref) for at, ref in all_refs(node, pointer) if ref.startswith("#"))
 
 
 def lint_files(resolver: Resolver, root: Path, shown: str, reporter: Reporter) -> None:
