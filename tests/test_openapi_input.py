@@ -621,3 +621,33 @@ def test_yaml_reads_as_json_would(tmp_path: Path) -> None:
     assert page.schema["properties"]["mode"]["enum"] == ["yes", "no", "auto"]
     assert [r.status for r in page.responses] == ["200", "404"]
     assert not reporter.sorted()
+
+
+def test_a_problem_in_a_returned_component_is_at_the_components_line(tmp_path: Path) -> None:
+    """A response's kept ``$ref`` target is read where an operation uses it; its problem is
+    reported at its own line in ``components``, not the operation's."""
+    from generator.options import Options
+    from generator.pipeline import find_sources, load_api
+
+    text = """openapi: 3.0.3
+info: {title: Tracker, version: '1'}
+paths:
+  /issues:
+    get:
+      operationId: listIssues
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Issue'}}}}
+components:
+  schemas:
+    Issue:
+      type: object
+      properties:
+        number: {type: int}
+"""
+    (tmp_path / "tracker.yaml").write_text(text, encoding="utf-8")
+    reporter = Reporter()
+    [source] = find_sources(tmp_path / "tracker.yaml", reporter)
+    assert load_api(source, reporter, Options()) is not None
+    [warning] = reporter.items
+    assert warning.pointer == "/components/schemas/Issue/properties/number/type"
+    assert warning.line == 14 == text.splitlines().index("        number: {type: int}") + 1

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.diagnostics import Reporter
+from generator.diagnostics import Diagnostic, Reporter
 from generator.memo import Memo, remembering
 from generator.options import Options
 from generator.pipeline.sources import (
@@ -120,14 +120,36 @@ def load(
 
     def model(local: Reporter) -> Api:
         with remembering(memo):  # each operation read alone is kept (``_read_alone``)
-            return normalise(name, pages, local, base_url=base_url,
-                             base_url_reason=base_url_reason, overrides=overrides,
-                             page_layout=options.page_layout)
+            api = normalise(name, pages, local, base_url=base_url,
+                            base_url_reason=base_url_reason, overrides=overrides,
+                            page_layout=options.page_layout)
+        for document in (source.openapi, options.responses):
+            _at_component_lines(local.items, document)
+        return api
 
     api = memo.reported("model", parts, reporter, model)
     if any(info):
         api = replace(api, title=info[0], version=info[1])
     return api
+
+
+def _at_component_lines(items: list[Diagnostic], document: Path | None) -> None:
+    """Each of ``items`` about a schema of ``document``'s ``components`` (a response's kept
+    ``$ref`` target, read where an operation uses it) placed at that schema's own line."""
+    if document is None:
+        return
+    here = document.resolve()
+    wanted = [i for i, d in enumerate(items)
+              if d.pointer.startswith("/components/")
+              and Path(d.file).resolve() == here]  # fmt: skip
+    if not wanted:
+        return
+    from generator.scrape.lint import PointerLines
+
+    lines = PointerLines(read_bytes(document).decode("utf-8", "replace"))
+    for i in wanted:
+        if line := lines.line(items[i].pointer):
+            items[i] = replace(items[i], line=line)
 
 
 def _with_responses(
