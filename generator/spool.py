@@ -14,11 +14,9 @@ process ends). The files written are the same either way, and still swapped in a
 from __future__ import annotations
 
 import hashlib
-import os
 import queue
 import shutil
 import stat
-import tempfile
 import threading
 import weakref
 from collections.abc import Mapping
@@ -42,15 +40,13 @@ class Spool:
     @classmethod
     def ahead(cls, target: Path) -> Spool | None:
         """A spool for ``target`` when it is a new folder (missing or empty), else None."""
-        from generator.write import _folder_mode, _staging_prefix
+        from generator.write import new_staging
 
         try:
             if target.exists() and (not target.is_dir() or any(target.iterdir())):
                 return None
             target.parent.mkdir(parents=True, exist_ok=True)
-            prefix = f"{_staging_prefix(target)}{os.getpid()}-"
-            folder = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
-            folder.chmod(_folder_mode(target))  # mkdtemp makes it 0700
+            folder = new_staging(target)
         except OSError:
             return None  # write_tree says what is wrong with the folder
         return cls(target, folder)
@@ -63,18 +59,14 @@ class Spool:
         self._queue.put((rel, text))
 
     def _run(self) -> None:
+        from generator.write import write_file
+
         made: set[str] = set()
         while (item := self._queue.get()) is not None:
             rel, text = item
             data = text.encode("utf-8")
-            dest = os.path.join(self.folder, rel)
-            folder = os.path.dirname(dest)
             try:
-                if folder not in made:
-                    os.makedirs(folder, exist_ok=True)
-                    made.add(folder)
-                with open(dest, "wb") as handle:
-                    handle.write(data)
+                write_file(self.folder, rel, data, made)
             except Exception:  # (OSError, ...) write_tree writes every file itself then
                 self.failed = True
                 continue

@@ -256,21 +256,15 @@ def _fill(
         if rel in done:
             written.append(rel)
             continue
-        dest = os.path.join(staging, rel)
-        folder = os.path.dirname(dest)
-        if folder not in made:
-            os.makedirs(folder, exist_ok=True)
-            made.add(folder)
         if rel in unchanged:
             try:
-                os.link(os.path.join(target, rel), dest)
+                os.link(os.path.join(target, rel), _place(staging, rel, made))
                 continue
             except OSError:
                 pass
         else:
             written.append(rel)
-        with open(dest, "wb") as handle:
-            handle.write(files[rel])
+        write_file(staging, rel, files[rel], made)
     (staging / MARKER).write_text(manifest_text(files, kept), encoding="utf-8")
     return written
 
@@ -290,6 +284,36 @@ def _carry_over(staging: Path, target: Path, kept: Iterable[str]) -> None:
     for rel in leftovers(target):
         (staging / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(target / rel, staging / rel, symlinks=True, copy_function=_link_or_copy)
+
+
+def _place(root: Path, rel: str, made: set[str]) -> str:
+    """The path of ``rel`` under ``root``, its folder made (``made``: the folders made so far,
+    each made once)."""
+    dest = os.path.join(root, rel)
+    folder = os.path.dirname(dest)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    return dest
+
+
+def write_file(root: Path, rel: str, data: bytes, made: set[str]) -> None:
+    """``data`` into ``rel`` (a relative POSIX path) under ``root`` (``made``: see ``_place``)."""
+    with open(_place(root, rel, made), "wb") as handle:
+        handle.write(data)
+
+
+def new_staging(target: Path) -> Path:
+    """A new staging folder beside ``target``, named as ``clean_stale_staging`` knows them, with
+    the mode ``target`` would have."""
+    prefix = f"{_staging_prefix(target)}{os.getpid()}-"
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
+    try:
+        staging.chmod(_folder_mode(target))  # mkdtemp makes it 0700
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
 
 
 def _staging_prefix(target: Path) -> str:
@@ -331,14 +355,9 @@ def _staging_dir(
     (when given, ``target`` is still new: see ``generator.spool``), else a new one."""
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_staging(target)
-    if spool is not None:
-        staging, done = spool.take(_digests(files))
-    else:
-        prefix = f"{_staging_prefix(target)}{os.getpid()}-"
-        staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
-        done = set()
+    staging, done = spool.take(_digests(files)) if spool is not None else (new_staging(target),
+                                                                            set())  # fmt: skip
     try:
-        staging.chmod(_folder_mode(target))  # mkdtemp makes it 0700
         yield staging, done
     finally:
         shutil.rmtree(staging, ignore_errors=True)
